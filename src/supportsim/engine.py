@@ -1,0 +1,204 @@
+"""The simulation engine: the only module that knows SimPy.
+
+One replication runs as a set of SimPy events with callbacks rather than a process per ticket: a ticket
+arrival, a piece of work ending, a timer a strategy asked for. Each event does O(1) work plus what the
+group's strategy does, so the cost per ticket does not grow with staff or queue length.
+
+State lives in flat typed arrays indexed by **visit** (one ticket's stay at one group, see
+:mod:`supportsim.tickets`): when work on it first started, last (re)started, ended, by which engineer, and
+how much work is left. Times a visit was queued are not stored: the first visit is queued when the ticket
+arrives, each later one when the previous ended. Interruptions (preemption) are rare and kept in a list.
+"""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass, field
+
+import numpy as np
+import simpy
+from simpy.events import Timeout
+
+from .scenario import Scenario
+from .strategies import strategy_for
+from .tickets import TicketStream, draw_tickets
+
+
+def _floats(values: np.ndarray) -> array:
+    out = array("d")
+    out.frombytes(np.ascontiguousarray(values, dtype=np.float64).tobytes())
+    return out
+
+
+@dataclass
+class ReplicationRecord:
+    """What one replication leaves behind: the tickets it drew and what happened to each visit."""
+
+    scenario: Scenario
+    replication: int
+    tickets: TicketStream
+    started: np.ndarray        # [visits] first time an engineer began work (NaN never)
+    ended: np.ndarray          # [visits] time the visit left its group
+    resumed: np.ndarray        # [visits] start of the last piece of work
+    engineer: np.ndarray       # [visits] engineer (index within the group) who first took it
+    interruptions: np.ndarray  # [k, 4]: visit, engineer, piece start, piece end (work stopped before done)
+    rank: np.ndarray           # [visits] queue rank the strategies saw
+    staff: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def queued(self) -> np.ndarray:
+        """Time each visit joined its group's queue."""
+        queued = np.empty_like(self.ended)
+        queued[1:] = self.ended[:-1]
+        queued[self.tickets.offset] = self.tickets.arrived
+        return queued
+
+    @property
+    def first_response(self) -> np.ndarray:
+        return self.started[self.tickets.offset]
+
+    @property
+    def resolved(self) -> np.ndarray:
+        return self.ended[self.tickets.offset + self.tickets.visits - 1]
+
+
+def visit_ranks(scenario: Scenario, tickets: TicketStream) -> tuple[np.ndarray, int, np.ndarray]:
+    """Queue rank per visit: VIP segments first (0), then by ticket priority in declared order."""
+    n_priorities = max(1, len(scenario.priorities or {}))
+    vip_segment = np.array([s.vip for s in scenario.segments.values()], dtype=np.int64)
+    ticket = tickets.ticket_of_visit
+    vip = vip_segment[tickets.segment[ticket]]
+    has_vip = bool(vip_segment.any())
+    rank = (1 - vip) * n_priorities + tickets.priority[ticket] if has_vip else tickets.priority[ticket].astype(np.int64)
+    return rank.astype(np.int64), n_priorities * (2 if has_vip else 1), vip.astype(np.int8)
+
+
+class Desk:
+    """One engineer group at run time: its engineers and its strategy (see strategies.base.Desk)."""
+
+    def __init__(self, run: "_Run", name: str, staff: int, policy):
+        self.run = run
+        self.env = run.env
+        self.name = name
+        self.staff = staff
+        self.rank = run.rank
+        self.ranks = run.ranks
+        self.vip = run.vip
+        self.serving = [-1] * staff
+        self.pending: list[Timeout | None] = [None] * staff
+        self._started, self._resumed = run.started, run.resumed
+        self._remaining, self._engineer = run.remaining, run.engineer
+        self._ended = run.ended
+        self._advance = run.advance
+        self.strategy = strategy_for(policy)(policy, self)
+        self.arrive = self.strategy.arrive
+        self._release = self.strategy.release
+        for engineer in reversed(range(staff)):
+            self._release(engineer)
+
+    @property
+    def now(self) -> float:
+        return self.env.now
+
+    def start(self, engineer: int, visit: int) -> None:
+        env = self.env
+        now = env._now
+        if self._started[visit] < 0.0:
+            self._started[visit] = now
+            self._engineer[visit] = engineer
+        self._resumed[visit] = now
+        self.serving[engineer] = visit
+        done = Timeout(env, self._remaining[visit], engineer)
+        done.callbacks.append(self._finish)
+        self.pending[engineer] = done
+
+    def _finish(self, event: Timeout) -> None:
+        engineer = event._value
+        visit = self.serving[engineer]
+        self.serving[engineer] = -1
+        self._ended[visit] = self.env._now
+        self._release(engineer)
+        self._advance(visit)
+
+    def interrupt(self, engineer: int) -> int:
+        visit = self.serving[engineer]
+        self.pending[engineer].callbacks.clear()  # the finish event still fires, but does nothing
+        now = self.env._now
+        self._remaining[visit] = max(0.0, self._remaining[visit] - (now - self._resumed[visit]))
+        self.run.interruptions.append((visit, engineer, self._resumed[visit], now))
+        self.serving[engineer] = -1
+        return visit
+
+    def call_later(self, delay: float, callback, argument) -> None:
+        timer = Timeout(self.env, delay, argument)
+        timer.callbacks.append(lambda event: callback(event._value))
+
+
+class _Run:
+    def __init__(self, scenario: Scenario, tickets: TicketStream):
+        self.env = simpy.Environment()
+        self.tickets = tickets
+        n_visits = len(tickets.route)
+        self.started = _floats(np.full(n_visits, -1.0))
+        self.resumed = _floats(np.full(n_visits, -1.0))
+        self.ended = _floats(np.full(n_visits, np.nan))
+        self.remaining = _floats(tickets.work)
+        self.engineer = array("i", bytes(4 * n_visits))
+        last = np.zeros(n_visits, dtype=np.int8)
+        last[tickets.offset + tickets.visits - 1] = 1
+        self.last = array("b", last.tobytes())
+        self.route = array("b", tickets.route.tobytes())
+        rank, self.ranks, vip = visit_ranks(scenario, tickets)
+        self.rank_array = rank
+        self.rank = rank.tolist()
+        self.vip = vip.tolist()
+        self.interruptions: list[tuple] = []
+        self.arrived = tickets.arrived.tolist()
+        self.offset = tickets.offset.tolist()
+        self.next_ticket = 0
+        self.desks = [Desk(self, g, scenario.groups[g].staff, scenario.policy_of(g)) for g in scenario.group_names]
+        self.arrive_at = [d.arrive for d in self.desks]
+
+    def advance(self, visit: int) -> None:
+        """The visit's work is done: the ticket goes on to its next group, or is resolved."""
+        if not self.last[visit]:
+            visit += 1
+            self.arrive_at[self.route[visit]](visit)
+
+    def _arrival(self, event) -> None:
+        ticket = self.next_ticket
+        visit = self.offset[ticket]
+        self.arrive_at[self.route[visit]](visit)
+        ticket += 1
+        if ticket < len(self.arrived):
+            self.next_ticket = ticket
+            self._schedule_arrival(self.arrived[ticket] - self.env._now)
+
+    def _schedule_arrival(self, delay: float) -> None:
+        arrival = Timeout(self.env, delay)
+        arrival.callbacks.append(self._arrival)
+
+    def run(self) -> None:
+        if self.arrived:
+            self._schedule_arrival(self.arrived[0])
+        self.env.run()
+
+
+def simulate_replication(scenario: Scenario, replication: int, seed: int | None = None) -> ReplicationRecord:
+    """Draw the tickets of replication ``replication`` and simulate them until every one is resolved."""
+    tickets = draw_tickets(scenario, replication, seed)
+    run = _Run(scenario, tickets)
+    run.run()
+    interruptions = np.array(run.interruptions, dtype=np.float64).reshape(-1, 4)
+    return ReplicationRecord(
+        scenario=scenario,
+        replication=replication,
+        tickets=tickets,
+        started=np.frombuffer(run.started, dtype=np.float64).copy(),
+        ended=np.frombuffer(run.ended, dtype=np.float64).copy(),
+        resumed=np.frombuffer(run.resumed, dtype=np.float64).copy(),
+        engineer=np.frombuffer(run.engineer, dtype=np.int32).copy(),
+        interruptions=interruptions,
+        rank=run.rank_array,
+        staff={g: scenario.groups[g].staff for g in scenario.group_names},
+    )

@@ -1,0 +1,256 @@
+"""The scenario: a support desk described as data.
+
+Pure data, validated by pydantic (unknown keys are errors), with no simulation code. Times are hours inside;
+in files they are strings with units. :func:`consistency_problems` checks what one field cannot check alone
+(shares summing to 1, groups that exist, escalation that ends), returning key paths for the error messages.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Optional, Union
+
+import numpy as np
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, PlainSerializer, Tag, field_validator
+
+from .distributions import Distribution, Duration
+from .strategies import PolicyConfig, policy_config_type
+from .units import format_rate, parse_rate
+
+Rate = Annotated[float, BeforeValidator(parse_rate), PlainSerializer(format_rate, return_type=str)]
+"""A rate per hour, read from strings such as '9/h' or '40/d'."""
+
+NAME_PATTERN = r"^[A-Za-z0-9_-]+$"
+
+
+def _policy_shorthand(value: Any) -> Any:
+    return {"kind": value} if isinstance(value, str) else value
+
+
+PolicySpec = Annotated[policy_config_type(), BeforeValidator(_policy_shorthand)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Segment(Model):
+    share: Optional[float] = Field(None, gt=0, le=1, description="Fraction of all tickets from this segment.")
+    rate: Optional[Rate] = Field(None, gt=0, description="This segment's own arrival rate, instead of a share.")
+    vip: bool = Field(False, description="VIP segments are served first by priority strategies.")
+    description: str = ""
+
+
+class Arrivals(Model):
+    rate: Optional[Rate] = Field(None, gt=0, description="Poisson arrival rate over all segments.")
+
+
+class WorkByClass(Model):
+    """Work time that depends on the ticket: by segment first, then by priority, else the default."""
+
+    default: Distribution
+    by_segment: dict[str, Distribution] = Field(default_factory=dict)
+    by_priority: dict[str, Distribution] = Field(default_factory=dict)
+
+
+def _work_kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "by_class" if "default" in value else "dist"
+    return "by_class" if isinstance(value, WorkByClass) else "dist"
+
+
+Work = Annotated[
+    Union[Annotated[Distribution, Tag("dist")], Annotated[WorkByClass, Tag("by_class")]],
+    Discriminator(_work_kind),
+]
+
+
+class Group(Model):
+    staff: int = Field(ge=1, description="Engineers in the group, all on duty around the clock.")
+    work: Work = Field(description="Work time of one ticket's visit to this group.")
+    escalate: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(
+        default_factory=dict, description="After work here, probability of going on to each group."
+    )
+    policy: Optional[PolicySpec] = Field(None, description="This group's queue strategy (default: the scenario's).")
+
+    @field_validator("staff", mode="before")
+    @classmethod
+    def _whole(cls, value):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"must be a whole number >= 1, got {value!r}")
+        return value
+
+
+class SLA(Model):
+    reaction: Optional[Duration] = Field(None, gt=0, description="Target time to first response.")
+    resolution: Optional[Duration] = Field(None, gt=0, description="Target time to resolution.")
+
+
+class Scenario(Model):
+    name: str = Field(pattern=NAME_PATTERN, description="Used for the output folder.")
+    description: str = ""
+    horizon: Duration = Field(gt=0, description="Arrivals stop here; the run then drains.")
+    warmup: Duration = Field(0.0, ge=0, description="Tickets arriving before this are not counted.")
+    replications: int = Field(10, ge=1)
+    seed: int = Field(1, ge=0)
+    segments: dict[str, Segment] = Field(min_length=1)
+    priorities: Optional[dict[str, Annotated[float, Field(gt=0, le=1)]]] = None
+    arrivals: Arrivals = Field(default_factory=Arrivals)
+    groups: dict[str, Group] = Field(min_length=1)
+    entry: Optional[str] = None
+    policy: PolicySpec = Field(default_factory=lambda: {"kind": "fifo"}, validate_default=True)
+    sla: dict[str, SLA] = Field(default_factory=dict)
+
+    # ---- derived values (plain functions of the data) -------------------------------------------------
+    @property
+    def segment_names(self) -> list[str]:
+        return list(self.segments)
+
+    @property
+    def priority_names(self) -> list[str]:
+        return list(self.priorities or {})
+
+    @property
+    def group_names(self) -> list[str]:
+        return list(self.groups)
+
+    @property
+    def entry_group(self) -> str:
+        return self.entry or next(iter(self.groups))
+
+    @property
+    def total_rate(self) -> float:
+        if self.arrivals.rate is not None:
+            return self.arrivals.rate
+        return sum(s.rate or 0.0 for s in self.segments.values())
+
+    @property
+    def segment_shares(self) -> np.ndarray:
+        if self.arrivals.rate is not None:
+            return np.array([s.share or 0.0 for s in self.segments.values()])
+        rates = np.array([s.rate or 0.0 for s in self.segments.values()])
+        return rates / rates.sum()
+
+    @property
+    def vip_segments(self) -> list[str]:
+        return [n for n, s in self.segments.items() if s.vip]
+
+    def policy_of(self, group: str) -> PolicyConfig:
+        return self.groups[group].policy or self.policy
+
+    def routing_matrix(self) -> np.ndarray:
+        names = self.group_names
+        matrix = np.zeros((len(names), len(names)))
+        for i, g in enumerate(names):
+            for target, p in self.groups[g].escalate.items():
+                if target in self.groups:
+                    matrix[i, names.index(target)] = p
+        return matrix
+
+    def visits_per_ticket(self) -> np.ndarray:
+        """Expected visits of one ticket to each group (traffic equations v = e + v P)."""
+        entry = np.zeros(len(self.groups))
+        entry[self.group_names.index(self.entry_group)] = 1.0
+        return np.linalg.solve((np.eye(len(entry)) - self.routing_matrix()).T, entry)
+
+    def mean_work(self, group: str) -> float:
+        """Mean work of a visit to the group, averaged over the ticket mix."""
+        work = self.groups[group].work
+        if not isinstance(work, WorkByClass):
+            return work.mean_hours
+        shares = dict(zip(self.segment_names, self.segment_shares))
+        priorities = self.priorities or {"": 1.0}
+        total = 0.0
+        for seg, sshare in shares.items():
+            for pri, pshare in priorities.items():
+                dist = work.by_segment.get(seg) or work.by_priority.get(pri) or work.default
+                total += sshare * pshare * dist.mean_hours
+        return total
+
+    def offered_load(self) -> dict[str, float]:
+        """rho per group: offered work per hour divided by engineers."""
+        visits = self.visits_per_ticket()
+        return {
+            g: self.total_rate * visits[i] * self.mean_work(g) / self.groups[g].staff
+            for i, g in enumerate(self.group_names)
+        }
+
+
+def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
+    """Cross-field checks; each problem is (key path, message)."""
+    problems: list[tuple[str, str]] = []
+    groups = s.group_names
+    if s.warmup >= s.horizon:
+        problems.append(("warmup", "must be shorter than horizon"))
+    with_share = [n for n, seg in s.segments.items() if seg.share is not None]
+    with_rate = [n for n, seg in s.segments.items() if seg.rate is not None]
+    if s.arrivals.rate is not None:
+        if with_rate:
+            problems.append((f"segments.{with_rate[0]}.rate", "give either arrivals.rate with segment shares, or a rate per segment, not both"))
+        missing = [n for n in s.segments if s.segments[n].share is None]
+        if missing and len(s.segments) > 1:
+            problems.append((f"segments.{missing[0]}.share", "is missing: every segment needs a share when arrivals.rate is given"))
+        elif with_share:
+            total = sum(s.segments[n].share for n in with_share)
+            if abs(total - 1) > 1e-6:
+                problems.append(("segments", f"shares must sum to 1, got {total:g}"))
+    else:
+        if not with_rate:
+            problems.append(("arrivals.rate", "is missing: give arrivals.rate (e.g. '9/h') or a rate per segment"))
+        elif len(with_rate) < len(s.segments):
+            missing = [n for n in s.segments if s.segments[n].rate is None][0]
+            problems.append((f"segments.{missing}.rate", "is missing: without arrivals.rate every segment needs its own rate"))
+        if with_share:
+            problems.append((f"segments.{with_share[0]}.share", "shares need arrivals.rate; with a rate per segment leave shares out"))
+    if s.priorities is not None:
+        total = sum(s.priorities.values())
+        if abs(total - 1) > 1e-6:
+            problems.append(("priorities", f"shares must sum to 1, got {total:g}"))
+    if s.entry is None and len(groups) > 1:
+        problems.append(("entry", f"is missing: with several groups say where tickets arrive (one of {', '.join(groups)})"))
+    elif s.entry is not None and s.entry not in s.groups:
+        problems.append(("entry", f"unknown group {s.entry!r}; groups are {', '.join(groups)}"))
+    for g, group in s.groups.items():
+        for target in group.escalate:
+            if target not in s.groups:
+                problems.append((f"groups.{g}.escalate.{target}", f"unknown group {target!r}; groups are {', '.join(groups)}"))
+        total = sum(group.escalate.values())
+        if total > 1 + 1e-9:
+            problems.append((f"groups.{g}.escalate", f"probabilities sum to {total:g}, more than 1"))
+        if isinstance(group.work, WorkByClass):
+            for seg in group.work.by_segment:
+                if seg not in s.segments:
+                    problems.append((f"groups.{g}.work.by_segment.{seg}", f"unknown segment {seg!r}"))
+            for pri in group.work.by_priority:
+                if pri not in (s.priorities or {}):
+                    problems.append((f"groups.{g}.work.by_priority.{pri}", f"unknown priority {pri!r}; declare it under priorities"))
+    for seg in s.sla:
+        if seg not in s.segments:
+            problems.append((f"sla.{seg}", f"unknown segment {seg!r}; segments are {', '.join(s.segments)}"))
+    if not any(p[0].startswith(("groups", "entry")) for p in problems):
+        loop = _closed_loop(s)
+        if loop:
+            problems.append((f"groups.{loop[0]}.escalate", f"escalation loop {'>'.join(loop + [loop[0]])} never ends: tickets would never be resolved"))
+    return problems
+
+
+def _closed_loop(s: Scenario) -> list[str] | None:
+    """Groups from which a ticket can never leave (escalation probability 1 forever), reachable from entry."""
+    names = s.group_names
+    matrix = s.routing_matrix()
+    escape = (1 - matrix.sum(axis=1)) > 1e-12
+    # a group can finish if it lets tickets go, or escalates (with p > 0) to a group that can finish
+    can_finish = escape.copy()
+    changed = True
+    while changed:
+        changed = False
+        for i in range(len(names)):
+            if not can_finish[i] and np.any((matrix[i] > 0) & can_finish):
+                can_finish[i] = changed = True
+    if can_finish.all():
+        return None
+    start = int(np.flatnonzero(~can_finish)[0])
+    loop, node = [], start
+    while names[node] not in loop:
+        loop.append(names[node])
+        node = int(np.flatnonzero(matrix[node] > 0)[0])
+    return loop[loop.index(names[node]):]

@@ -1,0 +1,38 @@
+"""``fifo``: one queue per group, in order of arrival at the group; every ticket is alike."""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Literal
+
+from .base import PolicyConfig, Strategy, register
+
+
+class FifoConfig(PolicyConfig):
+    kind: Literal["fifo"] = "fifo"
+
+
+@register
+class Fifo(Strategy):
+    kind = "fifo"
+    Config = FifoConfig
+
+    def __init__(self, config, desk):
+        super().__init__(config, desk)
+        self.queue: deque[int] = deque()
+        self._start = desk.start
+
+    def arrive(self, visit):
+        if self.idle:
+            self._start(self.idle.pop(), visit)
+        else:
+            self.queue.append(visit)
+
+    def release(self, engineer):
+        if self.queue:
+            self._start(engineer, self.queue.popleft())
+        else:
+            self.idle.append(engineer)
+
+    def waiting(self):
+        return len(self.queue)

@@ -1,0 +1,134 @@
+"""Drawing the tickets of one replication before the simulation runs.
+
+Everything random about a ticket — when it arrives, its segment and priority, the groups it will visit and the
+work each visit takes — is drawn here, in bulk, from numpy streams that depend only on (seed, replication,
+purpose). The queue strategy never consumes random numbers, so every strategy sees the very same tickets
+(common random numbers), and replication r of seed s is the same whatever else runs or on which worker.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from .scenario import Scenario, WorkByClass
+
+MAX_VISITS = 100
+"""A ticket's path is cut after this many group visits (only reachable with escalation loops near 1)."""
+
+
+def stream(seed: int, replication: int, purpose: str) -> np.random.Generator:
+    """The random stream for one purpose of one replication; purposes are named, so adding one shifts none."""
+    key = (replication, zlib.crc32(purpose.encode()))
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(entropy=seed, spawn_key=key)))
+
+
+@dataclass
+class TicketStream:
+    """Tickets of one replication, sorted by arrival, and their visits in one flat array.
+
+    Visit ``offset[t] + k`` is the k-th group visit of ticket ``t``; ``route`` holds its group index and
+    ``work`` its work content in hours.
+    """
+
+    arrived: np.ndarray    # float64 [tickets]
+    segment: np.ndarray    # int8 [tickets], index into scenario.segment_names
+    priority: np.ndarray   # int8 [tickets], index into scenario.priority_names (0 when none are declared)
+    offset: np.ndarray     # int64 [tickets]
+    visits: np.ndarray     # int64 [tickets], number of visits
+    route: np.ndarray      # int8 [visits], index into scenario.group_names
+    work: np.ndarray       # float64 [visits]
+
+    def __len__(self) -> int:
+        return len(self.arrived)
+
+    @property
+    def ticket_of_visit(self) -> np.ndarray:
+        return np.repeat(np.arange(len(self.arrived)), self.visits)
+
+
+def draw_tickets(scenario: Scenario, replication: int, seed: int | None = None) -> TicketStream:
+    seed = scenario.seed if seed is None else seed
+    arrived = _arrival_times(scenario, stream(seed, replication, "arrivals"))
+    n = len(arrived)
+    shares = scenario.segment_shares
+    segment = stream(seed, replication, "segments").choice(len(shares), size=n, p=shares / shares.sum())
+    if scenario.priorities:
+        p = np.array(list(scenario.priorities.values()))
+        priority = stream(seed, replication, "priorities").choice(len(p), size=n, p=p / p.sum())
+    else:
+        priority = np.zeros(n, dtype=np.int64)
+    matrix = _routes(scenario, n, stream(seed, replication, "routing"))
+    present = matrix >= 0
+    visits = present.sum(axis=1)
+    offset = np.zeros(n, dtype=np.int64)
+    np.cumsum(visits[:-1], out=offset[1:])
+    route = matrix[present].astype(np.int8)
+    ticket = np.repeat(np.arange(n), visits)
+    work = _work(scenario, route, segment[ticket], priority[ticket], seed, replication)
+    return TicketStream(arrived, segment.astype(np.int8), priority.astype(np.int8), offset,
+                        visits.astype(np.int64), route, work)
+
+
+def _arrival_times(scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
+    # A homogeneous Poisson process on [0, horizon): a Poisson count, then uniform order statistics.
+    count = rng.poisson(scenario.total_rate * scenario.horizon)
+    return np.sort(rng.uniform(0.0, scenario.horizon, count))
+
+
+def _routes(scenario: Scenario, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Matrix [tickets, visits] of group indices, -1 after the ticket is resolved."""
+    names = scenario.group_names
+    tables = []
+    for g in names:
+        targets = [names.index(t) for t in scenario.groups[g].escalate]
+        tables.append((np.array(targets, dtype=np.int64),
+                       np.cumsum(list(scenario.groups[g].escalate.values()))))
+    current = np.full(n, names.index(scenario.entry_group), dtype=np.int64)
+    columns = [current]
+    alive = np.arange(n)
+    while len(columns) < MAX_VISITS and len(alive):
+        u = rng.random(len(alive))
+        where = current[alive]
+        following = np.full(len(alive), -1, dtype=np.int64)
+        for g, (targets, cumulative) in enumerate(tables):
+            if not len(targets):
+                continue
+            mask = where == g
+            pick = np.searchsorted(cumulative, u[mask], side="right")
+            following[mask] = np.where(pick < len(targets), targets[np.minimum(pick, len(targets) - 1)], -1)
+        current = np.full(n, -1, dtype=np.int64)
+        current[alive] = following
+        alive = alive[following >= 0]
+        if len(alive):
+            columns.append(current)
+    return np.stack(columns, axis=1)
+
+
+def _work(scenario, route, segment, priority, seed, replication) -> np.ndarray:
+    work = np.empty(len(route))
+    segments, priorities = scenario.segment_names, scenario.priority_names
+    for g, name in enumerate(scenario.group_names):
+        rng = stream(seed, replication, f"work:{name}")
+        spec = scenario.groups[name].work
+        in_group = route == g
+        if not isinstance(spec, WorkByClass):
+            work[in_group] = spec.sample(rng, int(in_group.sum()))
+            continue
+        chosen = np.full(len(route), -1)
+        dists = [spec.default]
+        for p_index, p_name in enumerate(priorities):
+            if p_name in spec.by_priority:
+                dists.append(spec.by_priority[p_name])
+                chosen[in_group & (priority == p_index) & (chosen < 0)] = len(dists) - 1
+        for s_index, s_name in enumerate(segments):
+            if s_name in spec.by_segment:
+                dists.append(spec.by_segment[s_name])
+                chosen[in_group & (segment == s_index)] = len(dists) - 1  # segment wins over priority
+        chosen[in_group & (chosen < 0)] = 0
+        for d_index, dist in enumerate(dists):
+            mask = in_group & (chosen == d_index)
+            work[mask] = dist.sample(rng, int(mask.sum()))
+    return work
