@@ -6,7 +6,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Mapping
 
 from .engine import ReplicationRecord, simulate_replication
-from .loader import load_scenario
+from .loader import expand_variants, load_scenario
 from .results import SimulationResult
 from .scenario import Scenario
 
@@ -16,13 +16,18 @@ def _one(args: tuple[Scenario, int, int]) -> ReplicationRecord:
     return simulate_replication(scenario, replication, seed)
 
 
-def run_replications(scenario: Scenario, replications: int, seed: int, jobs: int = 1) -> list[ReplicationRecord]:
-    """Replications 0..n-1, in order. Each depends only on (scenario, seed, index), so ``jobs`` changes speed only."""
-    tasks = [(scenario, r, seed) for r in range(replications)]
-    if jobs <= 1 or replications <= 1:
+def run_tasks(tasks: list[tuple[Scenario, int, int]], jobs: int = 1) -> list[ReplicationRecord]:
+    """Simulate (scenario, replication, seed) tasks, results in task order. Each task depends only on its own
+    arguments, never on the worker that runs it, so ``jobs`` changes the speed and nothing else."""
+    if jobs <= 1 or len(tasks) <= 1:
         return [_one(task) for task in tasks]
-    with ProcessPoolExecutor(max_workers=min(jobs, replications)) as pool:
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
         return list(pool.map(_one, tasks))
+
+
+def run_replications(scenario: Scenario, replications: int, seed: int, jobs: int = 1) -> list[ReplicationRecord]:
+    """Replications 0..n-1 of one scenario, in order."""
+    return run_tasks([(scenario, r, seed) for r in range(replications)], jobs)
 
 
 def simulate(scenario: Scenario | str | Mapping, replications: int | None = None, seed: int | None = None,
@@ -34,5 +39,8 @@ def simulate(scenario: Scenario | str | Mapping, replications: int | None = None
     seed = scenario.seed if seed is None else seed
     if replications < 1:
         raise ValueError(f"replications must be >= 1, got {replications}")
-    records = {"base": run_replications(scenario, replications, seed, jobs)}
+    variants = expand_variants(scenario)
+    tasks = [(variant, r, seed) for variant in variants.values() for r in range(replications)]
+    done = run_tasks(tasks, jobs)
+    records = {name: done[i * replications:(i + 1) * replications] for i, name in enumerate(variants)}
     return SimulationResult(scenario, records, seed)

@@ -82,6 +82,8 @@ def cmd_run(args) -> int:
               f"window {scenario.warmup:g}h-{scenario.horizon:g}h; mean with 95% CI")
         for variant, figures in summary["variants"].items():
             print()
+            if len(summary["variants"]) > 1:
+                print(f"== variant {variant}" + (" (baseline)" if variant == summary["baseline"] else ""))
             print(segment_table(figures, scenario))
             print()
             print(group_table(figures))

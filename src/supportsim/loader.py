@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .scenario import Scenario, consistency_problems
+from .variants import variant_data
 
 
 class ScenarioError(ValueError):
@@ -110,7 +111,26 @@ def validate_data(data: Mapping, source: str = "<scenario>", lines: Mapping[str,
     problems = consistency_problems(scenario)
     if problems:
         raise ScenarioError(problems, source, lines)
+    expand_variants(scenario, source, lines)  # a variant that does not validate is bad input too
     return scenario
+
+
+def expand_variants(scenario: Scenario, source: str = "<scenario>", lines: Mapping[str, int] | None = None) -> dict[str, Scenario]:
+    """Each variant as a validated Scenario of its own; problems name the path under ``variants.<name>``."""
+    out, problems = {}, []
+    for name, data in variant_data(scenario).items():
+        prefix = f"variants.{name}." if scenario.variants else ""
+        try:
+            variant = Scenario.model_validate(data)
+        except ValidationError as exc:
+            problems += [(prefix + path, message) for path, message in _pydantic_problems(exc, data)]
+            continue
+        found = consistency_problems(variant)
+        problems += [(prefix + path, message) for path, message in found]
+        out[name] = variant
+    if problems:
+        raise ScenarioError(problems, source, lines)
+    return out
 
 
 def load_scenario(path_or_data: str | Path | Mapping) -> Scenario:

@@ -20,6 +20,7 @@ import yaml
 
 from .engine import ReplicationRecord
 from .scenario import Scenario
+from .variants import baseline_name
 from .stats import Key, combine, nest, replication_figures, sla_met, ticket_table
 
 TICKET_COLUMNS = ["variant", "replication", "ticket", "segment", "priority", "arrived", "first_response",
@@ -84,6 +85,7 @@ class SimulationResult:
             "replications": self.replications,
             "seed": self.seed,
             "window": {"from": self.scenario.warmup, "to": self.scenario.horizon},
+            "baseline": baseline_name(self.scenario),
             "variants": {variant: nest(self.estimates(variant)) for variant in self.records},
         })
 

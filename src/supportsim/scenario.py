@@ -99,6 +99,10 @@ class Scenario(Model):
     entry: Optional[str] = None
     policy: PolicySpec = Field(default_factory=lambda: {"kind": "fifo"}, validate_default=True)
     sla: dict[str, SLA] = Field(default_factory=dict)
+    variants: dict[Annotated[str, Field(pattern=NAME_PATTERN)], dict[str, Any]] = Field(
+        default_factory=dict, description="Named alternatives: the base scenario with these keys replaced (deep merge)."
+    )
+    baseline: Optional[str] = Field(None, description="Variant that ratios are reported against (default: the first).")
 
     # ---- derived values (plain functions of the data) -------------------------------------------------
     @property
@@ -223,6 +227,13 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
             for pri in group.work.by_priority:
                 if pri not in (s.priorities or {}):
                     problems.append((f"groups.{g}.work.by_priority.{pri}", f"unknown priority {pri!r}; declare it under priorities"))
+    if s.baseline is not None and s.baseline not in s.variants:
+        known = ", ".join(s.variants) or "none are defined"
+        problems.append(("baseline", f"unknown variant {s.baseline!r}; variants: {known}"))
+    for name, override in s.variants.items():
+        for key in ("name", "variants", "baseline"):
+            if key in override:
+                problems.append((f"variants.{name}.{key}", "cannot be changed by a variant"))
     for seg in s.sla:
         if seg not in s.segments:
             problems.append((f"sla.{seg}", f"unknown segment {seg!r}; segments are {', '.join(s.segments)}"))
