@@ -7,7 +7,12 @@ group's strategy does, so the cost per ticket does not grow with staff or queue 
 State lives in flat typed arrays indexed by **visit** (one ticket's stay at one group, see
 :mod:`supportsim.tickets`): when work on it first started, last (re)started, ended, by which engineer, and
 how much work is left. Times a visit was queued are not stored: the first visit is queued when the ticket
-arrives, each later one when the previous ended. Interruptions (preemption) are rare and kept in a list.
+arrives, each later one when the previous ended. Interruptions (preemption, and work paused at the end of a
+shift) are rare and kept in a list.
+
+Groups whose engineers all work around the clock run exactly as above. A group with shifts is a
+:class:`ShiftDesk`: each staff block that is not 24x7 gets a :class:`_Roster`, a chain of shift-start and
+shift-end events taken from its calendar (see :mod:`supportsim.calendar` and docs/working-time.md).
 """
 
 from __future__ import annotations
@@ -17,7 +22,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import simpy
-from simpy.events import Timeout
+from simpy.core import URGENT
+from simpy.events import Event, Timeout
+
+from .calendar import Calendar
 
 from .scenario import Scenario
 from .strategies import strategy_for
@@ -44,6 +52,7 @@ class ReplicationRecord:
     interruptions: np.ndarray  # [k, 4]: visit, engineer, piece start, piece end (work stopped before done)
     rank: np.ndarray           # [visits] queue rank the strategies saw
     staff: dict[str, int] = field(default_factory=dict)
+    pauses: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # [k] interruption was a shift end
 
     @property
     def queued(self) -> np.ndarray:
@@ -133,6 +142,108 @@ class Desk:
         timer = Timeout(self.env, delay, argument)
         timer.callbacks.append(lambda event: callback(event._value))
 
+    def quiet(self) -> bool:
+        """No visit waits here and no engineer is at work (for ending the run, not the hot path)."""
+        return self.strategy.waiting() == 0 and all(v < 0 for v in self.serving)
+
+
+class ShiftDesk(Desk):
+    """A group whose engineers work shifts.
+
+    An engineer takes no new work off shift. Work in progress when a shift ends pauses: the piece of work
+    ends there (recorded like an interruption, so busy time stays exact) and the visit waits for the same
+    engineer, who resumes it first thing at their next shift start. Work that is done at the very instant the
+    shift ends counts as done, not paused.
+    """
+
+    def __init__(self, run: "_Run", name: str, shifts: list[tuple[int, Calendar]], policy):
+        super().__init__(run, name, sum(count for count, _ in shifts), policy)
+        self.on_shift = [True] * self.staff
+        self.paused = [-1] * self.staff
+        first = 0
+        for count, calendar in shifts:
+            team = list(range(first, first + count))
+            first += count
+            if not calendar.is_always:
+                run.rosters.append(_Roster(self, team, calendar))
+
+    def _finish(self, event: Timeout) -> None:
+        engineer = event._value
+        visit = self.serving[engineer]
+        self.serving[engineer] = -1
+        self._ended[visit] = self.env._now
+        if self.on_shift[engineer]:
+            self._release(engineer)
+        self._advance(visit)
+
+    def shift_start(self, team: list[int]) -> None:
+        for engineer in reversed(team):  # like the first release: the lowest-numbered engineer is picked first
+            self.on_shift[engineer] = True
+            visit = self.paused[engineer]
+            if visit >= 0:
+                self.paused[engineer] = -1
+                self.strategy.resume(engineer, visit)
+            else:
+                self._release(engineer)
+
+    def shift_end(self, team: list[int]) -> None:
+        now = self.env._now
+        for engineer in team:
+            self.on_shift[engineer] = False
+            visit = self.serving[engineer]
+            if visit < 0:
+                self.strategy.withdraw(engineer)
+                continue
+            self.strategy.pause(engineer)
+            left = self._remaining[visit] - (now - self._resumed[visit])
+            if left <= 1e-9 * max(1.0, now):
+                continue  # done this very instant: its finish event fires next and does not release the engineer
+            self.pending[engineer].callbacks.clear()
+            self._remaining[visit] = left
+            self.run.pauses.append(len(self.run.interruptions))
+            self.run.interruptions.append((visit, engineer, self._resumed[visit], now))
+            self.serving[engineer] = -1
+            self.paused[engineer] = visit
+
+    def quiet(self) -> bool:
+        return super().quiet() and all(v < 0 for v in self.paused)
+
+
+class _Roster:
+    """The shift changes of one staff block: one event at each shift start and end, the next scheduled when
+    one fires. Shift changes come before anything else at the same instant (a shift is [start, end))."""
+
+    def __init__(self, desk: ShiftDesk, team: list[int], calendar: Calendar):
+        self.desk, self.team = desk, team
+        self.shifts = calendar.shifts(0.0)
+        self.on, self.off = next(self.shifts)
+        if self.on <= 0.0:  # on duty at time 0: the desk released them already
+            self._at(self.off, self._end)
+        else:
+            for engineer in team:
+                desk.on_shift[engineer] = False
+                desk.strategy.withdraw(engineer)
+            self._at(self.on, self._start)
+
+    def _at(self, time: float, callback) -> None:
+        if time == float("inf"):
+            return
+        event = Event(self.desk.env)
+        event._ok, event._value = True, None
+        event.callbacks.append(callback)
+        self.desk.env.schedule(event, URGENT, time - self.desk.env.now)
+
+    def _start(self, event) -> None:
+        self.desk.shift_start(self.team)
+        self._at(self.off, self._end)
+
+    def _end(self, event) -> None:
+        self.desk.shift_end(self.team)
+        if self.desk.run.drained():
+            return  # every ticket is resolved and none will come: shifts need not go on forever
+        self.on, self.off = next(self.shifts)
+        self._at(self.on, self._start)
+
 
 class _Run:
     def __init__(self, scenario: Scenario, tickets: TicketStream):
@@ -153,11 +264,25 @@ class _Run:
         self.rank = rank.tolist()
         self.vip = vip.tolist()
         self.interruptions: list[tuple] = []
+        self.pauses: list[int] = []
+        self.rosters: list[_Roster] = []
         self.arrived = tickets.arrived.tolist()
         self.offset = tickets.offset.tolist()
         self.next_ticket = 0
-        self.desks = [Desk(self, g, scenario.groups[g].staff, scenario.policy_of(g)) for g in scenario.group_names]
+        self.desks = [self._desk(scenario, g) for g in scenario.group_names]
         self.arrive_at = [d.arrive for d in self.desks]
+
+    def _desk(self, scenario: Scenario, group: str) -> Desk:
+        shifts = scenario.shifts_of(group)
+        if all(calendar.is_always for _, calendar in shifts):
+            return Desk(self, group, scenario.groups[group].headcount, scenario.policy_of(group))
+        return ShiftDesk(self, group, shifts, scenario.policy_of(group))
+
+    def drained(self) -> bool:
+        """Every ticket has arrived and is resolved."""
+        if self.arrived and self.env._now <= self.arrived[-1]:
+            return False
+        return all(desk.quiet() for desk in self.desks)
 
     def advance(self, visit: int) -> None:
         """The visit's work is done: the ticket goes on to its next group, or is resolved."""
@@ -190,6 +315,8 @@ def simulate_replication(scenario: Scenario, replication: int, seed: int | None 
     run = _Run(scenario, tickets)
     run.run()
     interruptions = np.array(run.interruptions, dtype=np.float64).reshape(-1, 4)
+    pauses = np.zeros(len(interruptions), dtype=bool)
+    pauses[run.pauses] = True
     return ReplicationRecord(
         scenario=scenario,
         replication=replication,
@@ -200,5 +327,6 @@ def simulate_replication(scenario: Scenario, replication: int, seed: int | None 
         engineer=np.frombuffer(run.engineer, dtype=np.int32).copy(),
         interruptions=interruptions,
         rank=run.rank_array,
-        staff={g: scenario.groups[g].staff for g in scenario.group_names},
+        staff={g: scenario.groups[g].headcount for g in scenario.group_names},
+        pauses=pauses,
     )

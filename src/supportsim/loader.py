@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .scenario import Scenario, consistency_problems
+from .trace import trace_problems
 from .variants import variant_data
 
 
@@ -99,7 +100,17 @@ def read_scenario_data(path: str | Path) -> tuple[dict, dict[str, int], str]:
     data, lines = _read_yaml(text, source)
     if not isinstance(data, dict):
         raise ScenarioError([("", "a scenario must be a mapping of keys (name:, groups:, ...)")], source, lines)
+    _resolve_trace_paths(data, Path(path).parent)
     return data, lines, source
+
+
+def _resolve_trace_paths(data: dict, folder: Path) -> None:
+    """A trace file named in a scenario is relative to the scenario file, not to where the command runs."""
+    holders = [data] + [v for v in (data.get("variants") or {}).values() if isinstance(v, dict)]
+    for holder in holders:
+        arrivals = holder.get("arrivals")
+        if isinstance(arrivals, dict) and isinstance(arrivals.get("trace"), str):
+            arrivals["trace"] = str((folder / arrivals["trace"]).resolve())
 
 
 def validate_data(data: Mapping, source: str = "<scenario>", lines: Mapping[str, int] | None = None) -> Scenario:
@@ -126,6 +137,8 @@ def expand_variants(scenario: Scenario, source: str = "<scenario>", lines: Mappi
             problems += [(prefix + path, message) for path, message in _pydantic_problems(exc, data)]
             continue
         found = consistency_problems(variant)
+        if not found:
+            found = trace_problems(variant)
         problems += [(prefix + path, message) for path, message in found]
         out[name] = variant
     if problems:

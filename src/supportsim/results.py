@@ -21,7 +21,8 @@ import yaml
 from .engine import ReplicationRecord
 from .scenario import Scenario
 from .variants import baseline_name
-from .stats import Key, combine, nest, replication_figures, sla_met, ticket_table
+from .profiles import combine_profiles, hour_of_week_labels
+from .stats import Key, business_clock_segments, combine, nest, replication_figures, sla_met, ticket_table
 
 TICKET_COLUMNS = ["variant", "replication", "ticket", "segment", "priority", "arrived", "first_response",
                   "resolved", "reaction", "resolution", "path"]
@@ -89,6 +90,18 @@ class SimulationResult:
             "variants": {variant: nest(self.estimates(variant)) for variant in self.records},
         })
 
+    def profiles(self) -> dict:
+        """Time profiles by hour of week and backlog over the run, mean over replications (profiles.json)."""
+        return _json_safe({
+            "scenario": self.scenario.name,
+            "units": {"time": "hours", "hour_of_week": "0 is Monday 00:00-01:00 on the scenario's clock"},
+            "start": self.scenario.origin.isoformat(),
+            "replications": self.replications,
+            "window": {"from": self.scenario.warmup, "to": self.scenario.horizon},
+            "hour_of_week": hour_of_week_labels(),
+            "variants": {variant: combine_profiles(records) for variant, records in self.records.items()},
+        })
+
     # ---- the ticket table -------------------------------------------------------------------------------
     def ticket_rows(self):
         """Yield one dict per counted ticket, every variant and replication, in the tickets.csv columns."""
@@ -111,6 +124,7 @@ class SimulationResult:
         segments = np.array(scenario.segment_names, dtype=object)
         priorities = np.array(scenario.priority_names or [""], dtype=object)
         with_sla = {m: any(getattr(s, m) is not None for s in scenario.sla.values()) for m in ("reaction", "resolution")}
+        business = bool(business_clock_segments(scenario))
         for variant, records in self.records.items():
             for record in records:
                 table = ticket_table(record)
@@ -128,6 +142,11 @@ class SimulationResult:
                     "resolution": table["resolution"][keep],
                     "path": ticket_paths(record)[keep],
                 }
+                if business:  # hours on each ticket's SLA clock
+                    columns["reaction_business"] = table["reaction_business"][keep]
+                    columns["resolution_business"] = table["resolution_business"][keep]
+                if record.tickets.burst is not None:  # incident number, -1 for tickets not from a burst
+                    columns["burst"] = record.tickets.burst[keep]
                 met = sla_met(record, table)
                 for measure in ("reaction", "resolution"):
                     if with_sla[measure]:
@@ -146,13 +165,16 @@ class SimulationResult:
         return out.getvalue()
 
     def save(self, directory: str | Path) -> Path:
-        """Write summary.json, tickets.csv and scenario.resolved.yaml into the folder, each atomically."""
+        """Write summary.json, profiles.json, tickets.csv and scenario.resolved.yaml into the folder, each
+        atomically."""
         directory = Path(directory)
         summary = json.dumps(self.summary(), indent=2) + "\n"
+        profiles = json.dumps(self.profiles()) + "\n"
         tickets = self.tickets_csv()
         resolved = resolved_scenario_yaml(self.scenario)
         write_atomic(directory / "scenario.resolved.yaml", resolved)
         write_atomic(directory / "tickets.csv", tickets)
+        write_atomic(directory / "profiles.json", profiles)
         write_atomic(directory / "summary.json", summary)
         return directory
 

@@ -7,6 +7,11 @@ their means are i.i.d. and the interval is exact under normality and robust in p
 
 Figures are kept flat, keyed by a tuple path such as ``("segments", "vip", "reaction", "p90")``, which is
 what sweeps and checks want; :func:`nest` builds the nested form of ``summary.json``.
+
+Working time: reaction and resolution are calendar hours; where a segment's SLA runs on a clock other than
+24x7 they are also measured on that clock (``reaction_business``...), and SLA targets are met on it.
+Utilization is busy time over the engineer-time on duty in the window, so a desk that works 45 of 168 hours
+flat out is at 100%, not 27%.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from typing import Iterable, Mapping
 import numpy as np
 from scipy import stats as _st
 
+from .calendar import Calendar
 from .engine import ReplicationRecord
 
 Key = tuple[str, ...]
@@ -35,11 +41,22 @@ def overlap(start: np.ndarray, end: np.ndarray, low: float, high: float) -> floa
     return float(np.clip(np.minimum(end, high) - np.maximum(start, low), 0.0, None).sum())
 
 
+def sla_clocks(scenario) -> list[Calendar]:
+    """Per segment (by index), the calendar its SLA clock runs on."""
+    return [scenario.calendar(scenario.sla[s].clock if s in scenario.sla else None) for s in scenario.segment_names]
+
+
+def business_clock_segments(scenario) -> list[str]:
+    """Segments whose SLA clock is not around the clock."""
+    return [s for s, clock in zip(scenario.segment_names, sla_clocks(scenario)) if not clock.is_always]
+
+
 def ticket_table(record: ReplicationRecord) -> dict[str, np.ndarray]:
-    """Per ticket of the replication: arrival, first response, resolution, reaction and resolution times."""
+    """Per ticket of the replication: arrival, first response, resolution, reaction and resolution times,
+    in calendar hours and on the ticket's SLA clock (``*_business``; the same where the clock is 24x7)."""
     t = record.tickets
     first, resolved = record.first_response, record.resolved
-    return {
+    table = {
         "arrived": t.arrived,
         "segment": t.segment,
         "priority": t.priority,
@@ -49,16 +66,31 @@ def ticket_table(record: ReplicationRecord) -> dict[str, np.ndarray]:
         "resolution": resolved - t.arrived,
         "counted": t.arrived >= record.scenario.warmup,
     }
+    table["reaction_business"] = table["reaction"]
+    table["resolution_business"] = table["resolution"]
+    clocks = sla_clocks(record.scenario)
+    if not all(clock.is_always for clock in clocks):
+        reaction, resolution = table["reaction"].copy(), table["resolution"].copy()
+        for index, clock in enumerate(clocks):
+            mine = t.segment == index
+            if not clock.is_always and mine.any():
+                reaction[mine] = clock.business_hours(t.arrived[mine], first[mine])
+                resolution[mine] = clock.business_hours(t.arrived[mine], resolved[mine])
+        table["reaction_business"], table["resolution_business"] = reaction, resolution
+    return table
 
 
 def sla_met(record: ReplicationRecord, table: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Per ticket, whether each SLA target was met (NaN where the ticket's segment has no such target)."""
+    """Per ticket, whether each SLA target was met on the SLA's clock (NaN where the ticket's segment has no
+    such target)."""
     scenario = record.scenario
     out = {}
     for measure in ("reaction", "resolution"):
         targets = np.array([getattr(scenario.sla.get(s), measure, None) or math.nan for s in scenario.segment_names])
-        target = targets[table["segment"]]
-        met = np.where(np.isnan(target), math.nan, (table[measure] <= target).astype(float))
+        # business hours are sums and differences of clock times: allow their rounding, not the calendar's
+        slack = np.array([0.0 if clock.is_always else 1e-9 for clock in sla_clocks(scenario)])
+        target = targets[table["segment"]] + slack[table["segment"]]
+        met = np.where(np.isnan(target), math.nan, (table[f"{measure}_business"] <= target).astype(float))
         out[f"{measure}_met"] = met
     return out
 
@@ -72,10 +104,14 @@ def replication_figures(record: ReplicationRecord) -> dict[Key, float]:
     figures: dict[Key, float] = {}
     selections = {name: table["segment"] == i for i, name in enumerate(scenario.segment_names)}
     selections["all"] = np.ones(len(counted), dtype=bool)
+    on_business_clock = set(business_clock_segments(scenario))
     for name, selected in selections.items():
         mask = selected & counted
         figures[("segments", name, "tickets")] = float(mask.sum())
-        for measure in ("reaction", "resolution"):
+        measures = ("reaction", "resolution")
+        if name in on_business_clock:
+            measures += ("reaction_business", "resolution_business")
+        for measure in measures:
             for stat, value in _describe(table[measure][mask]).items():
                 figures[("segments", name, measure, stat)] = value
         for key, values in met.items():
@@ -87,8 +123,17 @@ def replication_figures(record: ReplicationRecord) -> dict[Key, float]:
     return figures
 
 
+def available_hours(scenario, group: str, low: float, high: float) -> float:
+    """Engineer-hours on duty in the group within [low, high)."""
+    shifts = scenario.shifts_of(group)
+    around_the_clock = sum(count for count, calendar in shifts if calendar.is_always)
+    return around_the_clock * (high - low) + float(sum(count * calendar.business_hours(low, high)
+                                                       for count, calendar in shifts if not calendar.is_always))
+
+
 def group_figures(record: ReplicationRecord) -> dict[Key, float]:
-    """Per group: utilization, queue wait, time-average queue length and tickets present, arrival rate."""
+    """Per group: utilization, queue wait, time-average queue length and tickets present, arrival rate, and
+    the share of escalated tickets picked up within the group's OLA."""
     scenario = record.scenario
     t = record.tickets
     low, high = scenario.warmup, scenario.horizon
@@ -96,6 +141,8 @@ def group_figures(record: ReplicationRecord) -> dict[Key, float]:
     queued, started, ended, resumed = record.queued, record.started, record.ended, record.resumed
     ticket = t.ticket_of_visit
     counted = t.arrived[ticket] >= low
+    escalated = np.ones(len(t.route), dtype=bool)
+    escalated[t.offset] = False
     pieces = record.interruptions
     figures: dict[Key, float] = {}
     for g, name in enumerate(scenario.group_names):
@@ -107,7 +154,14 @@ def group_figures(record: ReplicationRecord) -> dict[Key, float]:
         in_window = here & (queued >= low) & (queued < high)
         mine = here & counted
         waits = started[mine] - queued[mine]
-        figures[("groups", name, "utilization")] = busy / (record.staff[name] * span)
+        figures[("groups", name, "utilization")] = busy / available_hours(scenario, name, low, high)
+        ola = scenario.groups[name].ola
+        if ola is not None:
+            picked = mine & escalated
+            clock = scenario.calendar(ola.clock)
+            pickup = clock.business_hours(queued[picked], started[picked])
+            slack = 0.0 if clock.is_always else 1e-9
+            figures[("groups", name, "ola_met")] = float((pickup <= ola.pickup + slack).mean()) if picked.any() else math.nan
         figures[("groups", name, "queue_wait", "mean")] = float(waits.mean()) if len(waits) else math.nan
         figures[("groups", name, "queue_length")] = (present - busy) / span
         figures[("groups", name, "tickets_present")] = present / span

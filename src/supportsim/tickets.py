@@ -8,11 +8,14 @@ purpose). The queue strategy never consumes random numbers, so every strategy se
 
 from __future__ import annotations
 
+import math
 import zlib
 from dataclasses import dataclass
+from typing import Optional
 
 import numpy as np
 
+from .calendar import WEEK, week_hour
 from .scenario import Scenario, WorkByClass
 
 MAX_VISITS = 100
@@ -40,6 +43,7 @@ class TicketStream:
     visits: np.ndarray     # int64 [tickets], number of visits
     route: np.ndarray      # int8 [visits], index into scenario.group_names
     work: np.ndarray       # float64 [visits]
+    burst: Optional[np.ndarray] = None  # int64 [tickets]: incident number of a burst's ticket, -1 otherwise
 
     def __len__(self) -> int:
         return len(self.arrived)
@@ -51,16 +55,25 @@ class TicketStream:
 
 def draw_tickets(scenario: Scenario, replication: int, seed: int | None = None) -> TicketStream:
     seed = scenario.seed if seed is None else seed
-    arrived = _arrival_times(scenario, stream(seed, replication, "arrivals"))
-    n = len(arrived)
-    shares = scenario.segment_shares
-    segment = stream(seed, replication, "segments").choice(len(shares), size=n, p=shares / shares.sum())
-    if scenario.priorities:
-        p = np.array(list(scenario.priorities.values()))
-        priority = stream(seed, replication, "priorities").choice(len(p), size=n, p=p / p.sum())
+    trace = None
+    if scenario.arrivals.trace is not None:
+        from .trace import load_trace  # reads a file: only scenarios that replay one pay for it
+
+        trace = load_trace(scenario)
+        arrived, segment, priority = trace.arrived, trace.segment, trace.priority
     else:
-        priority = np.zeros(n, dtype=np.int64)
+        arrived = _arrival_times(scenario, stream(seed, replication, "arrivals"))
+        segment, priority = _classes(scenario, len(arrived), stream(seed, replication, "segments"),
+                                     stream(seed, replication, "priorities"))
+    burst = None
+    source = np.arange(len(arrived))  # row of the trace (or regular arrival) each ticket came from
+    if scenario.arrivals.bursts:
+        arrived, segment, priority, burst, source = _with_bursts(
+            scenario, arrived, segment, priority, stream(seed, replication, "bursts"))
+    n = len(arrived)
     matrix = _routes(scenario, n, stream(seed, replication, "routing"))
+    if trace is not None:
+        matrix = _replayed_routes(matrix, trace, source)
     present = matrix >= 0
     visits = present.sum(axis=1)
     offset = np.zeros(n, dtype=np.int64)
@@ -68,14 +81,100 @@ def draw_tickets(scenario: Scenario, replication: int, seed: int | None = None) 
     route = matrix[present].astype(np.int8)
     ticket = np.repeat(np.arange(n), visits)
     work = _work(scenario, route, segment[ticket], priority[ticket], seed, replication)
+    if trace is not None:
+        row = source[ticket]
+        for g, given in trace.work.items():
+            use = (route == g) & (row >= 0)
+            use[use] = ~np.isnan(given[row[use]])
+            work[use] = given[row[use]]
     return TicketStream(arrived, segment.astype(np.int8), priority.astype(np.int8), offset,
-                        visits.astype(np.int64), route, work)
+                        visits.astype(np.int64), route, work, burst)
+
+
+def _classes(scenario: Scenario, n: int, segments_rng, priorities_rng) -> tuple[np.ndarray, np.ndarray]:
+    """Segment and priority of n tickets, drawn by their shares."""
+    shares = scenario.segment_shares
+    segment = segments_rng.choice(len(shares), size=n, p=shares / shares.sum())
+    if scenario.priorities:
+        p = np.array(list(scenario.priorities.values()))
+        priority = priorities_rng.choice(len(p), size=n, p=p / p.sum())
+    else:
+        priority = np.zeros(n, dtype=np.int64)
+    return segment, priority
 
 
 def _arrival_times(scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
-    # A homogeneous Poisson process on [0, horizon): a Poisson count, then uniform order statistics.
-    count = rng.poisson(scenario.total_rate * scenario.horizon)
-    return np.sort(rng.uniform(0.0, scenario.horizon, count))
+    profile = scenario.arrivals.profile
+    table = profile.table() if profile is not None else None
+    if table is None or np.ptp(table) == 0:
+        # A homogeneous Poisson process on [0, horizon): a Poisson count, then uniform order statistics.
+        count = rng.poisson(scenario.total_rate * scenario.horizon)
+        return np.sort(rng.uniform(0.0, scenario.horizon, count))
+    return profiled_arrivals(scenario.total_rate * table, week_hour(scenario.origin), scenario.horizon, rng)
+
+
+def profiled_arrivals(rates: np.ndarray, phase: float, horizon: float, rng: np.random.Generator) -> np.ndarray:
+    """A non-homogeneous Poisson process on [0, horizon), sampled exactly: ``rates[h]`` is the rate during
+    hour h of the week (0 = Monday 00-01) and time 0 is week hour ``phase``. The rate is constant within each
+    clock hour, so each hour gets a Poisson count of arrivals at uniform positions; no peak is skipped."""
+    first, last = math.floor(phase), math.ceil(phase + horizon)
+    edges = np.arange(first, last + 1, dtype=float)
+    low = np.maximum(edges[:-1], phase) - phase
+    high = np.minimum(edges[1:], phase + horizon) - phase
+    length = np.maximum(high - low, 0.0)
+    counts = rng.poisson(rates[np.arange(first, last) % int(WEEK)] * length)
+    times = np.repeat(low, counts) + rng.random(int(counts.sum())) * np.repeat(length, counts)
+    return np.sort(times)
+
+
+def burst_times(every: float, tickets: int, within: float, horizon: float,
+                rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Incidents as a Poisson process on [0, horizon) with mean gap ``every``; each brings ``tickets``
+    arrivals uniform in [incident, incident + within), cut at the horizon (arrivals stop there).
+    Returns (incident times, arrival times grouped by incident)."""
+    count = rng.poisson(horizon / every)
+    starts = np.sort(rng.uniform(0.0, horizon, count))
+    spans = np.minimum(starts + within, horizon) - starts
+    times = np.repeat(starts, tickets) + rng.random(count * tickets) * np.repeat(spans, tickets)
+    return starts, times
+
+
+def _with_bursts(scenario: Scenario, arrived, segment, priority, rng):
+    """Add every burst's tickets to the arrivals, in order of time; returns the tickets' arrays, their
+    incident numbers (-1 for regular tickets) and source rows (index of the regular arrival, or -1)."""
+    parts_time, parts_segment, parts_priority, parts_burst = [arrived], [segment], [priority], [np.full(len(arrived), -1)]
+    incidents = 0
+    for spec in scenario.arrivals.bursts:
+        starts, times = burst_times(spec.every, spec.tickets, spec.within, scenario.horizon, rng)
+        n = len(times)
+        drawn_segment, drawn_priority = _classes(scenario, n, rng, rng)
+        if spec.segment is not None:
+            drawn_segment = np.full(n, scenario.segment_names.index(spec.segment))
+        if spec.priority is not None:
+            drawn_priority = np.full(n, scenario.priority_names.index(spec.priority))
+        parts_time.append(times)
+        parts_segment.append(drawn_segment)
+        parts_priority.append(drawn_priority)
+        parts_burst.append(incidents + np.repeat(np.arange(len(starts)), spec.tickets))
+        incidents += len(starts)
+    order = np.argsort(np.concatenate(parts_time), kind="stable")
+    source = np.concatenate([np.arange(len(arrived)), np.full(sum(map(len, parts_time[1:])), -1)])
+    return (np.concatenate(parts_time)[order], np.concatenate(parts_segment)[order],
+            np.concatenate(parts_priority)[order], np.concatenate(parts_burst)[order], source[order])
+
+
+def _replayed_routes(matrix: np.ndarray, trace, source: np.ndarray) -> np.ndarray:
+    """The drawn route matrix with the paths the trace gives put in their tickets' rows."""
+    rows = np.flatnonzero(source >= 0)
+    rows = rows[trace.has_route[source[rows]]]
+    if not len(rows):
+        return matrix
+    width = max(matrix.shape[1], trace.route.shape[1])
+    out = np.full((len(matrix), width), -1, dtype=np.int64)
+    out[:, :matrix.shape[1]] = matrix
+    out[rows] = -1
+    out[rows, :trace.route.shape[1]] = trace.route[source[rows]]
+    return out
 
 
 def _routes(scenario: Scenario, n: int, rng: np.random.Generator) -> np.ndarray:

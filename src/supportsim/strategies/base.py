@@ -50,6 +50,9 @@ class Strategy:
 
     ``idle`` holds the engineers that are on duty and free; the engine calls :meth:`release` when an engineer
     becomes free (work done, or shift starts) and :meth:`withdraw` when an idle engineer goes off shift.
+    When an engineer's shift ends during work, :meth:`pause` is called: the visit stays with them (the engine
+    keeps it) and :meth:`resume` hands it back at their next shift start. Between the two the engineer is neither
+    idle nor at work, so a strategy must neither start work with nor interrupt them.
     """
 
     kind: ClassVar[str]
@@ -68,6 +71,14 @@ class Strategy:
 
     def withdraw(self, engineer: int) -> None:
         self.idle.remove(engineer)
+
+    def pause(self, engineer: int) -> None:
+        """The engineer's shift ends during work. Strategies that keep track of engineers at work (to
+        interrupt one, say) forget this one here; the others need do nothing."""
+
+    def resume(self, engineer: int, visit: int) -> None:
+        """The engineer's shift starts again and they take up the visit they paused."""
+        self.desk.start(engineer, visit)
 
     def waiting(self) -> int:
         """How many visits wait for an engineer (for checks and reports, not the hot path)."""

@@ -49,6 +49,12 @@ class Preemptive(Priority):
         self.queues[rank].append(visit)
         self.count += 1
 
+    def pause(self, engineer):
+        self.working[self.rank_of[engineer]].pop(engineer, None)  # off shift: not to be interrupted
+
+    def resume(self, engineer, visit):
+        self._begin(engineer, visit)
+
     def release(self, engineer):
         self.working[self.rank_of[engineer]].pop(engineer, None)
         if self.count:
