@@ -10,7 +10,9 @@ from pathlib import Path
 from . import __version__
 from .api import simulate
 from .loader import ScenarioError, load_scenario
-from .tables import group_table, segment_table
+from .stats import business_clock_segments
+from .tables import business_table, group_table, segment_table, week_table
+from .trace import mean_rate as trace_rate
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 2, 130
 
@@ -55,17 +57,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_validate(args) -> int:
     scenario = load_scenario(args.file)
-    loads = scenario.offered_load()
+    rate = trace_rate(scenario)
+    weekly = scenario.weekly_hours(rate)
+    shifts = scenario.uses_working_time()
     print(f"{args.file}: scenario {scenario.name!r} is valid")
-    print(f"  arrivals: {scenario.total_rate:g} tickets/h; groups:")
-    for group, rho in loads.items():
+    print(f"  arrivals: {rate if rate is not None else scenario.mean_arrival_rate:g} tickets/h; groups:")
+    for group, (offered, available) in weekly.items():
         g = scenario.groups[group]
+        rho = offered / available
         flag = "  WARNING: load >= 1, the queue grows without bound" if rho >= 1 else ""
-        print(f"  {group:<10} staff {g.staff:>4}  offered load rho = {rho:.3f}{flag}")
-    for group, rho in loads.items():
-        if rho >= 1:
-            print(f"warning: {args.file}: groups.{group}: offered load {rho:.2f} >= 1; add staff or reduce work",
-                  file=sys.stderr)
+        hours = f"  ({offered:.0f} h of work per week, {available:.0f} engineer-hours on duty)" if shifts else ""
+        print(f"  {group:<10} staff {g.headcount:>4}  offered load rho = {rho:.3f}{hours}{flag}")
+    for group, (offered, available) in weekly.items():
+        if offered >= available:
+            print(f"warning: {args.file}: groups.{group}: cannot keep up over a week: {offered:.0f} h of work "
+                  f"offered per week, {available:.0f} engineer-hours on duty (load {offered / available:.2f}); "
+                  "add staff or shifts, or reduce work", file=sys.stderr)
     return EXIT_OK
 
 
@@ -85,9 +92,16 @@ def cmd_run(args) -> int:
             if len(summary["variants"]) > 1:
                 print(f"== variant {variant}" + (" (baseline)" if variant == summary["baseline"] else ""))
             print(segment_table(figures, scenario))
+            if business_clock_segments(scenario):
+                print()
+                print(business_table(figures, scenario.segment_names))
             print()
             print(group_table(figures))
-        print(f"\nwrote {out / 'summary.json'}, {out / 'tickets.csv'}, {out / 'scenario.resolved.yaml'}")
+            if scenario.uses_working_time():
+                print()
+                print(week_table(result.profiles()["variants"][variant]))
+        print(f"\nwrote {out / 'summary.json'}, {out / 'profiles.json'}, {out / 'tickets.csv'}, "
+              f"{out / 'scenario.resolved.yaml'}")
     return EXIT_OK
 
 

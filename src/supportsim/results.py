@@ -68,6 +68,7 @@ class SimulationResult:
         self.scenario = scenario
         self.records = records
         self.seed = seed
+        self._profiles: dict | None = None
         self.figures: dict[str, list[dict[Key, float]]] = {
             variant: [replication_figures(r) for r in recs] for variant, recs in records.items()
         }
@@ -92,6 +93,11 @@ class SimulationResult:
 
     def profiles(self) -> dict:
         """Time profiles by hour of week and backlog over the run, mean over replications (profiles.json)."""
+        if self._profiles is None:
+            self._profiles = self._compute_profiles()
+        return self._profiles
+
+    def _compute_profiles(self) -> dict:
         return _json_safe({
             "scenario": self.scenario.name,
             "units": {"time": "hours", "hour_of_week": "0 is Monday 00:00-01:00 on the scenario's clock"},

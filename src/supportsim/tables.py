@@ -53,9 +53,51 @@ def segment_table(figures: dict, scenario: Scenario) -> str:
 
 def group_table(figures: dict) -> str:
     header = ["group", "utilization", "queue wait mean", "queue length"]
+    with_ola = any("ola_met" in g for g in figures["groups"].values())
+    if with_ola:
+        header.append("OLA met")
     rows = []
     for name, g in figures["groups"].items():
         length = g["queue_length"]["value"]
         rows.append([name, _share_with_ci(g["utilization"]), _duration_with_ci(g["queue_wait"]["mean"]),
                      f"{length:.2f}" if length is not None else "-"])
+        if with_ola:
+            rows[-1].append(_share_with_ci(g.get("ola_met")))
+    return render(header, rows)
+
+
+def business_table(figures: dict, segments: list[str]) -> str:
+    """Reaction and resolution counted on each segment's SLA clock (business hours), for those not 24x7."""
+    header = ["segment (SLA clock)", "reaction mean", "reaction p90", "resolution mean", "resolution p90"]
+    rows = []
+    for name in segments:
+        seg = figures["segments"].get(name, {})
+        if "reaction_business" not in seg:
+            continue
+        rows.append([name, _duration_with_ci(seg["reaction_business"]["mean"]),
+                     _duration_with_ci(seg["reaction_business"]["p90"]),
+                     _duration_with_ci(seg["resolution_business"]["mean"]),
+                     _duration_with_ci(seg["resolution_business"]["p90"])])
+    return render(header, rows)
+
+
+def week_table(profile: dict) -> str:
+    """The week at a glance from a variant's time profiles: tickets per day, the range of the open backlog
+    over the day, and each group's utilization while on duty."""
+    groups = list(profile["groups"])
+    header = ["day", "tickets/day", "backlog min", "backlog max", *[f"{g} utilization" for g in groups]]
+    rows = []
+    for day, label in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")):
+        hours = slice(24 * day, 24 * day + 24)
+        arrivals = [v for v in profile["arrivals_per_hour"][hours] if v is not None]
+        backlog = [v for v in profile["backlog"][hours] if v is not None]
+        row = [label, f"{sum(arrivals):.1f}" if arrivals else "-",
+               f"{min(backlog):.1f}" if backlog else "-", f"{max(backlog):.1f}" if backlog else "-"]
+        for g in groups:
+            busy = profile["groups"][g]["utilization"][hours]
+            duty = profile["groups"][g]["engineers_on_duty"][hours]
+            pairs = [(u, d) for u, d in zip(busy, duty) if u is not None and d]
+            total = sum(d for _, d in pairs)
+            row.append(f"{100 * sum(u * d for u, d in pairs) / total:.0f}%" if total else "off")
+        rows.append(row)
     return render(header, rows)

@@ -58,6 +58,13 @@ def load_trace(scenario: Scenario) -> Trace:
                  tuple(scenario.segment_names), tuple(scenario.priority_names), tuple(scenario.group_names))
 
 
+def mean_rate(scenario: Scenario) -> float | None:
+    """Tickets per hour over the horizon, the trace's plus the bursts' (None without a trace)."""
+    if scenario.arrivals.trace is None:
+        return None
+    return len(load_trace(scenario).arrived) / scenario.horizon + scenario.mean_arrival_rate
+
+
 def trace_problems(scenario: Scenario) -> list[tuple[str, str]]:
     """(key path, message) for a trace that cannot be read; empty when all is well or there is no trace."""
     if scenario.arrivals.trace is None:
