@@ -12,7 +12,7 @@ from typing import Annotated, Any, Optional, Union
 
 import numpy as np
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, PlainSerializer, Tag,
-                      field_validator, model_validator)
+                      ValidationInfo, field_validator, model_validator)
 
 from . import calendar as cal
 from .distributions import Distribution, Duration
@@ -211,8 +211,10 @@ class CalendarSpec(Model):
 
     @field_validator("week")
     @classmethod
-    def _week(cls, value):
+    def _week(cls, value, info: ValidationInfo):
         if value is not None:
+            if info.data.get("days") is not None or info.data.get("hours") is not None:
+                raise ValueError("give either week (an hour-of-week table) or days/hours, not both")
             cal.parse_week_table(value)
         return value
 
@@ -221,12 +223,6 @@ class CalendarSpec(Model):
     def _offset(cls, value):
         cal.parse_offset(value)
         return value
-
-    @model_validator(mode="after")
-    def _one_form(self):
-        if self.week is not None and (self.days is not None or self.hours is not None):
-            raise ValueError("give either week (an hour-of-week table) or days/hours, not both")
-        return self
 
     def build(self, start: datetime, name: str = "") -> cal.Calendar:
         return cal.build_calendar(start=start, days=self.days, hours=self.hours, week=self.week,
