@@ -144,3 +144,22 @@ def test_profiled_tickets_are_the_same_for_every_strategy():
     a = draw_tickets(load_scenario({**SHIFTED, "policy": "fifo"}), 0)
     b = draw_tickets(load_scenario({**SHIFTED, "policy": "preemptive"}), 0)
     assert np.array_equal(a.arrived, b.arrived) and np.array_equal(a.work, b.work)
+
+
+def test_the_bundled_office_hours_desk_shows_the_monday_peak_and_the_overnight_backlog():
+    from pathlib import Path
+
+    from supportsim.api import simulate
+
+    path = Path(__file__).resolve().parents[1] / "scenarios" / "office-hours-desk.yaml"
+    result = simulate(path, replications=2)
+    profile = result.profiles()["variants"]["base"]
+    per_day = np.array(profile["arrivals_per_hour"]).reshape(7, 24).sum(axis=1)
+    assert per_day.argmax() == 0 and per_day[0] > 1.1 * per_day[1:].max()
+    backlog = np.array(profile["backlog"]).reshape(7, 24)
+    for day in range(1, 5):  # tickets of the night wait for the morning: more open at 08:00 than at 22:00
+        assert backlog[day, 8] > backlog[day - 1, 22]
+    summary = result.summary()["variants"]["base"]
+    assert "reaction_business" in summary["segments"]["standard"]
+    assert "reaction_business" not in summary["segments"]["vip"]  # its SLA runs around the clock
+    assert 0 < summary["groups"]["L2"]["ola_met"]["value"] <= 1

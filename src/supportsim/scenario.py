@@ -180,6 +180,10 @@ class SLA(Model):
 
 def _week_table_value(value: Any) -> Any:
     if isinstance(value, dict):
+        for day, row in value.items():
+            if not isinstance(row, str):
+                raise ValueError(f"{day}: put the 24 characters in quotes ('000000001111111110000000'), or write "
+                                 "'.' and '#', which YAML does not read as a number")
         return {str(k): v for k, v in value.items()}
     return value
 
