@@ -46,7 +46,8 @@ def test_the_reference_names_only_keys_the_model_has():
     section = reference.split("BEGIN working-time keys")[1].split("END working-time keys")[0]
     keys = re.findall(r"^\| `([^`]+)` \|", section, flags=re.M)
     assert len(keys) > 20
-    from supportsim.scenario import Arrivals, Burst, CalendarSpec, Group, OLA, Profile, SLA, Scenario, StaffBlock
+    from supportsim.scenario import SLA, Arrivals, Group, Scenario
+    from supportsim.working_time import OLA, Burst, CalendarSpec, Profile, StaffBlock
     models = {"calendars": CalendarSpec, "staff": StaffBlock, "ola": OLA, "bursts": Burst, "profile": Profile,
               "sla": SLA, "arrivals": Arrivals, "groups": Group}
     for key in keys:

@@ -10,7 +10,6 @@ from pathlib import Path
 from . import __version__
 from .api import simulate
 from .loader import ScenarioError, load_scenario
-from .stats import business_clock_segments
 from .tables import business_table, group_table, segment_table, week_table
 from .trace import mean_rate as trace_rate
 
@@ -92,7 +91,7 @@ def cmd_run(args) -> int:
             if len(summary["variants"]) > 1:
                 print(f"== variant {variant}" + (" (baseline)" if variant == summary["baseline"] else ""))
             print(segment_table(figures, scenario))
-            if business_clock_segments(scenario):
+            if any("reaction_business" in seg for seg in figures["segments"].values()):
                 print()
                 print(business_table(figures, scenario.segment_names))
             print()

@@ -130,7 +130,10 @@ class SimulationResult:
         segments = np.array(scenario.segment_names, dtype=object)
         priorities = np.array(scenario.priority_names or [""], dtype=object)
         with_sla = {m: any(getattr(s, m) is not None for s in scenario.sla.values()) for m in ("reaction", "resolution")}
-        business = bool(business_clock_segments(scenario))
+        # the same columns for every variant, or the CSV would not line up
+        variants = [records[0].scenario for records in self.records.values() if records]
+        business = any(business_clock_segments(v) for v in variants)
+        bursts = any(v.arrivals.bursts for v in variants)
         for variant, records in self.records.items():
             for record in records:
                 table = ticket_table(record)
@@ -151,8 +154,9 @@ class SimulationResult:
                 if business:  # hours on each ticket's SLA clock
                     columns["reaction_business"] = table["reaction_business"][keep]
                     columns["resolution_business"] = table["resolution_business"][keep]
-                if record.tickets.burst is not None:  # incident number, -1 for tickets not from a burst
-                    columns["burst"] = record.tickets.burst[keep]
+                if bursts:  # incident number, -1 for tickets not from a burst
+                    burst = record.tickets.burst
+                    columns["burst"] = burst[keep] if burst is not None else np.full(int(keep.sum()), -1)
                 met = sla_met(record, table)
                 for measure in ("reaction", "resolution"):
                     if with_sla[measure]:

@@ -7,17 +7,18 @@ in files they are strings with units. :func:`consistency_problems` checks what o
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any, Optional, Union
 
 import numpy as np
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, PlainSerializer, Tag,
-                      ValidationInfo, field_validator, model_validator)
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, PlainSerializer, Tag
 
 from . import calendar as cal
 from .distributions import Distribution, Duration
 from .strategies import PolicyConfig, policy_config_type
 from .units import format_rate, parse_rate
+from .working_time import (OLA, Burst, CalendarValue, Profile, Staff, StaffBlock, Start, listed,
+                           trace_problems, working_time_problems)
 
 Rate = Annotated[float, BeforeValidator(parse_rate), PlainSerializer(format_rate, return_type=str)]
 """A rate per hour, read from strings such as '9/h' or '40/d'."""
@@ -43,61 +44,10 @@ class Segment(Model):
     description: str = ""
 
 
-class Profile(Model):
-    """Relative arrival intensity by weekday and hour of day; the mean over the week is kept at the rate."""
-
-    weekdays: dict[str, Annotated[float, Field(ge=0)]] = Field(
-        default_factory=dict, description="Factor per day (mon..sun); a day not named has factor 1.")
-    hours: dict[str, Annotated[float, Field(ge=0)]] = Field(
-        default_factory=dict, description="Factor per whole-hour range of the day, e.g. '09-12'; others 1.")
-
-    @field_validator("weekdays")
-    @classmethod
-    def _days(cls, value):
-        for name in value:
-            cal.day_index(name)
-        return value
-
-    @field_validator("hours")
-    @classmethod
-    def _hours(cls, value):
-        seen: dict[int, str] = {}
-        for text in value:
-            for hour in cal.parse_hour_ranges(text):
-                if hour in seen:
-                    raise ValueError(f"ranges {seen[hour]!r} and {text!r} overlap at hour {hour:02d}")
-                seen[hour] = text
-        return value
-
-    @model_validator(mode="after")
-    def _not_all_zero(self):
-        if cal.profile_table(self.weekdays, self.hours).sum() <= 0:
-            raise ValueError("every factor is 0: no ticket would ever arrive")
-        return self
-
-    def table(self) -> np.ndarray:
-        """[168] intensity per hour of week (0 = Monday 00-01), mean 1."""
-        return cal.profile_table(self.weekdays, self.hours)
-
-
-class Burst(Model):
-    """Major incidents: a Poisson process of events, each bringing a batch of tickets at once."""
-
-    every: Duration = Field(gt=0, description="Mean time between incidents (Poisson).")
-    tickets: int = Field(ge=1, description="Tickets each incident brings.")
-    within: Duration = Field(ge=0, description="The incident's tickets arrive uniformly within this time.")
-    priority: Optional[str] = Field(None, description="Priority of the incident's tickets (default: drawn by share).")
-    segment: Optional[str] = Field(None, description="Segment of the incident's tickets (default: drawn by share).")
-
-
-def _listed(value: Any) -> Any:
-    return [value] if isinstance(value, dict) else value
-
-
 class Arrivals(Model):
     rate: Optional[Rate] = Field(None, gt=0, description="Poisson arrival rate over all segments (mean over the week).")
     profile: Optional[Profile] = Field(None, description="Weekly pattern of the arrival rate.")
-    bursts: Annotated[list[Burst], BeforeValidator(_listed)] = Field(
+    bursts: Annotated[list[Burst], BeforeValidator(listed)] = Field(
         default_factory=list, description="Incident bursts on top of the arrivals (one mapping or a list).")
     trace: Optional[str] = Field(None, description="CSV of real tickets to replay instead of a rate "
                                                    "(relative to the scenario file).")
@@ -121,35 +71,6 @@ Work = Annotated[
     Union[Annotated[Distribution, Tag("dist")], Annotated[WorkByClass, Tag("by_class")]],
     Discriminator(_work_kind),
 ]
-
-
-def _whole_number(value: Any) -> Any:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"must be a whole number >= 1, got {value!r}")
-    return value
-
-
-Headcount = Annotated[int, BeforeValidator(_whole_number)]
-
-
-class StaffBlock(Model):
-    """Engineers who work the same calendar."""
-
-    count: Headcount = Field(description="Engineers in the block.")
-    calendar: str = Field("always", description="Name of their calendar (default: around the clock).")
-
-
-Staff = Annotated[
-    Union[Annotated[Headcount, Tag("count")], Annotated[list[StaffBlock], Tag("blocks")]],
-    Discriminator(lambda v: "blocks" if isinstance(v, list) else "count"),
-]
-
-
-class OLA(Model):
-    """Operational level agreement of a group: escalated tickets are picked up within ``pickup``."""
-
-    pickup: Duration = Field(gt=0, description="Target time from escalation to first work in this group.")
-    clock: str = Field("always", description="Calendar the target is counted on.")
 
 
 class Group(Model):
@@ -178,83 +99,10 @@ class SLA(Model):
     clock: Optional[str] = Field(None, description="Calendar the targets are counted on (default: around the clock).")
 
 
-def _week_table_value(value: Any) -> Any:
-    if isinstance(value, dict):
-        for day, row in value.items():
-            if not isinstance(row, str):
-                raise ValueError(f"{day}: put the 24 characters in quotes ('000000001111111110000000'), or write "
-                                 "'.' and '#', which YAML does not read as a number")
-        return {str(k): v for k, v in value.items()}
-    return value
-
-
-class CalendarSpec(Model):
-    """Working time: days and hours of a repeating week (or an hour-of-week table), minus holidays."""
-
-    days: Optional[Union[str, list[str]]] = Field(None, description="Weekdays on duty, e.g. 'mon-fri' (default: every day).")
-    hours: Optional[Union[str, list[str]]] = Field(None, description="Hours on duty each of those days, e.g. '09:00-18:00'; "
-                                                                     "an end before the start crosses midnight.")
-    week: Optional[Annotated[dict[str, str], BeforeValidator(_week_table_value)]] = Field(
-        None, description="Hour-of-week table instead of days/hours: per day 24 characters, '1' on, '0' off.")
-    holidays: list[date] = Field(default_factory=list, description="Dates with no working time at all.")
-    offset: Optional[str] = Field(None, description="How far this calendar's clock is ahead of the scenario's, e.g. '+7h'.")
-
-    @field_validator("days")
-    @classmethod
-    def _days(cls, value):
-        if value is not None:
-            cal.parse_days(value)
-        return value
-
-    @field_validator("hours")
-    @classmethod
-    def _hours(cls, value):
-        if value is not None:
-            cal.parse_hours(value)
-        return value
-
-    @field_validator("week")
-    @classmethod
-    def _week(cls, value, info: ValidationInfo):
-        if value is not None:
-            if info.data.get("days") is not None or info.data.get("hours") is not None:
-                raise ValueError("give either week (an hour-of-week table) or days/hours, not both")
-            cal.parse_week_table(value)
-        return value
-
-    @field_validator("offset")
-    @classmethod
-    def _offset(cls, value):
-        cal.parse_offset(value)
-        return value
-
-    def build(self, start: datetime, name: str = "") -> cal.Calendar:
-        return cal.build_calendar(start=start, days=self.days, hours=self.hours, week=self.week,
-                                  holidays=self.holidays, offset=self.offset, name=name)
-
-
-def _always_only(value: Any) -> Any:
-    if isinstance(value, str) and value.strip().lower() not in cal.ALWAYS_NAMES:
-        raise ValueError(f"a calendar is '24x7' or a mapping of days/hours/holidays, got {value!r}")
-    return value
-
-
-CalendarValue = Annotated[
-    Union[Annotated[Annotated[str, BeforeValidator(_always_only)], Tag("24x7")], Annotated[CalendarSpec, Tag("spec")]],
-    Discriminator(lambda v: "24x7" if isinstance(v, str) else "spec"),
-]
-
-
-def _datetime(value: Any) -> Any:
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return datetime.combine(value, datetime.min.time())
-    return value
-
-
 class Scenario(Model):
     name: str = Field(pattern=NAME_PATTERN, description="Used for the output folder.")
     description: str = ""
-    start: Optional[Annotated[datetime, BeforeValidator(_datetime)]] = Field(
+    start: Optional[Start] = Field(
         None, description="Wall-clock time of simulated time 0, the calendars' origin (default: a Monday 00:00).")
     calendars: dict[Annotated[str, Field(pattern=NAME_PATTERN)], CalendarValue] = Field(
         default_factory=dict, description="Named working-time calendars; 'always' and '24x7' are built in.")
@@ -396,7 +244,7 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
     with_share = [n for n, seg in s.segments.items() if seg.share is not None]
     with_rate = [n for n, seg in s.segments.items() if seg.rate is not None]
     if s.arrivals.trace is not None:
-        problems += _trace_problems(s, with_rate)
+        problems += trace_problems(s, with_rate)
     elif s.arrivals.rate is not None:
         if with_rate:
             problems.append((f"segments.{with_rate[0]}.rate", "give either arrivals.rate with segment shares, or a rate per segment, not both"))
@@ -447,61 +295,11 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
     for seg in s.sla:
         if seg not in s.segments:
             problems.append((f"sla.{seg}", f"unknown segment {seg!r}; segments are {', '.join(s.segments)}"))
-    problems += _working_time_problems(s)
+    problems += working_time_problems(s)
     if not any(p[0].startswith(("groups", "entry")) for p in problems):
         loop = _closed_loop(s)
         if loop:
             problems.append((f"groups.{loop[0]}.escalate", f"escalation loop {'>'.join(loop + [loop[0]])} never ends: tickets would never be resolved"))
-    return problems
-
-
-def _trace_problems(s: Scenario, with_rate: list[str]) -> list[tuple[str, str]]:
-    problems = []
-    if s.arrivals.rate is not None:
-        problems.append(("arrivals.rate", "give either a rate or a trace to replay, not both"))
-    if with_rate:
-        problems.append((f"segments.{with_rate[0]}.rate", "a replayed trace brings its own arrivals; leave segment rates out"))
-    if s.arrivals.profile is not None:
-        problems.append(("arrivals.profile", "shapes a rate; a replayed trace has its own arrival times"))
-    if s.start is None:
-        problems.append(("start", "is required with arrivals.trace: the trace's times are read against it"))
-    if len(s.segments) > 1 and not all(seg.share for seg in s.segments.values()):
-        for i, burst in enumerate(s.arrivals.bursts):
-            if burst.segment is None:
-                problems.append((f"arrivals.bursts.{i}.segment", "is required with a trace (segments have no shares to draw from)"))
-    return problems
-
-
-def _working_time_problems(s: Scenario) -> list[tuple[str, str]]:
-    """Calendars that exist and have working time; clocks, bursts and holidays that refer to what exists."""
-    problems: list[tuple[str, str]] = []
-    known = list(s.calendars) + [n for n in cal.ALWAYS_NAMES if n not in s.calendars]
-    for name, spec in s.calendars.items():
-        if name in cal.ALWAYS_NAMES and not isinstance(spec, str):
-            problems.append((f"calendars.{name}", f"{name!r} is built in (around the clock); give your calendar another name"))
-        elif not isinstance(spec, str):
-            if spec.holidays and s.start is None:
-                problems.append((f"calendars.{name}.holidays", "need start: the date simulated time 0 stands for"))
-            elif s.calendar(name).hours_per_week <= 0:
-                problems.append((f"calendars.{name}", "has no working time in the week"))
-
-    def check(path: str, name: str | None) -> None:
-        if name is not None and name not in known:
-            problems.append((path, f"unknown calendar {name!r}; calendars are {', '.join(known)}"))
-
-    for g, group in s.groups.items():
-        if isinstance(group.staff, list):
-            for i, block in enumerate(group.staff):
-                check(f"groups.{g}.staff.{i}.calendar", block.calendar)
-        if group.ola is not None:
-            check(f"groups.{g}.ola.clock", group.ola.clock)
-    for seg, sla in s.sla.items():
-        check(f"sla.{seg}.clock", sla.clock)
-    for i, burst in enumerate(s.arrivals.bursts):
-        if burst.segment is not None and burst.segment not in s.segments:
-            problems.append((f"arrivals.bursts.{i}.segment", f"unknown segment {burst.segment!r}; segments are {', '.join(s.segments)}"))
-        if burst.priority is not None and burst.priority not in (s.priorities or {}):
-            problems.append((f"arrivals.bursts.{i}.priority", f"unknown priority {burst.priority!r}; declare it under priorities"))
     return problems
 
 
