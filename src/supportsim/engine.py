@@ -26,7 +26,6 @@ from simpy.core import URGENT
 from simpy.events import Event, Timeout
 
 from .calendar import Calendar
-
 from .scenario import Scenario
 from .strategies import strategy_for
 from .tickets import TicketStream, draw_tickets

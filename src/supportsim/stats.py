@@ -154,7 +154,8 @@ def group_figures(record: ReplicationRecord) -> dict[Key, float]:
         in_window = here & (queued >= low) & (queued < high)
         mine = here & counted
         waits = started[mine] - queued[mine]
-        figures[("groups", name, "utilization")] = busy / available_hours(scenario, name, low, high)
+        available = available_hours(scenario, name, low, high)
+        figures[("groups", name, "utilization")] = busy / available if available > 0 else math.nan
         ola = scenario.groups[name].ola
         if ola is not None:
             picked = mine & escalated
