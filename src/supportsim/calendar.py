@@ -147,8 +147,11 @@ def parse_offset(value: object) -> float:
 
 
 def hours_since(start: datetime, moment: datetime | date) -> float:
+    """Hours from start to a moment; a date is its midnight, and wall-clock times are on start's clock."""
     if not isinstance(moment, datetime):
         moment = datetime.combine(moment, datetime.min.time())
+    if moment.tzinfo is None and start.tzinfo is not None:
+        moment = moment.replace(tzinfo=start.tzinfo)
     return (moment - start) / timedelta(hours=1)
 
 

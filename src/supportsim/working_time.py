@@ -25,6 +25,15 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _whole_number(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"must be a whole number >= 1, got {value!r}")
+    return value
+
+
+Headcount = Annotated[int, BeforeValidator(_whole_number)]
+
+
 class Profile(Model):
     """Relative arrival intensity by weekday and hour of day; the mean over the week is kept at the rate."""
 
@@ -66,7 +75,7 @@ class Burst(Model):
     """Major incidents: a Poisson process of events, each bringing a batch of tickets at once."""
 
     every: Duration = Field(gt=0, description="Mean time between incidents (Poisson).")
-    tickets: int = Field(ge=1, description="Tickets each incident brings.")
+    tickets: Headcount = Field(description="Tickets each incident brings.")
     within: Duration = Field(ge=0, description="The incident's tickets arrive uniformly within this time.")
     priority: Optional[str] = Field(None, description="Priority of the incident's tickets (default: drawn by share).")
     segment: Optional[str] = Field(None, description="Segment of the incident's tickets (default: drawn by share).")
@@ -79,15 +88,6 @@ def listed(value: Any) -> Any:
 
 def _listed(value: Any) -> Any:
     return [value] if isinstance(value, dict) else value
-
-
-def _whole_number(value: Any) -> Any:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"must be a whole number >= 1, got {value!r}")
-    return value
-
-
-Headcount = Annotated[int, BeforeValidator(_whole_number)]
 
 
 class StaffBlock(Model):
