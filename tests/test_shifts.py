@@ -153,6 +153,16 @@ def test_ola_counts_pickup_of_escalated_tickets_on_its_clock(tmp_path):
     assert replication_figures(record)[("groups", "L2", "ola_met")] == 0.5
 
 
+@pytest.mark.parametrize("policy", ["fifo", "preemptive"])
+def test_work_done_exactly_at_the_end_of_a_shift_is_done_and_nothing_new_starts_then(tmp_path, policy):
+    rows = ["2027-01-08T17:00,standard,P2",   # Friday 17:00-18:00: done as the shift ends, not paused
+            "2027-01-08T17:30,standard,P2"]   # waits; at 18:00 the engineer is off shift: Monday 09:00
+    record = replay(tmp_path, rows, one_engineer("office"), OFFICE, policy=policy)
+    assert record.resolved.tolist() == [FRI + 18, WEEK + 10]
+    assert record.first_response.tolist() == [FRI + 17, WEEK + 9]
+    assert len(record.interruptions) == 0
+
+
 def test_the_run_ends_when_every_ticket_is_resolved_although_shifts_recur(tmp_path):
     record = replay(tmp_path, ["2027-01-08T17:30,standard,P2"], one_engineer("office"), OFFICE, horizon="1w")
     assert record.resolved.tolist() == [WEEK + 9.5]

@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check a scenario file and print the offered load per group")
     validate.add_argument("file", help="scenario YAML file")
 
-    run = commands.add_parser("run", help="simulate a scenario and write summary.json, tickets.csv, scenario.resolved.yaml")
+    run = commands.add_parser("run", help="simulate a scenario and write summary.json, profiles.json, tickets.csv, scenario.resolved.yaml")
     run.add_argument("file", help="scenario YAML file")
     run.add_argument("--out", metavar="DIR", help="output folder (default: results/<scenario name>/)")
     run.add_argument("--replications", type=_positive, metavar="N", help="override the scenario's replications")

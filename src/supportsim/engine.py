@@ -195,7 +195,7 @@ class ShiftDesk(Desk):
                 continue
             self.strategy.pause(engineer)
             left = self._remaining[visit] - (now - self._resumed[visit])
-            if left <= 1e-9 * max(1.0, now):
+            if left <= 1e-12 * max(1.0, now):  # a few units of rounding in the last place of `now`
                 continue  # done this very instant: its finish event fires next and does not release the engineer
             self.pending[engineer].callbacks.clear()
             self._remaining[visit] = left
