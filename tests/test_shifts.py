@@ -163,6 +163,15 @@ def test_work_done_exactly_at_the_end_of_a_shift_is_done_and_nothing_new_starts_
     assert len(record.interruptions) == 0
 
 
+def test_preemption_then_a_shift_end(tmp_path):
+    rows = ["2027-01-08T17:00,standard,P2",   # started 17:00, interrupted at 17:30 with half an hour left
+            "2027-01-08T17:30,standard,P1"]   # 17:30-18:00, paused; resumed first on Monday, done 09:30
+    record = replay(tmp_path, rows, one_engineer("office"), OFFICE, policy="preemptive")
+    assert record.resolved.tolist() == [WEEK + 10, WEEK + 9.5]
+    assert record.interruptions.tolist() == [[0, 0, FRI + 17, FRI + 17.5], [1, 0, FRI + 17.5, FRI + 18]]
+    assert record.pauses.tolist() == [False, True]
+
+
 def test_the_run_ends_when_every_ticket_is_resolved_although_shifts_recur(tmp_path):
     record = replay(tmp_path, ["2027-01-08T17:30,standard,P2"], one_engineer("office"), OFFICE, horizon="1w")
     assert record.resolved.tolist() == [WEEK + 9.5]
