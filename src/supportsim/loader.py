@@ -218,6 +218,12 @@ def _known_keys(loc: tuple) -> list[str]:
     """Keys allowed at this location of a Scenario (for 'did you mean'); for a union, any member's keys."""
     node: Any = Scenario
     for part in loc:
+        if str(part).isdigit():  # an item of a list, e.g. groups.L1.staff.0
+            items = [get_args(t)[0] for t in _members(node) if get_origin(t) is list]
+            if not items:
+                return []
+            node = items[0]
+            continue
         models = _models(node)
         if models:
             fields = [m.model_fields[str(part)] for m in models if str(part) in m.model_fields]
@@ -235,6 +241,14 @@ def _strip(t: Any) -> Any:
     while get_origin(t) is Annotated:
         t = get_args(t)[0]
     return t
+
+
+def _members(t: Any) -> list[Any]:
+    """The types a type stands for, through Annotated and unions."""
+    t = _strip(t)
+    if get_origin(t) in (Union, types.UnionType):
+        return [m for arg in get_args(t) for m in _members(arg)]
+    return [t]
 
 
 def _models(t: Any) -> list[type[BaseModel]]:
