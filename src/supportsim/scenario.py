@@ -71,6 +71,10 @@ class Group(Model):
         default_factory=dict, description="After work here, probability of going on to each group."
     )
     policy: Optional[PolicySpec] = Field(None, description="This group's queue strategy (default: the scenario's).")
+    vip_privileges: Optional[bool] = Field(
+        None, description="Whether VIP tickets get VIP treatment here (default: yes at the entry group, "
+                          "the scenario's vip_in_escalation elsewhere)."
+    )
 
     @field_validator("staff", mode="before")
     @classmethod
@@ -98,6 +102,10 @@ class Scenario(Model):
     groups: dict[str, Group] = Field(min_length=1)
     entry: Optional[str] = None
     policy: PolicySpec = Field(default_factory=lambda: {"kind": "fifo"}, validate_default=True)
+    vip_in_escalation: bool = Field(
+        True, description="Whether VIP privileges carry into the groups a ticket is escalated to; with false "
+                          "those groups treat every ticket alike (no OLA honours VIP)."
+    )
     sla: dict[str, SLA] = Field(default_factory=dict)
     variants: dict[Annotated[str, Field(pattern=NAME_PATTERN)], dict[str, Any]] = Field(
         default_factory=dict, description="Named alternatives: the base scenario with these keys replaced (deep merge)."
@@ -141,6 +149,13 @@ class Scenario(Model):
     def policy_of(self, group: str) -> PolicyConfig:
         return self.groups[group].policy or self.policy
 
+    def honours_vip(self, group: str) -> bool:
+        """Whether the group gives VIP tickets VIP treatment (rank, lanes, dedicated engineers)."""
+        own = self.groups[group].vip_privileges
+        if own is not None:
+            return own
+        return group == self.entry_group or self.vip_in_escalation
+
     def routing_matrix(self) -> np.ndarray:
         names = self.group_names
         matrix = np.zeros((len(names), len(names)))
@@ -170,13 +185,24 @@ class Scenario(Model):
                 total += sshare * pshare * dist.mean_hours
         return total
 
+    def first_contact(self) -> tuple[str, Distribution] | None:
+        """(group, contact work) when the policy of some group inserts a first-contact visit there for VIP
+        tickets (see ``contact_first``), else None."""
+        for g in self.group_names:
+            spec = self.policy_of(g).first_contact(self)
+            if spec is not None and spec[0] == g and self.honours_vip(g):
+                return spec
+        return None
+
     def offered_load(self) -> dict[str, float]:
-        """rho per group: offered work per hour divided by engineers."""
+        """rho per group: offered work per hour divided by engineers (first contacts included)."""
         visits = self.visits_per_ticket()
-        return {
-            g: self.total_rate * visits[i] * self.mean_work(g) / self.groups[g].staff
-            for i, g in enumerate(self.group_names)
-        }
+        load = {g: self.total_rate * visits[i] * self.mean_work(g) for i, g in enumerate(self.group_names)}
+        contact = self.first_contact()
+        if contact is not None:
+            vip_share = sum(share for share, seg in zip(self.segment_shares, self.segments.values()) if seg.vip)
+            load[contact[0]] += self.total_rate * vip_share * contact[1].mean_hours
+        return {g: work / self.groups[g].staff for g, work in load.items()}
 
 
 def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
@@ -234,6 +260,11 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
         for key in ("name", "variants", "baseline"):
             if key in override:
                 problems.append((f"variants.{name}.{key}", "cannot be changed by a variant"))
+    if "mean" in s.segments:
+        problems.append(("segments.mean", "the name 'mean' is reserved (groups.<g>.queue_wait.mean in results); "
+                                          "choose another"))
+    if not any(p[0].startswith(("groups", "entry")) for p in problems):
+        problems += _policy_problems(s)
     for seg in s.sla:
         if seg not in s.segments:
             problems.append((f"sla.{seg}", f"unknown segment {seg!r}; segments are {', '.join(s.segments)}"))
@@ -242,6 +273,12 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
         if loop:
             problems.append((f"groups.{loop[0]}.escalate", f"escalation loop {'>'.join(loop + [loop[0]])} never ends: tickets would never be resolved"))
     return problems
+
+
+def _policy_problems(s: Scenario) -> list[tuple[str, str]]:
+    """What each policy finds wrong with itself in this scenario (unknown groups, impossible counts...)."""
+    placed = [("policy", s.policy)] + [(f"groups.{g}.policy", grp.policy) for g, grp in s.groups.items() if grp.policy]
+    return [problem for path, policy in placed for problem in policy.problems(s, path)]
 
 
 def _closed_loop(s: Scenario) -> list[str] | None:
