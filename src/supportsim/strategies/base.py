@@ -154,7 +154,7 @@ def engineer_counts_problems(scenario: Any, path: str, engineers: dict[str, int]
         if group not in scenario.groups:
             problems.append((key, unknown_group(scenario, group)))
             continue
-        staff = scenario.groups[group].staff
+        staff = getattr(scenario.groups[group], "headcount", scenario.groups[group].staff)  # shift blocks count heads
         own = scenario.groups[group].policy
         if path == "policy" and own is not None and own.kind != kind:
             problems.append((key, f"{group} has its own policy ({own.kind}), so this does not apply there"))

@@ -111,5 +111,13 @@ class ContactFirst(Strategy):
         else:
             self.idle.append(engineer)
 
+    def pause(self, engineer):
+        """Off shift during work (working-time calendars): not to be interrupted until resumed."""
+        self.on_work[0].pop(engineer, None)
+        self.on_work[1].pop(engineer, None)
+
+    def resume(self, engineer, visit):
+        self._begin(engineer, visit)
+
     def waiting(self):
         return len(self.contacts) + self.normal.count

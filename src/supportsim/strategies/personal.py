@@ -114,6 +114,10 @@ class Personal(Strategy):
             self.free[engineer] = True
             self.idle.append(engineer)
 
+    def resume(self, engineer, visit):
+        """Back on shift (working-time calendars): the paused work goes on at the same pace."""
+        self._begin(engineer, visit)
+
     def withdraw(self, engineer):
         self.free[engineer] = False
         self.idle.remove(engineer)

@@ -81,5 +81,12 @@ class VipLane(Strategy):
         else:
             self.idle.append(engineer)
 
+    def pause(self, engineer):
+        """Off shift during work (working-time calendars): not to be interrupted until resumed."""
+        self.on_plain[self.rank_of[engineer]].pop(engineer, None)
+
+    def resume(self, engineer, visit):
+        self._begin(engineer, visit)
+
     def waiting(self):
         return self.queue.count
