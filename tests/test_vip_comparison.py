@@ -121,6 +121,8 @@ def test_compare_reports_bad_policies_in_one_line_each(tmp_path, capsys, policy,
     ({"policy": "deadline", "sla": {"gold": {"reaction": "15m"}, "standard": {"resolution": "3d"}}},
      "sla.standard.reaction", "is missing"),
     ({"segments": {"mean": {"share": 1.0}}, "sla": {}}, "segments.mean", "reserved"),
+    ({"groups": {**BASE["groups"], "L2": {**BASE["groups"]["L2"], "policy": {"kind": "reserve", "engineers": {"L1": 1}}}}},
+     "groups.L2.policy.engineers.L1", "sets apart engineers of L2 only"),
 ])
 def test_impossible_vip_settings_are_named_by_key_path(change, path, message):
     with pytest.raises(ScenarioError) as caught:

@@ -149,10 +149,15 @@ def engineer_counts_problems(scenario: Any, path: str, engineers: dict[str, int]
     ``reserve``). ``exclusive``: those engineers serve VIP tickets only, so a group needs others too."""
     problems = []
     counts = engineers if engineers is not None else {scenario.entry_group: 1}
+    owner = path.split(".")[1] if path.startswith("groups.") else None  # a group's own policy rules it alone
     for group, count in counts.items():
         key = f"{path}.engineers.{group}" if engineers is not None else path
         if group not in scenario.groups:
             problems.append((key, unknown_group(scenario, group)))
+            continue
+        if owner is not None and group != owner:
+            problems.append((key, f"this is {owner}'s own policy, so it sets apart engineers of {owner} only; "
+                                  f"write engineers: {{{owner}: N}}"))
             continue
         staff = getattr(scenario.groups[group], "headcount", scenario.groups[group].staff)  # shift blocks count heads
         own = scenario.groups[group].policy
