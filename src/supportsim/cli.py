@@ -9,9 +9,10 @@ from pathlib import Path
 
 from . import __version__
 from .api import simulate
-from .loader import ScenarioError, load_scenario
-from .tables import business_table, group_table, segment_table, week_table
+from .loader import ScenarioError, load_scenario, validate_data
+from .tables import business_table, comparison_table, group_table, segment_table, week_table
 from .trace import mean_rate as trace_rate
+from .variants import policy_variants, with_policy_variants
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 2, 130
 
@@ -51,6 +52,18 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=_non_negative, metavar="N", help="override the scenario's seed")
     run.add_argument("--jobs", type=_positive, default=1, metavar="N", help="worker processes (results do not depend on it)")
     run.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
+    compare = commands.add_parser("compare", help="run the scenario once per policy, on the same tickets, and "
+                                                  "print one comparison table (the file's own variants are ignored)")
+    compare.add_argument("file", help="scenario YAML file")
+    compare.add_argument("--policy", required=True, metavar="LIST",
+                         help="policies to compare, the first is the baseline: e.g. fifo,priority,vip_lane or "
+                              "vip_lane:pickup_within=30m,dedicated:engineers.L1=2 (kind:key=value, defaults otherwise)")
+    compare.add_argument("--out", metavar="DIR", help="output folder (default: results/<scenario name>-compare/)")
+    compare.add_argument("--replications", type=_positive, metavar="N", help="override the scenario's replications")
+    compare.add_argument("--seed", type=_non_negative, metavar="N", help="override the scenario's seed")
+    compare.add_argument("--jobs", type=_positive, default=1, metavar="N", help="worker processes (results do not depend on it)")
+    compare.add_argument("--quiet", action="store_true", help="print nothing but errors")
     return parser
 
 
@@ -77,7 +90,29 @@ def cmd_validate(args) -> int:
 
 def cmd_run(args) -> int:
     scenario = load_scenario(args.file)
-    out = Path(args.out) if args.out else Path("results") / scenario.name
+    return _simulate_and_report(scenario, args, Path("results") / scenario.name)
+
+
+def cmd_compare(args) -> int:
+    scenario = load_scenario(args.file)
+    try:
+        policies = policy_variants(args.policy)
+    except ValueError as exc:
+        raise ScenarioError([("--policy", str(exc))], args.file) from None
+    try:
+        compared = validate_data(with_policy_variants(scenario, policies), args.file)
+    except ScenarioError as exc:  # the file was fine, so the problem is in --policy: say which item
+        items = dict(zip(policies, (item.strip() for item in args.policy.split(","))))
+        problems = []
+        for path, message in exc.problems:
+            name, _, rest = path.removeprefix("variants.").partition(".")
+            problems.append((f"--policy {items[name]}: {rest}" if name in items else path, message))
+        raise ScenarioError(problems, args.file) from None
+    return _simulate_and_report(compared, args, Path("results") / f"{scenario.name}-compare")
+
+
+def _simulate_and_report(scenario, args, default_out: Path) -> int:
+    out = Path(args.out) if args.out else default_out
     if out.exists() and not out.is_dir():
         raise ScenarioError([("", f"--out {out}: exists and is not a folder")], args.file)
     result = simulate(scenario, replications=args.replications, seed=args.seed, jobs=args.jobs)
@@ -86,10 +121,13 @@ def cmd_run(args) -> int:
         summary = result.summary()
         print(f"{scenario.name}: {summary['replications']} replications, seed {summary['seed']}, "
               f"window {scenario.warmup:g}h-{scenario.horizon:g}h; mean with 95% CI")
-        for variant, figures in summary["variants"].items():
-            print()
-            if len(summary["variants"]) > 1:
-                print(f"== variant {variant}" + (" (baseline)" if variant == summary["baseline"] else ""))
+        print()
+        if len(summary["variants"]) > 1:
+            print(comparison_table(summary))
+            print(f"\nvs baseline: variant/baseline mean time, paired over replications on the same tickets "
+                  f"(geometric mean, [95% interval]); per-segment and per-group figures are in summary.json")
+        else:
+            figures = next(iter(summary["variants"].values()))
             print(segment_table(figures, scenario))
             if any("reaction_business" in seg for seg in figures["segments"].values()):
                 print()
@@ -98,7 +136,7 @@ def cmd_run(args) -> int:
             print(group_table(figures))
             if scenario.uses_working_time():
                 print()
-                print(week_table(result.profiles()["variants"][variant]))
+                print(week_table(next(iter(result.profiles()["variants"].values()))))
         print(f"\nwrote {out / 'summary.json'}, {out / 'profiles.json'}, {out / 'tickets.csv'}, "
               f"{out / 'scenario.resolved.yaml'}")
     return EXIT_OK
@@ -107,7 +145,7 @@ def cmd_run(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    handlers = {"validate": cmd_validate, "run": cmd_run}
+    handlers = {"validate": cmd_validate, "run": cmd_run, "compare": cmd_compare}
     try:
         return handlers[args.command](args)
     except ScenarioError as exc:

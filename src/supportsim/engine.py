@@ -71,11 +71,13 @@ class ReplicationRecord:
 
 
 def visit_ranks(scenario: Scenario, tickets: TicketStream) -> tuple[np.ndarray, int, np.ndarray]:
-    """Queue rank per visit: VIP segments first (0), then by ticket priority in declared order."""
+    """Queue rank per visit: VIP segments first (0), then by ticket priority in declared order. In a group
+    that gives VIP no privileges (``vip_in_escalation: false``) a VIP ticket's visit ranks like any other."""
     n_priorities = max(1, len(scenario.priorities or {}))
     vip_segment = np.array([s.vip for s in scenario.segments.values()], dtype=np.int64)
+    honoured = np.array([scenario.honours_vip(g) for g in scenario.group_names], dtype=np.int64)
     ticket = tickets.ticket_of_visit
-    vip = vip_segment[tickets.segment[ticket]]
+    vip = vip_segment[tickets.segment[ticket]] * honoured[tickets.route]
     has_vip = bool(vip_segment.any())
     rank = (1 - vip) * n_priorities + tickets.priority[ticket] if has_vip else tickets.priority[ticket].astype(np.int64)
     return rank.astype(np.int64), n_priorities * (2 if has_vip else 1), vip.astype(np.int8)
@@ -89,26 +91,36 @@ class Desk:
         self.env = run.env
         self.name = name
         self.staff = staff
+        self.scenario = run.scenario
         self.rank = run.rank
         self.ranks = run.ranks
+        self.priorities = max(1, len(run.scenario.priorities or {}))
         self.vip = run.vip
+        self.vip_privileges = run.scenario.honours_vip(name)
         self.serving = [-1] * staff
         self.pending: list[Timeout | None] = [None] * staff
+        self.pace = [1.0] * staff
         self._started, self._resumed = run.started, run.resumed
         self._remaining, self._engineer = run.remaining, run.engineer
         self._ended = run.ended
         self._advance = run.advance
-        self.strategy = strategy_for(policy)(policy, self)
+        self.strategy = strategy_for(policy).for_desk(policy, self)
         self.arrive = self.strategy.arrive
         self._release = self.strategy.release
         for engineer in reversed(range(staff)):
             self._release(engineer)
 
+    # per-visit attributes few strategies need: built on first use, shared by the groups of the run
+    priority = property(lambda self: self.run.visit_attribute("priority"))
+    segment = property(lambda self: self.run.visit_attribute("segment"))
+    customer = property(lambda self: self.run.visit_attribute("customer"))
+    contact = property(lambda self: self.run.visit_attribute("contact"))
+
     @property
     def now(self) -> float:
         return self.env.now
 
-    def start(self, engineer: int, visit: int) -> None:
+    def start(self, engineer: int, visit: int, pace: float = 1.0) -> None:
         env = self.env
         now = env._now
         if self._started[visit] < 0.0:
@@ -116,7 +128,8 @@ class Desk:
             self._engineer[visit] = engineer
         self._resumed[visit] = now
         self.serving[engineer] = visit
-        done = Timeout(env, self._remaining[visit], engineer)
+        self.pace[engineer] = pace
+        done = Timeout(env, self._remaining[visit] * pace if pace != 1.0 else self._remaining[visit], engineer)
         done.callbacks.append(self._finish)
         self.pending[engineer] = done
 
@@ -132,7 +145,8 @@ class Desk:
         visit = self.serving[engineer]
         self.pending[engineer].callbacks.clear()  # the finish event still fires, but does nothing
         now = self.env._now
-        self._remaining[visit] = max(0.0, self._remaining[visit] - (now - self._resumed[visit]))
+        done = (now - self._resumed[visit]) / self.pace[engineer]
+        self._remaining[visit] = max(0.0, self._remaining[visit] - done)
         self.run.interruptions.append((visit, engineer, self._resumed[visit], now))
         self.serving[engineer] = -1
         return visit
@@ -194,7 +208,7 @@ class ShiftDesk(Desk):
                 self.strategy.withdraw(engineer)
                 continue
             self.strategy.pause(engineer)
-            left = self._remaining[visit] - (now - self._resumed[visit])
+            left = self._remaining[visit] - (now - self._resumed[visit]) / self.pace[engineer]
             if left <= 1e-12 * max(1.0, now):  # a few units of rounding in the last place of `now`
                 continue  # done this very instant: its finish event fires next and does not release the engineer
             self.pending[engineer].callbacks.clear()
@@ -247,7 +261,9 @@ class _Roster:
 class _Run:
     def __init__(self, scenario: Scenario, tickets: TicketStream):
         self.env = simpy.Environment()
+        self.scenario = scenario
         self.tickets = tickets
+        self._visit_attributes: dict[str, list] = {}
         n_visits = len(tickets.route)
         self.started = _floats(np.full(n_visits, -1.0))
         self.resumed = _floats(np.full(n_visits, -1.0))
@@ -282,6 +298,15 @@ class _Run:
         if self.arrived and self.env._now <= self.arrived[-1]:
             return False
         return all(desk.quiet() for desk in self.desks)
+
+    def visit_attribute(self, name: str) -> list:
+        """A ticket attribute (priority, segment, customer) repeated per visit, or a per-visit one (contact)."""
+        if name not in self._visit_attributes:
+            values = getattr(self.tickets, name)
+            if name != "contact":  # the others are per ticket
+                values = values[self.tickets.ticket_of_visit]
+            self._visit_attributes[name] = values.tolist()
+        return self._visit_attributes[name]
 
     def advance(self, visit: int) -> None:
         """The visit's work is done: the ticket goes on to its next group, or is resolved."""

@@ -22,7 +22,7 @@ from .engine import ReplicationRecord
 from .scenario import Scenario
 from .variants import baseline_name
 from .profiles import combine_profiles, hour_of_week_labels
-from .stats import Key, business_clock_segments, combine, nest, replication_figures, sla_met, ticket_table
+from .stats import Key, business_clock_segments, combine, nest, paired_ratios, replication_figures, sla_met, ticket_table
 
 TICKET_COLUMNS = ["variant", "replication", "ticket", "segment", "priority", "arrived", "first_response",
                   "resolved", "reaction", "resolution", "path"]
@@ -88,7 +88,7 @@ class SimulationResult:
             "seed": self.seed,
             "window": {"from": self.scenario.warmup, "to": self.scenario.horizon},
             "baseline": baseline_name(self.scenario),
-            "variants": {variant: nest(self.estimates(variant)) for variant in self.records},
+            "variants": {variant: self._variant_summary(variant) for variant in self.records},
         })
 
     def profiles(self) -> dict:
@@ -107,6 +107,16 @@ class SimulationResult:
             "hour_of_week": hour_of_week_labels(),
             "variants": {variant: combine_profiles(records) for variant, records in self.records.items()},
         })
+    def vs_baseline(self, variant: str) -> dict[Key, dict]:
+        """Ratios of the variant's figures to the baseline's, paired over replications (see stats.paired_ratios)."""
+        return paired_ratios(self.figures[variant], self.figures[baseline_name(self.scenario)])
+
+    def _variant_summary(self, variant: str) -> dict:
+        out = nest(self.estimates(variant))
+        if variant != baseline_name(self.scenario):
+            # vs_baseline.<vip|non_vip|all>.<reaction|resolution>.<mean|p90> = {ratio, ci95}
+            out["vs_baseline"] = nest({key[1:]: value for key, value in self.vs_baseline(variant).items()})
+        return out
 
     # ---- the ticket table -------------------------------------------------------------------------------
     def ticket_rows(self):
@@ -203,6 +213,12 @@ def ticket_paths(record: ReplicationRecord) -> np.ndarray:
     t = record.tickets
     if len(t.arrived) == 0:
         return np.array([], dtype=object)
+    if t.contact.any():  # a first contact is the reaction, not a step of the ticket's path
+        kept = t.contact == 0
+        visits = np.add.reduceat(kept.astype(np.int64), t.offset)
+        offset = np.zeros(len(visits), dtype=np.int64)
+        np.cumsum(visits[:-1], out=offset[1:])
+        t = type(t)(t.arrived, t.segment, t.priority, offset, visits, t.route[kept], t.work[kept])
     base = len(names) + 1
     if base ** int(t.visits.max()) >= 2**62:  # very long paths: spell them out one by one
         return np.array([">".join(names[g] for g in t.route[o:o + k]) for o, k in zip(t.offset, t.visits)], dtype=object)

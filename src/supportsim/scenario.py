@@ -82,6 +82,10 @@ class Group(Model):
     )
     policy: Optional[PolicySpec] = Field(None, description="This group's queue strategy (default: the scenario's).")
     ola: Optional[OLA] = Field(None, description="Pickup target for tickets escalated to this group.")
+    vip_privileges: Optional[bool] = Field(
+        None, description="Whether VIP tickets get VIP treatment here (default: yes at the entry group, "
+                          "the scenario's vip_in_escalation elsewhere)."
+    )
 
     @property
     def blocks(self) -> list[StaffBlock]:
@@ -116,6 +120,10 @@ class Scenario(Model):
     groups: dict[str, Group] = Field(min_length=1)
     entry: Optional[str] = None
     policy: PolicySpec = Field(default_factory=lambda: {"kind": "fifo"}, validate_default=True)
+    vip_in_escalation: bool = Field(
+        True, description="Whether VIP privileges carry into the groups a ticket is escalated to; with false "
+                          "those groups treat every ticket alike (no OLA honours VIP)."
+    )
     sla: dict[str, SLA] = Field(default_factory=dict)
     variants: dict[Annotated[str, Field(pattern=NAME_PATTERN)], dict[str, Any]] = Field(
         default_factory=dict, description="Named alternatives: the base scenario with these keys replaced (deep merge)."
@@ -190,6 +198,13 @@ class Scenario(Model):
     def policy_of(self, group: str) -> PolicyConfig:
         return self.groups[group].policy or self.policy
 
+    def honours_vip(self, group: str) -> bool:
+        """Whether the group gives VIP tickets VIP treatment (rank, lanes, dedicated engineers)."""
+        own = self.groups[group].vip_privileges
+        if own is not None:
+            return own
+        return group == self.entry_group or self.vip_in_escalation
+
     def routing_matrix(self) -> np.ndarray:
         names = self.group_names
         matrix = np.zeros((len(names), len(names)))
@@ -221,18 +236,32 @@ class Scenario(Model):
 
     def weekly_hours(self, arrival_rate: float | None = None) -> dict[str, tuple[float, float]]:
         """Per group: (offered work, available engineer-hours) in hours per week. ``arrival_rate`` replaces
-        the scenario's mean rate (e.g. a trace's)."""
+        the scenario's mean rate (e.g. a trace's). First-contact visits count as offered work."""
         rate = self.mean_arrival_rate if arrival_rate is None else arrival_rate
         visits = self.visits_per_ticket()
+        contact = self.first_contact()
+        vip_share = sum(share for share, seg in zip(self.segment_shares, self.segments.values()) if seg.vip)
         out = {}
         for i, g in enumerate(self.group_names):
+            work = rate * visits[i] * self.mean_work(g)
+            if contact is not None and contact[0] == g:
+                work += rate * vip_share * contact[1].mean_hours
             available = sum(count * calendar.hours_per_week for count, calendar in self.shifts_of(g))
-            out[g] = (cal.WEEK * rate * visits[i] * self.mean_work(g), available)
+            out[g] = (cal.WEEK * work, available)
         return out
 
     def offered_load(self, arrival_rate: float | None = None) -> dict[str, float]:
         """rho per group: offered work divided by the engineer-hours on duty, over a week."""
         return {g: offered / available for g, (offered, available) in self.weekly_hours(arrival_rate).items()}
+
+    def first_contact(self) -> tuple[str, Distribution] | None:
+        """(group, contact work) when the policy of some group inserts a first-contact visit there for VIP
+        tickets (see ``contact_first``), else None."""
+        for g in self.group_names:
+            spec = self.policy_of(g).first_contact(self)
+            if spec is not None and spec[0] == g and self.honours_vip(g):
+                return spec
+        return None
 
 
 def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
@@ -292,6 +321,11 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
         for key in ("name", "variants", "baseline"):
             if key in override:
                 problems.append((f"variants.{name}.{key}", "cannot be changed by a variant"))
+    if "mean" in s.segments:
+        problems.append(("segments.mean", "the name 'mean' is reserved (groups.<g>.queue_wait.mean in results); "
+                                          "choose another"))
+    if not any(p[0].startswith(("groups", "entry")) for p in problems):
+        problems += _policy_problems(s)
     for seg in s.sla:
         if seg not in s.segments:
             problems.append((f"sla.{seg}", f"unknown segment {seg!r}; segments are {', '.join(s.segments)}"))
@@ -301,6 +335,12 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
         if loop:
             problems.append((f"groups.{loop[0]}.escalate", f"escalation loop {'>'.join(loop + [loop[0]])} never ends: tickets would never be resolved"))
     return problems
+
+
+def _policy_problems(s: Scenario) -> list[tuple[str, str]]:
+    """What each policy finds wrong with itself in this scenario (unknown groups, impossible counts...)."""
+    placed = [("policy", s.policy)] + [(f"groups.{g}.policy", grp.policy) for g, grp in s.groups.items() if grp.policy]
+    return [problem for path, policy in placed for problem in policy.problems(s, path)]
 
 
 def _closed_loop(s: Scenario) -> list[str] | None:

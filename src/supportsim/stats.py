@@ -95,6 +95,11 @@ def sla_met(record: ReplicationRecord, table: Mapping[str, np.ndarray]) -> dict[
     return out
 
 
+TIERS = ("vip", "non_vip")
+"""Pseudo-segments over all VIP segments and all others: what comparisons of VIP strategies report. They live
+under ``tiers`` (not ``segments``) so they never clash with a segment named ``vip``."""
+
+
 def replication_figures(record: ReplicationRecord) -> dict[Key, float]:
     """Every figure of one replication, flat."""
     scenario = record.scenario
@@ -102,23 +107,28 @@ def replication_figures(record: ReplicationRecord) -> dict[Key, float]:
     met = sla_met(record, table)
     counted = table["counted"]
     figures: dict[Key, float] = {}
-    selections = {name: table["segment"] == i for i, name in enumerate(scenario.segment_names)}
-    selections["all"] = np.ones(len(counted), dtype=bool)
+    selections = {("segments", name): table["segment"] == i for i, name in enumerate(scenario.segment_names)}
+    selections[("segments", "all")] = np.ones(len(counted), dtype=bool)
+    vip_segment = np.array([s.vip for s in scenario.segments.values()], dtype=bool)
+    is_vip = vip_segment[table["segment"]]
+    selections[("tiers", "vip")] = is_vip
+    selections[("tiers", "non_vip")] = ~is_vip
     on_business_clock = set(business_clock_segments(scenario))
-    for name, selected in selections.items():
+    for where, selected in selections.items():
         mask = selected & counted
-        figures[("segments", name, "tickets")] = float(mask.sum())
+        figures[(*where, "tickets")] = float(mask.sum())
         measures = ("reaction", "resolution")
-        if name in on_business_clock:
+        if where[0] == "segments" and where[1] in on_business_clock:
             measures += ("reaction_business", "resolution_business")
         for measure in measures:
             for stat, value in _describe(table[measure][mask]).items():
-                figures[("segments", name, measure, stat)] = value
+                figures[(*where, measure, stat)] = value
+        with_target = where[0] == "tiers" or where[1] == "all" or where[1] in scenario.sla
         for key, values in met.items():
             chosen = values[mask]
             chosen = chosen[~np.isnan(chosen)]
-            if len(chosen) and (name == "all" or name in scenario.sla):
-                figures[("segments", name, "sla", key)] = float(chosen.mean())
+            if len(chosen) and with_target:
+                figures[(*where, "sla", key)] = float(chosen.mean())
     figures.update(group_figures(record))
     return figures
 
@@ -132,14 +142,16 @@ def available_hours(scenario, group: str, low: float, high: float) -> float:
 
 
 def group_figures(record: ReplicationRecord) -> dict[Key, float]:
-    """Per group: utilization, queue wait, time-average queue length and tickets present, arrival rate, and
-    the share of escalated tickets picked up within the group's OLA."""
+    """Per group: utilization, queue wait (overall and per segment), time-average queue length and tickets
+    present, arrival rate, and the share of escalated tickets picked up within the group's OLA. First-contact
+    visits count as work but not as queue waits (they are reactions)."""
     scenario = record.scenario
     t = record.tickets
     low, high = scenario.warmup, scenario.horizon
     span = high - low
     queued, started, ended, resumed = record.queued, record.started, record.ended, record.resumed
     ticket = t.ticket_of_visit
+    segment = t.segment[ticket]
     counted = t.arrived[ticket] >= low
     escalated = np.ones(len(t.route), dtype=bool)
     escalated[t.offset] = False
@@ -152,7 +164,7 @@ def group_figures(record: ReplicationRecord) -> dict[Key, float]:
         busy += overlap(pieces[piece_here, 2], pieces[piece_here, 3], low, high)
         present = overlap(queued[here], ended[here], low, high)
         in_window = here & (queued >= low) & (queued < high)
-        mine = here & counted
+        mine = here & counted & (t.contact == 0)
         waits = started[mine] - queued[mine]
         available = available_hours(scenario, name, low, high)
         figures[("groups", name, "utilization")] = busy / available if available > 0 else math.nan
@@ -164,6 +176,9 @@ def group_figures(record: ReplicationRecord) -> dict[Key, float]:
             slack = 0.0 if clock.is_always else 1e-9
             figures[("groups", name, "ola_met")] = float((pickup <= ola.pickup + slack).mean()) if picked.any() else math.nan
         figures[("groups", name, "queue_wait", "mean")] = float(waits.mean()) if len(waits) else math.nan
+        for i, seg in enumerate(scenario.segment_names):
+            seg_waits = waits[segment[mine] == i]
+            figures[("groups", name, "queue_wait", seg, "mean")] = float(seg_waits.mean()) if len(seg_waits) else math.nan
         figures[("groups", name, "queue_length")] = (present - busy) / span
         figures[("groups", name, "tickets_present")] = present / span
         figures[("groups", name, "arrival_rate")] = float(in_window.sum()) / span
@@ -190,6 +205,42 @@ def combine(per_replication: list[Mapping[Key, float]]) -> dict[Key, dict]:
     for figures in per_replication:
         keys.update(dict.fromkeys(figures))
     return {k: estimate(f.get(k, math.nan) for f in per_replication) for k in keys}
+
+
+RATIO_FIGURES: tuple[Key, ...] = tuple(
+    (where, tier, measure, stat)
+    for where, tier in (("tiers", "vip"), ("tiers", "non_vip"), ("segments", "all"))
+    for measure in ("reaction", "resolution") for stat in ("mean", "p90")
+)
+"""Figures compared with the baseline in ``vs_baseline``."""
+
+
+def paired_ratios(variant: list[Mapping[Key, float]], baseline: list[Mapping[Key, float]],
+                  keys: Iterable[Key] = RATIO_FIGURES, confidence: float = 0.95) -> dict[Key, dict]:
+    """Ratio variant/baseline of each figure, paired over replications.
+
+    Replication r of every variant runs on the same tickets (same seed and replication index), so the ratio is
+    taken per replication and the log-ratios, which are closer to normal than the ratios and make "2x faster"
+    and "2x slower" symmetric, get a Student-t interval; both are exponentiated back. The ratio reported is thus
+    the geometric mean of the per-replication ratios. A figure the variant brings to zero in every replication
+    (preemption: no VIP ticket ever waits) has ratio 0 exactly; one that is zero in the baseline, missing, or
+    zero in only some replications has no ratio: ``None``.
+    """
+    out = {}
+    for key in keys:
+        pairs = [(v.get(key, math.nan), b.get(key, math.nan)) for v, b in zip(variant, baseline)]
+        if pairs and all(v == 0 and b > 0 for v, b in pairs):
+            out[key] = {"ratio": 0.0, "ci95": [0.0, 0.0]}
+            continue
+        ratios = np.array([v / b if b > 0 and v > 0 else math.nan for v, b in pairs], dtype=float)
+        if len(ratios) == 0 or np.isnan(ratios).any():
+            out[key] = {"ratio": None, "ci95": [None, None]}
+            continue
+        logs = estimate(np.log(ratios), confidence)
+        low, high = logs["ci95"]
+        out[key] = {"ratio": math.exp(logs["value"]),
+                    "ci95": [math.exp(low), math.exp(high)] if low is not None else [None, None]}
+    return out
 
 
 def nest(flat: Mapping[Key, object]) -> dict:

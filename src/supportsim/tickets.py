@@ -44,6 +44,14 @@ class TicketStream:
     route: np.ndarray      # int8 [visits], index into scenario.group_names
     work: np.ndarray       # float64 [visits]
     burst: Optional[np.ndarray] = None  # int64 [tickets]: incident number of a burst's ticket, -1 otherwise
+    customer: Optional[np.ndarray] = None  # float64 [tickets]: which customer of its segment, uniform in [0, 1)
+    contact: Optional[np.ndarray] = None   # int8 [visits]: 1 for a first-contact visit inserted before the first visit
+
+    def __post_init__(self):
+        if self.customer is None:
+            self.customer = np.zeros(len(self.arrived))
+        if self.contact is None:
+            self.contact = np.zeros(len(self.route), dtype=np.int8)
 
     def __len__(self) -> int:
         return len(self.arrived)
@@ -87,8 +95,16 @@ def draw_tickets(scenario: Scenario, replication: int, seed: int | None = None) 
             use = (route == g) & (row >= 0)
             use[use] = ~np.isnan(given[row[use]])
             work[use] = given[row[use]]
-    return TicketStream(arrived, segment.astype(np.int8), priority.astype(np.int8), offset,
-                        visits.astype(np.int64), route, work, burst)
+    # Drawn for every ticket whatever the policy, so that a policy that looks at customers changes no other draw.
+    customer = stream(seed, replication, "customers").random(n)
+    tickets = TicketStream(arrived, segment.astype(np.int8), priority.astype(np.int8), offset,
+                           visits.astype(np.int64), route, work, burst=burst, customer=customer)
+    contact = scenario.first_contact()
+    if contact is not None:
+        vip_segment = np.array([seg.vip for seg in scenario.segments.values()], dtype=bool)
+        tickets = _with_first_contact(tickets, vip_segment[tickets.segment], scenario.group_names.index(contact[0]),
+                                      contact[1], stream(seed, replication, "contact"))
+    return tickets
 
 
 def _classes(scenario: Scenario, n: int, segments_rng, priorities_rng) -> tuple[np.ndarray, np.ndarray]:
@@ -101,6 +117,28 @@ def _classes(scenario: Scenario, n: int, segments_rng, priorities_rng) -> tuple[
     else:
         priority = np.zeros(n, dtype=np.int64)
     return segment, priority
+
+
+def _with_first_contact(t: TicketStream, selected: np.ndarray, group: int, dist, rng) -> TicketStream:
+    """The same tickets with a first-contact visit to ``group`` inserted before the first visit of each
+    selected ticket. The original visits keep their work, so variants with and without contacts stay paired."""
+    added = selected.astype(np.int64)
+    visits = t.visits + added
+    offset = np.zeros(len(visits), dtype=np.int64)
+    np.cumsum(visits[:-1], out=offset[1:])
+    shift = np.repeat(np.cumsum(added), t.visits)  # original visit k of ticket i moves by contacts up to i
+    n_visits = len(t.route) + int(added.sum())
+    route = np.empty(n_visits, dtype=np.int8)
+    work = np.empty(n_visits)
+    contact = np.zeros(n_visits, dtype=np.int8)
+    route[np.arange(len(t.route)) + shift] = t.route
+    work[np.arange(len(t.route)) + shift] = t.work
+    first = offset[selected]
+    route[first] = group
+    work[first] = dist.sample(rng, len(first))
+    contact[first] = 1
+    return TicketStream(t.arrived, t.segment, t.priority, offset, visits, route, work,
+                        burst=t.burst, customer=t.customer, contact=contact)
 
 
 def _arrival_times(scenario: Scenario, rng: np.random.Generator) -> np.ndarray:

@@ -7,7 +7,10 @@ A variant is the base scenario with some keys replaced. Mappings merge key by ke
 
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping
+
+import yaml
 
 from .scenario import Scenario
 
@@ -38,3 +41,46 @@ def baseline_name(scenario: Scenario) -> str:
     if not scenario.variants:
         return BASE
     return scenario.baseline or next(iter(scenario.variants))
+
+
+def policy_variants(spec: str) -> dict[str, dict]:
+    """Variants that differ only in policy, from a compact list as typed on a command line.
+
+    ``"fifo,priority,vip_lane:pickup_within=30m,dedicated:engineers.L1=2"``: items are separated by commas,
+    an item is a policy kind optionally followed by ``:key=value`` settings (dotted keys for nested ones,
+    values read as YAML scalars); keys left out keep the kind's defaults. Returns {variant name: policy}.
+    Raises ValueError for an item that cannot be read.
+    """
+    out: dict[str, dict] = {}
+    items = [item.strip() for item in spec.split(",")]
+    if not any(items):
+        raise ValueError("give at least one policy, e.g. --policy fifo,priority,vip_lane")
+    for item in items:
+        kind, *settings = item.split(":")
+        if not re.fullmatch(r"[a-z_]+", kind):
+            raise ValueError(f"{item!r}: start with a policy kind such as vip_lane")
+        policy: dict[str, Any] = {"kind": kind}
+        for setting in settings:
+            key, sep, text = setting.partition("=")
+            if not sep or not key:
+                raise ValueError(f"{item!r}: write settings as kind:key=value, e.g. vip_lane:pickup_within=30m")
+            node = policy
+            *parents, last = key.split(".")
+            for part in parents:
+                node = node.setdefault(part, {})
+            node[last] = yaml.safe_load(text)
+        name = re.sub(r"[^A-Za-z0-9_-]+", "_", "-".join([kind, *(s.partition("=")[2] for s in settings)]))
+        if name in out:
+            name = re.sub(r"[^A-Za-z0-9_-]+", "_", item)
+        if name in out:
+            raise ValueError(f"{item!r} is listed twice")
+        out[name] = policy
+    return out
+
+
+def with_policy_variants(scenario: Scenario, policies: Mapping[str, dict]) -> dict:
+    """Plain data of the scenario with its own variants replaced by one per policy; the first is the baseline."""
+    data = scenario.model_dump(mode="json", exclude_none=True, exclude={"variants", "baseline"})
+    data["variants"] = {name: {"policy": policy} for name, policy in policies.items()}
+    data["baseline"] = next(iter(policies))
+    return data

@@ -6,7 +6,7 @@ from typing import Annotated, Union
 
 from pydantic import Field
 
-from . import fifo, preemptive, priority  # noqa: F401  (registers them)
+from . import contact_first, deadline, dedicated, fifo, personal, preemptive, priority, reserve, vip_lane  # noqa: F401
 from .base import REGISTRY, Desk, PolicyConfig, Strategy, register
 
 __all__ = ["REGISTRY", "Desk", "PolicyConfig", "Strategy", "register", "policy_config_type", "strategy_for"]

@@ -10,7 +10,8 @@ leave). Visits are small integers; the desk gives their attributes (``rank[v]``,
 
 from __future__ import annotations
 
-from typing import ClassVar, Protocol, Sequence
+from collections import deque
+from typing import Any, ClassVar, Protocol, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
@@ -22,21 +23,39 @@ class PolicyConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    def problems(self, scenario: Any, path: str) -> list[tuple[str, str]]:
+        """Cross-field problems of these settings in this scenario, as (key path, message); ``path`` is where
+        the policy sits (``policy`` or ``groups.L2.policy``)."""
+        return []
+
+    def first_contact(self, scenario: Any) -> tuple[str, Any] | None:
+        """(group, work distribution) of a first-contact visit this policy inserts before a VIP ticket's first
+        visit, or None. The tickets module draws that work, so strategies still draw no random numbers."""
+        return None
+
 
 class Desk(Protocol):
     """The engine's view of one group, as strategies see it."""
 
     name: str
     staff: int
+    scenario: Any             # the (pure data) Scenario, for targets and group names
+    ranks: int                # number of distinct ranks
+    priorities: int           # number of ticket priorities (1 when none are declared)
+    vip_privileges: bool      # whether this group gives VIP tickets VIP treatment at all
     rank: Sequence[int]       # per visit: 0 is served first (VIP, then ticket priority)
     vip: Sequence[int]        # per visit: 1 for a VIP segment's ticket (when VIP privileges apply here)
+    priority: Sequence[int]   # per visit: its ticket's priority (0 most urgent)
+    segment: Sequence[int]    # per visit: its ticket's segment index
+    customer: Sequence[float] # per visit: which customer wrote the ticket, uniform in [0, 1)
+    contact: Sequence[int]    # per visit: 1 for a first-contact visit (see PolicyConfig.first_contact)
     serving: list[int]        # per engineer: the visit in work, or -1
 
     @property
     def now(self) -> float: ...
 
-    def start(self, engineer: int, visit: int) -> None:
-        """Engineer begins, or resumes, work on the visit."""
+    def start(self, engineer: int, visit: int, pace: float = 1.0) -> None:
+        """Engineer begins, or resumes, work on the visit; the work takes ``pace`` times its content."""
 
     def interrupt(self, engineer: int) -> int:
         """Stop the engineer's current work; the visit keeps the work already done. Returns the visit."""
@@ -63,6 +82,12 @@ class Strategy:
         self.desk = desk
         self.idle: list[int] = []
 
+    @classmethod
+    def for_desk(cls, config: PolicyConfig, desk: Desk) -> "Strategy":
+        """The strategy object for one group. A strategy whose settings leave a group out (no dedicated
+        engineers there, say) may return a plainer strategy for it."""
+        return cls(config, desk)
+
     def arrive(self, visit: int) -> None:
         raise NotImplementedError
 
@@ -85,9 +110,78 @@ class Strategy:
         raise NotImplementedError
 
 
+class RankedQueue:
+    """Waiting visits, one FIFO per rank; the head of the best (lowest) non-empty rank comes out first."""
+
+    def __init__(self, ranks: int):
+        self.queues: list[deque[int]] = [deque() for _ in range(ranks)]
+        self.count = 0
+
+    def __len__(self) -> int:
+        return self.count
+
+    def push(self, visit: int, rank: int) -> None:
+        self.queues[rank].append(visit)
+        self.count += 1
+
+    def push_front(self, visit: int, rank: int) -> None:
+        """Back to the head of its rank: an interrupted visit keeps its place."""
+        self.queues[rank].appendleft(visit)
+        self.count += 1
+
+    def pop(self) -> int:
+        """The best waiting visit (the caller checks that one waits)."""
+        self.count -= 1
+        for queue in self.queues:
+            if queue:
+                return queue.popleft()
+        raise IndexError("pop from an empty RankedQueue")
+
+    def remove(self, visit: int, rank: int) -> None:
+        self.queues[rank].remove(visit)
+        self.count -= 1
+
+
 def register(cls: type[Strategy]) -> type[Strategy]:
     """Class decorator: make a strategy available under ``cls.kind`` in scenario files."""
     if cls.kind in REGISTRY:
         raise ValueError(f"a strategy named {cls.kind!r} is already registered")
     REGISTRY[cls.kind] = cls
     return cls
+
+
+def unknown_group(scenario: Any, group: str) -> str:
+    return f"unknown group {group!r}; groups are {', '.join(scenario.group_names)}"
+
+
+def engineer_counts_problems(scenario: Any, path: str, engineers: dict[str, int] | None, kind: str,
+                             exclusive: bool) -> list[tuple[str, str]]:
+    """Checks shared by the policies that set engineers of a group apart for VIP tickets (``dedicated``,
+    ``reserve``). ``exclusive``: those engineers serve VIP tickets only, so a group needs others too."""
+    problems = []
+    counts = engineers if engineers is not None else {scenario.entry_group: 1}
+    owner = path.split(".")[1] if path.startswith("groups.") else None  # a group's own policy rules it alone
+    for group, count in counts.items():
+        key = f"{path}.engineers.{group}" if engineers is not None else path
+        if group not in scenario.groups:
+            problems.append((key, unknown_group(scenario, group)))
+            continue
+        if owner is not None and group != owner:
+            problems.append((key, f"this is {owner}'s own policy, so it sets apart engineers of {owner} only; "
+                                  f"write engineers: {{{owner}: N}}"))
+            continue
+        staff = getattr(scenario.groups[group], "headcount", scenario.groups[group].staff)  # shift blocks count heads
+        own = scenario.groups[group].policy
+        if path == "policy" and own is not None and own.kind != kind:
+            problems.append((key, f"{group} has its own policy ({own.kind}), so this does not apply there"))
+        elif exclusive and count >= staff:
+            problems.append((key, f"dedicates {count} of the {staff} engineers of {group} to VIP tickets; "
+                                  f"at most {staff - 1}, or non-VIP tickets are never served"))
+        elif count > staff:
+            problems.append((key, f"reserves {count} engineers but {group} has {staff}"))
+        elif exclusive and not scenario.honours_vip(group):
+            problems.append((key, f"{group} gives VIP tickets no privileges (vip_in_escalation: false or "
+                                  f"groups.{group}.vip_privileges: false), so its dedicated engineers would never work"))
+    if exclusive and not scenario.vip_segments:
+        problems.append((path, "dedicated engineers need VIP tickets: mark a segment 'vip: true'"))
+    return problems

@@ -1,0 +1,123 @@
+"""``contact_first``: care, not quality. A VIP ticket is first contacted within ``within``; its resolution work
+then waits in the normal queue like everyone's.
+
+The contact is modelled as an extra, short visit to ``group`` inserted before the ticket's first visit (its
+work drawn from ``contact`` in the tickets module, on a stream of its own). So the contact's start is the
+ticket's reaction, the contact's work counts in the group's utilization, and after the contact the ticket
+joins the queue of its first group as if it had just arrived. Waiting contacts come before all other work; a
+contact still waiting ``within`` after it arrived makes an engineer interrupt other work for it (non-VIP work
+first, the piece started last among equals; the interrupted ticket keeps its progress and goes back to the
+head of its queue). Everything else, in every group, is served in order of ticket priority, then arrival:
+VIP or not makes no difference there.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Literal, Optional
+
+from pydantic import Field
+
+from ..distributions import Deterministic, Distribution, Duration
+from .base import PolicyConfig, RankedQueue, Strategy, register, unknown_group
+
+
+class ContactFirstConfig(PolicyConfig):
+    kind: Literal["contact_first"] = "contact_first"
+    within: Duration = Field(0.25, ge=0, description="Longest a VIP ticket waits for its first contact before "
+                                                      "other work is interrupted for it.")
+    contact: Distribution = Field(default_factory=lambda: Deterministic(mean="5m"),
+                                  description="Work time of the first contact.")
+    group: Optional[str] = Field(None, description="Group whose engineers make the contact (default: entry).")
+
+    def first_contact(self, scenario):
+        return (self.group or scenario.entry_group, self.contact)
+
+    def problems(self, scenario, path):
+        group = self.group or scenario.entry_group
+        key = f"{path}.group" if self.group else path
+        if group not in scenario.groups:
+            return [(key, unknown_group(scenario, group))]
+        policy = scenario.policy_of(group)
+        if policy.kind != self.kind:
+            return [(key, f"{group} has its own policy ({policy.kind}), which would not make first contacts")]
+        points = [g for g in scenario.group_names if (scenario.policy_of(g).first_contact(scenario) or ("",))[0] == g]
+        if policy is self and points[0] != group:
+            return [(key, f"a ticket gets one first contact, and {points[0]} already makes it")]
+        if not scenario.honours_vip(group):
+            return [(key, f"{group} gives VIP tickets no privileges (groups.{group}.vip_privileges: false), "
+                          f"so it would make no first contacts")]
+        return []
+
+
+@register
+class ContactFirst(Strategy):
+    kind = "contact_first"
+    Config = ContactFirstConfig
+
+    def __init__(self, config, desk):
+        super().__init__(config, desk)
+        self.contacts: deque[int] = deque()
+        self.waiting_contacts: set[int] = set()
+        self.normal = RankedQueue(desk.priorities)
+        # engineers on non-contact work, non-VIP [0] and VIP [1]; dicts keep start order
+        self.on_work: tuple[dict[int, None], dict[int, None]] = ({}, {})
+        self._contact, self._priority, self._start = desk.contact, desk.priority, desk.start
+        self._segment_vip = [int(s.vip) for s in desk.scenario.segments.values()]
+        self._segment = desk.segment
+        self.within = config.within
+
+    def _begin(self, engineer, visit):
+        if not self._contact[visit]:
+            self.on_work[self._segment_vip[self._segment[visit]]][engineer] = None
+        self._start(engineer, visit)
+
+    def arrive(self, visit):
+        if self.idle:
+            self._begin(self.idle.pop(), visit)
+        elif self._contact[visit]:
+            self.contacts.append(visit)
+            self.waiting_contacts.add(visit)
+            if self.within > 0:
+                self.desk.call_later(self.within, self._due, visit)
+            else:
+                self._due(visit)
+        else:
+            self.normal.push(visit, self._priority[visit])
+
+    def _due(self, visit):
+        if visit not in self.waiting_contacts:
+            return
+        for working in self.on_work:
+            if working:
+                engineer, _ = working.popitem()
+                interrupted = self.desk.interrupt(engineer)
+                self.normal.push_front(interrupted, self._priority[interrupted])
+                self.contacts.remove(visit)
+                self.waiting_contacts.discard(visit)
+                self._start(engineer, visit)
+                return
+        # every engineer is making a contact: this one is next
+
+    def release(self, engineer):
+        self.on_work[0].pop(engineer, None)
+        self.on_work[1].pop(engineer, None)
+        if self.contacts:
+            visit = self.contacts.popleft()
+            self.waiting_contacts.discard(visit)
+            self._start(engineer, visit)
+        elif self.normal.count:
+            self._begin(engineer, self.normal.pop())
+        else:
+            self.idle.append(engineer)
+
+    def pause(self, engineer):
+        """Off shift during work (working-time calendars): not to be interrupted until resumed."""
+        self.on_work[0].pop(engineer, None)
+        self.on_work[1].pop(engineer, None)
+
+    def resume(self, engineer, visit):
+        self._begin(engineer, visit)
+
+    def waiting(self):
+        return len(self.contacts) + self.normal.count

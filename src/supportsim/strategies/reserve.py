@@ -1,0 +1,81 @@
+"""``reserve``: some engineers take VIP work first and other work only when no VIP ticket waits.
+
+The reserved engineers (0..n-1 of the group) take the oldest waiting VIP ticket, else the oldest waiting
+ticket; the others take tickets in arrival order, VIP or not (ticket priority plays no part, as in ``fifo``).
+An arriving VIP ticket goes to a free reserved engineer if there is one, a non-VIP ticket to a free other
+engineer, so the reserve stays free for VIP tickets as long as possible. Unlike ``dedicated``, no engineer
+idles while a ticket waits. A group the ``engineers`` map leaves out keeps one shared queue in ``priority``
+order (VIP first where the group honours VIP).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from itertools import count
+from typing import Annotated, Literal, Optional
+
+from pydantic import Field
+
+from .base import PolicyConfig, Strategy, engineer_counts_problems, register
+from .dedicated import set_apart
+from .priority import Priority
+
+
+class ReserveConfig(PolicyConfig):
+    kind: Literal["reserve"] = "reserve"
+    engineers: Optional[dict[str, Annotated[int, Field(ge=1)]]] = Field(
+        None, description="Engineers per group who take VIP work first, e.g. {L1: 2} (default: one engineer "
+                          "of the entry group)."
+    )
+
+    def problems(self, scenario, path):
+        return engineer_counts_problems(scenario, path, self.engineers, self.kind, exclusive=False)
+
+
+@register
+class Reserve(Strategy):
+    kind = "reserve"
+    Config = ReserveConfig
+
+    @classmethod
+    def for_desk(cls, config, desk):
+        return cls(config, desk) if set_apart(config, desk) else Priority(config, desk)
+
+    def __init__(self, config, desk):
+        super().__init__(config, desk)
+        self.reserved = set_apart(config, desk)
+        # waiting (arrival number, visit), VIP and non-VIP apart so the reserve finds VIP tickets at once
+        self.queues: tuple[deque, deque] = (deque(), deque())
+        self.free: tuple[list[int], list[int]] = ([], [])  # free engineers: 0 others, 1 reserved
+        self.arrivals = count()
+        self._vip, self._start = desk.vip, desk.start
+
+    def _side(self, engineer: int) -> int:
+        return 1 if engineer < self.reserved else 0
+
+    def arrive(self, visit):
+        vip = self._vip[visit]
+        for side in ((1, 0) if vip else (0, 1)):
+            if self.free[side]:
+                engineer = self.free[side].pop()
+                self.idle.remove(engineer)
+                self._start(engineer, visit)
+                return
+        self.queues[vip].append((next(self.arrivals), visit))
+
+    def release(self, engineer):
+        plain, vip = self.queues
+        if vip and (self._side(engineer) or not plain or vip[0][0] < plain[0][0]):
+            self._start(engineer, vip.popleft()[1])
+        elif plain:
+            self._start(engineer, plain.popleft()[1])
+        else:
+            self.free[self._side(engineer)].append(engineer)
+            self.idle.append(engineer)
+
+    def withdraw(self, engineer):
+        self.idle.remove(engineer)
+        self.free[self._side(engineer)].remove(engineer)
+
+    def waiting(self):
+        return len(self.queues[0]) + len(self.queues[1])
