@@ -35,8 +35,15 @@ def _non_negative(text: str) -> int:
     return value
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line on stderr (exit 2) like every other error."""
+
+    def error(self, message: str):
+        self.exit(EXIT_BAD_INPUT, f"error: {self.prog}: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="supportsim", description="Simulate a support desk from a scenario file.")
+    parser = _Parser(prog="supportsim", description="Simulate a support desk from a scenario file.")
     parser.add_argument("--version", action="version", version=f"supportsim {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -74,6 +81,12 @@ def cmd_run(args) -> int:
     out = Path(args.out) if args.out else Path("results") / scenario.name
     if out.exists() and not out.is_dir():
         raise ScenarioError([("", f"--out {out}: exists and is not a folder")], args.file)
+    try:  # find out before a long simulation, not after, that the results cannot be written
+        out.mkdir(parents=True, exist_ok=True)
+        if not os.access(out, os.W_OK):
+            raise PermissionError("not writable")
+    except OSError as exc:
+        raise ScenarioError([("", f"--out {out}: cannot write there ({exc.strerror or exc})")], args.file) from None
     result = simulate(scenario, replications=args.replications, seed=args.seed, jobs=args.jobs)
     result.save(out)
     if not args.quiet:

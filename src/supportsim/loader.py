@@ -53,35 +53,85 @@ def _read_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:
     try:
         node = yaml.compose(text, Loader=_LineLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ScenarioError([("", f"invalid YAML: {problem}")], source + line) from None
+        raise _yaml_error(exc, source) from None
     if node is None:
         raise ScenarioError([("", "the file is empty")], source)
     lines: dict[str, int] = {"": node.start_mark.line + 1}
+    problems: list[tuple[str, str]] = []
+    seen: set[int] = set()
 
     def walk(n: yaml.Node, prefix: str) -> None:
+        if id(n) in seen:  # an alias: walked where its anchor is (and aliases cannot make us loop)
+            return
+        seen.add(id(n))
         if isinstance(n, yaml.MappingNode):
+            first_line: dict[str, int] = {}
             for key_node, value_node in n.value:
-                key = f"{prefix}.{key_node.value}" if prefix else str(key_node.value)
-                lines[key] = key_node.start_mark.line + 1
+                name = str(key_node.value)
+                key = f"{prefix}.{name}" if prefix else name
+                line = key_node.start_mark.line + 1
+                if name in first_line and name != "<<":
+                    problems.append((key, f"appears twice (also on line {first_line[name]}); "
+                                          "YAML would silently keep only the last one"))
+                first_line.setdefault(name, line)
+                lines.setdefault(key, line)
                 walk(value_node, key)
         elif isinstance(n, yaml.SequenceNode):
             for i, item in enumerate(n.value):
                 key = f"{prefix}.{i}" if prefix else str(i)
-                lines[key] = item.start_mark.line + 1
+                lines.setdefault(key, item.start_mark.line + 1)
                 walk(item, key)
 
     walk(node, "")
+    if problems:
+        raise ScenarioError(problems, source, {**lines, **{path: _line_of_second(path, node) for path, _ in problems}})
     data = _LineLoader(text)
     try:
         value = data.construct_document(node)
     except yaml.YAMLError as exc:
-        raise ScenarioError([("", f"invalid YAML: {exc}")], source) from None
+        raise _yaml_error(exc, source) from None
     finally:
         data.dispose()
     return value, lines
+
+
+def _line_of_second(path: str, root: yaml.Node) -> int:
+    """Line of the second occurrence of a duplicated key (the one that would silently win)."""
+    node, parts = root, path.split(".")
+    for part in parts[:-1]:
+        node = next(v for k, v in node.value if str(k.value) == part)
+    return [k.start_mark.line + 1 for k, _ in node.value if str(k.value) == parts[-1]][1]
+
+
+YAML_WORDS = [  # PyYAML's parser words -> what a person can act on
+    ("expected <block end>", "the indentation does not line up with the lines above"),
+    ("mapping values are not allowed here", "unexpected ':' (a value containing ': ' needs quotes, "
+                                            "or the indentation is off)"),
+    ("that cannot start any token", "a tab or stray character; indent with spaces"),
+    ("found undefined alias", "uses an alias (*name) that was never defined with &name"),
+    ("could not determine a constructor for the tag", "unsupported tag (only plain YAML is allowed)"),
+    ("found another document", "more than one document ('---'); a scenario file holds one"),
+]
+
+
+def _yaml_error(exc: yaml.YAMLError, source: str) -> ScenarioError:
+    """One line for a YAML syntax error, at the line where the mistake most likely is."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = str(getattr(exc, "problem", None) or exc).splitlines()[0].strip()
+    context = str(getattr(exc, "context", None) or "")
+    context_mark = getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    words = next((plain for fragment, plain in YAML_WORDS if fragment in problem), None)
+    if context.startswith("while parsing a flow") and context_mark is not None and context_mark.line != mark.line:
+        opener = "{" if "mapping" in context else "["
+        closer = "}" if opener == "{" else "]"
+        message = f"'{opener}' opened here is not closed with '{closer}' before line {line} ({problem})"
+        line = context_mark.line + 1
+    elif words:
+        message = f"{words} ({problem})"
+    else:
+        message = f"{context}, {problem}" if context and not context.startswith("while") else problem
+    return ScenarioError([("", f"invalid YAML: {message}")], f"{source}:{line}" if line else source)
 
 
 def read_scenario_data(path: str | Path) -> tuple[dict, dict[str, int], str]:
@@ -123,79 +173,221 @@ def load_scenario(path_or_data: str | Path | Mapping) -> Scenario:
 
 # ---- turning pydantic's errors into key paths and plain words ---------------------------------------------
 
+DISCRIMINATORS = ("dist", "kind")
+"""Keys that choose a variant (a distribution, a policy); pydantic puts their values into error locations."""
+
+
 def _pydantic_problems(exc: ValidationError, data: Any) -> list[tuple[str, str]]:
-    problems = []
-    seen = set()
-    for error in exc.errors(include_url=False):
-        loc = _clean_loc(error["loc"], data)
-        path = ".".join(str(p) for p in loc)
-        message = _message(error, loc)
-        if (path, message) not in seen:
-            seen.add((path, message))
-            problems.append((path, message))
+    errors = [(_clean_loc(error["loc"], data, error), error) for error in exc.errors(include_url=False)]
+    # a typo such as 'stafff' also makes 'staff' missing; the suggestion already says it, once is enough
+    suggested = set()
+    for loc, error in errors:
+        if error["type"] == "extra_forbidden" and loc:
+            close = _suggestion(loc, data)
+            if close:
+                suggested.add(loc[:-1] + (close,))
+    problems, seen = [], set()
+    for loc, error in errors:
+        if error["type"] == "missing" and loc in suggested:
+            continue
+        problem = (".".join(str(p) for p in loc), _message(error, loc, data))
+        if problem not in seen:
+            seen.add(problem)
+            problems.append(problem)
     return problems
 
 
-def _clean_loc(loc: tuple, data: Any) -> tuple:
-    """Keep the parts of pydantic's location that are keys in the data (or the missing/unknown last key);
-    drop union tags such as 'lognormal' or 'function-before[...]' that pydantic inserts."""
-    out = []
-    node = data
-    for i, part in enumerate(loc):
-        last = i == len(loc) - 1
-        if isinstance(node, Mapping) and part in node:
-            out.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            out.append(part)
-            node = node[part]
-        elif last and isinstance(node, Mapping):
-            out.append(part)
-    return tuple(out)
+def _clean_loc(loc: tuple, data: Any, error: Mapping | None = None) -> tuple:
+    """The key path in the data that pydantic's location stands for.
+
+    pydantic inserts union tags into locations (``work.dist.lognormal.cv`` for the key ``work.cv``; the tag
+    'dist' even looks like a key of the data). Of the paths through the data that follow the location, take
+    the one holding the value pydantic complains about (for a missing key: its parent mapping); failing that,
+    the longest one that ends at the reported key.
+    """
+    parts = [p for p in loc if p != "[key]"]
+    last = len(parts) - 1
+    candidates: list[tuple[tuple, Any, bool]] = []  # (path, value there or parent, last key added unmatched)
+
+    def walk(i: int, node: Any, kept: tuple) -> None:
+        if i > last:
+            candidates.append((kept, node, False))
+            return
+        walk(i + 1, node, kept)  # this part is a union tag, not a key
+        child = _child(node, parts[i])
+        if child is not _NOTHING:
+            walk(i + 1, child, kept + (parts[i],))
+        elif i == last and isinstance(node, Mapping):
+            candidates.append((kept + (parts[i],), node, True))
+
+    walk(0, data, ())
+    if error is not None and "input" in error:
+        given, missing = error["input"], error["type"] == "missing"
+        for same in (lambda a, b: a is b, _equal):
+            holding = [c for c in candidates if c[2] == missing and same(c[1], given)]
+            if holding:
+                path, node, _ = max(holding, key=lambda c: len(c[0]))
+                discriminator = str(error.get("ctx", {}).get("discriminator", "")).strip("'")
+                if error["type"] == "union_tag_invalid" and isinstance(node, Mapping) and discriminator in node:
+                    path += (discriminator,)
+                return path
+    ends = lambda c: bool(c[0]) and bool(parts) and c[0][-1] == parts[-1]  # noqa: E731
+    return max(candidates, key=lambda c: (len(c[0]), ends(c)))[0] if candidates else ()
 
 
-def _message(error: dict, loc: tuple) -> str:
-    kind = error["type"]
+def _equal(a: Any, b: Any) -> bool:
+    try:
+        return type(a) is type(b) and bool(a == b)
+    except Exception:
+        return False
+
+
+_NOTHING = object()
+
+
+def _child(node: Any, part: Any) -> Any:
+    if isinstance(node, Mapping) and part in node:
+        return node[part]
+    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        return node[part]
+    return _NOTHING
+
+
+def _data_at(data: Any, loc: tuple) -> Any:
+    for part in loc:
+        data = _child(data, part)
+        if data is _NOTHING:
+            return None
+    return data
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _number(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+MAPPING_HINTS = {
+    "work": "a distribution such as {{dist: exponential, mean: 1h}}",
+    "policy": "a policy name ({policies}) or a mapping such as {{kind: priority}}",
+}
+
+
+def _message(error: dict, loc: tuple, data: Any) -> str:
+    kind, ctx = error["type"], error.get("ctx", {})
+    written = _data_at(data, loc) if loc and kind != "missing" else None  # as in the file ('0h', not 0.0)
+    got = _short(error.get("input") if written is None else written)
     if kind == "extra_forbidden":
-        key = loc[-1] if loc else "?"
-        known = _known_keys(loc[:-1])
-        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.5)
-        hint = f"; did you mean {close[0]!r}?" if close else (f"; known keys: {', '.join(known)}" if known else "")
-        return f"unknown key{hint}"
+        return _unknown_key_message(loc, data)
     if kind == "missing":
-        return "is required"
+        fields, chosen = _fields_at(loc[:-1], data)
+        info = fields.get(str(loc[-1])) if loc else None
+        what = f" for {chosen}" if chosen else ""
+        about = f": {info.description[0].lower()}{info.description[1:].rstrip('.')}" if info and info.description else ""
+        return f"is required{what}{about}"
     if kind == "union_tag_invalid":
-        ctx = error.get("ctx", {})
-        return f"unknown {ctx.get('discriminator', 'kind').strip(chr(39))} {ctx.get('tag')!r}; expected one of {ctx.get('expected_tags')}"
+        discriminator = ctx.get("discriminator", "kind").strip("'")
+        return f"unknown {discriminator} {ctx.get('tag')!r}; expected one of {ctx.get('expected_tags')}"
     if kind == "union_tag_not_found":
-        ctx = error.get("ctx", {})
-        return f"needs a {ctx.get('discriminator', 'kind').strip(chr(39))!r} key"
+        discriminator = ctx.get("discriminator", "kind").strip("'")
+        return f"needs a {discriminator!r} key saying which one, e.g. {discriminator}: {_first_tag(discriminator)}"
     if kind == "string_pattern_mismatch":
-        return f"use only letters, digits, '-' and '_', got {error.get('input')!r}"
+        return f"use only letters, digits, '-' and '_', got {got}"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        hint = MAPPING_HINTS.get(str(loc[-1]) if loc else "", "a mapping of keys (key: value)")
+        return f"must be {hint.format(policies=', '.join(_policy_names()))}, got {got}"
+    if kind == "string_type" and error["loc"][-1:] == ("[key]",):
+        return f"names must be text, got {got}; put it in quotes"
+    plain = {
+        "greater_than": f"must be > {_number(ctx.get('gt'))}",
+        "greater_than_equal": f"must be >= {_number(ctx.get('ge'))}",
+        "less_than": f"must be < {_number(ctx.get('lt'))}",
+        "less_than_equal": f"must be <= {_number(ctx.get('le'))}",
+        "int_type": "must be a whole number", "int_parsing": "must be a whole number",
+        "int_from_float": "must be a whole number",
+        "float_type": "must be a number", "float_parsing": "must be a number",
+        "bool_type": "must be true or false", "bool_parsing": "must be true or false",
+        "string_type": "must be text", "list_type": "must be a list",
+        "too_short": f"needs at least {ctx.get('min_length', 1)} entr{'y' if ctx.get('min_length', 1) == 1 else 'ies'}",
+    }
+    if kind in plain:
+        return f"{plain[kind]}, got {got}"
     message = error["msg"]
-    if message.startswith("Value error, "):
-        message = message[len("Value error, "):]
-    if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal", "int_type", "int_parsing",
-                "float_type", "float_parsing", "bool_type", "bool_parsing", "dict_type", "too_short", "string_type"}:
-        message = f"{message[0].lower()}{message[1:]}, got {error.get('input')!r}"
-    return message
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if message.startswith(prefix):
+            message = message[len(prefix):]
+            break
+    else:  # a pydantic phrase we have no words for yet: still say what was given
+        message = f"{message}, got {got}"
+    return message[0].lower() + message[1:]
 
 
-def _known_keys(loc: tuple) -> list[str]:
-    """Keys allowed at this location of a Scenario (for 'did you mean'); for a union, any member's keys."""
+def _unknown_key_message(loc: tuple, data: Any) -> str:
+    fields, chosen = _fields_at(loc[:-1], data)
+    close = _suggestion(loc, data)
+    if close:
+        return f"unknown key; did you mean {close!r}?"
+    known = ", ".join(sorted(fields))
+    if chosen:
+        return f"unknown key for {chosen}; known keys: {known}"
+    return f"unknown key; known keys: {known}" if known else "unknown key"
+
+
+def _suggestion(loc: tuple, data: Any) -> str | None:
+    fields, _ = _fields_at(loc[:-1], data)
+    close = difflib.get_close_matches(str(loc[-1]), list(fields), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _fields_at(loc: tuple, data: Any) -> tuple[dict[str, Any], str]:
+    """The fields allowed at this location of a Scenario, and which variant chose them ('dist 'lognormal'').
+
+    For a union (distributions, policies) the variant named in the data decides, else any member's fields.
+    """
     node: Any = Scenario
     for part in loc:
         models = _models(node)
         if models:
-            fields = [m.model_fields[str(part)] for m in models if str(part) in m.model_fields]
-            if not fields:
-                return []
-            node = fields[0].annotation
+            found = [m.model_fields[str(part)] for m in models if str(part) in m.model_fields]
+            if not found:
+                return {}, ""
+            node = found[0].annotation
         elif get_origin(_strip(node)) is dict:
             node = get_args(_strip(node))[1]
+        elif get_origin(_strip(node)) is list:
+            node = get_args(_strip(node))[0]
         else:
-            return []
-    return sorted({name for m in _models(node) for name in m.model_fields})
+            return {}, ""
+    models, chosen = _models(node), ""
+    here = _data_at(data, loc)
+    if isinstance(here, Mapping) and len(models) > 1:
+        named = [key for key in DISCRIMINATORS if key in here]
+        if named:
+            key = named[0]
+            picked = [m for m in models if key in m.model_fields and m.model_fields[key].default == here[key]]
+            if picked:
+                models, chosen = picked, f"{key} {here[key]!r}"
+        else:  # no variant named: the member that needs no discriminator (work: {default: ...})
+            plain = [m for m in models if not any(key in m.model_fields for key in DISCRIMINATORS)]
+            models = plain or models
+    fields: dict[str, Any] = {}
+    for model in models:
+        for name, info in model.model_fields.items():
+            fields.setdefault(name, info)
+    return fields, chosen
+
+
+def _first_tag(discriminator: str) -> str:
+    names = _policy_names() if discriminator == "kind" else ["exponential"]
+    return names[0]
+
+
+def _policy_names() -> list[str]:
+    from .strategies import REGISTRY
+    return list(REGISTRY)
 
 
 def _strip(t: Any) -> Any:

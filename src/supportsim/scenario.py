@@ -20,6 +20,9 @@ Rate = Annotated[float, BeforeValidator(parse_rate), PlainSerializer(format_rate
 """A rate per hour, read from strings such as '9/h' or '40/d'."""
 
 NAME_PATTERN = r"^[A-Za-z0-9_-]+$"
+Name = Annotated[str, Field(pattern=NAME_PATTERN)]
+"""Names of segments, priorities and groups: they become key paths ('groups.L1'), paths ('L1>L2') and columns."""
+MAX_STAFF = 100_000
 
 
 def _policy_shorthand(value: Any) -> Any:
@@ -37,7 +40,7 @@ class Segment(Model):
     share: Optional[float] = Field(None, gt=0, le=1, description="Fraction of all tickets from this segment.")
     rate: Optional[Rate] = Field(None, gt=0, description="This segment's own arrival rate, instead of a share.")
     vip: bool = Field(False, description="VIP segments are served first by priority strategies.")
-    description: str = ""
+    description: str = Field("", description="Free text for people; not used by the simulation.")
 
 
 class Arrivals(Model):
@@ -47,9 +50,9 @@ class Arrivals(Model):
 class WorkByClass(Model):
     """Work time that depends on the ticket: by segment first, then by priority, else the default."""
 
-    default: Distribution
-    by_segment: dict[str, Distribution] = Field(default_factory=dict)
-    by_priority: dict[str, Distribution] = Field(default_factory=dict)
+    default: Distribution = Field(description="Work time of tickets that no other entry matches.")
+    by_segment: dict[str, Distribution] = Field(default_factory=dict, description="Work time per customer segment.")
+    by_priority: dict[str, Distribution] = Field(default_factory=dict, description="Work time per ticket priority.")
 
 
 def _work_kind(value: Any) -> str:
@@ -77,6 +80,8 @@ class Group(Model):
     def _whole(cls, value):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"must be a whole number >= 1, got {value!r}")
+        if value > MAX_STAFF:  # surely a typo, and the engine would try to seat them all
+            raise ValueError(f"must be at most {MAX_STAFF}, got {value}")
         return value
 
 
@@ -87,18 +92,20 @@ class SLA(Model):
 
 class Scenario(Model):
     name: str = Field(pattern=NAME_PATTERN, description="Used for the output folder.")
-    description: str = ""
+    description: str = Field("", description="Free text for people; not used by the simulation.")
     horizon: Duration = Field(gt=0, description="Arrivals stop here; the run then drains.")
     warmup: Duration = Field(0.0, ge=0, description="Tickets arriving before this are not counted.")
-    replications: int = Field(10, ge=1)
-    seed: int = Field(1, ge=0)
-    segments: dict[str, Segment] = Field(min_length=1)
-    priorities: Optional[dict[str, Annotated[float, Field(gt=0, le=1)]]] = None
-    arrivals: Arrivals = Field(default_factory=Arrivals)
-    groups: dict[str, Group] = Field(min_length=1)
-    entry: Optional[str] = None
-    policy: PolicySpec = Field(default_factory=lambda: {"kind": "fifo"}, validate_default=True)
-    sla: dict[str, SLA] = Field(default_factory=dict)
+    replications: int = Field(10, ge=1, description="Independent runs; figures are means over them with 95% CIs.")
+    seed: int = Field(1, ge=0, description="Seed of every random stream; the same seed gives the same results.")
+    segments: dict[Name, Segment] = Field(min_length=1, description="Customer segments by name.")
+    priorities: Optional[dict[Name, Annotated[float, Field(gt=0, le=1)]]] = Field(
+        None, description="Share of tickets at each priority, most urgent first.")
+    arrivals: Arrivals = Field(default_factory=Arrivals, description="How tickets arrive.")
+    groups: dict[Name, Group] = Field(min_length=1, description="Engineer groups by name.")
+    entry: Optional[str] = Field(None, description="The group where tickets arrive.")
+    policy: PolicySpec = Field(default_factory=lambda: {"kind": "fifo"}, validate_default=True,
+                               description="Queue strategy of every group without its own.")
+    sla: dict[str, SLA] = Field(default_factory=dict, description="Targets per segment.")
 
     # ---- derived values (plain functions of the data) -------------------------------------------------
     @property
@@ -199,7 +206,7 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
         elif len(with_rate) < len(s.segments):
             missing = [n for n in s.segments if s.segments[n].rate is None][0]
             problems.append((f"segments.{missing}.rate", "is missing: without arrivals.rate every segment needs its own rate"))
-        if with_share:
+        if with_share and with_rate:
             problems.append((f"segments.{with_share[0]}.share", "shares need arrivals.rate; with a rate per segment leave shares out"))
     if s.priorities is not None:
         total = sum(s.priorities.values())

@@ -39,6 +39,8 @@ def parse_duration(value: object) -> float:
     if not isinstance(value, str):
         raise ValueError(f"expected a duration such as '15m' or '2h', got {value!r}")
     match = _DURATION.match(value.lower())
+    if not match and value.strip().startswith("-"):
+        raise ValueError(f"must not be negative, got {value!r}")
     if not match:
         raise ValueError(f"cannot read duration {value!r}: write a number and a unit ({_UNITS}), e.g. '15m'")
     number, unit = match.groups()
@@ -63,12 +65,17 @@ def parse_rate(value: object) -> float:
     if not isinstance(value, str):
         raise ValueError(f"expected a rate such as '9/h' or '40/d', got {value!r}")
     match = _RATE.match(value.lower())
+    if not match and value.strip().startswith("-"):
+        raise ValueError(f"must not be negative, got {value!r}")
     if not match:
         raise ValueError(f"cannot read rate {value!r}: write '<number>/<unit>' with unit one of {_UNITS}, e.g. '9/h'")
     number, unit = match.groups()
     if unit not in HOURS_PER_UNIT:
         raise ValueError(f"unknown time unit {unit!r} in rate {value!r}; use one of {_UNITS}")
-    return float(number) / HOURS_PER_UNIT[unit]
+    per_hour = float(number) / HOURS_PER_UNIT[unit]
+    if not math.isfinite(per_hour):
+        raise ValueError(f"rate {value!r} is not finite")
+    return per_hour
 
 
 def format_duration(hours: float) -> str:
