@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .api import simulate
 from .loader import ScenarioError, load_scenario
 from .tables import group_table, segment_table
 
@@ -87,6 +86,8 @@ def cmd_run(args) -> int:
             raise PermissionError("not writable")
     except OSError as exc:
         raise ScenarioError([("", f"--out {out}: cannot write there ({exc.strerror or exc})")], args.file) from None
+    from .api import simulate  # the engine loads only once the input is known to be good
+
     result = simulate(scenario, replications=args.replications, seed=args.seed, jobs=args.jobs)
     result.save(out)
     if not args.quiet:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Fiel
 
 from .distributions import Distribution, Duration
 from .strategies import PolicyConfig, policy_config_type
-from .units import format_rate, parse_rate
+from .units import format_duration, format_rate, parse_rate
 
 Rate = Annotated[float, BeforeValidator(parse_rate), PlainSerializer(format_rate, return_type=str)]
 """A rate per hour, read from strings such as '9/h' or '40/d'."""
@@ -187,7 +187,7 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     groups = s.group_names
     if s.warmup >= s.horizon:
-        problems.append(("warmup", "must be shorter than horizon"))
+        problems.append(("warmup", f"must be shorter than horizon ({format_duration(s.horizon)}), got {format_duration(s.warmup)}"))
     with_share = [n for n, seg in s.segments.items() if seg.share is not None]
     with_rate = [n for n, seg in s.segments.items() if seg.rate is not None]
     if s.arrivals.rate is not None:
