@@ -79,18 +79,30 @@ def parse_rate(value: object) -> float:
 
 
 def format_duration(hours: float) -> str:
-    """Write hours back in the unit a person would pick (used in resolved scenarios and messages)."""
+    """Write hours back in the unit a person would pick; reading the text back gives exactly ``hours``
+    (resolved scenarios must reproduce the same results)."""
     if hours == 0:
         return "0h"
     for unit, size in (("w", 168.0), ("d", 24.0), ("h", 1.0), ("m", 1 / 60), ("s", 1 / 3600)):
         count = hours / size
         if abs(count - round(count)) < 1e-9 and abs(count) >= 1:
-            return f"{int(round(count))}{unit}"
-    return f"{hours:.10g}h"
+            text = f"{int(round(count))}{unit}"
+            if parse_duration(text) == hours:
+                return text
+    for digits in (10, 17):
+        text = f"{hours:.{digits}g}h"
+        if parse_duration(text) == hours:
+            return text
+    return f"{hours!r}h"
 
 
 def format_rate(per_hour: float) -> str:
-    return f"{per_hour:.10g}/h"
+    """Write a rate per hour, per day or per week, whichever reads as the shortest exact number."""
+    for unit, size in (("h", 1.0), ("d", 24.0), ("w", 168.0)):
+        text = f"{per_hour * size:.10g}/{unit}"
+        if parse_rate(text) == per_hour:
+            return text
+    return f"{per_hour!r}/h"
 
 
 def human_duration(hours: float) -> str:
