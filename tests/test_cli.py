@@ -179,10 +179,12 @@ def test_resolved_scenario_loads_again_and_gives_the_same_results(bundled_run):
     file, _, out = bundled_run
     resolved = supportsim.load_scenario(out / "scenario.resolved.yaml")
     original = supportsim.load_scenario(file)
+    assert (resolved.replications, resolved.seed) == (REPLICATIONS, SEED), "the resolved file records what was run"
     assert [resolved.policy_of(g) for g in resolved.group_names] == [original.policy_of(g) for g in original.group_names]
-    assert resolved.model_dump(exclude={"groups"}) == original.model_dump(exclude={"groups"})
+    skip = {"groups", "replications", "seed"}
+    assert resolved.model_dump(exclude=skip) == original.model_dump(exclude=skip)
     assert resolved_scenario_yaml(resolved) == (out / "scenario.resolved.yaml").read_text(), "resolving twice changes it"
-    again = supportsim.simulate(resolved, replications=REPLICATIONS, seed=SEED).summary()
+    again = supportsim.simulate(resolved).summary()
     assert json.loads(json.dumps(again)) == json.loads((out / "summary.json").read_text())
 
 
@@ -237,12 +239,12 @@ def test_api_load_simulate_tickets_save(api_result, tmp_path):
     assert supportsim.load_scenario(scenario.model_dump(mode="json")) == scenario
     summary = api_result.summary()
     assert (summary["replications"], summary["seed"]) == (REPLICATIONS, SEED)
-    tickets = api_result.tickets()
-    assert list(tickets.columns)[:len(TICKET_COLUMNS)] == TICKET_COLUMNS
-    assert len(tickets) == round(summary["variants"]["base"]["segments"]["all"]["tickets"]["value"] * REPLICATIONS)
-    assert (tickets["arrived"] >= scenario.warmup).all()
-    assert tickets["reaction"].mean() == pytest.approx(
-        tickets.groupby("replication")["reaction"].sum().sum() / len(tickets))
+    tickets = api_result.tickets()  # a DataFrame with pandas installed, else a list of dicts
+    rows = tickets.to_dict("records") if hasattr(tickets, "to_dict") else tickets
+    assert list(rows[0])[:len(TICKET_COLUMNS)] == TICKET_COLUMNS
+    assert len(rows) == round(summary["variants"]["base"]["segments"]["all"]["tickets"]["value"] * REPLICATIONS)
+    assert all(row["arrived"] >= scenario.warmup for row in rows)
+    assert rows == [dict(row) for row in api_result.ticket_rows()]
     saved = api_result.save(tmp_path / "saved")
     assert {p.name for p in saved.iterdir()} == {"summary.json", "tickets.csv", "scenario.resolved.yaml"}
     assert json.loads((saved / "summary.json").read_text()) == json.loads(json.dumps(summary))

@@ -133,6 +133,8 @@ class Scenario(Model):
     @property
     def segment_shares(self) -> np.ndarray:
         if self.arrivals.rate is not None:
+            if len(self.segments) == 1:  # a lone segment needs no share
+                return np.ones(1)
             return np.array([s.share or 0.0 for s in self.segments.values()])
         rates = np.array([s.rate or 0.0 for s in self.segments.values()])
         return rates / rates.sum()
