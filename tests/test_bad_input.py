@@ -100,8 +100,8 @@ def test_bad_scenario_is_one_clear_line(outcomes, name, command):
     check_one_clear_line(result, out, name)
 
 
-@pytest.mark.parametrize("command", COMMANDS)
-@pytest.mark.parametrize("name", ["unknown-key-nested.yaml", "invalid-yaml-bracket.yaml", "no-such-file.yaml"])
+@pytest.mark.parametrize("name,command", [("unknown-key-nested.yaml", "run"), ("invalid-yaml-bracket.yaml", "validate"),
+                                          ("no-such-file.yaml", "run")])
 def test_bad_scenario_in_a_fresh_interpreter(tmp_path, name, command):
     out = tmp_path / "out"
     extra = ["--out", out] if command == "run" else []
@@ -117,14 +117,17 @@ USAGE_MISTAKES = {
 }
 
 
-@pytest.mark.parametrize("flag", USAGE_MISTAKES)
-def test_usage_mistakes_are_one_line_and_exit_2(tmp_path, flag):
-    result = run_cli("run", "scenarios/small-desk.yaml", "--out", tmp_path / "out", *flag.split())
-    assert result.returncode == 2 and result.stdout == ""
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: supportsim"), lines
-    assert USAGE_MISTAKES[flag] in lines[0], lines
+def test_usage_mistakes_are_one_line_and_exit_2(tmp_path):
+    argv = [["run", "scenarios/small-desk.yaml", "--out", tmp_path / "out", *flag.split()] for flag in USAGE_MISTAKES]
+    for (flag, fragment), result in zip(USAGE_MISTAKES.items(), run_many(argv)):
+        assert result.returncode == 2 and result.stdout == "", flag
+        lines = result.stderr.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: supportsim"), (flag, lines)
+        assert fragment in lines[0], (flag, lines)
     assert not (tmp_path / "out").exists()
+    fresh = run_cli("run", "scenarios/small-desk.yaml", "--seed", "-1")  # and once exactly as typed in a shell
+    assert fresh.returncode == 2 and fresh.stderr.splitlines() == [
+        "error: supportsim run: argument --seed: must be >= 0, got -1 (see 'supportsim run --help')"]
 
 
 def test_a_bad_run_leaves_the_previous_results_alone(tmp_path):

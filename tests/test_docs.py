@@ -204,9 +204,12 @@ def test_python_examples_in_outputs_md_run(small_result, tmp_path, monkeypatch):
     small_result.save(tmp_path / "results" / "small-desk")
     examples = blocks(OUTPUTS, "python")
     assert len(examples) == 2
-    for code in examples:
-        if "import pandas" in code:
-            pytest.importorskip("pandas")
+    try:
+        import pandas  # noqa: F401  (an optional extra; the example that needs it runs where it is installed)
+        runnable = examples
+    except ImportError:
+        runnable = [code for code in examples if "import pandas" not in code]
+    for code in runnable:
         exec(compile(code, str(OUTPUTS), "exec"), {})
     assert {p.name for p in (tmp_path / "results" / "my-run").iterdir()} == \
         {"summary.json", "tickets.csv", "scenario.resolved.yaml"}
