@@ -21,6 +21,7 @@ DISCRIMINATORS = ("dist", "kind")
 
 
 def pydantic_problems(exc: ValidationError, data: Any) -> list[tuple[str, str]]:
+    """(key path, message) for each of pydantic's errors about ``data``, without repeats."""
     errors = [(_clean_loc(error["loc"], data, error), error) for error in exc.errors(include_url=False)]
     # a typo such as 'stafff' also makes 'staff' missing; the suggestion already says it, once is enough
     suggested = set()
