@@ -8,10 +8,19 @@ and read reaction and resolution times per segment with confidence intervals::
     result.summary()["variants"]["base"]["segments"]["vip"]["reaction"]["mean"]
 """
 
-from .api import simulate
 from .loader import ScenarioError, load_scenario
-from .results import SimulationResult
 from .scenario import Scenario
 
 __all__ = ["load_scenario", "simulate", "Scenario", "ScenarioError", "SimulationResult"]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    # the engine and statistics load on first use, so `supportsim validate` and bad input answer at once
+    if name == "simulate":
+        from .api import simulate
+        return simulate
+    if name == "SimulationResult":
+        from .results import SimulationResult
+        return SimulationResult
+    raise AttributeError(f"module 'supportsim' has no attribute {name!r}")

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .api import simulate
 from .loader import ScenarioError, load_scenario, validate_data
 from .tables import business_table, comparison_table, group_table, segment_table, week_table
 from .trace import mean_rate as trace_rate
@@ -37,8 +36,15 @@ def _non_negative(text: str) -> int:
     return value
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line on stderr (exit 2) like every other error."""
+
+    def error(self, message: str):
+        self.exit(EXIT_BAD_INPUT, f"error: {self.prog}: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="supportsim", description="Simulate a support desk from a scenario file.")
+    parser = _Parser(prog="supportsim", description="Simulate a support desk from a scenario file.")
     parser.add_argument("--version", action="version", version=f"supportsim {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -115,6 +121,14 @@ def _simulate_and_report(scenario, args, default_out: Path) -> int:
     out = Path(args.out) if args.out else default_out
     if out.exists() and not out.is_dir():
         raise ScenarioError([("", f"--out {out}: exists and is not a folder")], args.file)
+    try:  # find out before a long simulation, not after, that the results cannot be written
+        out.mkdir(parents=True, exist_ok=True)
+        if not os.access(out, os.W_OK):
+            raise PermissionError("not writable")
+    except OSError as exc:
+        raise ScenarioError([("", f"--out {out}: cannot write there ({exc.strerror or exc})")], args.file) from None
+    from .api import simulate  # the engine loads only once the input is known to be good
+
     result = simulate(scenario, replications=args.replications, seed=args.seed, jobs=args.jobs)
     result.save(out)
     if not args.quiet:

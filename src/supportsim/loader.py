@@ -1,19 +1,18 @@
 """Reading scenario files: YAML with line numbers, and errors people can act on.
 
 Every problem becomes one line ``FILE:LINE: key.path: what is wrong``. The line comes from the YAML node of
-the key (or of its nearest parent that exists); unknown keys suggest the closest known one.
+the key (or of its nearest parent that exists); :mod:`supportsim.problems` puts pydantic's errors in words.
 """
 
 from __future__ import annotations
 
-import difflib
-import types
 from pathlib import Path
-from typing import Annotated, Any, Mapping, Union, get_args, get_origin
+from typing import Any, Mapping
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
+from .problems import pydantic_problems as _pydantic_problems
 from .scenario import Scenario, consistency_problems
 from .trace import trace_problems
 from .variants import variant_data
@@ -55,35 +54,85 @@ def _read_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:
     try:
         node = yaml.compose(text, Loader=_LineLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ScenarioError([("", f"invalid YAML: {problem}")], source + line) from None
+        raise _yaml_error(exc, source) from None
     if node is None:
         raise ScenarioError([("", "the file is empty")], source)
     lines: dict[str, int] = {"": node.start_mark.line + 1}
+    problems: list[tuple[str, str]] = []
+    seen: set[int] = set()
 
     def walk(n: yaml.Node, prefix: str) -> None:
+        if id(n) in seen:  # an alias: walked where its anchor is (and aliases cannot make us loop)
+            return
+        seen.add(id(n))
         if isinstance(n, yaml.MappingNode):
+            first_line: dict[str, int] = {}
             for key_node, value_node in n.value:
-                key = f"{prefix}.{key_node.value}" if prefix else str(key_node.value)
-                lines[key] = key_node.start_mark.line + 1
+                name = str(key_node.value)
+                key = f"{prefix}.{name}" if prefix else name
+                line = key_node.start_mark.line + 1
+                if name in first_line and name != "<<":
+                    problems.append((key, f"appears twice (also on line {first_line[name]}); "
+                                          "YAML would silently keep only the last one"))
+                first_line.setdefault(name, line)
+                lines.setdefault(key, line)
                 walk(value_node, key)
         elif isinstance(n, yaml.SequenceNode):
             for i, item in enumerate(n.value):
                 key = f"{prefix}.{i}" if prefix else str(i)
-                lines[key] = item.start_mark.line + 1
+                lines.setdefault(key, item.start_mark.line + 1)
                 walk(item, key)
 
     walk(node, "")
+    if problems:
+        raise ScenarioError(problems, source, {**lines, **{path: _line_of_second(path, node) for path, _ in problems}})
     data = _LineLoader(text)
     try:
         value = data.construct_document(node)
     except yaml.YAMLError as exc:
-        raise ScenarioError([("", f"invalid YAML: {exc}")], source) from None
+        raise _yaml_error(exc, source) from None
     finally:
         data.dispose()
     return value, lines
+
+
+def _line_of_second(path: str, root: yaml.Node) -> int:
+    """Line of the second occurrence of a duplicated key (the one that would silently win)."""
+    node, parts = root, path.split(".")
+    for part in parts[:-1]:
+        node = next(v for k, v in node.value if str(k.value) == part)
+    return [k.start_mark.line + 1 for k, _ in node.value if str(k.value) == parts[-1]][1]
+
+
+YAML_WORDS = [  # PyYAML's parser words -> what a person can act on
+    ("expected <block end>", "the indentation does not line up with the lines above"),
+    ("mapping values are not allowed here", "unexpected ':' (a value containing ': ' needs quotes, "
+                                            "or the indentation is off)"),
+    ("that cannot start any token", "a tab or stray character; indent with spaces"),
+    ("found undefined alias", "uses an alias (*name) that was never defined with &name"),
+    ("could not determine a constructor for the tag", "unsupported tag (only plain YAML is allowed)"),
+    ("found another document", "more than one document ('---'); a scenario file holds one"),
+]
+
+
+def _yaml_error(exc: yaml.YAMLError, source: str) -> ScenarioError:
+    """One line for a YAML syntax error, at the line where the mistake most likely is."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = str(getattr(exc, "problem", None) or exc).splitlines()[0].strip()
+    context = str(getattr(exc, "context", None) or "")
+    context_mark = getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    words = next((plain for fragment, plain in YAML_WORDS if fragment in problem), None)
+    if context.startswith("while parsing a flow") and context_mark is not None and context_mark.line != mark.line:
+        opener = "{" if "mapping" in context else "["
+        closer = "}" if opener == "{" else "]"
+        message = f"'{opener}' opened here is not closed with '{closer}' before line {line} ({problem})"
+        line = context_mark.line + 1
+    elif words:
+        message = f"{words} ({problem})"
+    else:
+        message = f"{context}, {problem}" if context and not context.startswith("while") else problem
+    return ScenarioError([("", f"invalid YAML: {message}")], f"{source}:{line}" if line else source)
 
 
 def read_scenario_data(path: str | Path) -> tuple[dict, dict[str, int], str]:
@@ -152,110 +201,3 @@ def load_scenario(path_or_data: str | Path | Mapping) -> Scenario:
         return validate_data(path_or_data)
     data, lines, source = read_scenario_data(path_or_data)
     return validate_data(data, source, lines)
-
-
-# ---- turning pydantic's errors into key paths and plain words ---------------------------------------------
-
-def _pydantic_problems(exc: ValidationError, data: Any) -> list[tuple[str, str]]:
-    problems = []
-    seen = set()
-    for error in exc.errors(include_url=False):
-        loc = _clean_loc(error["loc"], data)
-        path = ".".join(str(p) for p in loc)
-        message = _message(error, loc)
-        if (path, message) not in seen:
-            seen.add((path, message))
-            problems.append((path, message))
-    return problems
-
-
-def _clean_loc(loc: tuple, data: Any) -> tuple:
-    """Keep the parts of pydantic's location that are keys in the data (or the missing/unknown last key);
-    drop union tags such as 'lognormal' or 'function-before[...]' that pydantic inserts."""
-    out = []
-    node = data
-    for i, part in enumerate(loc):
-        last = i == len(loc) - 1
-        if isinstance(node, Mapping) and part in node:
-            out.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            out.append(part)
-            node = node[part]
-        elif last and isinstance(node, Mapping):
-            out.append(part)
-    return tuple(out)
-
-
-def _message(error: dict, loc: tuple) -> str:
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        key = loc[-1] if loc else "?"
-        known = _known_keys(loc[:-1])
-        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.5)
-        hint = f"; did you mean {close[0]!r}?" if close else (f"; known keys: {', '.join(known)}" if known else "")
-        return f"unknown key{hint}"
-    if kind == "missing":
-        return "is required"
-    if kind == "union_tag_invalid":
-        ctx = error.get("ctx", {})
-        return f"unknown {ctx.get('discriminator', 'kind').strip(chr(39))} {ctx.get('tag')!r}; expected one of {ctx.get('expected_tags')}"
-    if kind == "union_tag_not_found":
-        ctx = error.get("ctx", {})
-        return f"needs a {ctx.get('discriminator', 'kind').strip(chr(39))!r} key"
-    if kind == "string_pattern_mismatch":
-        return f"use only letters, digits, '-' and '_', got {error.get('input')!r}"
-    message = error["msg"]
-    if message.startswith("Value error, "):
-        message = message[len("Value error, "):]
-    if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal", "int_type", "int_parsing",
-                "float_type", "float_parsing", "bool_type", "bool_parsing", "dict_type", "too_short", "string_type"}:
-        message = f"{message[0].lower()}{message[1:]}, got {error.get('input')!r}"
-    return message
-
-
-def _known_keys(loc: tuple) -> list[str]:
-    """Keys allowed at this location of a Scenario (for 'did you mean'); for a union, any member's keys."""
-    node: Any = Scenario
-    for part in loc:
-        if str(part).isdigit():  # an item of a list, e.g. groups.L1.staff.0
-            items = [get_args(t)[0] for t in _members(node) if get_origin(t) is list]
-            if not items:
-                return []
-            node = items[0]
-            continue
-        models = _models(node)
-        if models:
-            fields = [m.model_fields[str(part)] for m in models if str(part) in m.model_fields]
-            if not fields:
-                return []
-            node = fields[0].annotation
-        elif get_origin(_strip(node)) is dict:
-            node = get_args(_strip(node))[1]
-        else:
-            return []
-    return sorted({name for m in _models(node) for name in m.model_fields})
-
-
-def _strip(t: Any) -> Any:
-    while get_origin(t) is Annotated:
-        t = get_args(t)[0]
-    return t
-
-
-def _members(t: Any) -> list[Any]:
-    """The types a type stands for, through Annotated and unions."""
-    t = _strip(t)
-    if get_origin(t) in (Union, types.UnionType):
-        return [m for arg in get_args(t) for m in _members(arg)]
-    return [t]
-
-
-def _models(t: Any) -> list[type[BaseModel]]:
-    """The pydantic models a type stands for, through Annotated, Optional and unions."""
-    t = _strip(t)
-    if isinstance(t, type) and issubclass(t, BaseModel):
-        return [t]
-    if get_origin(t) in (Union, types.UnionType):
-        return [m for arg in get_args(t) for m in _models(arg)]
-    return []

@@ -191,7 +191,8 @@ class SimulationResult:
         summary = json.dumps(self.summary(), indent=2) + "\n"
         profiles = json.dumps(self.profiles()) + "\n"
         tickets = self.tickets_csv()
-        resolved = resolved_scenario_yaml(self.scenario)
+        # what was run, after --replications and --seed, so that running the resolved file repeats this run
+        resolved = resolved_scenario_yaml(self.scenario.model_copy(update={"replications": self.replications, "seed": self.seed}))
         write_atomic(directory / "scenario.resolved.yaml", resolved)
         write_atomic(directory / "tickets.csv", tickets)
         write_atomic(directory / "profiles.json", profiles)

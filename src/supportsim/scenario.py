@@ -16,7 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Fiel
 from . import calendar as cal
 from .distributions import Distribution, Duration
 from .strategies import PolicyConfig, policy_config_type
-from .units import format_rate, parse_rate
+from .units import format_duration, format_rate, parse_rate
 from .working_time import (OLA, Burst, CalendarValue, Profile, Staff, StaffBlock, Start, listed,
                            trace_problems, working_time_problems)
 
@@ -24,6 +24,9 @@ Rate = Annotated[float, BeforeValidator(parse_rate), PlainSerializer(format_rate
 """A rate per hour, read from strings such as '9/h' or '40/d'."""
 
 NAME_PATTERN = r"^[A-Za-z0-9_-]+$"
+Name = Annotated[str, Field(pattern=NAME_PATTERN)]
+"""Names of segments, priorities and groups: they become key paths ('groups.L1'), paths ('L1>L2') and columns."""
+MAX_STAFF = 100_000
 
 
 def _policy_shorthand(value: Any) -> Any:
@@ -41,7 +44,7 @@ class Segment(Model):
     share: Optional[float] = Field(None, gt=0, le=1, description="Fraction of all tickets from this segment.")
     rate: Optional[Rate] = Field(None, gt=0, description="This segment's own arrival rate, instead of a share.")
     vip: bool = Field(False, description="VIP segments are served first by priority strategies.")
-    description: str = ""
+    description: str = Field("", description="Free text for people; not used by the simulation.")
 
 
 class Arrivals(Model):
@@ -56,9 +59,9 @@ class Arrivals(Model):
 class WorkByClass(Model):
     """Work time that depends on the ticket: by segment first, then by priority, else the default."""
 
-    default: Distribution
-    by_segment: dict[str, Distribution] = Field(default_factory=dict)
-    by_priority: dict[str, Distribution] = Field(default_factory=dict)
+    default: Distribution = Field(description="Work time of tickets that no other entry matches.")
+    by_segment: dict[str, Distribution] = Field(default_factory=dict, description="Work time per customer segment.")
+    by_priority: dict[str, Distribution] = Field(default_factory=dict, description="Work time per ticket priority.")
 
 
 def _work_kind(value: Any) -> str:
@@ -105,27 +108,29 @@ class SLA(Model):
 
 class Scenario(Model):
     name: str = Field(pattern=NAME_PATTERN, description="Used for the output folder.")
-    description: str = ""
+    description: str = Field("", description="Free text for people; not used by the simulation.")
     start: Optional[Start] = Field(
         None, description="Wall-clock time of simulated time 0, the calendars' origin (default: a Monday 00:00).")
-    calendars: dict[Annotated[str, Field(pattern=NAME_PATTERN)], CalendarValue] = Field(
+    calendars: dict[Name, CalendarValue] = Field(
         default_factory=dict, description="Named working-time calendars; 'always' and '24x7' are built in.")
     horizon: Duration = Field(gt=0, description="Arrivals stop here; the run then drains.")
     warmup: Duration = Field(0.0, ge=0, description="Tickets arriving before this are not counted.")
-    replications: int = Field(10, ge=1)
-    seed: int = Field(1, ge=0)
-    segments: dict[str, Segment] = Field(min_length=1)
-    priorities: Optional[dict[str, Annotated[float, Field(gt=0, le=1)]]] = None
-    arrivals: Arrivals = Field(default_factory=Arrivals)
-    groups: dict[str, Group] = Field(min_length=1)
-    entry: Optional[str] = None
-    policy: PolicySpec = Field(default_factory=lambda: {"kind": "fifo"}, validate_default=True)
+    replications: int = Field(10, ge=1, description="Independent runs; figures are means over them with 95% CIs.")
+    seed: int = Field(1, ge=0, description="Seed of every random stream; the same seed gives the same results.")
+    segments: dict[Name, Segment] = Field(min_length=1, description="Customer segments by name.")
+    priorities: Optional[dict[Name, Annotated[float, Field(gt=0, le=1)]]] = Field(
+        None, description="Share of tickets at each priority, most urgent first.")
+    arrivals: Arrivals = Field(default_factory=Arrivals, description="How tickets arrive.")
+    groups: dict[Name, Group] = Field(min_length=1, description="Engineer groups by name.")
+    entry: Optional[str] = Field(None, description="The group where tickets arrive.")
+    policy: PolicySpec = Field(default_factory=lambda: {"kind": "fifo"}, validate_default=True,
+                               description="Queue strategy of every group without its own.")
     vip_in_escalation: bool = Field(
         True, description="Whether VIP privileges carry into the groups a ticket is escalated to; with false "
                           "those groups treat every ticket alike (no OLA honours VIP)."
     )
-    sla: dict[str, SLA] = Field(default_factory=dict)
-    variants: dict[Annotated[str, Field(pattern=NAME_PATTERN)], dict[str, Any]] = Field(
+    sla: dict[str, SLA] = Field(default_factory=dict, description="Targets per segment.")
+    variants: dict[Name, dict[str, Any]] = Field(
         default_factory=dict, description="Named alternatives: the base scenario with these keys replaced (deep merge)."
     )
     baseline: Optional[str] = Field(None, description="Variant that ratios are reported against (default: the first).")
@@ -269,7 +274,7 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     groups = s.group_names
     if s.warmup >= s.horizon:
-        problems.append(("warmup", "must be shorter than horizon"))
+        problems.append(("warmup", f"must be shorter than horizon ({format_duration(s.horizon)}), got {format_duration(s.warmup)}"))
     with_share = [n for n, seg in s.segments.items() if seg.share is not None]
     with_rate = [n for n, seg in s.segments.items() if seg.rate is not None]
     if s.arrivals.trace is not None:
@@ -290,7 +295,7 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
         elif len(with_rate) < len(s.segments):
             missing = [n for n in s.segments if s.segments[n].rate is None][0]
             problems.append((f"segments.{missing}.rate", "is missing: without arrivals.rate every segment needs its own rate"))
-        if with_share:
+        if with_share and with_rate:
             problems.append((f"segments.{with_share[0]}.share", "shares need arrivals.rate; with a rate per segment leave shares out"))
     if s.priorities is not None:
         total = sum(s.priorities.values())

@@ -20,7 +20,7 @@ import math
 from typing import Iterable, Mapping
 
 import numpy as np
-from scipy import stats as _st
+# scipy.stats costs a second to import; only the CI needs it (see estimate)
 
 from .calendar import Calendar
 from .engine import ReplicationRecord
@@ -195,6 +195,8 @@ def estimate(values: Iterable[float], confidence: float = 0.95) -> dict:
     mean = float(data.mean())
     if len(data) < 2:
         return {"value": mean, "ci95": [None, None]}
+    from scipy import stats as _st
+
     half = float(_st.t.ppf(0.5 + confidence / 2, len(data) - 1) * data.std(ddof=1) / math.sqrt(len(data)))
     return {"value": mean, "ci95": [mean - half, mean + half]}
 

@@ -39,6 +39,8 @@ def parse_duration(value: object) -> float:
     if not isinstance(value, str):
         raise ValueError(f"expected a duration such as '15m' or '2h', got {value!r}")
     match = _DURATION.match(value.lower())
+    if not match and value.strip().startswith("-"):
+        raise ValueError(f"must not be negative, got {value!r}")
     if not match:
         raise ValueError(f"cannot read duration {value!r}: write a number and a unit ({_UNITS}), e.g. '15m'")
     number, unit = match.groups()
@@ -63,27 +65,44 @@ def parse_rate(value: object) -> float:
     if not isinstance(value, str):
         raise ValueError(f"expected a rate such as '9/h' or '40/d', got {value!r}")
     match = _RATE.match(value.lower())
+    if not match and value.strip().startswith("-"):
+        raise ValueError(f"must not be negative, got {value!r}")
     if not match:
         raise ValueError(f"cannot read rate {value!r}: write '<number>/<unit>' with unit one of {_UNITS}, e.g. '9/h'")
     number, unit = match.groups()
     if unit not in HOURS_PER_UNIT:
         raise ValueError(f"unknown time unit {unit!r} in rate {value!r}; use one of {_UNITS}")
-    return float(number) / HOURS_PER_UNIT[unit]
+    per_hour = float(number) / HOURS_PER_UNIT[unit]
+    if not math.isfinite(per_hour):
+        raise ValueError(f"rate {value!r} is not finite")
+    return per_hour
 
 
 def format_duration(hours: float) -> str:
-    """Write hours back in the unit a person would pick (used in resolved scenarios and messages)."""
+    """Write hours back in the unit a person would pick; reading the text back gives exactly ``hours``
+    (resolved scenarios must reproduce the same results)."""
     if hours == 0:
         return "0h"
     for unit, size in (("w", 168.0), ("d", 24.0), ("h", 1.0), ("m", 1 / 60), ("s", 1 / 3600)):
         count = hours / size
         if abs(count - round(count)) < 1e-9 and abs(count) >= 1:
-            return f"{int(round(count))}{unit}"
-    return f"{hours:.10g}h"
+            text = f"{int(round(count))}{unit}"
+            if parse_duration(text) == hours:
+                return text
+    for digits in (10, 17):
+        text = f"{hours:.{digits}g}h"
+        if parse_duration(text) == hours:
+            return text
+    return f"{hours!r}h"
 
 
 def format_rate(per_hour: float) -> str:
-    return f"{per_hour:.10g}/h"
+    """Write a rate per hour, per day or per week, whichever reads as the shortest exact number."""
+    for unit, size in (("h", 1.0), ("d", 24.0), ("w", 168.0)):
+        text = f"{per_hour * size:.10g}/{unit}"
+        if parse_rate(text) == per_hour:
+            return text
+    return f"{per_hour!r}/h"
 
 
 def human_duration(hours: float) -> str:

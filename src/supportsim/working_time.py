@@ -25,9 +25,14 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+MAX_COUNT = 100_000
+
+
 def _whole_number(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"must be a whole number >= 1, got {value!r}")
+    if value > MAX_COUNT:  # surely a typo, and the engine would try to seat them all
+        raise ValueError(f"must be at most {MAX_COUNT}, got {value}")
     return value
 
 

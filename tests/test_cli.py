@@ -1,0 +1,264 @@
+"""The ``supportsim`` command and the Python API, as documented in README.md and docs/outputs.md."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pytest
+import yaml
+
+import supportsim
+from cli_runner import ROOT, run_cli
+from supportsim.results import resolved_scenario_yaml
+
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+SMALL_DESK = ROOT / "scenarios" / "small-desk.yaml"
+REPLICATIONS, SEED = 2, 7  # both differ from what small-desk.yaml says, so the overrides show
+TICKET_COLUMNS = ["variant", "replication", "ticket", "segment", "priority", "arrived", "first_response", "resolved",
+                  "reaction", "resolution", "path"]
+STATS = ("mean", "p50", "p90", "p95", "max")
+
+
+# ---- validate ------------------------------------------------------------------------------------------------
+
+def test_validate_prints_the_offered_load_per_group():
+    result = run_cli("validate", SMALL_DESK)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    scenario = supportsim.load_scenario(SMALL_DESK)
+    for group, rho in scenario.offered_load().items():
+        assert any(line.split()[:1] == [group] and f"rho = {rho:.3f}" in line for line in result.stdout.splitlines()), \
+            result.stdout
+    assert "0.900" in result.stdout and "0.750" in result.stdout  # 9/h x 1h / 10 and 9/h x 0.25 x 1h / 3
+
+
+def test_validate_warns_but_passes_when_a_queue_would_grow_without_bound(tmp_path):
+    data = yaml.safe_load(SMALL_DESK.read_text())
+    data["groups"]["L2"]["staff"] = 2  # 9/h x 0.25 x 1h / 2 = 1.125
+    file = tmp_path / "overloaded.yaml"
+    file.write_text(yaml.safe_dump(data))
+    result = run_cli("validate", file)
+    assert result.returncode == 0, result.stderr
+    assert "rho = 1.125" in result.stdout and "WARNING" in result.stdout
+    warnings = result.stderr.splitlines()
+    assert len(warnings) == 1 and warnings[0].startswith("warning: ") and "groups.L2" in warnings[0], warnings
+    assert "groups.L1" not in result.stderr
+
+
+# ---- run: every bundled scenario, its three files --------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def cli_run(tmp_path_factory):
+    """``supportsim run FILE --replications 2 --seed 7`` once per file: (result, output folder)."""
+    done = {}
+
+    def run(file: Path):
+        if file not in done:
+            out = tmp_path_factory.mktemp(file.stem)
+            done[file] = run_cli("run", file.relative_to(ROOT), "--out", out, "--replications", REPLICATIONS,
+                                 "--seed", SEED, timeout=300), out
+        return done[file]
+    return run
+
+
+@pytest.fixture(params=SCENARIOS, ids=[p.name for p in SCENARIOS])
+def bundled_run(request, cli_run):
+    return (request.param, *cli_run(request.param))
+
+
+def read_tickets(out: Path) -> tuple[list[str], list[dict]]:
+    with open(out / "tickets.csv", newline="") as handle:
+        reader = csv.DictReader(handle)
+        return reader.fieldnames, list(reader)
+
+
+def test_run_exits_0_prints_tables_and_writes_three_files(bundled_run):
+    file, result, out = bundled_run
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    scenario = supportsim.load_scenario(file)
+    for segment in scenario.segment_names:
+        assert segment in result.stdout
+    assert "utilization" in result.stdout and "reaction mean" in result.stdout
+    assert {p.name for p in out.iterdir()} == {"summary.json", "tickets.csv", "scenario.resolved.yaml"}
+
+
+def check_estimate(node, where: str) -> None:
+    assert set(node) == {"value", "ci95"}, where
+    low, high = node["ci95"]
+    assert isinstance(node["value"], float | int), where
+    assert low is not None and low <= node["value"] <= high, where
+
+
+def test_summary_json_has_the_documented_shape(bundled_run):
+    file, _, out = bundled_run
+    scenario = supportsim.load_scenario(file)
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["scenario"] == scenario.name
+    assert summary["units"] == {"time": "hours"}
+    assert (summary["replications"], summary["seed"]) == (REPLICATIONS, SEED)
+    assert summary["window"] == {"from": scenario.warmup, "to": scenario.horizon}
+    assert "base" in summary["variants"]
+    base = summary["variants"]["base"]
+    assert set(base["segments"]) == {*scenario.segment_names, "all"}
+    for segment, figures in base["segments"].items():
+        check_estimate(figures["tickets"], f"{segment}.tickets")
+        assert figures["tickets"]["value"] > 0
+        for measure in ("reaction", "resolution"):
+            assert set(figures[measure]) == set(STATS)
+            for stat in STATS:
+                check_estimate(figures[measure][stat], f"{segment}.{measure}.{stat}")
+            assert 0 <= figures[measure]["p50"]["value"] <= figures[measure]["p90"]["value"] \
+                <= figures[measure]["p95"]["value"] <= figures[measure]["max"]["value"]
+        assert figures["reaction"]["mean"]["value"] <= figures["resolution"]["mean"]["value"]
+        sla = scenario.sla.get(segment)
+        if segment != "all" and sla is None:
+            assert "sla" not in figures, segment
+        if sla is not None:
+            for measure in ("reaction", "resolution"):
+                if getattr(sla, measure) is not None:
+                    met = figures["sla"][f"{measure}_met"]
+                    check_estimate(met, f"{segment}.sla.{measure}_met")
+                    assert 0 <= met["value"] <= 1
+    tickets = [base["segments"][s]["tickets"]["value"] for s in scenario.segment_names]
+    assert math.isclose(sum(tickets), base["segments"]["all"]["tickets"]["value"])
+    assert set(base["groups"]) == set(scenario.group_names)
+    for group, figures in base["groups"].items():
+        check_estimate(figures["utilization"], f"{group}.utilization")
+        assert 0 < figures["utilization"]["value"] <= 1
+        check_estimate(figures["queue_wait"]["mean"], f"{group}.queue_wait.mean")
+        check_estimate(figures["queue_length"], f"{group}.queue_length")
+        assert figures["queue_wait"]["mean"]["value"] >= 0 and figures["queue_length"]["value"] >= 0
+
+
+def test_tickets_csv_holds_every_counted_ticket_once(bundled_run):
+    file, _, out = bundled_run
+    scenario = supportsim.load_scenario(file)
+    summary = json.loads((out / "summary.json").read_text())["variants"]["base"]["segments"]
+    columns, rows = read_tickets(out)
+    with_sla = {m for m in ("reaction", "resolution") if any(getattr(s, m) for s in scenario.sla.values())}
+    assert columns == TICKET_COLUMNS + [f"{m}_sla_met" for m in ("reaction", "resolution") if m in with_sla]
+    assert {row["variant"] for row in rows} == {"base"}
+    assert {int(row["replication"]) for row in rows} == set(range(REPLICATIONS))
+    per_replication = Counter((row["replication"], row["ticket"]) for row in rows)
+    assert max(per_replication.values()) == 1, "a ticket appears twice in one replication"
+    # one row per counted ticket: the rows are exactly what the summary counted
+    for segment in [*scenario.segment_names, "all"]:
+        count = sum(1 for row in rows if segment in ("all", row["segment"]))
+        assert count / REPLICATIONS == pytest.approx(summary[segment]["tickets"]["value"], abs=1e-9)
+    reaction_sums = defaultdict(float)
+    for row in rows:
+        arrived, first, resolved = float(row["arrived"]), float(row["first_response"]), float(row["resolved"])
+        assert scenario.warmup <= arrived < scenario.horizon, "a warm-up ticket was counted"
+        assert float(row["reaction"]) == pytest.approx(first - arrived, abs=2e-6)
+        assert float(row["resolution"]) == pytest.approx(resolved - arrived, abs=2e-6)
+        assert 0 <= float(row["reaction"]) <= float(row["resolution"])
+        assert row["path"].split(">")[0] == scenario.entry_group
+        assert set(row["path"].split(">")) <= set(scenario.group_names)
+        assert row["segment"] in scenario.segment_names
+        assert row["priority"] in (scenario.priority_names or [""])
+        reaction_sums[row["replication"]] += float(row["reaction"])
+        for measure in with_sla:
+            target = getattr(scenario.sla.get(row["segment"]), measure, None) if row["segment"] in scenario.sla else None
+            value = row[f"{measure}_sla_met"]
+            if target is None:
+                assert value == ""
+            else:
+                assert value == str(int(float(row[measure]) <= target + 1e-6)) or abs(float(row[measure]) - target) < 1e-5
+    # the mean reaction in the summary is the mean over replications of each replication's mean
+    counts = Counter(row["replication"] for row in rows)
+    mean_of_means = sum(reaction_sums[r] / counts[r] for r in counts) / len(counts)
+    assert mean_of_means == pytest.approx(summary["all"]["reaction"]["mean"]["value"], abs=1e-6)
+
+
+def test_resolved_scenario_loads_again_and_gives_the_same_results(bundled_run):
+    file, _, out = bundled_run
+    resolved = supportsim.load_scenario(out / "scenario.resolved.yaml")
+    original = supportsim.load_scenario(file)
+    assert (resolved.replications, resolved.seed) == (REPLICATIONS, SEED), "the resolved file records what was run"
+    assert [resolved.policy_of(g) for g in resolved.group_names] == [original.policy_of(g) for g in original.group_names]
+    skip = {"groups", "replications", "seed"}
+    assert resolved.model_dump(exclude=skip) == original.model_dump(exclude=skip)
+    assert resolved_scenario_yaml(resolved) == (out / "scenario.resolved.yaml").read_text(), "resolving twice changes it"
+    again = supportsim.simulate(resolved).summary()
+    assert json.loads(json.dumps(again)) == json.loads((out / "summary.json").read_text())
+
+
+def test_resolved_scenario_spells_out_the_defaults(bundled_run):
+    _, _, out = bundled_run
+    data = yaml.safe_load((out / "scenario.resolved.yaml").read_text())
+    for key in ("warmup", "replications", "seed", "entry", "policy"):
+        assert key in data, key
+    for group in data["groups"].values():
+        assert "policy" in group and "escalate" in group
+
+
+# ---- run options -------------------------------------------------------------------------------------------
+
+def test_quiet_prints_nothing_and_still_writes(tmp_path):
+    result = run_cli("run", SMALL_DESK, "--out", tmp_path, "--replications", 1, "--seed", 3, "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "" and result.stderr == ""
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert (summary["replications"], summary["seed"]) == (1, 3)
+    _, rows = read_tickets(tmp_path)
+    assert {row["replication"] for row in rows} == {"0"}
+
+
+def test_default_output_folder_is_results_slash_name(tmp_path):
+    scenario = tmp_path / "tiny.yaml"
+    scenario.write_text("name: tiny\nhorizon: 50h\nsegments: {all: {share: 1}}\narrivals: {rate: 2/h}\n"
+                        "groups: {L1: {staff: 3, work: {dist: exponential, mean: 1h}}}\nreplications: 2\n")
+    result = run_cli("run", scenario, "--quiet", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert {p.name for p in (tmp_path / "results" / "tiny").iterdir()} == \
+        {"summary.json", "tickets.csv", "scenario.resolved.yaml"}
+
+
+# ---- the Python API ----------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def api_result():
+    return supportsim.simulate(str(SMALL_DESK), replications=REPLICATIONS, seed=SEED)
+
+
+def test_api_summary_is_what_the_command_writes(api_result, cli_run):
+    result, out = cli_run(SMALL_DESK)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(json.dumps(api_result.summary())) == json.loads((out / "summary.json").read_text())
+    assert api_result.tickets_csv() == (out / "tickets.csv").read_text()
+
+
+def test_api_load_simulate_tickets_save(api_result, tmp_path):
+    scenario = supportsim.load_scenario(SMALL_DESK)
+    assert isinstance(scenario, supportsim.Scenario) and scenario.name == "small-desk"
+    assert supportsim.load_scenario(scenario.model_dump(mode="json")) == scenario
+    summary = api_result.summary()
+    assert (summary["replications"], summary["seed"]) == (REPLICATIONS, SEED)
+    tickets = api_result.tickets()  # a DataFrame with pandas installed, else a list of dicts
+    rows = tickets.to_dict("records") if hasattr(tickets, "to_dict") else tickets
+    assert list(rows[0])[:len(TICKET_COLUMNS)] == TICKET_COLUMNS
+    assert len(rows) == round(summary["variants"]["base"]["segments"]["all"]["tickets"]["value"] * REPLICATIONS)
+    assert all(row["arrived"] >= scenario.warmup for row in rows)
+    assert rows == [dict(row) for row in api_result.ticket_rows()]
+    saved = api_result.save(tmp_path / "saved")
+    assert {p.name for p in saved.iterdir()} == {"summary.json", "tickets.csv", "scenario.resolved.yaml"}
+    assert json.loads((saved / "summary.json").read_text()) == json.loads(json.dumps(summary))
+
+
+def test_api_takes_a_dict_and_the_same_seed_gives_the_same_result():
+    data = {"name": "tiny", "horizon": "200h", "warmup": "10h", "segments": {"all": {"share": 1}},
+            "arrivals": {"rate": "3/h"}, "groups": {"L1": {"staff": 2, "work": {"dist": "exponential", "mean": "30m"}}}}
+    first = supportsim.simulate(data, replications=2, seed=11).summary()
+    assert first == supportsim.simulate(supportsim.load_scenario(data), replications=2, seed=11).summary()
+    assert first != supportsim.simulate(data, replications=2, seed=12).summary()
+
+
+def test_api_refuses_bad_input_with_the_same_messages():
+    with pytest.raises(supportsim.ScenarioError) as caught:
+        supportsim.simulate(str(ROOT / "tests" / "bad" / "negative-staff.yaml"))
+    assert "groups.L1.staff: must be a whole number >= 1, got -3" in str(caught.value)
