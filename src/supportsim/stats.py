@@ -88,7 +88,11 @@ def replication_figures(record: ReplicationRecord) -> dict[Key, float]:
 
 
 def group_figures(record: ReplicationRecord) -> dict[Key, float]:
-    """Per group: utilization, queue wait, time-average queue length and tickets present, arrival rate."""
+    """Per group: utilization, queue wait, time-average queue length and tickets present, arrival rate.
+
+    A visit's queue wait is its time in the group not in work: before work first starts and, under preemption,
+    while interrupted. Queue length and tickets present are time averages over [warm-up, horizon).
+    """
     scenario = record.scenario
     t = record.tickets
     low, high = scenario.warmup, scenario.horizon
@@ -106,7 +110,9 @@ def group_figures(record: ReplicationRecord) -> dict[Key, float]:
         present = overlap(queued[here], ended[here], low, high)
         in_window = here & (queued >= low) & (queued < high)
         mine = here & counted
-        waits = started[mine] - queued[mine]
+        # all the time the visit sat in the queue, also after an interruption (preemption), so that the
+        # time-average queue_length below is arrival rate x this mean (Little); reaction keeps the first wait
+        waits = (ended[mine] - queued[mine]) - t.work[mine]
         figures[("groups", name, "utilization")] = busy / (record.staff[name] * span)
         figures[("groups", name, "queue_wait", "mean")] = float(waits.mean()) if len(waits) else math.nan
         figures[("groups", name, "queue_length")] = (present - busy) / span
