@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 import supportsim
 from supportsim import validation
@@ -147,13 +148,11 @@ def test_same_seed_same_summary_whatever_the_workers():
     two = supportsim.simulate(MIXED, jobs=2)
     assert json.dumps(one.summary(), sort_keys=True) == json.dumps(two.summary(), sort_keys=True)
     assert one.tickets_csv() == two.tickets_csv()
-    other_seed = supportsim.simulate(MIXED, seed=8, jobs=1)
-    assert json.dumps(other_seed.summary()) != json.dumps(one.summary())  # the comparison can tell runs apart
+    other_seed = supportsim.simulate(MIXED, seed=8, jobs=1)  # the comparison can tell different runs apart
+    assert other_seed.summary()["variants"] != one.summary()["variants"]
 
 
 def test_cli_summary_json_identical_with_one_and_two_jobs(tmp_path):
-    import yaml
-
     scenario = tmp_path / "determinism.yaml"
     scenario.write_text(yaml.safe_dump(MIXED), encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(Path(supportsim.__file__).resolve().parent.parent)}
