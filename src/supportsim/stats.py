@@ -143,8 +143,13 @@ def available_hours(scenario, group: str, low: float, high: float) -> float:
 
 def group_figures(record: ReplicationRecord) -> dict[Key, float]:
     """Per group: utilization, queue wait (overall and per segment), time-average queue length and tickets
-    present, arrival rate, and the share of escalated tickets picked up within the group's OLA. First-contact
-    visits count as work but not as queue waits (they are reactions)."""
+    present, arrival rate, and the share of escalated tickets picked up within the group's OLA.
+
+    A visit's queue wait is its time in the group not in work: before work first starts and, under preemption
+    or a shift end, while interrupted; so the time-average queue_length is arrival rate x mean queue wait
+    (Little). Reaction keeps the first wait. First-contact visits count as work but not as queue waits (they
+    are reactions). Time averages are over [warm-up, horizon).
+    """
     scenario = record.scenario
     t = record.tickets
     low, high = scenario.warmup, scenario.horizon
@@ -156,6 +161,12 @@ def group_figures(record: ReplicationRecord) -> dict[Key, float]:
     escalated = np.ones(len(t.route), dtype=bool)
     escalated[t.offset] = False
     pieces = record.interruptions
+    # engineer time spent on each visit: its last piece of work plus any pieces cut short before it
+    in_work = ended - resumed
+    if len(pieces):
+        in_work = in_work + np.bincount(pieces[:, 0].astype(np.int64), weights=pieces[:, 3] - pieces[:, 2],
+                                        minlength=len(ended))
+    in_queue = ended - queued - in_work
     figures: dict[Key, float] = {}
     for g, name in enumerate(scenario.group_names):
         here = t.route == g
@@ -165,7 +176,7 @@ def group_figures(record: ReplicationRecord) -> dict[Key, float]:
         present = overlap(queued[here], ended[here], low, high)
         in_window = here & (queued >= low) & (queued < high)
         mine = here & counted & (t.contact == 0)
-        waits = started[mine] - queued[mine]
+        waits = in_queue[mine]
         available = available_hours(scenario, name, low, high)
         figures[("groups", name, "utilization")] = busy / available if available > 0 else math.nan
         ola = scenario.groups[name].ola
