@@ -102,7 +102,7 @@ def _warnings(results: Results) -> str:
         items.append(("warn", "One replication only: no confidence intervals; treat differences with care."))
     if not items:
         return ""
-    rows = "".join(f'<li class="{k}">{text}</li>' for k, text in items)
+    rows = "".join(f'<li class="alert-{k}">{text}</li>' for k, text in items)
     return f'<section id="warnings" class="warnings"><h2>Warnings</h2><ul>{rows}</ul></section>'
 
 
@@ -333,14 +333,15 @@ def _sweep(results: Results, styles) -> str:
     panels = [w for w in wanted if w[:3] in present][:6]
     if not panels:
         panels = [(*key, " ".join(key)) for key in sorted(present)[:6]]
-    svg = plots.sweep(results, panels, styles)
-    if not svg:
+    drawn = plots.sweep(results, panels, styles)
+    if not drawn:
         return ""
+    svg, held = drawn
     params = ", ".join(results.sweep_parameters)
     points = len({tuple(r["point"].values()) for r in results.sweep})
-    return (f'<section id="sweep"><h2>Sweep</h2><p>{points} points over {escape(params)}.</p><figure>{svg}'
-            f"<figcaption>Each figure against {escape(results.sweep_parameters[0])}, one line per variant; shaded: "
-            f"95% confidence band over replications.</figcaption></figure></section>")
+    return (f'<section id="sweep"><h2>Sweep</h2><p>{points} points over {escape(params)}. {escape(held)}</p>'
+            f"<figure>{svg}<figcaption>Each figure against {escape(results.sweep_parameters[0])}, one line per "
+            "variant; shaded: 95% confidence band over replications.</figcaption></figure></section>")
 
 
 def _checks(results: Results) -> str:

@@ -87,7 +87,12 @@ def to_svg(fig: Figure) -> str:
     svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
     svg = re.sub(r'\s+xmlns(:\w+)?="[^"]*"', "", svg)
     svg = re.sub(r'<svg([^>]*?)\swidth="[^"]*"\s+height="[^"]*"', r'<svg\1 width="100%"', svg, count=1)
+    svg = _TRAILING_DIGITS.sub(r"\1", svg)
     return svg.replace("<svg", '<svg role="img"', 1)
+
+
+_TRAILING_DIGITS = re.compile(r"(\d\.\d\d)\d+")
+"""Coordinates to 1/100 point: invisible on screen and paper, and the page gets about a third smaller."""
 
 
 def _legend(fig: Figure, variants: list[str], styles: dict[str, Style], bars: bool = False) -> None:
@@ -351,50 +356,61 @@ def backlog(results: Results, styles: dict[str, Style]) -> str | None:
 
 # ---- sweeps ----------------------------------------------------------------------------------------------
 
-def sweep(results: Results, panels: list[tuple[str, str, str, str]], styles: dict[str, Style]) -> str | None:
+def sweep(results: Results, panels: list[tuple[str, str, str, str]], styles: dict[str, Style]) -> tuple[str, str] | None:
     """Each chosen (scope, metric, statistic) against the first swept parameter, one line per variant with a
-    95% band; further swept parameters become columns of panels (at most four; beyond that, the first value)."""
+    95% band. Up to three values of the other swept parameters become columns (with fewer metrics); beyond
+    that the others stay at their first value. Returns the SVG and a sentence on what is held fixed."""
     rows = results.sweep or []
     params = results.sweep_parameters
     if not rows or not params or not panels:
         return None
     x_param, others = params[0], params[1:]
     combos = sorted({tuple(r["point"][p] for p in others) for r in rows}, key=lambda c: [_sort_key(v) for v in c])
-    combos = combos[:4]
+    held = ""
+    if len(combos) > 3:
+        held = "Other parameters held at " + ", ".join(f"{p} = {v}" for p, v in zip(others, combos[0])) + "."
+        combos = combos[:1]
+    if len(combos) == 1:
+        ncols = min(3, len(panels))
+        grid = [(panel, combos[0]) for panel in panels]
+    else:
+        ncols = len(combos)
+        grid = [(panel, combo) for panel in panels[:{2: 4, 3: 3}[len(combos)]] for combo in combos]
+    nrows = math.ceil(len(grid) / ncols)
     variants = [v for v in results.variants if any(r["variant"] == v for r in rows)]
-    fig = figure(10.0, 0.7 + 2.3 * len(panels))
-    axes = fig.subplots(len(panels), len(combos), squeeze=False)
-    for i, (scope, metric, statistic, label) in enumerate(panels):
-        chosen = [r for r in rows if (r["scope"], r["metric"], r["statistic"]) == (scope, metric, statistic)]
+    fig = figure(10.0, 0.7 + 2.2 * nrows)
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    for ax, ((scope, metric, statistic, label), combo) in zip(axes, grid):
+        chosen = [r for r in rows if (r["scope"], r["metric"], r["statistic"]) == (scope, metric, statistic)
+                  and tuple(r["point"][p] for p in others) == combo]
         is_time = metric in ("reaction", "resolution", "queue_wait", "time_in_group")
         is_share = metric in ("sla", "utilization")
         reach = max([abs(r["value"]) for r in chosen] + [1e-9])
-        unit, size = time_unit(reach) if is_time else ("%", 0.01) if is_share else ("", 1.0)
-        for j, combo in enumerate(combos):
-            ax = axes[i, j]
-            for v in variants:
-                line = sorted((r for r in chosen if r["variant"] == v and tuple(r["point"][p] for p in others) == combo),
-                              key=lambda r: _sort_key(r["point"][x_param]))
-                if not line:
-                    continue
-                xs = [parameter_value(r["point"][x_param]) for r in line]
-                numeric = all(isinstance(x, float) for x in xs)
-                positions = np.array(xs, dtype=float) if numeric else np.arange(len(xs), dtype=float)
-                series = Series(positions, np.array([r["value"] for r in line]) / size,
-                                np.array([r["low"] for r in line]) / size, np.array([r["high"] for r in line]) / size)
-                if not np.isfinite(series.low).any():
-                    series.low = series.high = None
-                _band_line(ax, series, styles[v], markevery=1)
-                if not numeric:
-                    ax.set_xticks(positions, [r["point"][x_param] for r in line])
-            ax.set_xlabel(x_param + (" (hours)" if _is_duration_param(rows, x_param) else ""))
-            ax.set_ylabel(f"{label} ({unit})" if unit else label, fontsize=8)
-            title = label if not others else label + "\n" + ", ".join(f"{p}={c}" for p, c in zip(others, combo))
-            ax.set_title(title, loc="left", fontsize=8.5)
-            if is_share:
-                ax.set_ylim(top=min(ax.get_ylim()[1], 101))
+        unit, size = time_unit(reach) if is_time else ("percent", 0.01) if is_share else ("value", 1.0)
+        for v in variants:
+            line = sorted((r for r in chosen if r["variant"] == v), key=lambda r: _sort_key(r["point"][x_param]))
+            if not line:
+                continue
+            xs = [parameter_value(r["point"][x_param]) for r in line]
+            numeric = all(isinstance(x, float) for x in xs)
+            positions = np.array(xs, dtype=float) if numeric else np.arange(len(xs), dtype=float)
+            series = Series(positions, np.array([r["value"] for r in line]) / size,
+                            np.array([r["low"] for r in line]) / size, np.array([r["high"] for r in line]) / size)
+            if not np.isfinite(series.low).any():
+                series.low = series.high = None
+            _band_line(ax, series, styles[v], markevery=1)
+            if not numeric:
+                ax.set_xticks(positions, [r["point"][x_param] for r in line])
+        ax.set_xlabel(x_param + (" (hours)" if _is_duration_param(rows, x_param) else ""))
+        ax.set_ylabel(unit)
+        where = ", ".join(f"{p} = {c}" for p, c in zip(others, combo)) if len(combos) > 1 else ""
+        ax.set_title(label + (f"\n{where}" if where else ""), loc="left", fontsize=9)
+        if is_share:
+            ax.set_ylim(top=min(ax.get_ylim()[1], 101))
+    for ax in axes[len(grid):]:
+        ax.set_visible(False)
     _legend(fig, variants, styles)
-    return to_svg(fig)
+    return to_svg(fig), held
 
 
 def _sort_key(value: str):

@@ -21,9 +21,9 @@ code { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace
        background: var(--soft); padding: 0 3px; border-radius: 3px; }
 .warnings ul { list-style: none; padding: 0; margin: 0; }
 .warnings li { border-left: 5px solid var(--warn); background: #fff7e6; padding: 7px 12px; margin: 6px 0; }
-.warnings li.bad { border-left-color: var(--bad); background: #fdecec; }
-.warnings li.bad::before { content: "✖ "; color: var(--bad); font-weight: 700; }
-.warnings li.warn::before { content: "⚠ "; color: var(--warn); font-weight: 700; }
+.warnings li.alert-bad { border-left-color: var(--bad); background: #fdecec; }
+.warnings li.alert-bad::before { content: "✖ "; color: var(--bad); font-weight: 700; }
+.warnings li.alert-warn::before { content: "⚠ "; color: var(--warn); font-weight: 700; }
 ul.glance { padding-left: 0; list-style: none; margin: 4px 0 8px; }
 ul.glance li { padding: 5px 10px; margin: 3px 0; background: var(--soft); border-radius: 4px; }
 ul.glance li.best { background: #e9f2fb; border-left: 4px solid var(--accent); }
