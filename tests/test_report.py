@@ -173,6 +173,25 @@ def test_styles_stay_apart_in_grayscale():
     assert len({s.hatch for s in styles}) == 10
 
 
+def test_inline_svg_keeps_everything_but_path_precision_and_urls():
+    import matplotlib.pyplot as plt
+    from supportsim.report.plots import _RC, figure, to_svg
+
+    fig = figure(4, 3)
+    ax = fig.subplots()
+    ax.plot([0, 1.23456789, 2], [0.001234, 5, 3.3333333], marker="o")
+    ax.set_title("reaction time (minutes)")
+    raw = io.StringIO()
+    with plt.rc_context(_RC):  # the same settings (and id salt) to_svg uses
+        fig.savefig(raw, format="svg")
+    raw = raw.getvalue()
+    svg = to_svg(fig)
+    assert "http" not in svg and "<metadata" not in svg and svg.startswith("<svg")
+    strip = lambda text: re.sub(r' d="[^"]*"', "", text[text.index("<defs"):])  # noqa: E731
+    assert strip(svg) == strip(raw), "glyph transforms, styles and text survive untouched"
+    assert re.search(r'd="M [\d. ]+', svg) and not re.search(r'd="[^"]*\d\.\d{3}', svg)
+
+
 @pytest.mark.parametrize("spelling", [
     [1.0, 2.0, 3.0],
     {"value": [1.0, 2.0, 3.0], "ci95_low": [0.5, 1.5, 2.5], "ci95_high": [1.5, 2.5, 3.5]},

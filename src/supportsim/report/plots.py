@@ -87,17 +87,22 @@ def to_svg(fig: Figure) -> str:
     svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
     svg = re.sub(r'\s+xmlns(:\w+)?="[^"]*"', "", svg)
     svg = re.sub(r'<svg([^>]*?)\swidth="[^"]*"\s+height="[^"]*"', r'<svg\1 width="100%"', svg, count=1)
-    svg = _TRAILING_DIGITS.sub(r"\1", svg)
+    svg = _PATH_DATA.sub(lambda m: _TRAILING_DIGITS.sub(r"\1", m.group(0)), svg)
     return svg.replace("<svg", '<svg role="img"', 1)
 
 
+# Path coordinates to 1/100 point: invisible on screen and paper, and the page gets about a third smaller.
+# Only inside path data: elsewhere small numbers (glyph scale factors) need every digit.
+_PATH_DATA = re.compile(r' d="[^"]*"')
 _TRAILING_DIGITS = re.compile(r"(\d\.\d\d)\d+")
-"""Coordinates to 1/100 point: invisible on screen and paper, and the page gets about a third smaller."""
 
 
 def _legend(fig: Figure, variants: list[str], styles: dict[str, Style], bars: bool = False) -> None:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
+
+    if len(variants) < 2:  # one line needs no key
+        return
 
     if bars:
         handles = [Patch(facecolor=styles[v].colour, edgecolor="white", hatch=styles[v].hatch, label=v) for v in variants]
@@ -236,7 +241,7 @@ def sla_bars(results: Results, styles: dict[str, Style]) -> str | None:
     if not categories:
         return None
     variants = results.variants
-    width = 0.8 / len(variants)
+    width = min(0.8 / len(variants), 0.4)
     fig = figure(10.0, 3.6)
     ax = fig.subplots()
     lowest = 100.0
