@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from ..stats import estimate
-from ..units import format_duration
+from ..units import format_duration, human_duration
 from .data import Estimate, Results, as_estimate
 
 SEGMENT_HEADLINE = [("tickets", "value", "tickets"),
@@ -117,7 +117,9 @@ def change_words(c: Comparison | None) -> str:
     replications cannot tell from noise says so."""
     if c is None:
         return ""
-    if c.ratio < 0.01:
+    if c.ratio == 0:
+        words = "down to zero"
+    elif c.ratio < 0.01:
         words = "over 100x faster"
     elif c.ratio < 1 / 1.5:
         words = f"{1 / c.ratio:.1f}x faster"
@@ -145,6 +147,14 @@ def sla_points(results: Results, variant: str, segment: str, measure: str) -> fl
 def short_duration(hours: float) -> str:
     """A target or setting as people write it: '30m', '8h', '3d' (a week reads '7d')."""
     return format_duration(hours) if hours < 168 or hours % 168 else f"{hours / 24:g}d"
+
+
+def duration_text(hours: float) -> str:
+    """Like the terminal tables (minutes under 2 h, hours under 2 d, days above), but a wait of a few seconds
+    reads '<0.1m' rather than a misleading '0.0m'."""
+    if hours == 0:
+        return "0m"
+    return "<0.1m" if 0 < hours < 1 / 600 else human_duration(hours)
 
 
 def finite(value: float | None) -> bool:

@@ -10,10 +10,10 @@ import datetime as _dt
 from html import escape
 
 from .. import __version__
-from ..units import human_duration
 from . import plots
+from ..units import human_duration
 from .data import Estimate, Results
-from .figures import change_words, compare, finite, short_duration, sla_points
+from .figures import change_words, compare, duration_text, finite, short_duration, sla_points
 from .style import CSS
 
 WARN_LOAD, NEAR_LOAD = 1.0, 0.95
@@ -25,8 +25,8 @@ def render(results: Results, generated: str | None = None) -> str:
     sections = [
         _warnings(results),
         _glance(results, styles),
-        _scenario(results),
         _headline(results),
+        _scenario(results),
         _figure_section("distributions", "Reaction and resolution time distributions",
                         plots.cdfs(results, styles),
                         "Share of tickets (y) answered or resolved within a time (x), pooled over replications; "
@@ -126,30 +126,10 @@ def _glance(results: Results, styles) -> str:
     others = [s for s in segments if s not in vip]
     base = results.baseline
     lines = []
+    verdicts = ""
     if base:
-        for variant in results.variants:
-            if variant == base:
-                continue
-            parts = []
-            for segment in segments:
-                said = []
-                for measure in ("reaction", "resolution"):
-                    c = compare(results, variant, "segments", segment, measure, "mean")
-                    mine = results.estimate(variant, "segments", segment, measure, "mean")
-                    theirs = results.estimate(base, "segments", segment, measure, "mean")
-                    if c is None or mine is None or theirs is None:
-                        continue
-                    words = change_words(c)
-                    cls = "same" if not c.clear else ("good" if c.ratio < 1 else "bad")
-                    said.append(f'{measure} <span class="{cls}">{words}</span> '
-                                f'<span class="muted">({human_duration(mine.value)} vs {human_duration(theirs.value)})</span>')
-                if said:
-                    label = f"{segment} (VIP)" if segment in vip else segment
-                    parts.append(f"<b>{escape(label)}</b> " + ", ".join(said))
-            if parts:
-                lines.append(f'<li>{_swatch(styles, variant)}<b>{escape(variant)}</b> vs {escape(base)}: '
-                             + "; ".join(parts) + "</li>")
-        lines = _best(results, vip, others) + lines
+        lines = _best(results, vip, others)
+        verdicts = _verdicts(results, styles, base)
     else:
         variant = results.variants[0]
         for segment in segments:
@@ -162,7 +142,7 @@ def _glance(results: Results, styles) -> str:
                     within = f" within {short_duration(target)}" if target else " within target"
                     said.append(f"{100 * e.value:.1f}% of {measure}s{within}")
                 elif mean is not None:
-                    said.append(f"mean {measure} {human_duration(mean.value)}")
+                    said.append(f"mean {measure} {duration_text(mean.value)}")
             if said:
                 label = f"{segment} (VIP)" if segment in vip else segment
                 lines.append(f"<li><b>{escape(label)}</b>: " + ", ".join(said) + "</li>")
@@ -171,7 +151,7 @@ def _glance(results: Results, styles) -> str:
         if busiest:
             g, e = max(busiest, key=lambda item: item[1].value)
             lines.append(f"<li>Busiest group: <b>{escape(g)}</b>, engineers busy {100 * e.value:.0f}% of the time.</li>")
-    if not lines:
+    if not lines and not verdicts:
         return ""
     picture = ""
     if len(results.variants) > 1 and vip and others:
@@ -180,7 +160,36 @@ def _glance(results: Results, styles) -> str:
             picture = (f'<figure>{svg}<figcaption>Each point is a variant: mean time of {escape(vip[0])} (VIP) '
                        f'tickets across, of {escape(others[0])} tickets up; whiskers are 95% intervals, dotted lines '
                        f'the baseline ({escape(base or "")}). Best is bottom left.</figcaption></figure>')
-    return f'<section id="glance"><h2>At a glance</h2><ul class="glance">{"".join(lines)}</ul>{picture}</section>'
+    return (f'<section id="glance"><h2>At a glance</h2><ul class="glance">{"".join(lines)}</ul>{verdicts}'
+            f"{picture}</section>")
+
+
+def _verdicts(results: Results, styles, base: str) -> str:
+    """Each variant against the baseline in words, per segment and measure (mean times)."""
+    vip = set(results.vip_segments)
+    columns = [(s, m) for s in results.segments for m in ("reaction", "resolution")]
+    rows = []
+    for variant in results.variants:
+        if variant == base:
+            continue
+        cells = []
+        for segment, measure in columns:
+            c = compare(results, variant, "segments", segment, measure, "mean")
+            mine = results.estimate(variant, "segments", segment, measure, "mean")
+            theirs = results.estimate(base, "segments", segment, measure, "mean")
+            if c is None or mine is None or theirs is None:
+                cells.append("<td>–</td>")
+                continue
+            cls = "same" if not c.clear else ("good" if c.ratio < 1 else "bad")
+            cells.append(f'<td><span class="{cls}">{change_words(c)}</span><div class="ci">'
+                         f"{duration_text(mine.value)} vs {duration_text(theirs.value)}</div></td>")
+        rows.append(f'<tr><th scope="row">{_swatch(styles, variant)}{escape(variant)}</th>{"".join(cells)}</tr>')
+    if not rows:
+        return ""
+    head = "".join(f"<th>{escape(s)}{' (VIP)' if s in vip else ''}<br>{m}</th>" for s, m in columns)
+    return (f'<div class="scroll"><table class="verdicts"><caption>Mean times against the baseline '
+            f'<b>{escape(base)}</b></caption><thead><tr><th>variant</th>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 
 def _best(results: Results, vip: list[str], others: list[str]) -> list[str]:
@@ -199,7 +208,7 @@ def _best(results: Results, vip: list[str], others: list[str]) -> list[str]:
             c = compare(results, v, "segments", others[0], measure, "mean")
             if c is not None:
                 cost = f"; {escape(others[0])} {measure} {change_words(c)}"
-        out.append(f'<li class="best">Fastest VIP {measure}: <b>{escape(v)}</b> ({human_duration(e.value)}{cost}).</li>')
+        out.append(f'<li class="best">Fastest VIP {measure}: <b>{escape(v)}</b> ({duration_text(e.value)}{cost}).</li>')
     return out
 
 
@@ -230,7 +239,7 @@ def _cell_time(results: Results, variant: str, *path: str) -> str:
     e = results.estimate(variant, *path)
     if e is None:
         return "<td>–</td>"
-    text = f"{human_duration(e.value)}{_pm(e, human_duration)}"
+    text = f"{duration_text(e.value)}{_pm(e, human_duration)}"
     c = compare(results, variant, *path)
     if c is not None:
         arrow, cls = ("≈", "same") if not c.clear else (("▼", "good") if c.ratio < 1 else ("▲", "bad"))

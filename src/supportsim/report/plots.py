@@ -141,7 +141,10 @@ def tradeoff(results: Results, vip: str, other: str, styles: dict[str, Style]) -
         ymax = max((p[1].high or p[1].value) for p in points.values()) / ysize
         ax.set_xlim(-0.04 * xmax, 1.22 * xmax or 1)
         ax.set_ylim(0, 1.12 * ymax or 1)
-        _label_points(fig, ax, {v: (x.value / xsize, y.value / ysize) for v, (x, y) in points.items()}, styles)
+        whiskers = [((x.low or x.value) / xsize, (y.low or y.value) / ysize, (x.high or x.value) / xsize,
+                     (y.high or y.value) / ysize) for x, y in points.values()]
+        _label_points(fig, ax, {v: (x.value / xsize, y.value / ysize) for v, (x, y) in points.items()}, styles,
+                      whiskers)
         ax.set_xlabel(f"{vip} (VIP) mean {measure} time ({xunit})")
         ax.set_ylabel(f"{other} mean {measure} time ({yunit})")
         ax.set_title(f"{measure.capitalize()}: left = faster for VIP, low = cheaper for {other}", loc="left",
@@ -149,9 +152,11 @@ def tradeoff(results: Results, vip: str, other: str, styles: dict[str, Style]) -
     return to_svg(fig)
 
 
-def _label_points(fig: Figure, ax, points: dict[str, tuple[float, float]], styles: dict[str, Style]) -> None:
-    """Name each point next to it, trying a few positions so that names cover neither each other nor points.
-    Positions are measured on the laid-out figure (one draw), so this works at any size."""
+def _label_points(fig: Figure, ax, points: dict[str, tuple[float, float]], styles: dict[str, Style],
+                  whiskers: list[tuple[float, float, float, float]] = ()) -> None:
+    """Name each point next to it, trying a few positions so that names cover neither each other nor points
+    nor their whiskers (x0, y0, x1, y1 in data units). Positions are measured on the laid-out figure (one
+    draw), so this works at any size."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     canvas = FigureCanvasAgg(fig)
@@ -159,6 +164,10 @@ def _label_points(fig: Figure, ax, points: dict[str, tuple[float, float]], style
     renderer = canvas.get_renderer()
     pixel = {v: ax.transData.transform(xy) for v, xy in points.items()}
     taken = [(px - 6, py - 6, px + 6, py + 6) for px, py in pixel.values()]
+    for x0, y0, x1, y1 in whiskers:
+        (a, b), (c, d) = ax.transData.transform((x0, y0)), ax.transData.transform((x1, y1))
+        cx, cy = (a + c) / 2, (b + d) / 2
+        taken += [(a, cy - 2, c, cy + 2), (cx - 2, b, cx + 2, d)]  # the horizontal and the vertical whisker
     frame = ax.get_window_extent(renderer)
     positions = [(7, 2, "left"), (7, -12, "left"), (-7, 2, "right"), (-7, -12, "right"), (0, 8, "center"),
                  (0, -20, "center"), (9, 12, "left"), (9, -22, "left"), (-9, 12, "right"), (-9, -22, "right")]

@@ -41,6 +41,9 @@ th[scope=row], td.text, table.checks td { text-align: left; }
 th[scope=row] { white-space: nowrap; font-weight: 600; }
 tbody tr:nth-child(even) { background: #fafbfc; }
 table.headline td { white-space: nowrap; }
+table.verdicts { margin: 8px 0 6px; font-size: 0.9rem; }
+table.verdicts caption { text-align: left; font-size: 0.85rem; color: var(--muted); padding-bottom: 3px; }
+table.verdicts td, table.verdicts thead th { text-align: center; min-width: 8.5em; }
 .ci { color: var(--muted); font-size: 0.85em; }
 .ratio { font-size: 0.78rem; margin-top: 1px; }
 td.status.pass { color: var(--good); font-weight: 600; }
