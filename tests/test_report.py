@@ -347,3 +347,56 @@ def test_png_reader_agrees_with_matplotlib(tmp_path):
     image[5:9] = 255  # flat runs make the encoder pick different filters
     mpimg.imsave(tmp_path / "x.png", image)
     assert np.array_equal(read_png(tmp_path / "x.png"), image)
+
+
+# ---- the examples in docs/report.md ------------------------------------------------------------------------
+
+def doc_examples() -> dict[str, str]:
+    text = (ROOT / "docs" / "report.md").read_text(encoding="utf-8")
+    return dict(re.findall(r"<!-- example: (\S+) -->\n```\w*\n(.*?)```", text, flags=re.S))
+
+
+def test_documented_file_formats_are_read(with_everything, tmp_path):
+    examples = doc_examples()
+    assert set(examples) == {"profiles.json", "sweep.csv", "checks.json"}
+    folder = tmp_path / "docs-example"
+    folder.mkdir()
+    summary = json.loads((with_everything / "summary.json").read_text())
+    summary["variants"] = {"base": summary["variants"]["fifo"], "fifo": summary["variants"]["fifo"],
+                           "priority": summary["variants"]["priority"]}
+    (folder / "summary.json").write_text(json.dumps(summary))
+    for name, body in examples.items():
+        (folder / name).write_text(body)
+    results = read_results(folder)
+    assert set(results.hour_of_week["base"]["L1"]) == {"utilization", "queue_length"}
+    assert results.backlog["base"]["all"].high is not None
+    assert results.sweep_parameters == ["segments.vip.share"] and len(results.sweep) == 4
+    assert [c.status for c in results.checks] == ["pass", "inconclusive"]
+    page = build_report(folder)
+    for section in ("profiles", "backlog", "sweep", "checks"):
+        assert f'id="{section}"' in page
+
+
+def test_documented_csv_header_is_what_format_csv_prints(with_everything, capsys):
+    text = (ROOT / "docs" / "report.md").read_text(encoding="utf-8")
+    documented = re.search(r"```\n(variant,scope,metric.*?)\n", text).group(1)
+    print_machine(json.loads((with_everything / "summary.json").read_text()), "csv")
+    assert capsys.readouterr().out.splitlines()[0] == documented
+
+
+def test_terminal_tables_are_aligned_with_readable_units(tmp_path, capsys):
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(VARIANTS_YAML.replace("horizon: 300h", "horizon: 60h").replace("warmup: 20h", "warmup: 5h"))
+    capsys.readouterr()
+    assert main(["run", str(scenario), "--out", str(tmp_path / "o"), "--replications", "2"]) == 0
+    out = capsys.readouterr().out
+    tables = [block.splitlines() for block in out.split("\n\n") if "---" in block]
+    assert len(tables) == 6  # segments and groups, for each of three variants
+    for lines in tables:
+        lines = [line for line in lines if not line.startswith("==")]
+        assert len({len(line.rstrip()) for line in lines}) == 1, "every row as wide as the header"
+        for row in lines[2:]:
+            for cell in re.findall(r"\d+\.\d+([a-z%]?) ±", row):
+                assert cell in ("m", "h", "d", "%")
+    assert re.search(r"\d+\.\dm ±\d+\.\dm", out), "short times in minutes"
+    assert f"open {tmp_path / 'o' / 'report.html'}" in out

@@ -344,7 +344,7 @@ def _profile_metrics(figures: Any) -> dict[str, Series]:
         candidates += [figures[c].get(metric) for c in _PROFILE_CONTAINERS if isinstance(figures.get(c), dict)]
         for candidate in candidates:
             series = as_series(candidate)
-            if series is not None and len(series.value) >= 24:
+            if series is not None and len(series.value) >= 2:
                 found[metric] = series
                 break
     return found

@@ -312,23 +312,26 @@ def hour_of_week(results: Results, styles: dict[str, Style]) -> str | None:
             _week_axis(ax, length)
             ax.set_ylabel(label)
             ax.set_ylim(bottom=0)
-            ax.set_title(f"{group}: {metric.replace('_', ' ')} by hour of {'week' if length > 24 else 'day'}", loc="left")
+            period = {168: " by hour of week", 24: " by hour of day"}.get(length, " by hour")
+            ax.set_title(f"{group}: {metric.replace('_', ' ')}{period}", loc="left")
     _legend(fig, variants, styles)
     return to_svg(fig)
 
 
 def _week_axis(ax, length: int) -> None:
-    if length > 24:
-        days = int(math.ceil(length / 24))
+    if length > 24 and length % 24 == 0:
+        days = length // 24
         ax.set_xticks([24 * d + 12 for d in range(days)], [DAYS[d % 7] for d in range(days)])
         ax.set_xticks([24 * d for d in range(days + 1)], minor=True)
         ax.grid(axis="x", which="major", visible=False)
         ax.grid(axis="x", which="minor", visible=True, color="#bbbbbb", linewidth=0.7)
         ax.tick_params(axis="x", which="major", length=0)
-        ax.set_xlabel("hour of week (local time, Monday 00:00 first)")
-    else:
+        ax.set_xlabel("hour of week (Monday 00:00 first)")
+    elif length == 24:
         ax.set_xticks(range(0, 25, 3))
         ax.set_xlabel("hour of day")
+    else:
+        ax.set_xlabel("hour")
     ax.set_xlim(0, max(length, 1))
 
 
