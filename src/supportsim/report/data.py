@@ -69,7 +69,7 @@ class Results:
     variant_scenarios: dict = field(default_factory=dict)   # name -> Scenario of each variant
     distributions: dict = field(default_factory=dict)       # (variant, segment, measure) -> quantiles at CDF_LEVELS
     ticket_counts: dict = field(default_factory=dict)       # (variant, segment) -> tickets pooled over replications
-    per_replication: dict = field(default_factory=dict)     # (variant, segment, measure, mean|p90) -> {replication: value}
+    per_replication: dict = field(default_factory=dict)     # (variant, segment, measure, mean|p90|met) -> {rep: value}
     hour_of_week: dict = field(default_factory=dict)        # variant -> group -> metric -> Series
     backlog: dict = field(default_factory=dict)             # variant -> name ("all" or a group) -> Series
     sweep: list[dict] | None = None                         # sweep.csv rows, parameters parsed
@@ -251,23 +251,31 @@ def _read_tickets(results: Results) -> None:
     for (variant, segment), values in columns.items():
         results.ticket_counts[(variant, segment)] = len(values["reaction"])
         replications, which = np.unique(values["replication"], return_inverse=True)
+        keep = len(replications) > 1  # per-replication figures only serve paired comparisons
         for measure in MEASURES:
             data = values[measure]
             finite = np.isfinite(data)
-            if not finite.any():
-                continue
-            results.distributions[(variant, segment, measure)] = np.quantile(data[finite], CDF_LEVELS)
-            if len(replications) > 1:
-                for stat, reduce in (("mean", np.mean), ("p90", lambda d: np.percentile(d, 90))):
-                    results.per_replication[(variant, segment, measure, stat)] = {
-                        r: float(reduce(data[(which == i) & finite])) for i, r in enumerate(replications.tolist())
-                        if ((which == i) & finite).any()}
+            if finite.any():
+                results.distributions[(variant, segment, measure)] = np.quantile(data[finite], CDF_LEVELS)
+            stats = {"mean": np.mean, "p90": lambda d: np.percentile(d, 90), "met": np.mean}
+            for stat, reduce in stats.items():
+                column = values[f"{measure}_sla_met"] if stat == "met" else data
+                usable = np.isfinite(column)
+                if not keep or not usable.any():
+                    continue
+                results.per_replication[(variant, segment, measure, stat)] = {
+                    r: float(reduce(column[(which == i) & usable])) for i, r in enumerate(replications.tolist())
+                    if ((which == i) & usable).any()}
+
+
+TICKET_COLUMNS = ["variant", "segment", *MEASURES]
+OPTIONAL_TICKET_COLUMNS = {"replication": 0.0, "reaction_sla_met": math.nan, "resolution_sla_met": math.nan}
 
 
 def _ticket_columns(path: Path) -> dict[tuple[str, str], dict[str, np.ndarray]] | None:
-    """Reaction and resolution times and the replication of each ticket per (variant, segment), or None when
-    a column is missing (a ticket table without ``replication`` counts as one replication)."""
-    wanted = ["variant", "segment", *MEASURES]
+    """Per (variant, segment): reaction and resolution times, replication and SLA-met flags of each ticket, or
+    None when a required column is missing. Absent optional columns read as one replication, no SLA."""
+    numeric = [*MEASURES, *OPTIONAL_TICKET_COLUMNS]
     try:
         import pandas as pd
     except ImportError:
@@ -275,28 +283,30 @@ def _ticket_columns(path: Path) -> dict[tuple[str, str], dict[str, np.ndarray]] 
     try:
         if pd is not None:
             header = set(pd.read_csv(path, nrows=0).columns)
-            if not set(wanted) <= header:
+            if not set(TICKET_COLUMNS) <= header:
                 return None
-            use = wanted + (["replication"] if "replication" in header else [])
+            use = TICKET_COLUMNS + [c for c in OPTIONAL_TICKET_COLUMNS if c in header]
             frame = pd.read_csv(path, usecols=use, dtype={"variant": "category", "segment": "category"})
-            if "replication" not in frame:
-                frame["replication"] = 0
-            return {(str(v), str(s)): {m: part[m].to_numpy(dtype=float) for m in (*MEASURES, "replication")}
+            for column, default in OPTIONAL_TICKET_COLUMNS.items():
+                if column not in frame:
+                    frame[column] = default
+            return {(str(v), str(s)): {c: part[c].to_numpy(dtype=float) for c in numeric}
                     for (v, s), part in frame.groupby(["variant", "segment"], observed=True, sort=False)}
         with path.open(newline="", encoding="utf-8") as handle:
             reader = csv.DictReader(handle)
-            if not set(wanted) <= set(reader.fieldnames or []):
+            if not set(TICKET_COLUMNS) <= set(reader.fieldnames or []):
                 return None
-            lists: dict[tuple[str, str], tuple[list, list, list]] = {}
+            lists: dict[tuple[str, str], dict[str, list]] = {}
             for row in reader:
-                columns = lists.setdefault((row["variant"], row["segment"]), ([], [], []))
-                columns[0].append(_number(row["reaction"]))
-                columns[1].append(_number(row["resolution"]))
-                columns[2].append(_number(row.get("replication") or "0"))
+                columns = lists.setdefault((row["variant"], row["segment"]), {c: [] for c in numeric})
+                for column in MEASURES:
+                    columns[column].append(_number(row[column]))
+                for column, default in OPTIONAL_TICKET_COLUMNS.items():
+                    text = row.get(column)
+                    columns[column].append(default if text is None else _number(text))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise ReportError(f"{path}: cannot read: {str(exc).splitlines()[0]}") from None
-    names = (*MEASURES, "replication")
-    return {key: {m: np.array(values[i], dtype=float) for i, m in enumerate(names)} for key, values in lists.items()}
+    return {key: {c: np.array(v, dtype=float) for c, v in values.items()} for key, values in lists.items()}
 
 
 def _number(text: str) -> float:

@@ -132,16 +132,26 @@ def change_words(c: Comparison | None) -> str:
     return words if c.clear else words + " (within noise)"
 
 
-def sla_points(results: Results, variant: str, segment: str, measure: str) -> float | None:
-    """Difference in SLA attainment against the baseline, in percentage points."""
+def sla_change(results: Results, variant: str, segment: str, measure: str) -> Comparison | None:
+    """Change in SLA attainment against the baseline, in percentage points (``ratio`` holds the difference).
+
+    Paired over replications from tickets.csv when it is there, else clear only when the intervals are apart."""
     base = results.baseline
     if base is None or variant == base:
         return None
-    mine = results.estimate(variant, "segments", segment, "sla", f"{measure}_met")
-    theirs = results.estimate(base, "segments", segment, "sla", f"{measure}_met")
-    if mine is None or theirs is None:
+    mine = results.per_replication.get((variant, segment, measure, "met"))
+    theirs = results.per_replication.get((base, segment, measure, "met"))
+    if mine and theirs and len(set(mine) & set(theirs)) > 1:
+        found = estimate(100 * (mine[r] - theirs[r]) for r in mine if r in theirs)
+        low, high = found["ci95"]
+        clear = low is not None and not (low <= 0 <= high)
+        return Comparison(found["value"], low, high, clear, True)
+    a = results.estimate(variant, "segments", segment, "sla", f"{measure}_met")
+    b = results.estimate(base, "segments", segment, "sla", f"{measure}_met")
+    if a is None or b is None:
         return None
-    return 100 * (mine.value - theirs.value)
+    apart = a.low is not None and b.low is not None and (a.high < b.low or a.low > b.high)
+    return Comparison(100 * (a.value - b.value), None, None, apart, False)
 
 
 def short_duration(hours: float) -> str:

@@ -13,7 +13,7 @@ from .. import __version__
 from . import plots
 from ..units import human_duration
 from .data import Estimate, Results
-from .figures import change_words, compare, duration_text, finite, short_duration, sla_points
+from .figures import Comparison, change_words, compare, duration_text, finite, short_duration, sla_change
 from .style import CSS
 
 WARN_LOAD, NEAR_LOAD = 1.0, 0.95
@@ -193,22 +193,33 @@ def _verdicts(results: Results, styles, base: str) -> str:
 
 
 def _best(results: Results, vip: list[str], others: list[str]) -> list[str]:
+    """The fastest variant for VIP, per measure; among exact ties (say, several with no VIP wait at all) the
+    one that costs the first other segment least, naming the others."""
     if not vip:
         return []
     out = []
-    candidates = [v for v in results.variants if v != results.baseline]
     for measure in ("reaction", "resolution"):
         scored = [(v, results.estimate(v, "segments", vip[0], measure, "mean")) for v in results.variants]
         scored = [(v, e) for v, e in scored if e is not None]
         if not scored:
             continue
-        v, e = min(scored, key=lambda item: item[1].value)
+        fastest = min(e.value for _, e in scored)
+        tied = [v for v, e in scored if abs(e.value - fastest) <= 1e-9]
+
+        def their_time(v: str) -> float:
+            e = results.estimate(v, "segments", others[0], measure, "mean") if others else None
+            return e.value if e is not None else 0.0
+
+        best = min(tied, key=their_time)
         cost = ""
-        if others and v in candidates:
-            c = compare(results, v, "segments", others[0], measure, "mean")
+        if others and best != results.baseline:
+            c = compare(results, best, "segments", others[0], measure, "mean")
             if c is not None:
                 cost = f"; {escape(others[0])} {measure} {change_words(c)}"
-        out.append(f'<li class="best">Fastest VIP {measure}: <b>{escape(v)}</b> ({duration_text(e.value)}{cost}).</li>')
+        also = [v for v in tied if v != best]
+        also_text = f" Equally fast: {escape(', '.join(also))}." if also else ""
+        out.append(f'<li class="best">Fastest VIP {measure}: <b>{escape(best)}</b> '
+                   f"({duration_text(fastest)}{cost}).{also_text}</li>")
     return out
 
 
@@ -242,20 +253,30 @@ def _cell_time(results: Results, variant: str, *path: str) -> str:
     text = f"{duration_text(e.value)}{_pm(e, human_duration)}"
     c = compare(results, variant, *path)
     if c is not None:
-        arrow, cls = ("≈", "same") if not c.clear else (("▼", "good") if c.ratio < 1 else ("▲", "bad"))
-        interval = f" [{c.low:.2f}–{c.high:.2f}]" if c.paired and c.low is not None else ""
-        text += f'<div class="ratio {cls}">{arrow} {c.ratio:.2f}×{interval}</div>'
+        interval = f"{c.low:.2f}–{c.high:.2f}" if c.paired and c.low is not None else ""
+        text += _change_mark(c, lower=c.ratio < 1, better=c.ratio < 1, text=f"{c.ratio:.2f}×", interval=interval)
     return f"<td>{text}</td>"
 
 
-def _cell_share(results: Results, variant: str, *path: str, points: float | None = None) -> str:
+def _change_mark(c: Comparison, lower: bool, better: bool, text: str, interval: str) -> str:
+    """▼/▲ for a clear change (better in green, worse in red), ≈ within noise; the interval as a tooltip."""
+    if not c.clear:
+        arrow, cls = "≈", "same"
+    else:
+        arrow, cls = ("▼" if lower else "▲"), ("good" if better else "bad")
+    tip = f' title="paired 95% interval: {interval}"' if interval else ""
+    return f'<div class="ratio {cls}"{tip}>{arrow} {text}</div>'
+
+
+def _cell_share(results: Results, variant: str, *path: str, change: Comparison | None = None) -> str:
     e = results.estimate(variant, *path)
     if e is None:
         return "<td>–</td>"
     text = f"{100 * e.value:.1f}%{_pm(e, lambda h: f'{100 * h:.1f}')}"
-    if points is not None:
-        cls = "same" if abs(points) < 0.05 else ("good" if points > 0 else "bad")
-        text += f'<div class="ratio {cls}">{points:+.1f} pts</div>'
+    if change is not None:
+        interval = f"{change.low:+.1f} to {change.high:+.1f} pts" if change.paired and change.low is not None else ""
+        text += _change_mark(change, lower=change.ratio < 0, better=change.ratio > 0, text=f"{change.ratio:+.1f} pts",
+                             interval=interval)
     return f"<td>{text}</td>"
 
 
@@ -284,9 +305,9 @@ def _headline(results: Results) -> str:
                         for s in segments for m in ("reaction", "resolution") for stat in ("mean", "p90"))
         rows.append(f"<tr>{_variant_cell(results, v)}{cells}</tr>")
     legend = ('<p class="legend">± is the half-width of the 95% confidence interval. '
-              + ('Below each figure, its ratio to the baseline: ▼ clearly lower (better), ▲ clearly higher (worse), '
-                 '≈ within noise (in brackets: the paired 95% interval where the run gives one).'
-                 if results.baseline else "") + "</p>")
+              + ('Below each figure, its ratio to the baseline (for SLA attainment, the difference in percentage '
+                 'points): ▼ clearly lower, ▲ clearly higher (green better, red worse), ≈ within noise; hover for '
+                 'the paired 95% interval.' if results.baseline else "") + "</p>")
     times = (f'<div class="scroll"><table class="headline"><thead><tr><th rowspan="2">variant</th>{top}</tr>'
              f"<tr>{sub}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
     sla_columns = [(s, m) for s in segments for m in ("reaction", "resolution")
@@ -297,7 +318,7 @@ def _headline(results: Results) -> str:
     head += "".join(f"<th>{escape(g)}<br>queue length</th>" for g in groups)
     rows = []
     for v in variants:
-        cells = "".join(_cell_share(results, v, "segments", s, "sla", f"{m}_met", points=sla_points(results, v, s, m))
+        cells = "".join(_cell_share(results, v, "segments", s, "sla", f"{m}_met", change=sla_change(results, v, s, m))
                         for s, m in sla_columns)
         cells += "".join(_cell_share(results, v, "groups", g, "utilization") for g in groups)
         for g in groups:

@@ -32,6 +32,7 @@ MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*", "<", ">"]
 HATCHES = ["", "///", "\\\\\\", "xxx", "...", "---", "+++", "ooo", "|||", "**"]
 DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 INK, GRID, MUTED = "#222222", "#d9d9d9", "#666666"
+LABELLED_POINTS = 6  # up to this many variants, the trade-off plot names each point; beyond, it has a key
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,8 @@ _PATH_DATA = re.compile(r' d="[^"]*"')
 _TRAILING_DIGITS = re.compile(r"(\d\.\d\d)\d+")
 
 
-def _legend(fig: Figure, variants: list[str], styles: dict[str, Style], bars: bool = False) -> None:
+def _legend(fig: Figure, variants: list[str], styles: dict[str, Style], bars: bool = False,
+            points: bool = False) -> None:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -106,6 +108,9 @@ def _legend(fig: Figure, variants: list[str], styles: dict[str, Style], bars: bo
 
     if bars:
         handles = [Patch(facecolor=styles[v].colour, edgecolor="white", hatch=styles[v].hatch, label=v) for v in variants]
+    elif points:
+        handles = [Line2D([], [], label=v, color=styles[v].colour, marker=styles[v].marker, linestyle="",
+                          markersize=7) for v in variants]
     else:
         handles = [Line2D([], [], label=v, **styles[v].line()) for v in variants]
     fig.legend(handles=handles, loc="outside upper center", ncols=min(len(variants), 5), handlelength=3.2)
@@ -143,12 +148,15 @@ def tradeoff(results: Results, vip: str, other: str, styles: dict[str, Style]) -
         ax.set_ylim(0, 1.12 * ymax or 1)
         whiskers = [((x.low or x.value) / xsize, (y.low or y.value) / ysize, (x.high or x.value) / xsize,
                      (y.high or y.value) / ysize) for x, y in points.values()]
-        _label_points(fig, ax, {v: (x.value / xsize, y.value / ysize) for v, (x, y) in points.items()}, styles,
-                      whiskers)
+        if len(points) <= LABELLED_POINTS:
+            _label_points(fig, ax, {v: (x.value / xsize, y.value / ysize) for v, (x, y) in points.items()}, styles,
+                          whiskers)
         ax.set_xlabel(f"{vip} (VIP) mean {measure} time ({xunit})")
         ax.set_ylabel(f"{other} mean {measure} time ({yunit})")
         ax.set_title(f"{measure.capitalize()}: left = faster for VIP, low = cheaper for {other}", loc="left",
                      fontsize=9.5)
+    if len(variants) > LABELLED_POINTS:  # too many names to write next to the points: a key instead
+        _legend(fig, variants, styles, points=True)
     return to_svg(fig)
 
 
