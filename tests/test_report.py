@@ -400,3 +400,23 @@ def test_terminal_tables_are_aligned_with_readable_units(tmp_path, capsys):
                 assert cell in ("m", "h", "d", "%")
     assert re.search(r"\d+\.\dm ±\d+\.\dm", out), "short times in minutes"
     assert f"open {tmp_path / 'o' / 'report.html'}" in out
+
+
+def test_odd_scenarios_still_get_a_report(tmp_path):
+    """One group, no VIP segment, no SLA, names that need escaping in HTML."""
+    data = {"name": "plain", "horizon": "80h", "warmup": "5h", "replications": 2,
+            "segments": {"a&b": {"share": 0.5}, "<c>": {"share": 0.5}}, "arrivals": {"rate": "4/h"},
+            "groups": {"desk": {"staff": 3, "work": {"dist": "exponential", "mean": "30m"}}}}
+    simulate(data).save(tmp_path)
+    page = build_report(tmp_path)
+    assert_self_contained(page)
+    assert "a&amp;b" in page and "&lt;c&gt;" in page and "<c>" not in page
+    assert 'id="headline"' in page and 'id="distributions"' in page and 'id="sla"' not in page
+
+
+def test_a_sweep_folder_alone_gets_a_report(tmp_path):
+    write_sweep(tmp_path, ["fifo", "vip-lane"])
+    page = build_report(tmp_path)
+    assert_self_contained(page)
+    assert 'id="sweep"' in page and 'id="headline"' not in page
+    assert "6 points over segments.vip.share, policy.pickup_within; variants fifo, vip-lane." in page

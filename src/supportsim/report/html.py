@@ -369,7 +369,9 @@ def _sweep(results: Results, styles) -> str:
     svg, held = drawn
     params = ", ".join(results.sweep_parameters)
     points = len({tuple(r["point"].values()) for r in results.sweep})
-    return (f'<section id="sweep"><h2>Sweep</h2><p>{points} points over {escape(params)}. {escape(held)}</p>'
+    variants = ", ".join(dict.fromkeys(r["variant"] for r in results.sweep))
+    return (f'<section id="sweep"><h2>Sweep</h2><p>{points} points over {escape(params)}; variants '
+            f"{escape(variants)}. {escape(held)}</p>"
             f"<figure>{svg}<figcaption>Each figure against {escape(results.sweep_parameters[0])}, one line per "
             "variant; shaded: 95% confidence band over replications.</figcaption></figure></section>")
 

@@ -65,6 +65,8 @@ footer ul { margin: 4px 0; padding-left: 18px; }
   .scroll { overflow: visible; }
   table { font-size: 7.5pt; }
   th, td { padding: 2px 4px; }
+  table.headline td .ci { display: block; }  /* value over its interval: wide tables fit the page */
+  th[scope=row] { white-space: normal; }
   thead th, ul.glance li, tbody tr:nth-child(even), .warnings li { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 """
