@@ -24,7 +24,7 @@ from supportsim.cli import main, print_machine
 from supportsim import simulate
 from supportsim.report import build_report, read_results, write_report
 from supportsim.report.browser import find_browser, screenshot
-from supportsim.report.data import as_series
+from supportsim.report.optional import as_series
 from supportsim.report.plots import variant_styles
 from supportsim.units import parse_duration
 

@@ -11,7 +11,7 @@ from typing import Any, Iterator
 
 from ..stats import estimate
 from ..units import format_duration, human_duration
-from .data import Estimate, Results, as_estimate
+from .data import Estimate, Results, as_estimate, find_ratio
 
 SEGMENT_HEADLINE = [("tickets", "value", "tickets"),
                     ("reaction", "mean", "hours"), ("reaction", "p90", "hours"),
@@ -43,7 +43,7 @@ def headline_rows(summary: dict) -> Iterator[dict[str, Any]]:
         if isinstance(baseline, dict):
             for name in figures.get("segments", {}):
                 for metric, statistic, _ in SEGMENT_HEADLINE[1:5]:
-                    e = _ratio_lookup(baseline, ("segments", name, metric, statistic))
+                    e = find_ratio(baseline, ("segments", name, metric, statistic))
                     if e is not None:
                         yield _row(variant, name, f"{metric}_vs_baseline", statistic, e, "ratio")
 
@@ -57,14 +57,6 @@ def _lookup(node: Any, path: tuple[str, ...]) -> Estimate | None:
     for part in path:
         node = node.get(part) if isinstance(node, dict) else None
     return as_estimate(node)
-
-
-def _ratio_lookup(node: dict, path: tuple[str, ...]) -> Estimate | None:
-    for candidate in (path, path[1:], (".".join(path),), (".".join(path[1:]),)):
-        found = _lookup(node, candidate)
-        if found is not None:
-            return found
-    return None
 
 
 # ---- comparison with the baseline ------------------------------------------------------------------------

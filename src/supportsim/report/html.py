@@ -25,7 +25,7 @@ def render(results: Results, generated: str | None = None) -> str:
     sections = [
         _warnings(results),
         _glance(results, styles),
-        _headline(results),
+        _headline(results, styles),
         _scenario(results),
         _figure_section("distributions", "Reaction and resolution time distributions",
                         plots.cdfs(results, styles),
@@ -285,12 +285,12 @@ def _pm(e: Estimate, fmt) -> str:
     return "" if half is None else f' <span class="ci">±{fmt(half)}</span>'
 
 
-def _variant_cell(results: Results, styles_variant: str) -> str:
-    mark = ' <span class="muted">(baseline)</span>' if styles_variant == results.baseline else ""
-    return f'<th scope="row">{_swatch(plots.variant_styles(results.variants), styles_variant)}{escape(styles_variant)}{mark}</th>'
+def _variant_cell(results: Results, styles, variant: str) -> str:
+    mark = ' <span class="muted">(baseline)</span>' if variant == results.baseline else ""
+    return f'<th scope="row">{_swatch(styles, variant)}{escape(variant)}{mark}</th>'
 
 
-def _headline(results: Results) -> str:
+def _headline(results: Results, styles) -> str:
     if not results.summary:
         return ""
     segments, variants, vip = results.segments, results.variants, set(results.vip_segments)
@@ -303,7 +303,7 @@ def _headline(results: Results) -> str:
     for v in variants:
         cells = "".join(_cell_time(results, v, "segments", s, m, stat)
                         for s in segments for m in ("reaction", "resolution") for stat in ("mean", "p90"))
-        rows.append(f"<tr>{_variant_cell(results, v)}{cells}</tr>")
+        rows.append(f"<tr>{_variant_cell(results, styles, v)}{cells}</tr>")
     legend = ('<p class="legend">± is the half-width of the 95% confidence interval. '
               + ('Below each figure, its ratio to the baseline (for SLA attainment, the difference in percentage '
                  'points): ▼ clearly lower, ▲ clearly higher (green better, red worse), ≈ within noise; hover for '
@@ -324,7 +324,7 @@ def _headline(results: Results) -> str:
         for g in groups:
             e = results.estimate(v, "groups", g, "queue_length")
             cells += "<td>–</td>" if e is None else f"<td>{e.value:.2f}{_pm(e, lambda h: f'{h:.2f}')}</td>"
-        rows.append(f"<tr>{_variant_cell(results, v)}{cells}</tr>")
+        rows.append(f"<tr>{_variant_cell(results, styles, v)}{cells}</tr>")
     shares = (f'<h3>SLA attainment (share of tickets within target) and engineer groups</h3><div class="scroll">'
               f'<table class="headline"><thead><tr><th>variant</th>{head}</tr></thead>'
               f"<tbody>{''.join(rows)}</tbody></table></div>")

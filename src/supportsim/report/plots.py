@@ -20,8 +20,9 @@ import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first
 import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from .data import CDF_LEVELS, Results, Series, parameter_value  # noqa: E402
+from .data import CDF_LEVELS, Results, Series  # noqa: E402
 from .figures import short_duration  # noqa: E402
+from .optional import parameter_value  # noqa: E402
 
 # Okabe-Ito's colour-blind safe colours, then a few of Paul Tol's; neighbours differ in lightness too.
 COLOURS = ["#1b1b1b", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#882255", "#999933",
