@@ -12,6 +12,7 @@ import io
 import json
 import re
 import shutil
+import sys
 import zlib
 from pathlib import Path
 
@@ -420,3 +421,17 @@ def test_a_sweep_folder_alone_gets_a_report(tmp_path):
     assert_self_contained(page)
     assert 'id="sweep"' in page and 'id="headline"' not in page
     assert "6 points over segments.vip.share, policy.pickup_within; variants fifo, vip-lane." in page
+
+
+def test_tickets_read_alike_without_pandas(with_everything, monkeypatch):
+    """pandas is optional: the plain csv reader must give the same distributions and per-replication figures."""
+    with_pandas = read_results(with_everything)
+    monkeypatch.setitem(sys.modules, "pandas", None)  # makes `import pandas` fail
+    without = read_results(with_everything)
+    assert with_pandas.distributions.keys() == without.distributions.keys() and with_pandas.distributions
+    for key, quantiles in with_pandas.distributions.items():
+        np.testing.assert_allclose(without.distributions[key], quantiles)
+    assert with_pandas.per_replication.keys() == without.per_replication.keys()
+    assert any(k[3] == "met" for k in without.per_replication), "SLA flags are read too"
+    for key, values in with_pandas.per_replication.items():
+        assert without.per_replication[key] == pytest.approx(values)
