@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import csv
+import json
 import os
 import sys
 from pathlib import Path
@@ -12,6 +14,7 @@ from .loader import ScenarioError, load_scenario, validate_data
 from .tables import business_table, comparison_table, group_table, segment_table, week_table
 from .trace import mean_rate as trace_rate
 from .variants import policy_variants, with_policy_variants
+from .report import CSV_COLUMNS, REPORT_NAME, ReportError, headline_rows, write_report
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 2, 130
 
@@ -57,7 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--replications", type=_positive, metavar="N", help="override the scenario's replications")
     run.add_argument("--seed", type=_non_negative, metavar="N", help="override the scenario's seed")
     run.add_argument("--jobs", type=_positive, default=1, metavar="N", help="worker processes (results do not depend on it)")
-    run.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    run.add_argument("--quiet", action="store_true", help="print nothing but errors (and what --format asks for)")
+    _format_option(run)
 
     compare = commands.add_parser("compare", help="run the scenario once per policy, on the same tickets, and "
                                                   "print one comparison table (the file's own variants are ignored)")
@@ -69,8 +73,32 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--replications", type=_positive, metavar="N", help="override the scenario's replications")
     compare.add_argument("--seed", type=_non_negative, metavar="N", help="override the scenario's seed")
     compare.add_argument("--jobs", type=_positive, default=1, metavar="N", help="worker processes (results do not depend on it)")
-    compare.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    compare.add_argument("--quiet", action="store_true", help="print nothing but errors (and what --format asks for)")
+    _format_option(compare)
+
+    report = commands.add_parser("report", help="rebuild report.html from a results folder, without simulating")
+    report.add_argument("folder", metavar="DIR", help="results folder (holds summary.json)")
+    report.add_argument("--out", metavar="FILE", help=f"where to write the report (default: DIR/{REPORT_NAME})")
+    report.add_argument("--quiet", action="store_true", help="print nothing but errors (and what --format asks for)")
+    _format_option(report)
     return parser
+
+
+def _format_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--format", choices=["table", "json", "csv"], default="table",
+                         help="stdout for people (table) or machines: json = summary.json, "
+                              "csv = the headline figures in long format")
+
+
+def print_machine(summary: dict, fmt: str) -> None:
+    """summary.json as it is, or the headline figures one per row (variant, scope, metric, statistic, ...)."""
+    if fmt == "json":
+        print(json.dumps(summary, indent=2))
+        return
+    writer = csv.DictWriter(sys.stdout, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in headline_rows(summary):
+        writer.writerow({k: "" if v is None else repr(v) if isinstance(v, float) else v for k, v in row.items()})
 
 
 def cmd_validate(args) -> int:
@@ -131,6 +159,10 @@ def _simulate_and_report(scenario, args, default_out: Path) -> int:
 
     result = simulate(scenario, replications=args.replications, seed=args.seed, jobs=args.jobs)
     result.save(out)
+    write_report(out)
+    if args.format != "table":
+        print_machine(result.summary(), args.format)
+        return EXIT_OK
     if not args.quiet:
         summary = result.summary()
         print(f"{scenario.name}: {summary['replications']} replications, seed {summary['seed']}, "
@@ -153,18 +185,38 @@ def _simulate_and_report(scenario, args, default_out: Path) -> int:
                 print(week_table(next(iter(result.profiles()["variants"].values()))))
         print(f"\nwrote {out / 'summary.json'}, {out / 'profiles.json'}, {out / 'tickets.csv'}, "
               f"{out / 'scenario.resolved.yaml'}")
+        print(f"open {out / REPORT_NAME} in a browser for the report")
+    return EXIT_OK
+
+
+def cmd_report(args) -> int:
+    target = write_report(args.folder, args.out)
+    if args.format != "table":
+        summary_path = Path(args.folder) / "summary.json"
+        if not summary_path.exists():
+            raise ReportError(f"{args.folder}: no summary.json for --format {args.format}")
+        text = summary_path.read_text(encoding="utf-8")
+        if args.format == "json":
+            sys.stdout.write(text)
+        else:
+            print_machine(json.loads(text), args.format)
+    elif not args.quiet:
+        print(f"wrote {target}")
     return EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    handlers = {"validate": cmd_validate, "run": cmd_run, "compare": cmd_compare}
+    handlers = {"validate": cmd_validate, "run": cmd_run, "compare": cmd_compare, "report": cmd_report}
     try:
         return handlers[args.command](args)
     except ScenarioError as exc:
         for line in exc.messages():
             print(f"error: {line}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ReportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("interrupted; files already written are complete, nothing was half-written", file=sys.stderr)

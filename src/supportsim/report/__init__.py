@@ -1,0 +1,37 @@
+"""The HTML report: one self-contained file a manager can open, print, or send on.
+
+``build_report(folder)`` is a pure function of a results folder (what ``supportsim run`` writes, plus the
+optional files of calendars, sweeps and checks) and returns the page as a string; ``write_report(folder)``
+writes it atomically to ``folder/report.html``. Nothing is simulated here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .data import ReportError, Results, read_results
+from .figures import CSV_COLUMNS, headline_rows
+
+REPORT_NAME = "report.html"
+
+
+def build_report(folder: str | Path, generated: str | None = None) -> str:
+    """The report of a results folder as an HTML string. Raises :class:`ReportError` for an unusable folder.
+
+    ``generated`` replaces the time stamp in the footer (for byte-identical rebuilds)."""
+    from .html import render
+
+    return render(read_results(folder), generated)
+
+
+def write_report(folder: str | Path, out: str | Path | None = None, generated: str | None = None) -> Path:
+    """Build the report of ``folder`` and write it (atomically) to ``out``, by default ``folder/report.html``."""
+    from ..results import write_atomic
+
+    target = Path(out) if out is not None else Path(folder) / REPORT_NAME
+    write_atomic(target, build_report(folder, generated))
+    return target
+
+
+__all__ = ["build_report", "write_report", "read_results", "headline_rows", "CSV_COLUMNS", "ReportError",
+           "Results", "REPORT_NAME"]

@@ -1,0 +1,332 @@
+"""Reading a results folder for the report: tolerant of missing and optional files, strict about broken ones.
+
+A results folder holds ``summary.json`` (required unless the folder is a sweep with ``sweep.csv``), and
+optionally ``tickets.csv``, ``scenario.resolved.yaml``, ``profiles.json``, ``sweep.csv`` and ``checks.json``.
+Each optional file only adds a section; when it is absent the section is left out and a note says why.
+The shapes accepted for the optional files are documented in ``docs/report.md``; the readers accept a few
+spellings of each because those files are written by different commands (run, calendars, sweep, check).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import numpy as np
+import yaml
+
+CDF_LEVELS = np.linspace(0.0, 1.0, 401)
+"""Probability levels at which each ticket distribution is kept (quantiles; enough for a smooth CDF)."""
+
+MEASURES = ("reaction", "resolution")
+
+
+class ReportError(ValueError):
+    """The folder cannot be reported on (missing or unreadable required file); one line for the user."""
+
+
+@dataclass
+class Estimate:
+    value: float
+    low: float | None = None
+    high: float | None = None
+
+    @property
+    def half_width(self) -> float | None:
+        return None if self.low is None or self.high is None else (self.high - self.low) / 2
+
+
+@dataclass
+class Series:
+    """A curve with an optional confidence band: x positions, values, and band bounds (or None)."""
+
+    x: np.ndarray
+    value: np.ndarray
+    low: np.ndarray | None = None
+    high: np.ndarray | None = None
+
+
+@dataclass
+class Check:
+    name: str
+    status: str               # pass | fail | inconclusive (lower case)
+    variant: str | None = None
+    detail: str = ""
+
+
+@dataclass
+class Results:
+    folder: Path
+    summary: dict | None = None
+    scenario: Any = None                    # supportsim.scenario.Scenario, when scenario.resolved.yaml validates
+    scenario_data: dict | None = None       # the same file as plain data (always, when readable)
+    variant_scenarios: dict = field(default_factory=dict)   # name -> Scenario of each variant
+    distributions: dict = field(default_factory=dict)       # (variant, segment, measure) -> quantiles at CDF_LEVELS
+    ticket_counts: dict = field(default_factory=dict)       # (variant, segment) -> tickets pooled over replications
+    per_replication: dict = field(default_factory=dict)     # (variant, segment, measure, mean|p90|met) -> {rep: value}
+    hour_of_week: dict = field(default_factory=dict)        # variant -> group -> metric -> Series
+    backlog: dict = field(default_factory=dict)             # variant -> name ("all" or a group) -> Series
+    sweep: list[dict] | None = None                         # sweep.csv rows, parameters parsed
+    sweep_parameters: list[str] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)          # what was skipped and why (shown at the bottom)
+    files: list[str] = field(default_factory=list)          # files read
+
+    # ---- names, in a stable order ------------------------------------------------------------------------
+    @property
+    def variants(self) -> list[str]:
+        """Variant names in the order of summary.json (then any only known from sweep or profile files)."""
+        names = list((self.summary or {}).get("variants", {}))
+        for row in self.sweep or []:
+            if row["variant"] not in names:
+                names.append(row["variant"])
+        for name in [*self.hour_of_week, *self.backlog]:
+            if name not in names:
+                names.append(name)
+        return names or ["base"]
+
+    @property
+    def baseline(self) -> str | None:
+        name = (self.summary or {}).get("baseline")
+        return name if name in self.variants and len(self.variants) > 1 else None
+
+    @property
+    def segments(self) -> list[str]:
+        """Segment names, VIP segments first (without the pooled 'all')."""
+        names: list[str] = []
+        for figures in (self.summary or {}).get("variants", {}).values():
+            names += [s for s in figures.get("segments", {}) if s != "all" and s not in names]
+        if not names and self.scenario_data:
+            names = list(self.scenario_data.get("segments") or {})
+        vip = set(self.vip_segments)
+        return [s for s in names if s in vip] + [s for s in names if s not in vip]
+
+    @property
+    def vip_segments(self) -> list[str]:
+        segments = (self.scenario_data or {}).get("segments") or {}
+        return [name for name, seg in segments.items() if isinstance(seg, dict) and seg.get("vip")]
+
+    @property
+    def groups(self) -> list[str]:
+        names: list[str] = []
+        for figures in (self.summary or {}).get("variants", {}).values():
+            names += [g for g in figures.get("groups", {}) if g not in names]
+        return names or list((self.scenario_data or {}).get("groups") or {})
+
+    def sla_target(self, segment: str, measure: str) -> float | None:
+        """The SLA target in hours, from the validated scenario (or None)."""
+        if self.scenario is None:
+            return None
+        return getattr(self.scenario.sla.get(segment), measure, None)
+
+    # ---- figures from summary.json ---------------------------------------------------------------------
+    def estimate(self, variant: str, *path: str) -> Estimate | None:
+        node: Any = (self.summary or {}).get("variants", {}).get(variant, {})
+        for part in path:
+            node = node.get(part) if isinstance(node, dict) else None
+        return as_estimate(node)
+
+    def ratio(self, variant: str, *path: str) -> Estimate | None:
+        """The figure's ratio to the baseline with its interval, from ``vs_baseline`` when it is there."""
+        node = (self.summary or {}).get("variants", {}).get(variant, {}).get("vs_baseline")
+        return find_ratio(node, path) if isinstance(node, dict) else None
+
+
+def find_ratio(vs_baseline: dict, path: tuple[str, ...]) -> Estimate | None:
+    """A figure in ``vs_baseline``: nested like the figures, or without the leading 'segments', or flat dotted."""
+    for candidate in (path, path[1:], (".".join(path),), (".".join(path[1:]),)):
+        found: Any = vs_baseline
+        for part in candidate:
+            found = found.get(part) if isinstance(found, dict) else None
+        result = as_estimate(found)
+        if result is not None:
+            return result
+    return None
+
+
+def as_estimate(node: Any) -> Estimate | None:
+    """``{"value": v, "ci95": [lo, hi]}`` (or ``ci95_low``/``ci95_high``, ``ratio``, or a bare number)."""
+    if isinstance(node, bool):
+        return None
+    if isinstance(node, (int, float)):
+        return Estimate(float(node)) if math.isfinite(node) else None
+    if not isinstance(node, dict):
+        return None
+    value = next((node[k] for k in ("value", "ratio", "estimate") if k in node), None)
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+        return None
+    low, high = _bounds(node)
+    return Estimate(float(value), low, high)
+
+
+def _bounds(node: dict) -> tuple[float | None, float | None]:
+    pair = node.get("ci95")
+    if isinstance(pair, (list, tuple)) and len(pair) == 2:
+        low, high = pair
+    else:
+        low, high = node.get("ci95_low"), node.get("ci95_high")
+    ok = all(isinstance(b, (int, float)) and not isinstance(b, bool) and math.isfinite(b) for b in (low, high))
+    return (float(low), float(high)) if ok else (None, None)
+
+
+# ---- the folder ------------------------------------------------------------------------------------------
+
+def read_results(folder: str | Path) -> Results:
+    """Everything the report shows, read from a results folder. Raises :class:`ReportError`."""
+    folder = Path(folder)
+    if not folder.exists():
+        raise ReportError(f"{folder}: no such folder")
+    if not folder.is_dir():
+        raise ReportError(f"{folder}: is not a folder (give the folder that holds summary.json)")
+    results = Results(folder)
+    summary_path, sweep_path = folder / "summary.json", folder / "sweep.csv"
+    if not summary_path.exists() and not sweep_path.exists():
+        raise ReportError(f"{folder}: no summary.json here; give a folder written by `supportsim run` "
+                          "(or by `supportsim sweep`, with sweep.csv)")
+    if summary_path.exists():
+        results.summary = read_json(summary_path, expect=dict)
+        if not isinstance(results.summary.get("variants"), dict):
+            raise ReportError(f"{summary_path}: has no 'variants'; is it a summary written by `supportsim run`?")
+        results.files.append(summary_path.name)
+    _read_scenario(results)
+    _read_tickets(results)
+    from .optional import read_checks, read_profiles, read_sweep  # they build on this module's types
+
+    read_profiles(results)
+    read_sweep(results)
+    read_checks(results)
+    return results
+
+
+def read_json(path: Path, expect: type | None = None) -> Any:
+    """A JSON file's content; ReportError naming the file and line when it is not JSON (or not ``expect``)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ReportError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReportError(f"{path}: cannot read: {exc}") from None
+    if expect is dict and not isinstance(data, dict):
+        raise ReportError(f"{path}: expected a JSON object at the top")
+    return data
+
+
+def _read_scenario(results: Results) -> None:
+    path = results.folder / "scenario.resolved.yaml"
+    if not path.exists():
+        results.notes.append("scenario.resolved.yaml not found: the scenario paragraph and offered loads are left out.")
+        return
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, OSError, UnicodeDecodeError) as exc:
+        results.notes.append(f"scenario.resolved.yaml could not be read ({str(exc).splitlines()[0]}).")
+        return
+    if not isinstance(data, dict):
+        results.notes.append("scenario.resolved.yaml is not a mapping; the scenario paragraph is left out.")
+        return
+    results.scenario_data = data
+    results.files.append(path.name)
+    from ..loader import ScenarioError, expand_variants, load_scenario  # late: keeps data reading importable alone
+
+    try:
+        results.scenario = load_scenario(data)
+        results.variant_scenarios = expand_variants(results.scenario)
+    except ScenarioError as exc:
+        # written by another version of supportsim, say: describe it from the plain data, without loads
+        results.notes.append(f"scenario.resolved.yaml does not validate with this version ({exc.messages()[0]}); "
+                             "offered loads and SLA targets are left out.")
+
+
+def _read_tickets(results: Results) -> None:
+    path = results.folder / "tickets.csv"
+    if not path.exists():
+        results.notes.append("tickets.csv not found: the distribution plots are left out.")
+        return
+    columns = _ticket_columns(path)
+    if columns is None:
+        results.notes.append("tickets.csv lacks the variant, segment, reaction or resolution column; "
+                             "the distribution plots are left out.")
+        return
+    results.files.append(path.name)
+    for (variant, segment), values in columns.items():
+        results.ticket_counts[(variant, segment)] = len(values["reaction"])
+        replications, which = np.unique(values["replication"], return_inverse=True)
+        keep = len(replications) > 1  # per-replication figures only serve paired comparisons
+        for measure in MEASURES:
+            data = values[measure]
+            finite = np.isfinite(data)
+            if finite.any():
+                results.distributions[(variant, segment, measure)] = np.quantile(data[finite], CDF_LEVELS)
+            stats = {"mean": np.mean, "p90": lambda d: np.percentile(d, 90), "met": np.mean}
+            for stat, reduce in stats.items():
+                column = values[f"{measure}_sla_met"] if stat == "met" else data
+                usable = np.isfinite(column)
+                if not keep or not usable.any():
+                    continue
+                results.per_replication[(variant, segment, measure, stat)] = {
+                    r: float(reduce(column[(which == i) & usable])) for i, r in enumerate(replications.tolist())
+                    if ((which == i) & usable).any()}
+
+
+TICKET_COLUMNS = ["variant", "segment", *MEASURES]
+OPTIONAL_TICKET_COLUMNS = {"replication": 0.0, "reaction_sla_met": math.nan, "resolution_sla_met": math.nan}
+
+
+def _ticket_columns(path: Path) -> dict[tuple[str, str], dict[str, np.ndarray]] | None:
+    """Per (variant, segment): reaction and resolution times, replication and SLA-met flags of each ticket, or
+    None when a required column is missing. Absent optional columns read as one replication, no SLA."""
+    numeric = [*MEASURES, *OPTIONAL_TICKET_COLUMNS]
+    try:
+        import pandas as pd
+    except ImportError:
+        pd = None
+    try:
+        if pd is not None:
+            header = set(pd.read_csv(path, nrows=0).columns)
+            if not set(TICKET_COLUMNS) <= header:
+                return None
+            use = TICKET_COLUMNS + [c for c in OPTIONAL_TICKET_COLUMNS if c in header]
+            frame = pd.read_csv(path, usecols=use, dtype={"variant": "category", "segment": "category"})
+            for column, default in OPTIONAL_TICKET_COLUMNS.items():
+                if column not in frame:
+                    frame[column] = default
+            return {(str(v), str(s)): {c: part[c].to_numpy(dtype=float) for c in numeric}
+                    for (v, s), part in frame.groupby(["variant", "segment"], observed=True, sort=False)}
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            if not set(TICKET_COLUMNS) <= set(reader.fieldnames or []):
+                return None
+            lists: dict[tuple[str, str], dict[str, list]] = {}
+            for row in reader:
+                columns = lists.setdefault((row["variant"], row["segment"]), {c: [] for c in numeric})
+                for column in MEASURES:
+                    columns[column].append(number(row[column]))
+                for column, default in OPTIONAL_TICKET_COLUMNS.items():
+                    text = row.get(column)
+                    columns[column].append(default if text is None else number(text))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ReportError(f"{path}: cannot read: {str(exc).splitlines()[0]}") from None
+    return {key: {c: np.array(v, dtype=float) for c, v in values.items()} for key, values in lists.items()}
+
+
+def number(text: str) -> float:
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def band(low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+    return (low, high) if np.isfinite(low).any() and np.isfinite(high).any() else (None, None)
+
+
+def floats(values: Iterable) -> np.ndarray:
+    return np.array([v if is_number(v) else math.nan for v in values], dtype=float)
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)

@@ -1,0 +1,163 @@
+"""The headline figures: which numbers a manager sees first, and how each variant compares with the baseline.
+
+Shared by the HTML tables, the "at a glance" sentences and ``--format csv``, so all three always agree.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from ..stats import estimate
+from ..units import format_duration, human_duration
+from .data import Estimate, Results, as_estimate, find_ratio
+
+SEGMENT_HEADLINE = [("tickets", "value", "tickets"),
+                    ("reaction", "mean", "hours"), ("reaction", "p90", "hours"),
+                    ("resolution", "mean", "hours"), ("resolution", "p90", "hours"),
+                    ("sla", "reaction_met", "share"), ("sla", "resolution_met", "share")]
+GROUP_HEADLINE = [("utilization", "value", "share"), ("queue_length", "value", "tickets"),
+                  ("queue_wait", "mean", "hours")]
+CSV_COLUMNS = ["variant", "scope", "metric", "statistic", "value", "ci95_low", "ci95_high", "unit"]
+
+
+def _path(kind: str, name: str, metric: str, statistic: str) -> tuple[str, ...]:
+    return (kind, name, metric) if statistic == "value" else (kind, name, metric, statistic)
+
+
+def headline_rows(summary: dict) -> Iterator[dict[str, Any]]:
+    """The headline figures of a summary in long format (one row per variant, scope, metric, statistic).
+
+    ``scope`` is a segment (or ``all``) or a group name; ``unit`` is hours, share (0..1), tickets, or
+    ``ratio`` for the ``<metric>_vs_baseline`` rows present when the summary holds ``vs_baseline``.
+    """
+    for variant, figures in summary.get("variants", {}).items():
+        for kind, selection in (("segments", SEGMENT_HEADLINE), ("groups", GROUP_HEADLINE)):
+            for name in figures.get(kind, {}):
+                for metric, statistic, unit in selection:
+                    e = _lookup(figures, _path(kind, name, metric, statistic))
+                    if e is not None:
+                        yield _row(variant, name, metric, statistic, e, unit)
+        baseline = figures.get("vs_baseline")
+        if isinstance(baseline, dict):
+            for name in figures.get("segments", {}):
+                for metric, statistic, _ in SEGMENT_HEADLINE[1:5]:
+                    e = find_ratio(baseline, ("segments", name, metric, statistic))
+                    if e is not None:
+                        yield _row(variant, name, f"{metric}_vs_baseline", statistic, e, "ratio")
+
+
+def _row(variant: str, scope: str, metric: str, statistic: str, e: Estimate, unit: str) -> dict[str, Any]:
+    return {"variant": variant, "scope": scope, "metric": metric, "statistic": statistic, "value": e.value,
+            "ci95_low": e.low, "ci95_high": e.high, "unit": unit}
+
+
+def _lookup(node: Any, path: tuple[str, ...]) -> Estimate | None:
+    for part in path:
+        node = node.get(part) if isinstance(node, dict) else None
+    return as_estimate(node)
+
+
+# ---- comparison with the baseline ------------------------------------------------------------------------
+
+@dataclass
+class Comparison:
+    """A variant's figure against the baseline's: ratio (times) or difference (shares) and whether it is clear."""
+
+    ratio: float
+    low: float | None
+    high: float | None
+    clear: bool           # the 95% interval excludes "no change" (or, without one, the two intervals are apart)
+    paired: bool          # the interval comes from vs_baseline (paired over replications)
+
+
+def compare(results: Results, variant: str, *path: str) -> Comparison | None:
+    base = results.baseline
+    if base is None or variant == base:
+        return None
+    given = results.ratio(variant, *path) or _paired_from_tickets(results, variant, base, path)
+    if given is not None:
+        clear = given.low is not None and not (given.low <= 1 <= given.high)
+        return Comparison(given.value, given.low, given.high, clear, given.low is not None)
+    mine, theirs = results.estimate(variant, *path), results.estimate(base, *path)
+    if mine is None or theirs is None or theirs.value <= 0:
+        return None
+    apart = (mine.low is not None and theirs.low is not None and (mine.high < theirs.low or mine.low > theirs.high))
+    return Comparison(mine.value / theirs.value, None, None, apart, False)
+
+
+def _paired_from_tickets(results: Results, variant: str, base: str, path: tuple[str, ...]) -> Estimate | None:
+    """Ratio to the baseline, per replication (variants run on the same tickets, so replication r of each is a
+    matched pair), averaged with a Student-t interval: much tighter than comparing two separate intervals."""
+    if len(path) != 4 or path[0] != "segments":
+        return None
+    _, segment, measure, stat = path
+    mine = results.per_replication.get((variant, segment, measure, stat))
+    theirs = results.per_replication.get((base, segment, measure, stat))
+    if not mine or not theirs:
+        return None
+    ratios = [mine[r] / theirs[r] for r in mine if r in theirs and theirs[r] > 0]
+    if len(ratios) < 2:
+        return None
+    found = estimate(ratios)
+    return Estimate(found["value"], *found["ci95"])
+
+
+def change_words(c: Comparison | None) -> str:
+    """'9.8x faster', '6% slower', 'about the same' -- for times, where lower is better; a change the
+    replications cannot tell from noise says so."""
+    if c is None:
+        return ""
+    if c.ratio == 0:
+        words = "down to zero"
+    elif c.ratio < 0.01:
+        words = "over 100x faster"
+    elif c.ratio < 1 / 1.5:
+        words = f"{1 / c.ratio:.1f}x faster"
+    elif c.ratio >= 1.5:
+        words = f"{c.ratio:.1f}x slower"
+    elif round(100 * abs(c.ratio - 1)) == 0:
+        return "about the same"
+    else:
+        words = f"{100 * abs(c.ratio - 1):.0f}% {'faster' if c.ratio < 1 else 'slower'}"
+    return words if c.clear else words + " (within noise)"
+
+
+def sla_change(results: Results, variant: str, segment: str, measure: str) -> Comparison | None:
+    """Change in SLA attainment against the baseline, in percentage points (``ratio`` holds the difference).
+
+    Paired over replications from tickets.csv when it is there, else clear only when the intervals are apart."""
+    base = results.baseline
+    if base is None or variant == base:
+        return None
+    mine = results.per_replication.get((variant, segment, measure, "met"))
+    theirs = results.per_replication.get((base, segment, measure, "met"))
+    if mine and theirs and len(set(mine) & set(theirs)) > 1:
+        found = estimate(100 * (mine[r] - theirs[r]) for r in mine if r in theirs)
+        low, high = found["ci95"]
+        clear = low is not None and not (low <= 0 <= high)
+        return Comparison(found["value"], low, high, clear, True)
+    a = results.estimate(variant, "segments", segment, "sla", f"{measure}_met")
+    b = results.estimate(base, "segments", segment, "sla", f"{measure}_met")
+    if a is None or b is None:
+        return None
+    apart = a.low is not None and b.low is not None and (a.high < b.low or a.low > b.high)
+    return Comparison(100 * (a.value - b.value), None, None, apart, False)
+
+
+def short_duration(hours: float) -> str:
+    """A target or setting as people write it: '30m', '8h', '3d' (a week reads '7d')."""
+    return format_duration(hours) if hours < 168 or hours % 168 else f"{hours / 24:g}d"
+
+
+def duration_text(hours: float) -> str:
+    """Like the terminal tables (minutes under 2 h, hours under 2 d, days above), but a wait of a few seconds
+    reads '<0.1m' rather than a misleading '0.0m'."""
+    if hours == 0:
+        return "0m"
+    return "<0.1m" if 0 < hours < 1 / 600 else human_duration(hours)
+
+
+def finite(value: float | None) -> bool:
+    return value is not None and math.isfinite(value)
