@@ -31,7 +31,8 @@ class _Alarm(Event):
     appended afterwards. On the hot path those calls cost about a fifth of the run, so this event does the same
     in one step. The heap entry is exactly Timeout's ``(time, NORMAL, next id, event)``, so events run in the
     very order Timeout would give them and results do not change. Delays come from the engine (work left,
-    time to the next arrival), never negative.
+    time to the next arrival), never negative. This leans on SimPy 4's queue layout (``simpy<5`` is pinned);
+    tests/test_bench.py replays the engine's tickets through a hand-written loop and would catch a change.
     """
 
     _ok = True  # an alarm always succeeds; SimPy's step() reads this after the callbacks
