@@ -109,7 +109,7 @@ def test_command_prints_and_writes_the_figures(tmp_path, capsys):
         assert heading in printed and heading in text
     for label in models_labels():
         assert label in printed
-    assert "Cobham (exact)" in printed and "identical summaries" in printed
+    assert "Cobham (exact)" in printed and "summaries with 1 and 2 workers identical" in printed
 
 
 def models_labels():

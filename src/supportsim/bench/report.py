@@ -178,11 +178,14 @@ def markdown(figures: dict) -> str:
     sc = figures["scaling"]
     lines += ["", f"### Scaling: {sc['replications']} replications of `{sc['scenario']}` ({sc['horizon']} each), "
               "`api.run_replications(..., jobs=N)`", ""]
-    lines += _table(["tickets", "1 worker", "2 workers", "speedup", "CPU seconds, 1 / 2 workers",
-                     "identical summaries"],
-                    [[_n(sc["tickets"]), f"{sc['seconds'][1]:.2f} s", f"{sc['seconds'][2]:.2f} s",
-                      f"{sc['speedup']:.2f}x", f"{sc['cpu'][1]:.2f} / {sc['cpu'][2]:.2f}",
-                      "yes" if sc["identical"] else "**no**"]])
+    lines += _table(["workers", "tickets", "wall time", "CPU seconds", "cores the run got (CPU / wall)"],
+                    [[str(jobs), _n(sc["tickets"]), f"{sc['seconds'][jobs]:.2f} s", f"{sc['cpu'][jobs]:.2f}",
+                      f"{sc['cpu'][jobs] / sc['seconds'][jobs]:.2f}"] for jobs in (1, 2)])
+    lines += ["", f"Speedup {sc['speedup']:.2f}x; summaries with 1 and 2 workers "
+              + ("identical." if sc["identical"] else "**differ**.")
+              + " CPU seconds are the benchmark's and its worker processes' (`getrusage`): two workers doing "
+              "the same CPU work as one while getting less than two cores means the machine was busy, not "
+              "that the pool costs time."]
     return "\n".join(lines) + "\n"
 
 
