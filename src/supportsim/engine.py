@@ -17,13 +17,13 @@ shift-end events taken from its calendar (see :mod:`supportsim.calendar` and doc
 
 from __future__ import annotations
 
-from array import array
 from dataclasses import dataclass, field
+from heapq import heappush
 
 import numpy as np
 import simpy
 from simpy.core import URGENT
-from simpy.events import Event, Timeout
+from simpy.events import NORMAL, Event, Timeout
 
 from .calendar import Calendar
 from .scenario import Scenario
@@ -31,10 +31,24 @@ from .strategies import strategy_for
 from .tickets import TicketStream, draw_tickets
 
 
-def _floats(values: np.ndarray) -> array:
-    out = array("d")
-    out.frombytes(np.ascontiguousarray(values, dtype=np.float64).tobytes())
-    return out
+class _Alarm(Event):
+    """A SimPy timeout with its one callback given up front, for the two events every ticket makes.
+
+    ``Timeout`` serves arbitrary callers: it checks the delay, then calls ``env.schedule``, and the callback is
+    appended afterwards. On the hot path those calls cost about a fifth of the run, so this event does the same
+    in one step. The heap entry is exactly Timeout's ``(time, NORMAL, next id, event)``, so events run in the
+    very order Timeout would give them and results do not change. Delays come from the engine (work left,
+    time to the next arrival), never negative. This leans on SimPy 4's queue layout (``simpy<5`` is pinned);
+    tests/test_bench.py replays the engine's tickets through a hand-written loop and would catch a change.
+    """
+
+    _ok = True  # an alarm always succeeds; SimPy's step() reads this after the callbacks
+
+    def __init__(self, env: simpy.Environment, delay: float, callback, value=None):
+        self.env = env
+        self.callbacks = [callback]
+        self._value = value
+        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))
 
 
 @dataclass
@@ -98,12 +112,13 @@ class Desk:
         self.vip = run.vip
         self.vip_privileges = run.scenario.honours_vip(name)
         self.serving = [-1] * staff
-        self.pending: list[Timeout | None] = [None] * staff
+        self.pending: list[Event | None] = [None] * staff
         self.pace = [1.0] * staff
         self._started, self._resumed = run.started, run.resumed
         self._remaining, self._engineer = run.remaining, run.engineer
         self._ended = run.ended
         self._advance = run.advance
+        self._on_finish = self._finish  # bound once: start() runs for every visit, and binding costs ~5%
         self.strategy = strategy_for(policy).for_desk(policy, self)
         self.arrive = self.strategy.arrive
         self._release = self.strategy.release
@@ -129,9 +144,8 @@ class Desk:
         self._resumed[visit] = now
         self.serving[engineer] = visit
         self.pace[engineer] = pace
-        done = Timeout(env, self._remaining[visit] * pace if pace != 1.0 else self._remaining[visit], engineer)
-        done.callbacks.append(self._finish)
-        self.pending[engineer] = done
+        work = self._remaining[visit] * pace if pace != 1.0 else self._remaining[visit]
+        self.pending[engineer] = _Alarm(env, work, self._on_finish, engineer)
 
     def _finish(self, event: Timeout) -> None:
         engineer = event._value
@@ -265,25 +279,32 @@ class _Run:
         self.tickets = tickets
         self._visit_attributes: dict[str, list] = {}
         n_visits = len(tickets.route)
-        self.started = _floats(np.full(n_visits, -1.0))
-        self.resumed = _floats(np.full(n_visits, -1.0))
-        self.ended = _floats(np.full(n_visits, np.nan))
-        self.remaining = _floats(tickets.work)
-        self.engineer = array("i", bytes(4 * n_visits))
+        # Per-visit state is kept in numpy arrays that become the record as they are (no copy at the end). The
+        # hot path reads and writes them through memoryviews, which index as fast as a list and hold no Python
+        # object per visit: a million tickets cost 8 bytes per column, not 32 (see docs/performance.md).
+        self.columns = {
+            "started": np.full(n_visits, -1.0),
+            "resumed": np.full(n_visits, -1.0),
+            "ended": np.full(n_visits, np.nan),
+            "engineer": np.zeros(n_visits, dtype=np.int32),
+        }
+        self.started, self.resumed, self.ended, self.engineer = (c.data for c in self.columns.values())
+        self.remaining = np.array(tickets.work, dtype=np.float64).data
         last = np.zeros(n_visits, dtype=np.int8)
         last[tickets.offset + tickets.visits - 1] = 1
-        self.last = array("b", last.tobytes())
-        self.route = array("b", tickets.route.tobytes())
+        self.last = last.data
+        self.route = np.ascontiguousarray(tickets.route, dtype=np.int8).data
         rank, self.ranks, vip = visit_ranks(scenario, tickets)
         self.rank_array = rank
-        self.rank = rank.tolist()
-        self.vip = vip.tolist()
+        self.rank = rank.data
+        self.vip = vip.data
         self.interruptions: list[tuple] = []
         self.pauses: list[int] = []
         self.rosters: list[_Roster] = []
-        self.arrived = tickets.arrived.tolist()
-        self.offset = tickets.offset.tolist()
-        self.next_ticket = 0
+        self.arrived = np.ascontiguousarray(tickets.arrived, dtype=np.float64).data
+        self.offset = np.ascontiguousarray(tickets.offset, dtype=np.int64).data
+        self.n_tickets = len(tickets)
+        self._on_arrival = self._arrival  # bound once, as Desk._on_finish
         self.desks = [self._desk(scenario, g) for g in scenario.group_names]
         self.arrive_at = [d.arrive for d in self.desks]
 
@@ -295,7 +316,7 @@ class _Run:
 
     def drained(self) -> bool:
         """Every ticket has arrived and is resolved."""
-        if self.arrived and self.env._now <= self.arrived[-1]:
+        if self.n_tickets and self.env._now <= self.arrived[self.n_tickets - 1]:
             return False
         return all(desk.quiet() for desk in self.desks)
 
@@ -315,21 +336,16 @@ class _Run:
             self.arrive_at[self.route[visit]](visit)
 
     def _arrival(self, event) -> None:
-        ticket = self.next_ticket
+        ticket = event._value
         visit = self.offset[ticket]
         self.arrive_at[self.route[visit]](visit)
         ticket += 1
-        if ticket < len(self.arrived):
-            self.next_ticket = ticket
-            self._schedule_arrival(self.arrived[ticket] - self.env._now)
-
-    def _schedule_arrival(self, delay: float) -> None:
-        arrival = Timeout(self.env, delay)
-        arrival.callbacks.append(self._arrival)
+        if ticket < self.n_tickets:
+            _Alarm(self.env, self.arrived[ticket] - self.env._now, self._on_arrival, ticket)
 
     def run(self) -> None:
-        if self.arrived:
-            self._schedule_arrival(self.arrived[0])
+        if self.n_tickets:
+            _Alarm(self.env, self.arrived[0], self._on_arrival, 0)
         self.env.run()
 
 
@@ -345,10 +361,10 @@ def simulate_replication(scenario: Scenario, replication: int, seed: int | None 
         scenario=scenario,
         replication=replication,
         tickets=tickets,
-        started=np.frombuffer(run.started, dtype=np.float64).copy(),
-        ended=np.frombuffer(run.ended, dtype=np.float64).copy(),
-        resumed=np.frombuffer(run.resumed, dtype=np.float64).copy(),
-        engineer=np.frombuffer(run.engineer, dtype=np.int32).copy(),
+        started=run.columns["started"],
+        ended=run.columns["ended"],
+        resumed=run.columns["resumed"],
+        engineer=run.columns["engineer"],
         interruptions=interruptions,
         rank=run.rank_array,
         staff={g: scenario.groups[g].headcount for g in scenario.group_names},
