@@ -87,6 +87,25 @@ def replication_figures(record: ReplicationRecord) -> dict[Key, float]:
     return figures
 
 
+GROUP_FIGURES: tuple[Key, ...] = (("utilization",), ("queue_wait", "mean"), ("queue_length",), ("tickets_present",),
+                                  ("arrival_rate",), ("time_in_group",))
+
+
+def figure_keys(scenario) -> list[Key]:
+    """Every key :func:`replication_figures` gives for this scenario, known before simulating (checks use it)."""
+    described = list(_describe(np.empty(0)))
+    keys: list[Key] = []
+    for name in [*scenario.segment_names, "all"]:
+        keys.append(("segments", name, "tickets"))
+        keys += [("segments", name, measure, stat) for measure in ("reaction", "resolution") for stat in described]
+        for measure in ("reaction", "resolution"):
+            targets = [getattr(sla, measure) for seg, sla in scenario.sla.items() if name in ("all", seg)]
+            if any(t is not None for t in targets):
+                keys.append(("segments", name, "sla", f"{measure}_met"))
+    keys += [("groups", group, *figure) for group in scenario.group_names for figure in GROUP_FIGURES]
+    return keys
+
+
 def group_figures(record: ReplicationRecord) -> dict[Key, float]:
     """Per group: utilization, queue wait, time-average queue length and tickets present, arrival rate."""
     scenario = record.scenario
@@ -131,10 +150,7 @@ def estimate(values: Iterable[float], confidence: float = 0.95) -> dict:
 
 def combine(per_replication: list[Mapping[Key, float]]) -> dict[Key, dict]:
     """Estimate every figure over replications (a figure missing in one replication counts as missing)."""
-    keys: dict[Key, None] = {}
-    for figures in per_replication:
-        keys.update(dict.fromkeys(figures))
-    return {k: estimate(f.get(k, math.nan) for f in per_replication) for k in keys}
+    return {k: estimate(values) for k, values in columns(per_replication).items()}
 
 
 def nest(flat: Mapping[Key, object]) -> dict:
@@ -145,3 +161,22 @@ def nest(flat: Mapping[Key, object]) -> dict:
             node = node.setdefault(part, {})
         node[key[-1]] = value
     return out
+
+
+def flatten(nested: Mapping, prefix: Key = ()) -> dict[Key, object]:
+    """The inverse of :func:`nest`: every value that is not a mapping, keyed by its path."""
+    out: dict[Key, object] = {}
+    for part, value in nested.items():
+        if isinstance(value, Mapping):
+            out.update(flatten(value, (*prefix, part)))
+        else:
+            out[(*prefix, part)] = value
+    return out
+
+
+def columns(per_replication: list[Mapping[Key, float]]) -> dict[Key, list[float]]:
+    """Per-replication figures turned around: each figure's values over the replications, in order."""
+    keys: dict[Key, None] = {}
+    for figures in per_replication:
+        keys.update(dict.fromkeys(figures))
+    return {k: [f.get(k, math.nan) for f in per_replication] for k in keys}
