@@ -8,10 +8,11 @@ and read reaction and resolution times per segment with confidence intervals::
     result.summary()["variants"]["base"]["segments"]["vip"]["reaction"]["mean"]
 """
 
-from .api import simulate
+__version__ = "0.1.0"  # before the imports: modules below record it in what they write
+
+from .api import simulate, sweep
 from .loader import ScenarioError, load_scenario
 from .results import SimulationResult
 from .scenario import Scenario
 
-__all__ = ["load_scenario", "simulate", "Scenario", "ScenarioError", "SimulationResult"]
-__version__ = "0.1.0"
+__all__ = ["load_scenario", "simulate", "sweep", "Scenario", "ScenarioError", "SimulationResult"]
