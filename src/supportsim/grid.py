@@ -115,11 +115,14 @@ def validate_point(variants: Mapping[str, dict], params: Mapping[str, Any], pref
 
 
 def _blame(params: Mapping[str, Any], path: str, message: str, prefix: str) -> tuple[str, str]:
-    """Name the grid path that set (or sits under) the failing key; with none, the whole point."""
-    for param, value in params.items():
-        if param == path or param.startswith(path + ".") or path.startswith(param + ".") or (
-                path == "segments" and param.startswith("segments.")):
-            return prefix + param, f"{value!r} gives {path}: {message}"
+    """Name the grid path closest to the failing key (the base scenario is valid, so a point's values caused
+    it); a problem no path comes near (say shares that no longer sum to 1) names the whole point."""
+    def shared(param: str) -> int:
+        return len(list(itertools.takewhile(lambda pair: pair[0] == pair[1], zip(param.split("."), path.split(".")))))
+
+    best = max(params, key=shared)
+    if shared(best):
+        return prefix + best, f"{params[best]!r} gives {path}: {message}"
     where = ", ".join(f"{k}={v!r}" for k, v in params.items())
     return prefix.rstrip("."), f"at {where}: {path or 'scenario'}: {message}"
 

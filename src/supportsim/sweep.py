@@ -30,12 +30,11 @@ from pydantic import ValidationError
 
 from . import __version__
 from .grid import check_grid
-from .loader import ScenarioError, _pydantic_problems, read_scenario_data, validate_data
+from .loader import ScenarioError, _pydantic_problems, expand_variants, read_scenario_data, validate_data
 from .progress import Progress
 from .results import _json_safe, resolved_scenario_yaml, write_atomic
 from .scenario import Scenario, Sweep
 from .stats import Key, columns, estimate, flatten, nest
-from .variants import variant_data
 from .workers import WorkerError, run_unordered
 
 TIDY_COLUMNS = ["variant", "scope", "name", "metric", "statistic", "value", "ci95_low", "ci95_high"]
@@ -87,8 +86,11 @@ def make_plan(scenario: Scenario, sweep: Sweep, source: str = "<scenario>", line
     replications = sweep.replications or scenario.replications
     sweep = sweep.model_copy(update={"replications": replications})
     points = []
-    for params, variants in check_grid(sweep.grid, variant_data(scenario), source, lines, prefix):
-        point_id = _digest(params)[:12]
+    # the grid applies to each variant's data in canonical form (policy shorthands spelled out, defaults in)
+    canonical = {name: variant.model_dump(mode="json", exclude_none=True)
+                 for name, variant in expand_variants(scenario, source, lines).items()}
+    for params, variants in check_grid(sweep.grid, canonical, source, lines, prefix):
+        point_id = "p" + _digest(params)[:11]  # a letter first: never read as a number by CSV readers
         seed = next(iter(variants.values())).seed
         if sweep.tickets == "independent":
             seed = int(_digest([seed, point_id])[:8], 16)
@@ -163,6 +165,11 @@ def _saved(path: Path, point: Point) -> dict | None:
     return document if ok else None
 
 
+def _count_saved(plan: Plan, folder: Path | None) -> int:
+    # counted on disk: an interruption can fall between saving a point and noting it
+    return sum(_saved(folder / f"{p.id}.json", p) is not None for p in plan.points) if folder else 0
+
+
 def point_document(plan: Plan, point: Point, figures: dict[str, list[dict[Key, float]]]) -> str:
     """A finished point as JSON: its values, definition hash, summary and per-replication figures."""
     document = {
@@ -186,6 +193,8 @@ def run_sweep(plan: Plan, out: str | Path | None = None, jobs: int = 1, schedule
     out = Path(out) if out is not None else None
     folder = out / "points" if out is not None else None
     documents = {}
+    for stale in folder.glob(".*.tmp") if folder else []:  # left by a run killed while writing
+        stale.unlink(missing_ok=True)
     for point in plan.points if folder else []:
         saved = _saved(folder / f"{point.id}.json", point)
         if saved is not None:
@@ -217,9 +226,9 @@ def run_sweep(plan: Plan, out: str | Path | None = None, jobs: int = 1, schedule
                 documents[point.id] = json.loads(text)  # as saved, so fresh and resumed runs read the same
                 bar.point_done(finished)
     except KeyboardInterrupt:
-        raise SweepInterrupted(len(documents), len(plan.points), out) from None
+        raise SweepInterrupted(_count_saved(plan, folder), len(plan.points), out) from None
     except WorkerError as exc:
-        raise WorkerError(f"{exc}; {len(documents)} of {len(plan.points)} points are saved"
+        raise WorkerError(f"{exc}; {_count_saved(plan, folder)} of {len(plan.points)} points are saved"
                           + (f" in {out}; run again to resume" if out else "")) from None
     finally:
         bar.close()
