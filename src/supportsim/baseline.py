@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
@@ -25,6 +26,7 @@ from .loader import ScenarioError
 from .results import _json_safe
 from .scenario import Scenario
 from .stats import Key, columns, flatten, nest
+from .variants import BASE
 
 FORMAT = 1
 ALPHA = 0.05
@@ -91,19 +93,37 @@ def worse_direction(key: Key) -> int | None:
 class Comparison:
     variant: str
     key: Key
-    baseline: float
+    baseline: float        # mean over the baseline's replications
     current: float
-    worse_by: float        # relative to the baseline value; negative when better
     p: float               # one-sided: the chance of a change this much worse if nothing changed
     test: str              # 'paired' or 'welch'
     regression: bool
 
     @property
+    def change(self) -> float:
+        """Relative change of the value itself: the sign says up or down, not better or worse."""
+        return relative_change(self.baseline, self.current)
+
+    @property
     def name(self) -> str:
-        return f"{self.variant}: {'.'.join(self.key[1:])}"
+        figure = ".".join(self.key[1:])
+        return figure if self.variant == BASE else f"{self.variant}: {figure}"
+
+
+def relative_change(before: float, after: float) -> float:
+    diff = after - before
+    if before:
+        return diff / abs(before)
+    return math.copysign(math.inf, diff) if diff else 0.0
 
 
 def _p_worse(current: np.ndarray, base: np.ndarray, sign: int, paired: bool) -> float:
+    with warnings.catch_warnings():  # scipy warns on near-constant samples (an SLA met in every replication)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _one_sided_p(current, base, sign, paired)
+
+
+def _one_sided_p(current: np.ndarray, base: np.ndarray, sign: int, paired: bool) -> float:
     if paired:
         keep = ~(np.isnan(current) | np.isnan(base))
         diff = sign * (current[keep] - base[keep])
@@ -134,7 +154,7 @@ def _holm(p_values: list[float], alpha: float) -> list[bool]:
 def compare(baseline: Baseline, figures: Mapping[str, list[Mapping[Key, float]]], seed: int,
             tolerance: float = 0.05, alpha: float = ALPHA) -> list[Comparison]:
     """Every reaction, resolution and SLA figure of every variant the two runs share."""
-    found = []
+    found = []   # (variant, key, baseline mean, current mean, p, test)
     for variant, reps in figures.items():
         before = baseline.figures.get(variant)
         if before is None:
@@ -153,8 +173,10 @@ def compare(baseline: Baseline, figures: Mapping[str, list[Mapping[Key, float]]]
             if np.isnan(now).all() or np.isnan(old).all():
                 continue
             b, c = float(np.nanmean(old)), float(np.nanmean(now))
-            change = sign * (c - b)
-            worse_by = change / abs(b) if b != 0 else (math.inf if change > 0 else 0.0)
-            found.append((variant, key, b, c, worse_by, _p_worse(now, old, sign, paired), "paired" if paired else "welch"))
-    significant = _holm([f[5] for f in found], alpha)
-    return [Comparison(*f, regression=s and f[4] > tolerance) for f, s in zip(found, significant)]
+            found.append((variant, key, b, c, _p_worse(now, old, sign, paired), "paired" if paired else "welch"))
+    significant = _holm([f[4] for f in found], alpha)
+    out = []
+    for (variant, key, b, c, p, test), sure in zip(found, significant):
+        worse = worse_direction(key) * relative_change(b, c)
+        out.append(Comparison(variant, key, b, c, p, test, regression=sure and worse > tolerance))
+    return out

@@ -82,9 +82,16 @@ class Verdict:
         return self.check.text if self.variant == BASE else f"{self.variant}: {self.check.text}"
 
 
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
 def _bound(text: str, kind: str) -> float:
     if kind == "time":
-        return parse_duration(text)
+        return parse_duration(_number(text) if _number(text) is not None else text)  # a bare number: say so
     if kind == "rate":
         return parse_rate(text)
     percent = kind == "fraction" and text.endswith("%")

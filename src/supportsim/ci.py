@@ -78,7 +78,7 @@ class CheckReport:
             for c in found:
                 kind = kind_of(c.key)
                 lines.append(f"regression    {c.name}: {show(c.baseline, kind)} -> {show(c.current, kind)} "
-                             f"({100 * c.worse_by:.1f}% worse, p={c.p:.2g})")
+                             f"({c.change:+.1%}, p={c.p:.2g})")
         failed = sum(not v.passed for v in self.verdicts)
         verdict = "PASSED" if self.passed else "FAILED"
         lines.append(f"{verdict}: {len(self.verdicts) - failed} of {len(self.verdicts)} checks passed"
@@ -94,8 +94,8 @@ class CheckReport:
             cases.append(Case("checks", v.name, None if v.passed else detail, detail))
         for c in self.comparisons:
             kind = kind_of(c.key)
-            detail = (f"baseline {show(c.baseline, kind)}, now {show(c.current, kind)} "
-                      f"({100 * c.worse_by:+.1f}% worse), one-sided {c.test} p={c.p:.2g}")
+            detail = (f"baseline {show(c.baseline, kind)}, now {show(c.current, kind)} ({c.change:+.1%}); "
+                      f"p={c.p:.2g} (one-sided {c.test} t-test for worse)")
             cases.append(Case("baseline", c.name, f"regression: {detail}" if c.regression else None, detail))
         return junit_xml(f"supportsim check {self.scenario.name}", cases, self.seconds)
 

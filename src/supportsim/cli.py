@@ -45,8 +45,8 @@ def _tolerance(text: str) -> float:
         value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"write a percentage such as 5% (or 0.05), got {text!r}") from None
-    if not 0 <= value < 10:
-        raise argparse.ArgumentTypeError(f"must be between 0% and 1000%, got {text!r}")
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be 0% or more, got {text!r}")
     return value
 
 
