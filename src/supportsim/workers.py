@@ -9,8 +9,10 @@ so a caller can save work as soon as it is done; the numbers never depend on whi
 from __future__ import annotations
 
 import logging
+import queue
 import signal
-from concurrent.futures import FIRST_COMPLETED, CancelledError, ProcessPoolExecutor, wait
+from concurrent.futures import CancelledError, ProcessPoolExecutor
+from contextlib import contextmanager
 from concurrent.futures.process import BrokenProcessPool
 from typing import Iterator
 
@@ -47,16 +49,50 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+@contextmanager
+def _deferred_interrupts() -> Iterator[list]:
+    """Note Ctrl-C instead of raising it at once; :func:`_as_finished` raises it between waits.
+
+    A KeyboardInterrupt raised inside concurrent.futures' own locking leaves a future's lock held, and the
+    pool's thread then blocks forever on it at exit: the interrupted command would hang instead of stopping.
+    """
+    noted: list = []
+    try:
+        previous = signal.signal(signal.SIGINT, lambda *_: noted.append(True))
+    except ValueError:  # not the main thread, which is the only one Ctrl-C interrupts anyway
+        yield noted
+        return
+    try:
+        yield noted
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _as_finished(futures: list, interrupted: list) -> Iterator[int]:
+    """Indices of the futures as they finish (any kind of future with ``add_done_callback``)."""
+    finished: queue.SimpleQueue = queue.SimpleQueue()
+    for i, future in enumerate(futures):
+        future.add_done_callback(lambda _, i=i: finished.put(i))
+    for _ in futures:
+        index = None
+        while index is None:
+            if interrupted:
+                raise KeyboardInterrupt
+            try:
+                index = finished.get(timeout=0.2)
+            except queue.Empty:
+                pass
+        yield index
+
+
 def _on_pool(tasks: list[Task], jobs: int) -> Iterator[tuple[int, Figures]]:
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_ignore_interrupts)
     finished = False
     try:
-        index = {pool.submit(figures_of, task): i for i, task in enumerate(tasks)}
-        pending = set(index)
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in sorted(done, key=index.__getitem__):
-                yield index[future], future.result()
+        with _deferred_interrupts() as interrupted:
+            futures = [pool.submit(figures_of, task) for task in tasks]
+            for i in _as_finished(futures, interrupted):
+                yield i, futures[i].result()
         finished = True
     except BrokenProcessPool as exc:
         raise WorkerError(f"a worker process died ({exc})") from None
@@ -71,32 +107,28 @@ def _on_pool(tasks: list[Task], jobs: int) -> Iterator[tuple[int, Figures]]:
 
 def _on_dask(tasks: list[Task], jobs: int, scheduler: str) -> Iterator[tuple[int, Figures]]:
     distributed = require("distributed", "dask", "--scheduler")
-    cluster = None
-    try:
-        if scheduler == "local":
-            cluster = distributed.LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                                               dashboard_address=None, silence_logs=logging.ERROR)
-            client = distributed.Client(cluster)
-        else:
-            client = distributed.Client(scheduler, timeout="20s")
-    except (OSError, TimeoutError) as exc:
-        if cluster is not None:
-            cluster.close()
-        raise WorkerError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
-    try:
-        # priority: earlier points first, so whole points finish (and are saved) early in the run
-        futures = [client.submit(figures_of, task, pure=False, priority=-i) for i, task in enumerate(tasks)]
-        index = {future.key: i for i, future in enumerate(futures)}
-        for future in distributed.as_completed(futures):
-            result = future.result()
-            future.release()
-            yield index[future.key], result
-    except (OSError, TimeoutError, CancelledError, distributed.KilledWorker) as exc:
-        raise WorkerError(f"lost the Dask cluster at {scheduler}: {exc}") from None
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+    cluster = client = None
+    with _deferred_interrupts() as interrupted:  # Ctrl-C while the cluster starts: stop once it is up
+        try:
+            if scheduler == "local":
+                cluster = distributed.LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                                                   dashboard_address=None, silence_logs=logging.CRITICAL)
+                client = distributed.Client(cluster)
+            else:
+                client = distributed.Client(scheduler, timeout="20s")
+            # priority: earlier points first, so whole points finish (and are saved) early in the run
+            futures = [client.submit(figures_of, task, pure=False, priority=-i) for i, task in enumerate(tasks)]
+            for i in _as_finished(futures, interrupted):
+                result = futures[i].result()
+                futures[i].release()
+                yield i, result
+        except (OSError, TimeoutError, CancelledError, distributed.KilledWorker) as exc:
+            what = "lost the Dask cluster" if client is not None else "cannot reach the Dask scheduler"
+            raise WorkerError(f"{what} at {scheduler}: {exc}") from None
+        finally:
+            for part in (client, cluster):
+                if part is not None:
+                    part.close()
 
 
 def run_figures(variants: dict[str, Scenario], replications: int, seed: int, jobs: int = 1,
