@@ -120,26 +120,45 @@ def whole_slow_sweep(tmp_path_factory):
     return whole
 
 
-@pytest.mark.parametrize("how, jobs", [(signal.SIGINT, 2), (signal.SIGKILL, 1)], ids=["ctrl-c", "kill"])
-def test_a_sweep_killed_midway_resumes_to_the_same_files(tmp_path, capsys, whole_slow_sweep, how, jobs):
+def _children(pid: int) -> list[int]:
+    return [int(c) for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()]
+
+
+@pytest.mark.parametrize("how, jobs", [("ctrl-c", 2), ("kill", 1), ("worker", 2)])
+def test_a_sweep_stopped_midway_resumes_to_the_same_files(tmp_path, capsys, whole_slow_sweep, how, jobs):
+    """Ctrl-C (SIGINT), the sweep killed (SIGKILL), or one of its worker processes killed."""
     scenario = write(tmp_path, _slow_desk())
     broken = tmp_path / "broken"
     env = {**os.environ, "PYTHONPATH": SRC, "CI": "true"}
     run = subprocess.Popen([sys.executable, "-m", "supportsim", "sweep", str(scenario), "--out", str(broken),
                             "--jobs", str(jobs)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while len(list((broken / "points").glob("p*.json"))) < 3 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert run.poll() is None, "the sweep finished before it could be interrupted"
-    run.send_signal(how)
-    _, err = run.communicate(timeout=60)
+    try:
+        deadline = time.monotonic() + 60
+        while len(list((broken / "points").glob("p*.json"))) < 3 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert run.poll() is None, "the sweep finished before it could be interrupted"
+        if how == "worker":
+            os.kill(_children(run.pid)[0], signal.SIGKILL)
+        else:
+            run.send_signal(signal.SIGINT if how == "ctrl-c" else signal.SIGKILL)
+        _, err = run.communicate(timeout=60)
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.communicate()
     saved = len(list((broken / "points").glob("p*.json")))
     assert 3 <= saved < 12
-    if how == signal.SIGINT:
+    if how == "ctrl-c":
         assert run.returncode == 130
         assert err.strip().splitlines() == [f"interrupted: {saved} of 12 points are saved in {broken}; "
                                             "run the same command again to resume"]
-        assert not list(broken.rglob(".*.tmp")), "Ctrl-C left a half-written file"
+    if how == "worker":
+        assert run.returncode == 1
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: a worker process died")
+        assert lines[0].endswith(f"; {saved} of 12 points are saved in {broken}; run again to resume")
+    if how != "kill":
+        assert not list(broken.rglob(".*.tmp")), "a half-written file was left behind"
     assert not (broken / "sweep.csv").exists()
     for point in (broken / "points").glob("p*.json"):
         json.loads(point.read_text())  # every saved point is whole
