@@ -91,19 +91,16 @@ def _number(text: str) -> float | None:
 
 def _bound(text: str, kind: str) -> float:
     if kind == "time":
-        return parse_duration(_number(text) if _number(text) is not None else text)  # a bare number: say so
+        number = _number(text)
+        return parse_duration(text if number is None else number)  # which explains why a bare number is refused
     if kind == "rate":
         return parse_rate(text)
     percent = kind == "fraction" and text.endswith("%")
-    number = text[:-1].strip() if percent else text
-    try:
-        value = float(number)
-    except ValueError:
-        unit = re.sub(r"^[0-9.eE+-]+\s*", "", text)
-        if unit in HOURS_PER_UNIT:
-            raise ValueError(f"bound {text!r} has a time unit, but this figure is a {kind}, not a time") from None
-        example = "0.9 or 90%" if kind == "fraction" else "a number such as 5"
-        raise ValueError(f"cannot read bound {text!r}: write {example}") from None
+    value = _number(text[:-1] if percent else text)
+    if value is None:
+        if re.sub(r"^[0-9.eE+-]+\s*", "", text) in HOURS_PER_UNIT:
+            raise ValueError(f"bound {text!r} has a time unit, but this figure is a {kind}, not a time")
+        raise ValueError(f"cannot read bound {text!r}: write {'0.9 or 90%' if kind == 'fraction' else 'a number such as 5'}")
     value = value / 100 if percent else value
     if kind == "fraction" and not 0 <= value <= 1:
         raise ValueError(f"bound {text!r} is outside 0..1 (write 0.9 or 90%)")

@@ -69,21 +69,26 @@ class CheckReport:
             outcome = v.outcome if v.passed == (v.outcome == "pass") else f"{v.outcome}, passed"
             note = f"  {v.reason}" if v.reason else ""
             lines.append(f"{outcome:<12}  {v.name:<{width}}  {show(v.value, kind):>9} {interval}{note}")
-        if self.baseline is not None:
-            test = "paired t-test" if self.comparisons[0].test == "paired" else "Welch t-test"
-            found = self.regressions
-            lines.append(f"baseline {self.baseline.path} ({self.baseline.replications} replications, seed "
-                         f"{self.baseline.seed}): {len(self.comparisons)} figures compared by {test}, tolerance "
-                         f"{100 * self.tolerance:g}%: " + (f"{len(found)} regressed" if found else "no regression"))
-            for c in found:
-                kind = kind_of(c.key)
-                lines.append(f"regression    {c.name}: {show(c.baseline, kind)} -> {show(c.current, kind)} "
-                             f"({c.change:+.1%}, p={c.p:.2g})")
+        lines += self._baseline_lines()
         failed = sum(not v.passed for v in self.verdicts)
         verdict = "PASSED" if self.passed else "FAILED"
         lines.append(f"{verdict}: {len(self.verdicts) - failed} of {len(self.verdicts)} checks passed"
                      + (f", {len(self.regressions)} regressions against the baseline" if self.baseline else ""))
         return "\n".join(lines)
+
+    def _baseline_lines(self) -> list[str]:
+        if self.baseline is None:
+            return []
+        tests = sorted({"paired t-test" if c.test == "paired" else "Welch t-test" for c in self.comparisons})
+        found = self.regressions
+        lines = [f"baseline {self.baseline.path} ({self.baseline.replications} replications, seed {self.baseline.seed}): "
+                 f"{len(self.comparisons)} figures compared by {' and '.join(tests) or 'no test'}, tolerance "
+                 f"{100 * self.tolerance:g}%: " + (f"{len(found)} regressed" if found else "no regression")]
+        for c in found:
+            kind = kind_of(c.key)
+            lines.append(f"regression    {c.name}: {show(c.baseline, kind)} -> {show(c.current, kind)} "
+                         f"({c.change:+.1%}, p={c.p:.2g})")
+        return lines
 
     def junit(self) -> str:
         cases = []
