@@ -8,18 +8,19 @@ and read reaction and resolution times per segment with confidence intervals::
     result.summary()["variants"]["base"]["segments"]["vip"]["reaction"]["mean"]
 """
 
+__version__ = "0.1.0"  # before the imports: modules below record it in what they write
+
 from .loader import ScenarioError, load_scenario
 from .scenario import Scenario
 
-__all__ = ["load_scenario", "simulate", "Scenario", "ScenarioError", "SimulationResult"]
-__version__ = "0.1.0"
+__all__ = ["load_scenario", "simulate", "sweep", "Scenario", "ScenarioError", "SimulationResult"]
 
 
 def __getattr__(name: str):
     # the engine and statistics load on first use, so `supportsim validate` and bad input answer at once
-    if name == "simulate":
-        from .api import simulate
-        return simulate
+    if name in ("simulate", "sweep"):
+        from . import api
+        return getattr(api, name)
     if name == "SimulationResult":
         from .results import SimulationResult
         return SimulationResult

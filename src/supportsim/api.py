@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import Mapping
 
 from .engine import ReplicationRecord, simulate_replication
+from .extras import require
 from .loader import expand_variants, load_scenario
 from .results import SimulationResult
 from .scenario import Scenario
+from .sweeps import load_plan, run_sweep
 
 
 def _one(args: tuple[Scenario, int, int]) -> ReplicationRecord:
@@ -44,3 +48,21 @@ def simulate(scenario: Scenario | str | Mapping, replications: int | None = None
     done = run_tasks(tasks, jobs)
     records = {name: done[i * replications:(i + 1) * replications] for i, name in enumerate(variants)}
     return SimulationResult(scenario, records, seed)
+
+
+def sweep(source: Scenario | str | Path | Mapping, grid: Mapping[str, list] | None = None,
+          replications: int | None = None, jobs: int | None = None, scheduler: str | None = None,
+          out: str | Path | None = None, progress: bool = False):
+    """Run a parameter sweep and return its tidy table as a pandas DataFrame (see docs/sweeps.md).
+
+    ``source`` is a sweep file, or a scenario (path, dict or Scenario) with a ``sweep:`` section or a
+    ``grid`` given here. ``jobs`` worker processes (default: all cores), or a Dask ``scheduler`` address
+    (``"local"`` starts a LocalCluster of ``jobs`` workers). With ``out``, points are saved there as they
+    finish and a later call resumes; the folder then also holds sweep.csv like the command line's.
+    """
+    pandas = require("pandas", "pandas", "supportsim.sweep()")
+    plan = load_plan(source, grid, replications)
+    result = run_sweep(plan, out, jobs or os.cpu_count() or 1, scheduler, progress=None if progress else False)
+    if out is not None:
+        result.save(out)
+    return pandas.DataFrame(result.rows, columns=result.columns)

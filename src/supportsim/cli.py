@@ -15,8 +15,13 @@ from .tables import business_table, comparison_table, group_table, segment_table
 from .trace import mean_rate as trace_rate
 from .variants import policy_variants, with_policy_variants
 from .report import CSV_COLUMNS, REPORT_NAME, ReportError, headline_rows, write_report
+from .ci import load_checked, run_check, write_baseline
+from .extras import MissingDependency
+from .results import write_atomic
+from .sweeps import load_plan, run_sweep
+from .workers import WorkerError
 
-EXIT_OK, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 2, 130
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def _positive(text: str) -> int:
@@ -44,6 +49,16 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str):
         self.exit(EXIT_BAD_INPUT, f"error: {self.prog}: {message} (see '{self.prog} --help')\n")
+
+
+def _tolerance(text: str) -> float:
+    try:
+        value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"write a percentage such as 5% (or 0.05), got {text!r}") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be 0% or more, got {text!r}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -81,6 +96,33 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", metavar="FILE", help=f"where to write the report (default: DIR/{REPORT_NAME})")
     report.add_argument("--quiet", action="store_true", help="print nothing but errors (and what --format asks for)")
     _format_option(report)
+
+
+    sweep = commands.add_parser("sweep", help="run a parameter sweep; write sweep.csv and one file per point")
+    sweep.add_argument("file", help="sweep file, or scenario file with a sweep: section")
+    sweep.add_argument("--out", metavar="DIR", help="output folder (default: results/sweeps/<file name>/); "
+                       "points already saved there are not run again")
+    sweep.add_argument("--jobs", type=_positive, metavar="N", help="worker processes (default: all cores)")
+    sweep.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster: tcp://HOST:PORT, or 'local' "
+                       "to start one of --jobs workers (needs supportsim[dask])")
+    sweep.add_argument("--replications", type=_positive, metavar="N", help="override the replications per point")
+    sweep.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+
+    check = commands.add_parser("check", help="judge a scenario's checks (and a baseline); exit 1 if any fails")
+    check.add_argument("file", help="scenario YAML file with a checks: list")
+    check.add_argument("--baseline", metavar="PATH", help="compare with this baseline (from supportsim baseline)")
+    check.add_argument("--tolerance", type=_tolerance, default=0.05, metavar="PCT",
+                       help="a figure regresses when worse than the baseline by more than this (default 5%%)")
+    check.add_argument("--junit", metavar="PATH", help="also write the results as JUnit XML")
+    check.add_argument("--lenient", action="store_true", help="judge inconclusive checks on the estimate alone")
+    check.add_argument("--replications", type=_positive, metavar="N", help="override the scenario's replications")
+    check.add_argument("--jobs", type=_positive, default=1, metavar="N", help="worker processes")
+
+    baseline = commands.add_parser("baseline", help="save a scenario's figures for later check --baseline")
+    baseline.add_argument("file", help="scenario YAML file")
+    baseline.add_argument("--out", metavar="PATH", help="baseline file (default: results/baselines/<name>.json)")
+    baseline.add_argument("--replications", type=_positive, metavar="N", help="override the scenario's replications")
+    baseline.add_argument("--jobs", type=_positive, default=1, metavar="N", help="worker processes")
     return parser
 
 
@@ -102,11 +144,17 @@ def print_machine(summary: dict, fmt: str) -> None:
 
 
 def cmd_validate(args) -> int:
-    scenario = load_scenario(args.file)
+    checked = load_checked(args.file)
+    scenario = checked.scenario
+    plan = load_plan(args.file) if scenario.sweep else None
     rate = trace_rate(scenario)
     weekly = scenario.weekly_hours(rate)
     shifts = scenario.uses_working_time()
     print(f"{args.file}: scenario {scenario.name!r} is valid")
+    if checked.checks:
+        print(f"  checks: {len(checked.checks)}")
+    if plan is not None:
+        print(f"  sweep: {len(plan.points)} points, {plan.tasks} replications in all")
     print(f"  arrivals: {rate if rate is not None else scenario.mean_arrival_rate:g} tickets/h; groups:")
     for group, (offered, available) in weekly.items():
         g = scenario.groups[group]
@@ -205,21 +253,58 @@ def cmd_report(args) -> int:
     return EXIT_OK
 
 
+def cmd_sweep(args) -> int:
+    plan = load_plan(args.file, replications=args.replications)
+    out = Path(args.out) if args.out else Path("results") / "sweeps" / Path(args.file).stem
+    if out.exists() and not out.is_dir():
+        raise ScenarioError([("", f"--out {out}: exists and is not a folder")], args.file)
+    jobs = args.jobs or os.cpu_count() or 1
+    if not args.quiet:
+        where = f"Dask at {args.scheduler}" if args.scheduler else f"{jobs} worker process{'es' * (jobs > 1)}"
+        print(f"{plan.scenario.name}: {len(plan.points)} points x {len(plan.points[0].variants)} variant(s) x "
+              f"{plan.replications} replications on {where}", flush=True)
+    result = run_sweep(plan, out, jobs, args.scheduler, progress=None if not args.quiet else False)
+    written = result.save(out)
+    if not args.quiet:
+        if result.resumed:
+            print(f"{result.resumed} of {len(plan.points)} points were already saved in {out / 'points'}")
+        print(f"wrote {', '.join(map(str, written))} and {len(plan.points)} files in {out / 'points'}")
+    return EXIT_OK
+
+
+def cmd_check(args) -> int:
+    report = run_check(args.file, args.baseline, args.tolerance, args.lenient, args.replications, args.jobs)
+    print(report.text())
+    if args.junit:
+        write_atomic(Path(args.junit), report.junit())
+    return EXIT_OK if report.passed else EXIT_FAILED
+
+
+def cmd_baseline(args) -> int:
+    path = write_baseline(args.file, args.out, args.replications, args.jobs)
+    print(f"wrote {path}")
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    handlers = {"validate": cmd_validate, "run": cmd_run, "compare": cmd_compare, "report": cmd_report}
+    handlers = {"validate": cmd_validate, "run": cmd_run, "compare": cmd_compare, "report": cmd_report,
+                "sweep": cmd_sweep, "check": cmd_check, "baseline": cmd_baseline}
     try:
         return handlers[args.command](args)
     except ScenarioError as exc:
         for line in exc.messages():
             print(f"error: {line}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except ReportError as exc:
+    except (ReportError, MissingDependency) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print("interrupted; files already written are complete, nothing was half-written", file=sys.stderr)
+    except WorkerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt as exc:
+        print(str(exc) or "interrupted; files already written are complete, nothing was half-written", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

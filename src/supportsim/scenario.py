@@ -8,7 +8,7 @@ in files they are strings with units. :func:`consistency_problems` checks what o
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Optional, Union
+from typing import Annotated, Any, Literal, Optional, Union
 
 import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, PlainSerializer, Tag
@@ -106,6 +106,23 @@ class SLA(Model):
     clock: Optional[str] = Field(None, description="Calendar the targets are counted on (default: around the clock).")
 
 
+class Sweep(Model):
+    """A parameter sweep: every combination of the grid's values is one point (see docs/sweeps.md)."""
+
+    grid: dict[str, Annotated[list[Any], Field(min_length=1)]] = Field(
+        min_length=1, description="Dotted key path into the scenario (e.g. 'groups.L1.staff') -> values to try."
+    )
+    replications: Optional[int] = Field(None, ge=1, description="Replications per point (default: the scenario's).")
+    tickets: Literal["common", "independent"] = Field(
+        "common", description="'common': every point sees the same tickets (common random numbers); "
+                              "'independent': each point draws its own."
+    )
+
+
+CheckSpec = Union[str, dict[str, str]]
+"""'vip.reaction.p90 <= 1h', or {variant: '...'} for a check on one variant (YAML reads '- v: ...' that way)."""
+
+
 class Scenario(Model):
     name: str = Field(pattern=NAME_PATTERN, description="Used for the output folder.")
     description: str = Field("", description="Free text for people; not used by the simulation.")
@@ -134,6 +151,10 @@ class Scenario(Model):
         default_factory=dict, description="Named alternatives: the base scenario with these keys replaced (deep merge)."
     )
     baseline: Optional[str] = Field(None, description="Variant that ratios are reported against (default: the first).")
+    sweep: Optional[Sweep] = Field(None, description="A parameter sweep over this scenario, run by `supportsim sweep`.")
+    checks: list[CheckSpec] = Field(
+        default_factory=list, description="Service targets `supportsim check` judges, e.g. 'vip.reaction.p90 <= 1h'."
+    )
 
     # ---- derived values (plain functions of the data) -------------------------------------------------
     @property
@@ -323,7 +344,7 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
         known = ", ".join(s.variants) or "none are defined"
         problems.append(("baseline", f"unknown variant {s.baseline!r}; variants: {known}"))
     for name, override in s.variants.items():
-        for key in ("name", "variants", "baseline"):
+        for key in ("name", "variants", "baseline", "sweep", "checks"):
             if key in override:
                 problems.append((f"variants.{name}.{key}", "cannot be changed by a variant"))
     if "mean" in s.segments:

@@ -141,6 +141,36 @@ def available_hours(scenario, group: str, low: float, high: float) -> float:
                                                        for count, calendar in shifts if not calendar.is_always))
 
 
+def figure_keys(scenario) -> list[Key]:
+    """Every key :func:`replication_figures` gives for this scenario, in the same order, known before simulating
+    (checks use it). A tier's SLA figure is listed when a segment of that tier has the target."""
+    described = list(_describe(np.empty(0)))
+    keys: list[Key] = []
+    on_business_clock = set(business_clock_segments(scenario))
+    vip = {name for name, seg in scenario.segments.items() if seg.vip}
+    members = {("segments", name): {name} for name in scenario.segment_names}
+    members[("segments", "all")] = set(scenario.segment_names)
+    members[("tiers", "vip")] = vip
+    members[("tiers", "non_vip")] = set(scenario.segment_names) - vip
+    for where, segments in members.items():
+        keys.append((*where, "tickets"))
+        measures = ["reaction", "resolution"]
+        if where[0] == "segments" and where[1] in on_business_clock:
+            measures += ["reaction_business", "resolution_business"]
+        keys += [(*where, measure, stat) for measure in measures for stat in described]
+        for measure in ("reaction", "resolution"):
+            if any(getattr(scenario.sla.get(seg), measure, None) is not None for seg in segments):
+                keys.append((*where, "sla", f"{measure}_met"))
+    for group in scenario.group_names:
+        keys.append(("groups", group, "utilization"))
+        if scenario.groups[group].ola is not None:
+            keys.append(("groups", group, "ola_met"))
+        keys.append(("groups", group, "queue_wait", "mean"))
+        keys += [("groups", group, "queue_wait", seg, "mean") for seg in scenario.segment_names]
+        keys += [("groups", group, name) for name in ("queue_length", "tickets_present", "arrival_rate", "time_in_group")]
+    return keys
+
+
 def group_figures(record: ReplicationRecord) -> dict[Key, float]:
     """Per group: utilization, queue wait (overall and per segment), time-average queue length and tickets
     present, arrival rate, and the share of escalated tickets picked up within the group's OLA.
@@ -214,10 +244,7 @@ def estimate(values: Iterable[float], confidence: float = 0.95) -> dict:
 
 def combine(per_replication: list[Mapping[Key, float]]) -> dict[Key, dict]:
     """Estimate every figure over replications (a figure missing in one replication counts as missing)."""
-    keys: dict[Key, None] = {}
-    for figures in per_replication:
-        keys.update(dict.fromkeys(figures))
-    return {k: estimate(f.get(k, math.nan) for f in per_replication) for k in keys}
+    return {k: estimate(values) for k, values in columns(per_replication).items()}
 
 
 RATIO_FIGURES: tuple[Key, ...] = tuple(
@@ -264,3 +291,22 @@ def nest(flat: Mapping[Key, object]) -> dict:
             node = node.setdefault(part, {})
         node[key[-1]] = value
     return out
+
+
+def flatten(nested: Mapping, prefix: Key = ()) -> dict[Key, object]:
+    """The inverse of :func:`nest`: every value that is not a mapping, keyed by its path."""
+    out: dict[Key, object] = {}
+    for part, value in nested.items():
+        if isinstance(value, Mapping):
+            out.update(flatten(value, (*prefix, part)))
+        else:
+            out[(*prefix, part)] = value
+    return out
+
+
+def columns(per_replication: list[Mapping[Key, float]]) -> dict[Key, list[float]]:
+    """Per-replication figures turned around: each figure's values over the replications, in order."""
+    keys: dict[Key, None] = {}
+    for figures in per_replication:
+        keys.update(dict.fromkeys(figures))
+    return {k: [f.get(k, math.nan) for f in per_replication] for k in keys}

@@ -31,7 +31,7 @@ def deep_merge(base: Any, override: Any) -> Any:
 
 def variant_data(scenario: Scenario) -> dict[str, dict]:
     """Plain data of each variant (just ``base`` when the scenario defines none)."""
-    data = scenario.model_dump(mode="json", exclude_none=True, exclude={"variants", "baseline"})
+    data = scenario.model_dump(mode="json", exclude_none=True, exclude={"variants", "baseline", "sweep", "checks"})
     if not scenario.variants:
         return {BASE: data}
     return {name: deep_merge(data, override) for name, override in scenario.variants.items()}

@@ -1,0 +1,139 @@
+"""What ``supportsim check`` and ``supportsim baseline`` do: simulate, judge checks, compare with a baseline.
+
+The report says, per check and variant, the estimate, its 95% interval and pass / fail / inconclusive, and
+per compared figure whether it regressed against the baseline; it renders as text and as JUnit XML.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .baseline import Baseline, Comparison, baseline_document, compare, default_path, load_baseline
+from .checks import Check, Verdict, judge, kind_of, parse_checks, show
+from .junit import Case, junit_xml
+from .loader import ScenarioError, expand_variants, read_scenario_data, validate_data
+from .results import write_atomic
+from .scenario import Scenario
+from .workers import run_figures
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A scenario file read with its checks; ``source`` and ``lines`` place later problems in the file."""
+
+    scenario: Scenario
+    variants: dict[str, Scenario]
+    checks: list[Check]
+    source: str
+    lines: dict[str, int]
+
+
+def load_checked(path: str | Path) -> Checked:
+    data, lines, source = read_scenario_data(path)
+    scenario = validate_data(data, source, lines)
+    variants = expand_variants(scenario, source, lines)
+    checks, problems = parse_checks(scenario, variants)
+    if problems:
+        raise ScenarioError(problems, source, lines)
+    return Checked(scenario, variants, checks, source, lines)
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    scenario: Scenario
+    replications: int
+    seed: int
+    verdicts: list[Verdict]
+    baseline: Baseline | None
+    comparisons: list[Comparison]
+    tolerance: float
+    seconds: float
+
+    @property
+    def regressions(self) -> list[Comparison]:
+        return [c for c in self.comparisons if c.regression]
+
+    @property
+    def passed(self) -> bool:
+        return all(v.passed for v in self.verdicts) and not self.regressions
+
+    def text(self) -> str:
+        lines = [f"{self.scenario.name}: {self.replications} replications, seed {self.seed}; "
+                 "a check passes when its whole 95% interval is on the right side of the bound"]
+        width = max([len(v.name) for v in self.verdicts] + [5])
+        for v in self.verdicts:
+            kind = v.check.kind
+            interval = f"[{show(v.low, kind)}, {show(v.high, kind)}]" if v.low is not None else ""
+            outcome = v.outcome if v.passed == (v.outcome == "pass") else f"{v.outcome}, passed"
+            note = f"  {v.reason}" if v.reason else ""
+            lines.append(f"{outcome:<12}  {v.name:<{width}}  {show(v.value, kind):>9} {interval}{note}")
+        lines += self._baseline_lines()
+        failed = sum(not v.passed for v in self.verdicts)
+        verdict = "PASSED" if self.passed else "FAILED"
+        lines.append(f"{verdict}: {len(self.verdicts) - failed} of {len(self.verdicts)} checks passed"
+                     + (f", {len(self.regressions)} regressions against the baseline" if self.baseline else ""))
+        return "\n".join(lines)
+
+    def _baseline_lines(self) -> list[str]:
+        if self.baseline is None:
+            return []
+        tests = sorted({"paired t-test" if c.test == "paired" else "Welch t-test" for c in self.comparisons})
+        found = self.regressions
+        lines = [f"baseline {self.baseline.path} ({self.baseline.replications} replications, seed {self.baseline.seed}): "
+                 f"{len(self.comparisons)} figures compared by {' and '.join(tests) or 'no test'}, tolerance "
+                 f"{100 * self.tolerance:g}%: " + (f"{len(found)} regressed" if found else "no regression")]
+        for c in found:
+            kind = kind_of(c.key)
+            lines.append(f"regression    {c.name}: {show(c.baseline, kind)} -> {show(c.current, kind)} "
+                         f"({c.change:+.1%}, p={c.p:.2g})")
+        return lines
+
+    def junit(self) -> str:
+        cases = []
+        for v in self.verdicts:
+            kind = v.check.kind
+            detail = (f"{v.outcome}: estimate {show(v.value, kind)}, 95% interval "
+                      f"[{show(v.low, kind)}, {show(v.high, kind)}]" + (f"; {v.reason}" if v.reason else ""))
+            cases.append(Case("checks", v.name, None if v.passed else detail, detail))
+        for c in self.comparisons:
+            kind = kind_of(c.key)
+            detail = (f"baseline {show(c.baseline, kind)}, now {show(c.current, kind)} ({c.change:+.1%}); "
+                      f"p={c.p:.2g} (one-sided {c.test} t-test for worse)")
+            cases.append(Case("baseline", c.name, f"regression: {detail}" if c.regression else None, detail))
+        return junit_xml(f"supportsim check {self.scenario.name}", cases, self.seconds)
+
+
+def run_check(path: str | Path, baseline: str | Path | None = None, tolerance: float = 0.05, lenient: bool = False,
+              replications: int | None = None, jobs: int = 1) -> CheckReport:
+    """Simulate the scenario, judge its checks and compare it with a baseline file."""
+    checked = load_checked(path)
+    scenario = checked.scenario
+    if not checked.checks and baseline is None:
+        raise ScenarioError([("checks", "is missing: add a checks: list (see docs/ci.md), or give --baseline")],
+                            checked.source, checked.lines)
+    before = load_baseline(baseline) if baseline is not None else None
+    if before is not None and before.scenario != scenario.name:
+        raise ScenarioError([("", f"is the baseline of scenario {before.scenario!r}, not {scenario.name!r}")], str(baseline))
+    if before is not None and not set(before.figures) & set(checked.variants):
+        raise ScenarioError([("", f"shares no variant with {scenario.name!r} (baseline: {', '.join(before.figures)}; "
+                                  f"now: {', '.join(checked.variants)})")], str(baseline))
+    started = time.monotonic()
+    replications = replications or scenario.replications
+    figures = run_figures(checked.variants, replications, scenario.seed, jobs)
+    verdicts = judge(checked.checks, figures, lenient)
+    comparisons = compare(before, figures, scenario.seed, tolerance) if before is not None else []
+    return CheckReport(scenario, replications, scenario.seed, verdicts, before, comparisons, tolerance,
+                       time.monotonic() - started)
+
+
+def write_baseline(path: str | Path, out: str | Path | None = None, replications: int | None = None,
+                   jobs: int = 1) -> Path:
+    """Simulate the scenario and save its figures per replication as a baseline (atomically)."""
+    checked = load_checked(path)
+    scenario = checked.scenario
+    figures = run_figures(checked.variants, replications or scenario.replications, scenario.seed, jobs)
+    target = Path(out) if out is not None else default_path(scenario)
+    write_atomic(target, baseline_document(scenario, figures, scenario.seed))
+    return target

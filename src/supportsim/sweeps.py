@@ -1,0 +1,311 @@
+"""Parameter sweeps: every point of a grid, every variant, many replications, saved point by point.
+
+The unit of work is one (point, variant, replication); a point is reduced to statistics once all its
+replications are in, and written at once (atomically) to ``points/<id>.json``. A run started again skips the
+points whose file was computed from the same definition (the point's scenarios, seed and replications, by
+hash), so an interrupted sweep resumes where it stopped and ends with the same files as an uninterrupted one.
+
+Seeds. Every point uses the scenario's seed, so with ``tickets: common`` (the default) all points and
+variants see the very same tickets in replication r: differences between points are differences of the
+desk, not of luck (common random numbers), which sharpens every comparison across the grid. With ``tickets:
+independent`` each point's seed is derived from the scenario's seed and the point's values, for analyses that
+want independent errors from point to point. Either way a seed depends only on the scenario, the point and the
+replication, never on the worker or the order in which work finishes.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+import io
+import json
+import math
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from pydantic import ValidationError
+
+from . import __version__
+from .grid import check_grid
+from .loader import ScenarioError, _pydantic_problems, expand_variants, read_scenario_data, validate_data
+from .progress import Progress
+from .results import _json_safe, resolved_scenario_yaml, write_atomic
+from .scenario import Scenario, Sweep
+from .stats import Key, columns, estimate, flatten, nest
+from .workers import WorkerError, run_unordered
+
+TIDY_COLUMNS = ["variant", "scope", "name", "metric", "statistic", "value", "ci95_low", "ci95_high"]
+
+
+class SweepFile(Sweep):
+    """A sweep kept apart from its scenario."""
+
+    scenario: str
+
+
+class SweepInterrupted(KeyboardInterrupt):
+    def __init__(self, saved: int, total: int, out: Path | None):
+        where = f" in {out}" if out else ""
+        super().__init__(f"interrupted: {saved} of {total} points are saved{where}; run the same command again to resume")
+
+
+@dataclass(frozen=True)
+class Point:
+    id: str
+    params: dict[str, Any]
+    variants: dict[str, Scenario]
+    seed: int
+    definition: str   # hash of everything this point's numbers depend on
+
+
+@dataclass(frozen=True)
+class Plan:
+    scenario: Scenario   # with ``sweep`` set to the sweep being run
+    replications: int
+    points: list[Point]
+
+    @property
+    def grid(self) -> dict[str, list]:
+        return self.scenario.sweep.grid
+
+    @property
+    def tasks(self) -> int:
+        return sum(len(p.variants) for p in self.points) * self.replications
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def make_plan(scenario: Scenario, sweep: Sweep, source: str = "<scenario>", lines: Mapping[str, int] | None = None,
+              prefix: str = "sweep.grid.") -> Plan:
+    """Check every point of the grid (all problems at once, as a ScenarioError) and fix its seed and hash."""
+    replications = sweep.replications or scenario.replications
+    sweep = sweep.model_copy(update={"replications": replications})
+    points = []
+    # the grid applies to each variant's data in canonical form (policy shorthands spelled out, defaults in)
+    canonical = {name: variant.model_dump(mode="json", exclude_none=True)
+                 for name, variant in expand_variants(scenario, source, lines).items()}
+    for params, variants in check_grid(sweep.grid, canonical, source, lines, prefix):
+        point_id = "p" + _digest(params)[:11]  # a letter first: never read as a number by CSV readers
+        seed = next(iter(variants.values())).seed
+        if sweep.tickets == "independent":
+            seed = int(_digest([seed, point_id])[:8], 16)
+        definition = _digest({"supportsim": __version__, "seed": seed, "replications": replications,
+                              "variants": {name: s.model_dump(mode="json") for name, s in variants.items()}})
+        points.append(Point(point_id, params, variants, seed, definition))
+    return Plan(scenario.model_copy(update={"sweep": sweep}), replications, points)
+
+
+def load_plan(source: str | Path | Mapping | Scenario, grid: Mapping[str, list] | None = None,
+              replications: int | None = None) -> Plan:
+    """A plan from a sweep file, a scenario with a ``sweep:`` section, or a scenario and a ``grid``."""
+    lines: Mapping[str, int] = {}
+    where = "<scenario>"
+    if isinstance(source, Scenario):
+        scenario, data = source, None
+    elif isinstance(source, Mapping):
+        data = dict(source)
+    else:
+        data, lines, where = read_scenario_data(source)
+    prefix = "sweep.grid."
+    if data is not None and "scenario" in data:
+        spec = _sweep_file(data, where, lines)
+        path = (Path(where).parent if isinstance(source, (str, Path)) else Path(".")) / spec.scenario
+        if not path.is_file():
+            raise ScenarioError([("scenario", f"no such scenario file {str(path)!r}")], where, lines)
+        scenario_data, scenario_lines, scenario_where = read_scenario_data(path)
+        scenario = validate_data(scenario_data, scenario_where, scenario_lines)
+        sweep, prefix = Sweep(**spec.model_dump(exclude={"scenario"})), "grid."
+    else:
+        if data is not None:
+            scenario = validate_data(data, where, lines)
+        sweep = scenario.sweep
+    if grid is not None:
+        sweep = Sweep(grid=grid, **(sweep.model_dump(exclude={"grid"}) if sweep else {}))
+        where, lines, prefix = "grid", {}, ""
+    if sweep is None:
+        raise ScenarioError([("sweep", "is missing: add a sweep: section with a grid, or give a sweep file "
+                                       "(see docs/sweeps.md)")], where, lines)
+    if replications is not None:
+        sweep = sweep.model_copy(update={"replications": replications})
+    return make_plan(scenario, sweep, where, lines, prefix)
+
+
+def _sweep_file(data: dict, where: str, lines: Mapping[str, int]) -> SweepFile:
+    known = list(SweepFile.model_fields)
+    problems = []
+    for key in data:
+        if key not in known:
+            close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.5)
+            problems.append((str(key), "unknown key" + (f"; did you mean {close[0]!r}?" if close else
+                                                         f"; a sweep file has {', '.join(known)}")))
+    try:
+        spec = SweepFile.model_validate(data)
+    except ValidationError as exc:
+        problems += [p for p in _pydantic_problems(exc, data) if not p[1].startswith("unknown key")]
+        raise ScenarioError(problems, where, lines) from None
+    if problems:
+        raise ScenarioError(problems, where, lines)
+    return spec
+
+
+# ---- running --------------------------------------------------------------------------------------------
+
+def _saved(path: Path, point: Point) -> dict | None:
+    """The point's saved document, if it is there and was computed from this very definition."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    ok = isinstance(document, dict) and document.get("definition") == point.definition
+    return document if ok else None
+
+
+def _count_saved(plan: Plan, folder: Path | None) -> int:
+    # counted on disk: an interruption can fall between saving a point and noting it
+    return sum(_saved(folder / f"{p.id}.json", p) is not None for p in plan.points) if folder else 0
+
+
+def point_document(plan: Plan, point: Point, figures: dict[str, list[dict[Key, float]]]) -> str:
+    """A finished point as JSON: its values, definition hash, summary and per-replication figures."""
+    document = {
+        "point": point.id,
+        "parameters": point.params,
+        "definition": point.definition,
+        "seed": point.seed,
+        "replications": plan.replications,
+        "summary": {v: nest({k: estimate(c) for k, c in columns(reps).items()}) for v, reps in figures.items()},
+        "figures": {v: nest(columns(reps)) for v, reps in figures.items()},
+    }
+    return json.dumps(_json_safe(document), indent=1) + "\n"
+
+
+def run_sweep(plan: Plan, out: str | Path | None = None, jobs: int = 1, scheduler: str | None = None,
+              progress: bool | None = None) -> "SweepResult":
+    """Run the points not yet saved in ``out`` (all of them without ``out``); :meth:`SweepResult.save` then
+    writes the tables.
+
+    ``progress``: None shows the bar on a terminal only (not under CI=true); False never."""
+    out = Path(out) if out is not None else None
+    folder = out / "points" if out is not None else None
+    documents = {}
+    for stale in folder.glob(".*.tmp") if folder else []:  # left by a run killed while writing
+        stale.unlink(missing_ok=True)
+    for point in plan.points if folder else []:
+        saved = _saved(folder / f"{point.id}.json", point)
+        if saved is not None:
+            documents[point.id] = saved
+    todo = [p for p in plan.points if p.id not in documents]
+    resumed = len(documents)
+    tasks, owners = [], []
+    for point in todo:
+        for variant, scenario in point.variants.items():
+            for r in range(plan.replications):
+                tasks.append((scenario, r, point.seed))
+                owners.append((point, variant, r))
+    collected = {p.id: {v: [None] * plan.replications for v in p.variants} for p in todo}
+    missing = {p.id: len(p.variants) * plan.replications for p in todo}
+    bar = Progress(f"sweep {plan.scenario.name}", len(plan.points), len(tasks), len(documents),
+                   enabled=False if progress is False else None)
+    try:
+        with closing(run_unordered(tasks, jobs, scheduler)) as results:
+            for finished, (i, figures) in enumerate(results, 1):
+                point, variant, r = owners[i]
+                collected[point.id][variant][r] = figures
+                missing[point.id] -= 1
+                if missing[point.id]:
+                    bar.show(finished)
+                    continue
+                text = point_document(plan, point, collected.pop(point.id))
+                if folder is not None:
+                    write_atomic(folder / f"{point.id}.json", text)
+                documents[point.id] = json.loads(text)  # as saved, so fresh and resumed runs read the same
+                bar.point_done(finished)
+    except KeyboardInterrupt:
+        raise SweepInterrupted(_count_saved(plan, folder), len(plan.points), out) from None
+    except WorkerError as exc:
+        raise WorkerError(f"{exc}; {_count_saved(plan, folder)} of {len(plan.points)} points are saved"
+                          + (f" in {out}; run again to resume" if out else "")) from None
+    finally:
+        bar.close()
+    return SweepResult(plan, [documents[p.id] for p in plan.points], resumed)
+
+
+# ---- the tidy table -------------------------------------------------------------------------------------
+
+def _rows(plan: Plan, documents: list[dict]) -> list[dict]:
+    rows = []
+    for document in documents:
+        params = {path: document["parameters"][path] for path in plan.grid}
+        for variant, nested in document["figures"].items():
+            for key, values in flatten(nested).items():
+                est = estimate(math.nan if v is None else v for v in values)
+                low, high = est["ci95"]
+                rows.append({"point": document["point"], **params, "variant": variant,
+                             "scope": key[0].rstrip("s"), "name": key[1], "metric": key[2],
+                             "statistic": ".".join(key[3:]) or "value",
+                             "value": est["value"], "ci95_low": low, "ci95_high": high})
+    return rows
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+class SweepResult:
+    """All points of a sweep: their saved documents (grid order) and the tidy long table."""
+
+    def __init__(self, plan: Plan, documents: list[dict], resumed: int = 0):
+        self.plan = plan
+        self.documents = documents
+        self.resumed = resumed   # points found saved from an earlier run
+        self.rows = _rows(plan, documents)
+
+    @property
+    def columns(self) -> list[str]:
+        return ["point", *self.plan.grid, *TIDY_COLUMNS]
+
+    def csv(self) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(self.columns)
+        writer.writerows([_cell(row[c]) for c in self.columns] for row in self.rows)
+        return out.getvalue()
+
+    def parquet(self) -> bytes | None:
+        """The same table as Parquet, or None without pyarrow."""
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError:
+            return None
+        arrays = {}
+        for column in self.columns:
+            values = [row[column] for row in self.rows]
+            try:
+                arrays[column] = pa.array(values)
+            except (pa.ArrowInvalid, pa.ArrowTypeError):  # a grid path with mixed kinds of values
+                arrays[column] = pa.array([_cell(v) for v in values])
+        buffer = io.BytesIO()
+        pq.write_table(pa.table(arrays), buffer)
+        return buffer.getvalue()
+
+    def save(self, out: str | Path) -> list[Path]:
+        """Write sweep.csv, sweep.parquet (with pyarrow) and scenario.resolved.yaml, each atomically."""
+        out = Path(out)
+        written = [out / "scenario.resolved.yaml", out / "sweep.csv"]
+        write_atomic(written[0], resolved_scenario_yaml(self.plan.scenario))
+        write_atomic(written[1], self.csv())
+        parquet = self.parquet()
+        if parquet is not None:
+            written.append(out / "sweep.parquet")
+            write_atomic(written[-1], parquet)
+        return written
