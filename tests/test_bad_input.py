@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 
 from cli_runner import ROOT, run_cli, run_many
+from supportsim.strategies import REGISTRY
 
 BAD = Path(__file__).parent / "bad"
+POLICY_NAMES = ", ".join(sorted(REGISTRY))  # every registered policy, in one order wherever they are listed
 
 # file -> (key path or None, fragment of the message, line or None)
 EXPECTED = {
@@ -34,7 +36,7 @@ EXPECTED = {
     "unknown-escalate.yaml": ("groups.L1.escalate.L3", "unknown group 'L3'; groups are L1, L2", 10),
     "unknown-entry.yaml": ("entry", "unknown group 'Level1'; groups are L1, L2", 9),
     "escalation-loop.yaml": ("groups.L1.escalate", "escalation loop L1>L2>L1 never ends", 10),
-    "unknown-policy.yaml": ("policy", "unknown kind 'vip-first'; expected one of 'fifo'", 8),
+    "unknown-policy.yaml": ("policy", f"unknown kind 'vip-first'; expected one of {POLICY_NAMES}", 8),
     "policy-unknown-key.yaml": ("groups.L1.policy.preempt", "unknown key for kind 'priority'", 10),
     "unknown-distribution.yaml": ("groups.L1.work.dist", "unknown dist 'weibull'; expected one of", 9),
     "lognormal-without-cv.yaml": ("groups.L1.work.cv", "is required for dist 'lognormal'", 9),
@@ -135,7 +137,7 @@ def test_a_bad_run_leaves_the_previous_results_alone(tmp_path):
     good = run_cli("run", "scenarios/small-desk.yaml", "--out", out, "--replications", "1", "--quiet")
     assert good.returncode == 0, good.stderr
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    assert set(before) == {"summary.json", "tickets.csv", "scenario.resolved.yaml"}
+    assert set(before) == {"summary.json", "tickets.csv", "scenario.resolved.yaml", "profiles.json"}
     bad = run_cli("run", "tests/bad/negative-staff.yaml", "--out", out)
     assert bad.returncode == 2 and "groups.L1.staff" in bad.stderr
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
@@ -181,7 +183,7 @@ TAIL = {
     "by-priority-bare": (edit(WORK, "work: {default: {dist: exponential, mean: 1h}, by_priority: {P1: {dist: exponential, mean: 1}}}"),
                          "groups.L1.work.by_priority.P1.mean", "add a unit"),
     "by-class-typo": (edit(WORK, "work: {default: {dist: exponential, mean: 1h}, by_prio: {}}"), "groups.L1.work.by_prio", "did you mean 'by_priority'?"),
-    "policy-number": (BASE + "policy: 3\n", "policy", "must be a policy name (fifo, priority, preemptive)"),
+    "policy-number": (BASE + "policy: 3\n", "policy", f"must be a policy name ({POLICY_NAMES}) or a mapping"),
     "policy-without-kind": (BASE + "policy: {name: fifo}\n", "policy", "needs a 'kind' key"),
     "policy-typo-in-group": (edit(WORK, WORK + ", policy: {kind: fifo, lanes: 2}"), "groups.L1.policy.lanes", "unknown key for kind 'fifo'"),
     # numbers and names
