@@ -306,7 +306,7 @@ def test_quiet_prints_nothing_and_still_writes(tmp_path):
 
 def test_default_output_folder_is_results_slash_name(tmp_path):
     scenario = tmp_path / "tiny.yaml"
-    scenario.write_text("name: tiny\nhorizon: 50h\nsegments: {all: {share: 1}}\narrivals: {rate: 2/h}\n"
+    scenario.write_text("name: tiny\nhorizon: 50h\nsegments: {everyone: {share: 1}}\narrivals: {rate: 2/h}\n"
                         "groups: {L1: {staff: 3, work: {dist: exponential, mean: 1h}}}\nreplications: 2\n")
     result = run_cli("run", scenario, "--quiet", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -345,7 +345,7 @@ def test_api_load_simulate_tickets_save(api_result, tmp_path):
 
 
 def test_api_takes_a_dict_and_the_same_seed_gives_the_same_result():
-    data = {"name": "tiny", "horizon": "200h", "warmup": "10h", "segments": {"all": {"share": 1}},
+    data = {"name": "tiny", "horizon": "200h", "warmup": "10h", "segments": {"everyone": {"share": 1}},
             "arrivals": {"rate": "3/h"}, "groups": {"L1": {"staff": 2, "work": {"dist": "exponential", "mean": "30m"}}}}
     first = supportsim.simulate(data, replications=2, seed=11).summary()
     assert first == supportsim.simulate(supportsim.load_scenario(data), replications=2, seed=11).summary()
