@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 
 from cli_runner import ROOT, run_cli, run_many
+from supportsim.strategies import REGISTRY
 
 BAD = Path(__file__).parent / "bad"
+POLICY_NAMES = ", ".join(sorted(REGISTRY))  # every registered policy, in one order wherever they are listed
 
 # file -> (key path or None, fragment of the message, line or None)
 EXPECTED = {
@@ -34,7 +36,7 @@ EXPECTED = {
     "unknown-escalate.yaml": ("groups.L1.escalate.L3", "unknown group 'L3'; groups are L1, L2", 10),
     "unknown-entry.yaml": ("entry", "unknown group 'Level1'; groups are L1, L2", 9),
     "escalation-loop.yaml": ("groups.L1.escalate", "escalation loop L1>L2>L1 never ends", 10),
-    "unknown-policy.yaml": ("policy", "unknown kind 'vip-first'; expected one of 'fifo'", 8),
+    "unknown-policy.yaml": ("policy", f"unknown kind 'vip-first'; expected one of {POLICY_NAMES}", 8),
     "policy-unknown-key.yaml": ("groups.L1.policy.preempt", "unknown key for kind 'priority'", 10),
     "unknown-distribution.yaml": ("groups.L1.work.dist", "unknown dist 'weibull'; expected one of", 9),
     "lognormal-without-cv.yaml": ("groups.L1.work.cv", "is required for dist 'lognormal'", 9),
@@ -135,7 +137,7 @@ def test_a_bad_run_leaves_the_previous_results_alone(tmp_path):
     good = run_cli("run", "scenarios/small-desk.yaml", "--out", out, "--replications", "1", "--quiet")
     assert good.returncode == 0, good.stderr
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    assert set(before) == {"summary.json", "tickets.csv", "scenario.resolved.yaml"}
+    assert set(before) == {"summary.json", "tickets.csv", "scenario.resolved.yaml", "profiles.json"}
     bad = run_cli("run", "tests/bad/negative-staff.yaml", "--out", out)
     assert bad.returncode == 2 and "groups.L1.staff" in bad.stderr
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
@@ -156,7 +158,7 @@ BASE = """\
 name: tail
 horizon: 100h
 segments:
-  all: {share: 1}
+  everyone: {share: 1}
 arrivals: {rate: 2/h}
 groups:
   L1: {staff: 3, work: {dist: exponential, mean: 1h}}
@@ -181,7 +183,7 @@ TAIL = {
     "by-priority-bare": (edit(WORK, "work: {default: {dist: exponential, mean: 1h}, by_priority: {P1: {dist: exponential, mean: 1}}}"),
                          "groups.L1.work.by_priority.P1.mean", "add a unit"),
     "by-class-typo": (edit(WORK, "work: {default: {dist: exponential, mean: 1h}, by_prio: {}}"), "groups.L1.work.by_prio", "did you mean 'by_priority'?"),
-    "policy-number": (BASE + "policy: 3\n", "policy", "must be a policy name (fifo, priority, preemptive)"),
+    "policy-number": (BASE + "policy: 3\n", "policy", f"must be a policy name ({POLICY_NAMES}) or a mapping"),
     "policy-without-kind": (BASE + "policy: {name: fifo}\n", "policy", "needs a 'kind' key"),
     "policy-typo-in-group": (edit(WORK, WORK + ", policy: {kind: fifo, lanes: 2}"), "groups.L1.policy.lanes", "unknown key for kind 'fifo'"),
     # numbers and names
@@ -195,19 +197,22 @@ TAIL = {
     "rate-infinite": (edit("2/h", "1e400/h"), "arrivals.rate", "is not finite"),
     "escalate-above-one": (edit(WORK, WORK + ", escalate: {L1: 2}"), "groups.L1.escalate.L1", "must be <= 1, got 2"),
     "escalate-to-itself": (edit(WORK, WORK + ", escalate: {L1: 1}"), "groups.L1.escalate", "escalation loop L1>L1 never ends"),
-    "share-percent": (edit("share: 1", "share: 50%"), "segments.all.share", "must be a number, got '50%'"),
-    "vip-maybe": (edit("share: 1", "share: 1, vip: maybe"), "segments.all.vip", "must be true or false"),
-    "segment-null": (edit("all: {share: 1}", "all:"), "segments.all", "must be a mapping of keys"),
+    "share-percent": (edit("share: 1", "share: 50%"), "segments.everyone.share", "must be a number, got '50%'"),
+    "vip-maybe": (edit("share: 1", "share: 1, vip: maybe"), "segments.everyone.vip", "must be true or false"),
+    "segment-null": (edit("everyone: {share: 1}", "everyone:"), "segments.everyone", "must be a mapping of keys"),
+    # segment names that summary.json uses for its totals
+    "segment-named-all": (edit("everyone:", "all:"), "segments.all", "the name 'all' is reserved (segments.all is every segment"),
+    "segment-named-mean": (edit("everyone:", "mean:"), "segments.mean", "the name 'mean' is reserved"),
     "group-name-with-dot": (edit("L1:", "L1.a:"), "groups.L1.a", "use only letters, digits, '-' and '_'"),
     "group-name-number": (edit("L1:", "1:"), "groups.1", "names must be text"),
     "name-missing": (edit("name: tail\n", ""), "name", "is required"),
     "no-arrival-rate": (edit("arrivals: {rate: 2/h}\n", ""), "arrivals.rate", "is missing"),
     "two-groups-no-entry": (BASE + "  L2: {staff: 1, work: {dist: exponential, mean: 1h}}\n", "entry", "is missing"),
     "duplicate-group": (BASE + "  L1: {staff: 1, work: {dist: exponential, mean: 1h}}\n", "groups.L1", "appears twice"),
-    "sla-bare-number": (BASE + "sla: {all: {reaction: 30}}\n", "sla.all.reaction", "add a unit"),
-    "sla-typo": (BASE + "sla: {all: {reacton: 30m}}\n", "sla.all.reacton", "did you mean 'reaction'?"),
+    "sla-bare-number": (BASE + "sla: {everyone: {reaction: 30}}\n", "sla.everyone.reaction", "add a unit"),
+    "sla-typo": (BASE + "sla: {everyone: {reacton: 30m}}\n", "sla.everyone.reacton", "did you mean 'reaction'?"),
     # YAML itself
-    "tab-indent": (edit("  all", "\tall"), None, "indent with spaces"),
+    "tab-indent": (edit("  everyone", "\teveryone"), None, "indent with spaces"),
     "python-tag": (edit("name: tail", "name: !!python/object:os.system x"), None, "unsupported tag"),
     "undefined-alias": (BASE + "description: *nope\n", None, "alias"),
     "two-documents": (BASE + "---\nname: other\n", None, "more than one document"),
@@ -239,7 +244,7 @@ def test_long_tail_of_mistakes(tmp_path, case):
 def test_errors_from_a_dict_name_the_key_too():
     from supportsim import ScenarioError, load_scenario
 
-    data = {"name": "d", "horizon": "100h", "segments": {"all": {"share": 1}}, "arrivals": {"rate": "2/h"},
+    data = {"name": "d", "horizon": "100h", "segments": {"everyone": {"share": 1}}, "arrivals": {"rate": "2/h"},
             "groups": {"L1": {"staff": -3, "work": {"dist": "lognormal", "mean": "1h"}}}}
     with pytest.raises(ScenarioError) as caught:
         load_scenario(data)
@@ -247,3 +252,19 @@ def test_errors_from_a_dict_name_the_key_too():
         "<scenario>: groups.L1.staff: must be a whole number >= 1, got -3",
         "<scenario>: groups.L1.work.cv: is required for dist 'lognormal': coefficient of variation (standard deviation / mean)",
     ]
+
+
+def test_a_lone_segment_needs_no_share(tmp_path):
+    """Next to arrivals.rate, one segment without a share gets every ticket (several segments each need one)."""
+    from supportsim import ScenarioError, load_scenario, simulate
+
+    file = tmp_path / "lone.yaml"
+    file.write_text(edit("everyone: {share: 1}", "everyone: {}"))
+    scenario = load_scenario(file)
+    assert scenario.segment_shares.tolist() == [1.0]
+    figures = simulate(scenario, replications=1, seed=1).summary()["variants"]["base"]["segments"]
+    assert figures["everyone"]["tickets"]["value"] == figures["all"]["tickets"]["value"] > 0
+    two = tmp_path / "two.yaml"
+    two.write_text(edit("everyone: {share: 1}", "everyone: {}\n  others: {share: 0.5}"))
+    with pytest.raises(ScenarioError, match="segments.everyone.share: is missing"):
+        load_scenario(two)

@@ -21,6 +21,7 @@ REPLICATIONS, SEED = 2, 7  # both differ from what small-desk.yaml says, so the 
 TICKET_COLUMNS = ["variant", "replication", "ticket", "segment", "priority", "arrived", "first_response", "resolved",
                   "reaction", "resolution", "path"]
 STATS = ("mean", "p50", "p90", "p95", "max")
+OUTPUT_FILES = {"summary.json", "tickets.csv", "scenario.resolved.yaml", "profiles.json"}
 
 
 # ---- validate ------------------------------------------------------------------------------------------------
@@ -49,7 +50,7 @@ def test_validate_warns_but_passes_when_a_queue_would_grow_without_bound(tmp_pat
     assert "groups.L1" not in result.stderr
 
 
-# ---- run: every bundled scenario, its three files --------------------------------------------------------------
+# ---- run: every bundled scenario, its four files ---------------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def cli_run(tmp_path_factory):
@@ -76,15 +77,22 @@ def read_tickets(out: Path) -> tuple[list[str], list[dict]]:
         return reader.fieldnames, list(reader)
 
 
-def test_run_exits_0_prints_tables_and_writes_three_files(bundled_run):
+def test_run_exits_0_prints_tables_and_writes_four_files(bundled_run):
     file, result, out = bundled_run
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     scenario = supportsim.load_scenario(file)
-    for segment in scenario.segment_names:
-        assert segment in result.stdout
+    if scenario.variants:  # one comparison table: a VIP and a non-VIP line per variant, against the baseline
+        lines = result.stdout.splitlines()
+        for variant in scenario.variants:
+            assert any(line.split()[:1] == [variant] for line in lines), variant
+        assert f"{scenario.baseline or next(iter(scenario.variants))} (baseline)" in result.stdout
+        assert "non-VIP" in result.stdout and "vs baseline" in result.stdout
+    else:  # a table per segment
+        for segment in scenario.segment_names:
+            assert segment in result.stdout
     assert "utilization" in result.stdout and "reaction mean" in result.stdout
-    assert {p.name for p in out.iterdir()} == {"summary.json", "tickets.csv", "scenario.resolved.yaml"}
+    assert {p.name for p in out.iterdir()} == OUTPUT_FILES
 
 
 def check_estimate(node, where: str) -> None:
@@ -92,6 +100,24 @@ def check_estimate(node, where: str) -> None:
     low, high = node["ci95"]
     assert isinstance(node["value"], float | int), where
     assert low is not None and low <= node["value"] <= high, where
+
+
+def check_ratio(node, where: str) -> None:
+    """A ratio to the baseline: {ratio, ci95}, null where the baseline's figure is zero or missing."""
+    assert set(node) == {"ratio", "ci95"}, where
+    if node["ratio"] is None:
+        assert node["ci95"] == [None, None], where
+        return
+    low, high = node["ci95"]
+    assert 0 <= low <= node["ratio"] <= high, where
+
+
+def check_times(figures: dict, measure: str, where: str) -> None:
+    assert set(figures[measure]) == set(STATS), where
+    for stat in STATS:
+        check_estimate(figures[measure][stat], f"{where}.{measure}.{stat}")
+    assert 0 <= figures[measure]["p50"]["value"] <= figures[measure]["p90"]["value"] \
+        <= figures[measure]["p95"]["value"] <= figures[measure]["max"]["value"], where
 
 
 def test_summary_json_has_the_documented_shape(bundled_run):
@@ -102,47 +128,93 @@ def test_summary_json_has_the_documented_shape(bundled_run):
     assert summary["units"] == {"time": "hours"}
     assert (summary["replications"], summary["seed"]) == (REPLICATIONS, SEED)
     assert summary["window"] == {"from": scenario.warmup, "to": scenario.horizon}
-    assert "base" in summary["variants"]
-    base = summary["variants"]["base"]
-    assert set(base["segments"]) == {*scenario.segment_names, "all"}
-    for segment, figures in base["segments"].items():
-        check_estimate(figures["tickets"], f"{segment}.tickets")
-        assert figures["tickets"]["value"] > 0
-        for measure in ("reaction", "resolution"):
-            assert set(figures[measure]) == set(STATS)
-            for stat in STATS:
-                check_estimate(figures[measure][stat], f"{segment}.{measure}.{stat}")
-            assert 0 <= figures[measure]["p50"]["value"] <= figures[measure]["p90"]["value"] \
-                <= figures[measure]["p95"]["value"] <= figures[measure]["max"]["value"]
-        assert figures["reaction"]["mean"]["value"] <= figures["resolution"]["mean"]["value"]
+    variants = list(scenario.variants) or ["base"]
+    assert list(summary["variants"]) == variants
+    assert summary["baseline"] == (scenario.baseline or variants[0])
+    for variant in variants:
+        check_variant(scenario, summary["variants"][variant], variant, summary["baseline"])
+
+
+def check_variant(scenario, figures: dict, variant: str, baseline: str) -> None:
+    segments, groups = figures["segments"], figures["groups"]
+    assert set(figures) == {"segments", "tiers", "groups"} | ({"vs_baseline"} if variant != baseline else set())
+    assert set(segments) == {*scenario.segment_names, "all"}
+    on_business_clock = {s for s, target in scenario.sla.items() if not scenario.calendar(target.clock).is_always}
+    vip = {s for s, segment in scenario.segments.items() if segment.vip}
+    for segment, node in [*segments.items(), *(("tiers." + t, figures["tiers"][t]) for t in ("vip", "non_vip"))]:
+        where = f"{variant}.{segment}"
+        check_estimate(node["tickets"], f"{where}.tickets")
+        assert node["tickets"]["value"] > 0, where
+        measures = ["reaction", "resolution"]
+        if segment in on_business_clock:  # also on the SLA's clock, never longer than on the wall clock
+            measures += ["reaction_business", "resolution_business"]
+            for measure in ("reaction", "resolution"):
+                assert node[f"{measure}_business"]["mean"]["value"] <= node[measure]["mean"]["value"] + 1e-9, where
+        assert set(node) - {"sla"} == {"tickets", *measures}, where
+        for measure in measures:
+            check_times(node, measure, where)
+        assert node["reaction"]["mean"]["value"] <= node["resolution"]["mean"]["value"]
         sla = scenario.sla.get(segment)
-        if segment != "all" and sla is None:
-            assert "sla" not in figures, segment
+        if segment in scenario.segment_names and sla is None:
+            assert "sla" not in node, where
         if sla is not None:
             for measure in ("reaction", "resolution"):
                 if getattr(sla, measure) is not None:
-                    met = figures["sla"][f"{measure}_met"]
-                    check_estimate(met, f"{segment}.sla.{measure}_met")
+                    met = node["sla"][f"{measure}_met"]
+                    check_estimate(met, f"{where}.sla.{measure}_met")
                     assert 0 <= met["value"] <= 1
-    tickets = [base["segments"][s]["tickets"]["value"] for s in scenario.segment_names]
-    assert math.isclose(sum(tickets), base["segments"]["all"]["tickets"]["value"])
-    assert set(base["groups"]) == set(scenario.group_names)
-    for group, figures in base["groups"].items():
-        check_estimate(figures["utilization"], f"{group}.utilization")
-        assert 0 < figures["utilization"]["value"] <= 1
-        check_estimate(figures["queue_wait"]["mean"], f"{group}.queue_wait.mean")
-        check_estimate(figures["queue_length"], f"{group}.queue_length")
-        assert figures["queue_wait"]["mean"]["value"] >= 0 and figures["queue_length"]["value"] >= 0
+    for total, members in (("all", scenario.segment_names), ("tiers.vip", vip), ("tiers.non_vip", set(scenario.segment_names) - vip)):
+        node = segments["all"] if total == "all" else figures["tiers"][total.split(".")[1]]
+        tickets = [segments[s]["tickets"]["value"] for s in members]
+        assert math.isclose(sum(tickets), node["tickets"]["value"]), total
+    if variant != baseline:  # vs_baseline.<vip|non_vip|all>.<reaction|resolution>.<mean|p90> = {ratio, ci95}
+        ratios = figures["vs_baseline"]
+        assert set(ratios) == {"vip", "non_vip", "all"}
+        for tier, node in ratios.items():
+            assert set(node) == {"reaction", "resolution"}
+            for measure, stats in node.items():
+                assert set(stats) == {"mean", "p90"}
+                for stat, ratio in stats.items():
+                    check_ratio(ratio, f"{variant}.vs_baseline.{tier}.{measure}.{stat}")
+    assert set(groups) == set(scenario.group_names)
+    for group, node in groups.items():
+        where = f"{variant}.{group}"
+        has_ola = scenario.groups[group].ola is not None
+        assert set(node) == {"utilization", "queue_wait", "queue_length", "tickets_present", "arrival_rate",
+                             "time_in_group"} | ({"ola_met"} if has_ola else set()), where
+        check_estimate(node["utilization"], f"{where}.utilization")
+        assert 0 < node["utilization"]["value"] <= 1
+        if has_ola:
+            check_estimate(node["ola_met"], f"{where}.ola_met")
+            assert 0 <= node["ola_met"]["value"] <= 1
+        assert set(node["queue_wait"]) == {"mean", *scenario.segment_names}, where
+        check_estimate(node["queue_wait"]["mean"], f"{where}.queue_wait.mean")
+        for segment in scenario.segment_names:
+            check_estimate(node["queue_wait"][segment]["mean"], f"{where}.queue_wait.{segment}.mean")
+            assert node["queue_wait"][segment]["mean"]["value"] >= 0, where
+        for figure in ("queue_length", "tickets_present", "arrival_rate", "time_in_group"):
+            check_estimate(node[figure], f"{where}.{figure}")
+            assert node[figure]["value"] >= 0, where
+        assert node["queue_wait"]["mean"]["value"] >= 0
 
 
 def test_tickets_csv_holds_every_counted_ticket_once(bundled_run):
     file, _, out = bundled_run
     scenario = supportsim.load_scenario(file)
-    summary = json.loads((out / "summary.json").read_text())["variants"]["base"]["segments"]
+    summary = json.loads((out / "summary.json").read_text())["variants"]
     columns, rows = read_tickets(out)
     with_sla = {m for m in ("reaction", "resolution") if any(getattr(s, m) for s in scenario.sla.values())}
-    assert columns == TICKET_COLUMNS + [f"{m}_sla_met" for m in ("reaction", "resolution") if m in with_sla]
-    assert {row["variant"] for row in rows} == {"base"}
+    business = any(not scenario.calendar(target.clock).is_always for target in scenario.sla.values())
+    assert columns == TICKET_COLUMNS + (["reaction_business", "resolution_business"] if business else []) \
+        + (["burst"] if scenario.arrivals.bursts else []) \
+        + [f"{m}_sla_met" for m in ("reaction", "resolution") if m in with_sla]
+    assert {row["variant"] for row in rows} == set(summary)
+    for variant, figures in summary.items():
+        check_variant_tickets(scenario, [row for row in rows if row["variant"] == variant], figures["segments"],
+                              with_sla, business)
+
+
+def check_variant_tickets(scenario, rows: list[dict], summary: dict, with_sla: set, business: bool) -> None:
     assert {int(row["replication"]) for row in rows} == set(range(REPLICATIONS))
     per_replication = Counter((row["replication"], row["ticket"]) for row in rows)
     assert max(per_replication.values()) == 1, "a ticket appears twice in one replication"
@@ -161,14 +233,24 @@ def test_tickets_csv_holds_every_counted_ticket_once(bundled_run):
         assert set(row["path"].split(">")) <= set(scenario.group_names)
         assert row["segment"] in scenario.segment_names
         assert row["priority"] in (scenario.priority_names or [""])
+        if "burst" in row:
+            assert int(row["burst"]) >= -1
         reaction_sums[row["replication"]] += float(row["reaction"])
+        target_clock = scenario.sla[row["segment"]].clock if row["segment"] in scenario.sla else None
+        for measure in ("reaction", "resolution"):
+            if business:  # on the SLA's clock: never longer than on the wall clock, the same on a 24x7 clock
+                on_clock, wall = float(row[f"{measure}_business"]), float(row[measure])
+                assert 0 <= on_clock <= wall + 2e-6
+                if scenario.calendar(target_clock).is_always:
+                    assert on_clock == pytest.approx(wall, abs=2e-6)
         for measure in with_sla:
             target = getattr(scenario.sla.get(row["segment"]), measure, None) if row["segment"] in scenario.sla else None
             value = row[f"{measure}_sla_met"]
             if target is None:
                 assert value == ""
-            else:
-                assert value == str(int(float(row[measure]) <= target + 1e-6)) or abs(float(row[measure]) - target) < 1e-5
+            else:  # met on the SLA's clock
+                taken = float(row[f"{measure}_business"] if business else row[measure])
+                assert value == str(int(taken <= target + 1e-6)) or abs(taken - target) < 1e-5
     # the mean reaction in the summary is the mean over replications of each replication's mean
     counts = Counter(row["replication"] for row in rows)
     mean_of_means = sum(reaction_sums[r] / counts[r] for r in counts) / len(counts)
@@ -189,12 +271,25 @@ def test_resolved_scenario_loads_again_and_gives_the_same_results(bundled_run):
 
 
 def test_resolved_scenario_spells_out_the_defaults(bundled_run):
-    _, _, out = bundled_run
+    file, _, out = bundled_run
     data = yaml.safe_load((out / "scenario.resolved.yaml").read_text())
     for key in ("warmup", "replications", "seed", "entry", "policy"):
         assert key in data, key
-    for group in data["groups"].values():
-        assert "policy" in group and "escalate" in group
+    for name, group in data["groups"].items():
+        assert "escalate" in group
+        # a group without its own policy inherits the scenario's, spelled out at the top (see results.py)
+        assert ("policy" in group) == (supportsim.load_scenario(file).groups[name].policy is not None)
+
+
+@pytest.mark.parametrize("policy", [{"kind": "dedicated", "engineers": {"L1": 2}}, {"kind": "reserve"},
+                                    {"kind": "personal"}, {"kind": "contact_first"}], ids=lambda p: p["kind"])
+def test_resolved_scenario_keeps_a_scenario_wide_vip_policy_scenario_wide(policy):
+    """Written into every group, these policies would mean something else (or be refused) there."""
+    data = yaml.safe_load((ROOT / "scenarios" / "vip-no-extra-staff.yaml").read_text())
+    del data["variants"], data["baseline"]
+    scenario = supportsim.load_scenario({**data, "policy": policy})
+    again = supportsim.load_scenario(yaml.safe_load(resolved_scenario_yaml(scenario)))
+    assert again == scenario
 
 
 # ---- run options -------------------------------------------------------------------------------------------
@@ -211,12 +306,11 @@ def test_quiet_prints_nothing_and_still_writes(tmp_path):
 
 def test_default_output_folder_is_results_slash_name(tmp_path):
     scenario = tmp_path / "tiny.yaml"
-    scenario.write_text("name: tiny\nhorizon: 50h\nsegments: {all: {share: 1}}\narrivals: {rate: 2/h}\n"
+    scenario.write_text("name: tiny\nhorizon: 50h\nsegments: {everyone: {share: 1}}\narrivals: {rate: 2/h}\n"
                         "groups: {L1: {staff: 3, work: {dist: exponential, mean: 1h}}}\nreplications: 2\n")
     result = run_cli("run", scenario, "--quiet", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert {p.name for p in (tmp_path / "results" / "tiny").iterdir()} == \
-        {"summary.json", "tickets.csv", "scenario.resolved.yaml"}
+    assert {p.name for p in (tmp_path / "results" / "tiny").iterdir()} == OUTPUT_FILES
 
 
 # ---- the Python API ----------------------------------------------------------------------------------------
@@ -246,12 +340,12 @@ def test_api_load_simulate_tickets_save(api_result, tmp_path):
     assert all(row["arrived"] >= scenario.warmup for row in rows)
     assert rows == [dict(row) for row in api_result.ticket_rows()]
     saved = api_result.save(tmp_path / "saved")
-    assert {p.name for p in saved.iterdir()} == {"summary.json", "tickets.csv", "scenario.resolved.yaml"}
+    assert {p.name for p in saved.iterdir()} == OUTPUT_FILES
     assert json.loads((saved / "summary.json").read_text()) == json.loads(json.dumps(summary))
 
 
 def test_api_takes_a_dict_and_the_same_seed_gives_the_same_result():
-    data = {"name": "tiny", "horizon": "200h", "warmup": "10h", "segments": {"all": {"share": 1}},
+    data = {"name": "tiny", "horizon": "200h", "warmup": "10h", "segments": {"everyone": {"share": 1}},
             "arrivals": {"rate": "3/h"}, "groups": {"L1": {"staff": 2, "work": {"dist": "exponential", "mean": "30m"}}}}
     first = supportsim.simulate(data, replications=2, seed=11).summary()
     assert first == supportsim.simulate(supportsim.load_scenario(data), replications=2, seed=11).summary()

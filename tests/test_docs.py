@@ -173,29 +173,75 @@ def summary_paths(summary: dict) -> set[str]:
             for member in members.values():
                 for path in _leaf_paths(member):
                     parts = path.split(".")
-                    if parts[0] in ("reaction", "resolution") and len(parts) == 2:
-                        parts[1] = "<>"
+                    if parts[0] in MEASURES and len(parts) == 2:
+                        parts[1] = "<>"  # the statistic
+                    if parts[0] == "queue_wait" and len(parts) == 3:
+                        parts[1] = "<>"  # the segment
                     out.add(".".join([section, "<>", *parts]))
     return out
 
 
+MEASURES = ("reaction", "resolution", "reaction_business", "resolution_business")
+
+
 def _leaf_paths(node: dict, prefix: str = "") -> list[str]:
-    if set(node) == {"value", "ci95"}:
+    if set(node) in ({"value", "ci95"}, {"ratio", "ci95"}):  # an estimate, or a ratio to the baseline
         return [prefix]
     return [p for key, value in node.items() for p in _leaf_paths(value, f"{prefix}.{key}" if prefix else key)]
 
 
-def test_every_summary_key_is_in_outputs_md(small_result):
+@pytest.fixture(scope="module")
+def bundled_results(small_result):
+    """Every bundled scenario, shortened: between them they produce every key (variants and vs_baseline,
+    business-clock figures, OLAs, bursts)."""
+    results = [small_result]
+    for name in ("office-hours-desk", "vip-no-extra-staff"):
+        data = yaml.safe_load((ROOT / "scenarios" / f"{name}.yaml").read_text())
+        results.append(supportsim.simulate({**data, "horizon": "300h", "warmup": "20h"}, replications=2, seed=3))
+    return results
+
+
+def test_every_summary_key_is_in_outputs_md(bundled_results):
     text = placeholders(OUTPUTS.read_text())
-    missing = [p for p in sorted(summary_paths(small_result.summary())) if f"`{p}`" not in text]
+    paths = set().union(*(summary_paths(result.summary()) for result in bundled_results))
+    assert {"baseline", "tiers.<>.tickets", "vs_baseline.<>.reaction.<>", "segments.<>.reaction_business.<>",
+            "groups.<>.ola_met", "groups.<>.queue_wait.<>.mean"} <= paths
+    missing = [p for p in sorted(paths) if f"`{p}`" not in text]
     assert not missing, f"docs/outputs.md does not document {missing}"
 
 
-def test_every_tickets_csv_column_is_in_outputs_md(small_result):
-    header = small_result.tickets_csv().splitlines()[0].split(",")
-    assert "reaction_sla_met" in header and "resolution_sla_met" in header
+def profile_paths(profiles: dict) -> set[str]:
+    """Key paths of profiles.json, with variant and group names as <>."""
+    out = {key for key, value in profiles.items() if not isinstance(value, dict)}
+    out |= {f"{key}.{sub}" for key, value in profiles.items() if isinstance(value, dict) and key != "variants"
+            for sub in value}
+    out.add("variants.<>")
+    for figures in profiles["variants"].values():
+        for key, value in figures.items():
+            if key == "groups":
+                out |= {f"groups.<>.{figure}" for group in value.values() for figure in group}
+            elif isinstance(value, dict):
+                out |= {f"{key}.{sub}" for sub in value}
+            else:
+                out.add(key)
+    return out
+
+
+def test_every_profiles_json_key_is_in_outputs_md(bundled_results):
+    text = placeholders(OUTPUTS.read_text())
+    paths = set().union(*(profile_paths(result.profiles()) for result in bundled_results))
+    assert {"hour_of_week", "arrivals_per_hour", "groups.<>.utilization", "backlog_over_time.values"} <= paths
+    missing = [p for p in sorted(paths) if f"`{p}`" not in text]
+    assert not missing, f"docs/outputs.md does not document these keys of profiles.json: {missing}"
+
+
+def test_every_tickets_csv_column_is_in_outputs_md(bundled_results):
+    headers = [result.tickets_csv().splitlines()[0].split(",") for result in bundled_results]
+    columns = {column for header in headers for column in header}
+    assert {"reaction_sla_met", "resolution_sla_met", "reaction_business", "burst"} <= columns
     text = OUTPUTS.read_text()
-    assert all(f"| `{column}` |" in text for column in header), header
+    missing = [column for column in sorted(columns) if f"| `{column}` |" not in text]
+    assert not missing, missing
 
 
 def test_python_examples_in_outputs_md_run(small_result, tmp_path, monkeypatch):
@@ -212,7 +258,7 @@ def test_python_examples_in_outputs_md_run(small_result, tmp_path, monkeypatch):
     for code in runnable:
         exec(compile(code, str(OUTPUTS), "exec"), {})
     assert {p.name for p in (tmp_path / "results" / "my-run").iterdir()} == \
-        {"summary.json", "tickets.csv", "scenario.resolved.yaml"}
+        {"summary.json", "tickets.csv", "scenario.resolved.yaml", "profiles.json"}
 
 
 # ---- README -----------------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ def test_rates_per_hour(text, per_hour):
 
 @pytest.mark.parametrize("value, fragment", [
     (8, "bare number is ambiguous"), (2.5, "add a unit"), ("8", "cannot read duration"), ("8 hours", "unknown time unit"),
-    ("-5m", "cannot read duration"), (None, "expected a duration"), (True, "expected a duration"), ("5y", "unknown time unit"),
+    ("-5m", "must not be negative, got '-5m'"), (None, "expected a duration"), (True, "expected a duration"), ("5y", "unknown time unit"),
 ])
 def test_bad_durations_say_what_to_write(value, fragment):
     with pytest.raises(ValueError, match=fragment):

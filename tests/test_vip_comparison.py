@@ -14,6 +14,7 @@ from supportsim import load_scenario
 from supportsim.api import simulate
 from supportsim.cli import main
 from supportsim.loader import ScenarioError
+from supportsim.strategies import REGISTRY
 
 DESK = {
     "name": "cmp", "horizon": "400h", "warmup": "20h", "seed": 9, "replications": 4,
@@ -93,7 +94,7 @@ def test_run_prints_one_comparison_table_and_compare_runs_ad_hoc_policies(tmp_pa
     ("dedicated:engineers.L9=2", "--policy dedicated:engineers.L9=2: policy.engineers.L9: unknown group 'L9'"),
     ("dedicated:engineers.L1=10", "policy.engineers.L1: dedicates 10 of the 10 engineers of L1"),
     ("vip_lane:pickup_within", "--policy: 'vip_lane:pickup_within': write settings as kind:key=value"),
-    ("fifo,vip", "--policy vip: policy: unknown kind 'vip'"),
+    ("fifo,vip", f"--policy vip: policy.kind: unknown kind 'vip'; expected one of {', '.join(sorted(REGISTRY))}\n"),
 ])
 def test_compare_reports_bad_policies_in_one_line_each(tmp_path, capsys, policy, message):
     path = tmp_path / "desk.yaml"
@@ -101,18 +102,19 @@ def test_compare_reports_bad_policies_in_one_line_each(tmp_path, capsys, policy,
     assert main(["compare", str(path), "--policy", policy]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err and err.startswith(f"error: {path}")
+    assert len(err.splitlines()) == 1, err  # one wrong item, one line
 
 
 @pytest.mark.parametrize("change, path, message", [
     ({"policy": {"kind": "dedicated", "engineers": {"L9": 1}}}, "policy.engineers.L9", "unknown group 'L9'"),
     ({"policy": {"kind": "dedicated", "engineers": {"L2": 3}}}, "policy.engineers.L2", "dedicates 3 of the 3"),
-    ({"policy": {"kind": "dedicated", "engineers": {"L1": 0}}}, "policy.engineers.L1", "greater than or equal to 1"),
+    ({"policy": {"kind": "dedicated", "engineers": {"L1": 0}}}, "policy.engineers.L1", "must be >= 1, got 0"),
     ({"policy": {"kind": "dedicated", "engineers": {"L2": 1}}, "vip_in_escalation": False},
      "policy.engineers.L2", "would never work"),
     ({"policy": {"kind": "reserve", "engineers": {"L1": 11}}}, "policy.engineers.L1", "reserves 11 engineers but L1 has 10"),
-    ({"policy": {"kind": "personal", "fallback_after": "-1h"}}, "policy.fallback_after", "cannot read duration"),
-    ({"policy": {"kind": "personal", "customers": 0}}, "policy.customers", "greater than or equal to 1"),
-    ({"policy": {"kind": "personal", "speedup": 0}}, "policy.speedup", "greater than 0"),
+    ({"policy": {"kind": "personal", "fallback_after": "-1h"}}, "policy.fallback_after", "must not be negative, got '-1h'"),
+    ({"policy": {"kind": "personal", "customers": 0}}, "policy.customers", "must be >= 1, got 0"),
+    ({"policy": {"kind": "personal", "speedup": 0}}, "policy.speedup", "must be > 0, got 0"),
     ({"policy": "personal", "groups": {**BASE["groups"], "L1": {**BASE["groups"]["L1"], "policy": "fifo"}}},
      "policy", "entry group L1, which has its own policy (fifo)"),
     ({"policy": {"kind": "contact_first", "group": "L7"}}, "policy.group", "unknown group 'L7'"),

@@ -52,9 +52,10 @@ def _json_safe(value: Any) -> Any:
 
 def resolved_scenario_yaml(scenario: Scenario) -> str:
     """The scenario with every default filled in, in the same units people write."""
+    # A group without its own policy is left to inherit the scenario's: written into the group, a scenario-wide
+    # VIP policy would mean something else (dedicated/reserve would set apart that group's engineers, personal
+    # and contact_first belong to the entry group) and a variant changing the scenario's policy would miss it.
     data = scenario.model_dump(mode="json", exclude_none=True)
-    for name, group in data["groups"].items():  # spell out the policy each group inherits
-        group.setdefault("policy", scenario.policy_of(name).model_dump(mode="json"))
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 

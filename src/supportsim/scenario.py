@@ -27,6 +27,9 @@ NAME_PATTERN = r"^[A-Za-z0-9_-]+$"
 Name = Annotated[str, Field(pattern=NAME_PATTERN)]
 """Names of segments, priorities and groups: they become key paths ('groups.L1'), paths ('L1>L2') and columns."""
 MAX_STAFF = 100_000
+RESERVED_SEGMENT_NAMES = {"all": "segments.all is every segment together",
+                          "mean": "groups.<g>.queue_wait.mean is over every segment"}
+"""Segment names that summary.json uses for totals: a segment so named would overwrite them or be overwritten."""
 
 
 def _policy_shorthand(value: Any) -> Any:
@@ -347,9 +350,9 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
         for key in ("name", "variants", "baseline", "sweep", "checks"):
             if key in override:
                 problems.append((f"variants.{name}.{key}", "cannot be changed by a variant"))
-    if "mean" in s.segments:
-        problems.append(("segments.mean", "the name 'mean' is reserved (groups.<g>.queue_wait.mean in results); "
-                                          "choose another"))
+    for name, why in RESERVED_SEGMENT_NAMES.items():
+        if name in s.segments:
+            problems.append((f"segments.{name}", f"the name {name!r} is reserved ({why} in results); choose another"))
     if not any(p[0].startswith(("groups", "entry")) for p in problems):
         problems += _policy_problems(s)
     for seg in s.sla:
