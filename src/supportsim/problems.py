@@ -140,6 +140,8 @@ def _message(error: dict, loc: tuple, data: Any) -> str:
         discriminator = ctx.get("discriminator", "kind").strip("'")
         return f"needs a {discriminator!r} key saying which one, e.g. {discriminator}: {_first_tag(discriminator)}"
     if kind == "string_pattern_mismatch":
+        if error["loc"] and error["loc"][-1] == "[key]":  # a name used as a key: the data at loc is its value
+            return f"names use only letters, digits, '-' and '_', got {_short(error.get('input'))}"
         return f"use only letters, digits, '-' and '_', got {got}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         hint = MAPPING_HINTS.get(str(loc[-1]) if loc else "", "a mapping of keys (key: value)")
