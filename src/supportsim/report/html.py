@@ -40,7 +40,8 @@ def render(results: Results, generated: str | None = None) -> str:
         _figure_section("profiles", "The week: load, backlog, utilization and queue length by hour of week",
                         timeplots.week(results, styles) if _weekly(results) else None,
                         "Means over replications, by hour of the week (Monday 00:00 first) on the scenario's "
-                        "clock, counted after the warm-up. Utilization is busy time over on-duty time: engineers "
+                        "clock, counted after the warm-up. Grey: hours nobody is on duty (in a group's panels, nobody of that "
+                        "group; in the top row, nobody at all). Utilization is busy time over on-duty time: engineers "
                         "off shift are not idle, and an hour with nobody on duty has no utilization (a gap). "
                         "Queue length counts tickets waiting, paused work included."),
         _figure_section("backlog", "Backlog over time", timeplots.backlog(results, styles),
