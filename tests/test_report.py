@@ -1,8 +1,8 @@
 """The HTML report: generated for every bundled scenario, self-contained, complete, and rendered by a real browser.
 
 Runs are shortened (two replications, a few hundred hours) because these tests are about the report, not the
-figures; the optional sections (time profiles, backlog, sweep, checks) are fed synthetic files in every
-accepted spelling (tests/report_fixtures.py).
+figures. Time profiles come from the runs themselves (profiles.json); sweep and checks, written by commands
+built elsewhere, are fed synthetic files in their documented format (tests/report_fixtures.py).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 import shutil
 import sys
@@ -20,12 +21,12 @@ import numpy as np
 import pytest
 import yaml
 
-from report_fixtures import write_checks, write_profiles, write_sweep
+from report_fixtures import write_checks, write_sweep
 from supportsim.cli import main, print_machine
 from supportsim import simulate
 from supportsim.report import build_report, read_results, write_report
 from supportsim.report.browser import find_browser, screenshot
-from supportsim.report.optional import as_series
+from supportsim.report import optional
 from supportsim.report.plots import variant_styles
 from supportsim.units import parse_duration
 
@@ -80,12 +81,10 @@ sla:
 
 @pytest.fixture(scope="module")
 def with_everything(tmp_path_factory) -> Path:
-    """A run with variants plus synthetic profiles, backlog, sweep and checks files."""
+    """A run with variants plus synthetic sweep and checks files."""
     out = tmp_path_factory.mktemp("everything")
     simulate(yaml.safe_load(VARIANTS_YAML)).save(out)
-    variants = ["fifo", "priority", "preemptive"]
-    write_profiles(out, variants, ["L1", "L2"], 300.0)
-    write_sweep(out, variants[:2])
+    write_sweep(out, ["fifo", "priority"])
     write_checks(out)
     write_report(out)
     return out
@@ -112,7 +111,9 @@ def test_run_writes_a_report_of_every_bundled_scenario(bundled):
         assert escape_free(variant) in page
     for segment in results.segments:
         assert f"{segment} (VIP)" in page or segment in page
-        assert re.search(rf">{re.escape(segment)}(?: \(VIP\))?</th>", page), f"segment {segment} has no table column"
+        assert re.search(rf"<th>{re.escape(segment)}(?: \(VIP\))?<br>", page), f"segment {segment} has no SLA column"
+    for tier in results.tiers:  # the headline times: VIP segments pooled, and all others
+        assert f'<th colspan="4" class="group">{results.tier_label(tier)}</th>' in page
     for section in ("headline", "distributions", "sla"):
         assert f'id="{section}"' in page
     assert page.count("<svg") >= 2
@@ -129,9 +130,10 @@ def test_report_shows_every_variant_and_segment_and_optional_sections(with_every
     assert_self_contained(page)
     for variant in ("fifo", "priority", "preemptive"):
         assert page.count(variant) >= 5, f"{variant} appears in the tables and sentences"
-    for section in ("warnings", "glance", "scenario", "headline", "distributions", "sla", "profiles", "backlog",
-                    "sweep", "checks"):
+    for section in ("warnings", "glance", "scenario", "headline", "distributions", "sla", "backlog", "sweep",
+                    "checks"):
         assert f'id="{section}"' in page, f"section {section} missing"
+    assert 'id="profiles"' not in page, "no shifts, no arrival profile: every hour of the week is alike"
     # warnings stand before everything else, and name the failed and the inconclusive check
     assert page.index('id="warnings"') < page.index('id="glance"') < page.index('id="headline"')
     warnings = page[page.index('id="warnings"'):page.index('id="glance"')]
@@ -140,7 +142,7 @@ def test_report_shows_every_variant_and_segment_and_optional_sections(with_every
     # every variant keeps its colour in every plot it appears in
     styles = variant_styles(["fifo", "priority", "preemptive"])
     svgs = re.findall(r"<svg.*?</svg>", page, flags=re.S)
-    assert len(svgs) == 6  # trade-off, CDFs, SLA bars, hour of week, backlog, sweep
+    assert len(svgs) == 5  # trade-off, CDFs, SLA bars, backlog, sweep
     for svg in svgs:
         for variant in ("fifo", "priority"):
             assert styles[variant].colour.lower() in svg.lower(), f"{variant}'s colour missing in a plot"
@@ -193,27 +195,35 @@ def test_inline_svg_keeps_everything_but_path_precision_and_urls():
     assert re.search(r'd="M [\d. ]+', svg) and not re.search(r'd="[^"]*\d\.\d{3}', svg)
 
 
-@pytest.mark.parametrize("spelling", [
-    [1.0, 2.0, 3.0],
-    {"value": [1.0, 2.0, 3.0], "ci95_low": [0.5, 1.5, 2.5], "ci95_high": [1.5, 2.5, 3.5]},
-    {"values": [1.0, 2.0, 3.0], "ci95": [[0.5, 1.5], [1.5, 2.5], [2.5, 3.5]]},
-    {"mean": [1.0, 2.0, 3.0], "ci95": [[0.5, 1.5, 2.5], [1.5, 2.5, 3.5]]},
-    [{"value": 1.0, "ci95": [0.5, 1.5]}, {"value": 2.0, "ci95": [1.5, 2.5]}, {"value": 3.0, "ci95": [2.5, 3.5]}],
-    {"start": 0, "step": 1, "value": [1.0, 2.0, 3.0]},
-    [[0, 1.0], [1, 2.0], [2, 3.0]],
-])
-def test_series_spellings_read_alike(spelling):
-    series = as_series(spelling)
-    assert series is not None
-    np.testing.assert_allclose(series.x, [0, 1, 2])
-    np.testing.assert_allclose(series.value, [1, 2, 3])
-    if series.low is not None:
-        np.testing.assert_allclose(series.high - series.low, [1, 1, 1])
+def test_office_hours_report_shows_the_week_and_the_backlog(bundled):
+    """Issue 4's done-criterion, in the report: the Monday peak and the overnight backlog are drawn from the
+    profiles the run wrote (utilization and queue length per group by hour of week, backlog over time)."""
+    if not bundled.parent.name.startswith("office-hours-desk"):
+        pytest.skip("about office-hours-desk only")
+    page = (bundled / "report.html").read_text(encoding="utf-8")
+    assert 'id="profiles"' in page and 'id="backlog"' in page
+    profiles = json.loads((bundled / "profiles.json").read_text())["variants"]
+    results = read_results(bundled)
+    for variant, written in profiles.items():
+        week = results.week[variant]
+        for group, figures in written["groups"].items():
+            for metric in ("utilization", "queue_length"):
+                read = week.groups[group][metric]
+                assert read.shape == (168,)
+                np.testing.assert_allclose(read, [np.nan if v is None else v for v in figures[metric]])
+            assert np.isnan(week.groups[group]["utilization"][24 * 5 + 12]), "nobody on duty on Saturday noon"
+        np.testing.assert_allclose(week.backlog, written["backlog"])
+        over_time = written["backlog_over_time"]
+        series = results.backlog[variant]
+        assert len(series.x) <= optional.MAX_BACKLOG_POINTS and series.x.max() < SHORT_HORIZON
+        assert np.nanmean(series.value) == pytest.approx(np.nanmean(over_time["values"]), rel=0.05)
 
 
-@pytest.mark.parametrize("bad", [None, "x", [], {"value": "x"}, {"value": [1, "a"]}, [{"nothing": 1}], True])
-def test_series_reader_refuses_what_it_cannot_read(bad):
-    assert as_series(bad) is None
+def test_backlog_bins_are_merged_into_time_averages(monkeypatch):
+    monkeypatch.setattr(optional, "MAX_BACKLOG_POINTS", 2)
+    series = optional._over_time({"from": 0.0, "bin_hours": 1.0, "values": [1.0, 3.0, 5.0, 7.0, 9.0]})
+    np.testing.assert_allclose(series.value, [3.0, 8.0])  # 3 bins each, the last one short
+    np.testing.assert_allclose(series.x, [1.5, 4.5])
 
 
 # ---- the command line ----------------------------------------------------------------------------------------
@@ -251,6 +261,11 @@ def test_machine_formats(with_everything, capsys):
     figure = summary["variants"]["priority"]["segments"]["vip"]["reaction"]["p90"]
     assert float(pick["value"]) == figure["value"] and float(pick["ci95_low"]) == figure["ci95"][0]
     assert pick["unit"] == "hours"
+    ratio = next(r for r in rows if (r["variant"], r["scope"], r["metric"], r["statistic"])
+                 == ("priority", "non_vip", "reaction_vs_baseline", "mean"))
+    given = summary["variants"]["priority"]["vs_baseline"]["non_vip"]["reaction"]["mean"]
+    assert float(ratio["value"]) == given["ratio"] and ratio["unit"] == "ratio"
+    assert not any(r["variant"] == "fifo" and r["unit"] == "ratio" for r in rows), "the baseline has no ratios"
     assert {r["unit"] for r in rows if r["metric"] == "utilization"} == {"share"}
 
 
@@ -359,7 +374,7 @@ def doc_examples() -> dict[str, str]:
 
 def test_documented_file_formats_are_read(with_everything, tmp_path):
     examples = doc_examples()
-    assert set(examples) == {"profiles.json", "sweep.csv", "checks.json"}
+    assert set(examples) == {"sweep.csv", "checks.json"}
     folder = tmp_path / "docs-example"
     folder.mkdir()
     summary = json.loads((with_everything / "summary.json").read_text())
@@ -369,12 +384,10 @@ def test_documented_file_formats_are_read(with_everything, tmp_path):
     for name, body in examples.items():
         (folder / name).write_text(body)
     results = read_results(folder)
-    assert set(results.hour_of_week["base"]["L1"]) == {"utilization", "queue_length"}
-    assert results.backlog["base"]["all"].high is not None
     assert results.sweep_parameters == ["segments.vip.share"] and len(results.sweep) == 4
     assert [c.status for c in results.checks] == ["pass", "inconclusive"]
     page = build_report(folder)
-    for section in ("profiles", "backlog", "sweep", "checks"):
+    for section in ("sweep", "checks"):
         assert f'id="{section}"' in page
 
 
@@ -386,33 +399,49 @@ def test_documented_csv_header_is_what_format_csv_prints(with_everything, capsys
 
 
 def test_terminal_tables_are_aligned_with_readable_units(tmp_path, capsys):
+    """With variants, `run` prints one comparison table (VIP and non-VIP line per variant): every cell stays in
+    its column, and times read in minutes under 2 h, hours under 2 d, days above."""
     scenario = tmp_path / "s.yaml"
     scenario.write_text(VARIANTS_YAML.replace("horizon: 300h", "horizon: 60h").replace("warmup: 20h", "warmup: 5h"))
     capsys.readouterr()
     assert main(["run", str(scenario), "--out", str(tmp_path / "o"), "--replications", "2"]) == 0
     out = capsys.readouterr().out
     tables = [block.splitlines() for block in out.split("\n\n") if "---" in block]
-    assert len(tables) == 6  # segments and groups, for each of three variants
-    for lines in tables:
-        lines = [line for line in lines if not line.startswith("==")]
-        assert len({len(line.rstrip()) for line in lines}) == 1, "every row as wide as the header"
-        for row in lines[2:]:
-            for cell in re.findall(r"\d+\.\d+([a-z%]?) ±", row):
-                assert cell in ("m", "h", "d", "%")
+    assert len(tables) == 1
+    header, rule, *rows = tables[0]
+    assert len(rows) == 6, "a VIP and a non-VIP line for each of three variants"
+    columns = [m.span() for m in re.finditer(r"-+", rule)]
+    assert len(columns) == len(re.split(r"\s{2,}", header.strip())), "one rule per column"
+    for line in (header, *rows):
+        for (_, end), (start, _) in zip(columns, columns[1:]):
+            assert line[end:start].strip() == "", f"a cell spills out of its column: {line!r}"
+        assert len(line.rstrip()) <= columns[-1][1]
+    cells = {name: [row[a:b].strip() for row in rows] for name, (a, b) in zip(re.split(r"\s{2,}", header.strip()), columns)}
+    ranges = {"m": (0, 120), "h": (2, 48), "d": (2, math.inf)}  # minutes under 2 h, hours under 2 d, days above
+    for name in ("reaction mean", "reaction p90", "resolution mean", "resolution p90"):
+        for cell in cells[name]:
+            found = re.fullmatch(r"(\d+\.\d+)([mhd]) ±(\d+\.\d+)([mhd])", cell)
+            assert found, f"{cell!r} in {name} is not a time with its interval"
+            for value, unit in (found.group(1, 2), found.group(3, 4)):
+                low, high = ranges[unit]
+                assert low - 0.01 <= float(value) < high + 0.01, f"{cell} in {name}: {value}{unit} in the wrong unit"
+    for name in ("SLA reaction", "SLA resolution"):
+        assert all(re.fullmatch(r"\d+\.\d% ±\d+\.\d", cell) for cell in cells[name]), cells[name]
     assert re.search(r"\d+\.\dm ±\d+\.\dm", out), "short times in minutes"
     assert f"open {tmp_path / 'o' / 'report.html'}" in out
 
 
 def test_odd_scenarios_still_get_a_report(tmp_path):
-    """One group, no VIP segment, no SLA, names that need escaping in HTML."""
-    data = {"name": "plain", "horizon": "80h", "warmup": "5h", "replications": 2,
-            "segments": {"a&b": {"share": 0.5}, "<c>": {"share": 0.5}}, "arrivals": {"rate": "4/h"},
+    """One group, no VIP segment, no SLA, a description that needs escaping in HTML (names are plain)."""
+    data = {"name": "plain", "description": "a <b> & c", "horizon": "80h", "warmup": "5h", "replications": 2,
+            "segments": {"a": {"share": 0.5}, "b": {"share": 0.5}}, "arrivals": {"rate": "4/h"},
             "groups": {"desk": {"staff": 3, "work": {"dist": "exponential", "mean": "30m"}}}}
     simulate(data).save(tmp_path)
     page = build_report(tmp_path)
     assert_self_contained(page)
-    assert "a&amp;b" in page and "&lt;c&gt;" in page and "<c>" not in page
+    assert "a &lt;b&gt; &amp; c" in page and "<b> &" not in page
     assert 'id="headline"' in page and 'id="distributions"' in page and 'id="sla"' not in page
+    assert '<th colspan="4" class="group">all tickets</th>' in page, "no VIP: one column of all tickets"
 
 
 def test_a_sweep_folder_alone_gets_a_report(tmp_path):
@@ -424,14 +453,13 @@ def test_a_sweep_folder_alone_gets_a_report(tmp_path):
 
 
 def test_tickets_read_alike_without_pandas(with_everything, monkeypatch):
-    """pandas is optional: the plain csv reader must give the same distributions and per-replication figures."""
+    """pandas is optional: the plain csv reader must give the same distributions and per-replication SLA shares."""
     with_pandas = read_results(with_everything)
     monkeypatch.setitem(sys.modules, "pandas", None)  # makes `import pandas` fail
     without = read_results(with_everything)
     assert with_pandas.distributions.keys() == without.distributions.keys() and with_pandas.distributions
     for key, quantiles in with_pandas.distributions.items():
         np.testing.assert_allclose(without.distributions[key], quantiles)
-    assert with_pandas.per_replication.keys() == without.per_replication.keys()
-    assert any(k[3] == "met" for k in without.per_replication), "SLA flags are read too"
-    for key, values in with_pandas.per_replication.items():
-        assert without.per_replication[key] == pytest.approx(values)
+    assert with_pandas.sla_met.keys() == without.sla_met.keys() and without.sla_met, "SLA flags are read too"
+    for key, values in with_pandas.sla_met.items():
+        assert without.sla_met[key] == pytest.approx(values)

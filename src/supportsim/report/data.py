@@ -3,8 +3,7 @@
 A results folder holds ``summary.json`` (required unless the folder is a sweep with ``sweep.csv``), and
 optionally ``tickets.csv``, ``scenario.resolved.yaml``, ``profiles.json``, ``sweep.csv`` and ``checks.json``.
 Each optional file only adds a section; when it is absent the section is left out and a note says why.
-The shapes accepted for the optional files are documented in ``docs/report.md``; the readers accept a few
-spellings of each because those files are written by different commands (run, calendars, sweep, check).
+Their formats are documented in ``docs/report.md``.
 """
 
 from __future__ import annotations
@@ -51,6 +50,16 @@ class Series:
 
 
 @dataclass
+class WeekProfile:
+    """One variant's week from profiles.json: 168 values by hour of week (Monday 00:00 first), NaN where
+    undefined (utilization while nobody is on duty)."""
+
+    arrivals: np.ndarray | None                  # tickets arriving per hour
+    backlog: np.ndarray | None                   # open tickets (waiting or in work)
+    groups: dict[str, dict[str, np.ndarray | None]]  # group -> utilization | queue_length | engineers_on_duty
+
+
+@dataclass
 class Check:
     name: str
     status: str               # pass | fail | inconclusive (lower case)
@@ -67,9 +76,9 @@ class Results:
     variant_scenarios: dict = field(default_factory=dict)   # name -> Scenario of each variant
     distributions: dict = field(default_factory=dict)       # (variant, segment, measure) -> quantiles at CDF_LEVELS
     ticket_counts: dict = field(default_factory=dict)       # (variant, segment) -> tickets pooled over replications
-    per_replication: dict = field(default_factory=dict)     # (variant, segment, measure, mean|p90|met) -> {rep: value}
-    hour_of_week: dict = field(default_factory=dict)        # variant -> group -> metric -> Series
-    backlog: dict = field(default_factory=dict)             # variant -> name ("all" or a group) -> Series
+    sla_met: dict = field(default_factory=dict)             # (variant, segment, measure) -> {rep: share within SLA}
+    week: dict[str, WeekProfile] = field(default_factory=dict)  # variant -> its week, from profiles.json
+    backlog: dict[str, Series] = field(default_factory=dict)    # variant -> open tickets over simulated time
     sweep: list[dict] | None = None                         # sweep.csv rows, parameters parsed
     sweep_parameters: list[str] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
@@ -84,7 +93,7 @@ class Results:
         for row in self.sweep or []:
             if row["variant"] not in names:
                 names.append(row["variant"])
-        for name in [*self.hour_of_week, *self.backlog]:
+        for name in [*self.week, *self.backlog]:
             if name not in names:
                 names.append(name)
         return names or ["base"]
@@ -111,6 +120,16 @@ class Results:
         return [name for name, seg in segments.items() if isinstance(seg, dict) and seg.get("vip")]
 
     @property
+    def tiers(self) -> list[str]:
+        """``vip`` and ``non_vip`` (summary.json's ``tiers``: all VIP segments pooled, and all others), those
+        with tickets in some variant."""
+        return [t for t in TIERS if any((self.estimate(v, "tiers", t, "tickets") or Estimate(0.0)).value > 0
+                                        for v in (self.summary or {}).get("variants", {}))]
+
+    def tier_label(self, tier: str) -> str:
+        return TIER_LABELS[tier] if "vip" in self.tiers else "all tickets"
+
+    @property
     def groups(self) -> list[str]:
         names: list[str] = []
         for figures in (self.summary or {}).get("variants", {}).values():
@@ -130,47 +149,28 @@ class Results:
             node = node.get(part) if isinstance(node, dict) else None
         return as_estimate(node)
 
-    def ratio(self, variant: str, *path: str) -> Estimate | None:
-        """The figure's ratio to the baseline with its interval, from ``vs_baseline`` when it is there."""
-        node = (self.summary or {}).get("variants", {}).get(variant, {}).get("vs_baseline")
-        return find_ratio(node, path) if isinstance(node, dict) else None
+    def ratio(self, variant: str, tier: str, measure: str, statistic: str) -> Estimate | None:
+        """The variant's figure over the baseline's with its paired 95% interval, as the run computed it:
+        ``vs_baseline.<vip|non_vip|all>.<reaction|resolution>.<mean|p90>`` = ``{"ratio", "ci95"}`` (see
+        supportsim.stats.paired_ratios); None for the baseline itself, or where the run found no ratio."""
+        node: Any = (self.summary or {}).get("variants", {}).get(variant, {}).get("vs_baseline")
+        for part in (tier, measure, statistic):
+            node = node.get(part) if isinstance(node, dict) else None
+        return as_estimate(node, "ratio")
 
 
-def find_ratio(vs_baseline: dict, path: tuple[str, ...]) -> Estimate | None:
-    """A figure in ``vs_baseline``: nested like the figures, or without the leading 'segments', or flat dotted."""
-    for candidate in (path, path[1:], (".".join(path),), (".".join(path[1:]),)):
-        found: Any = vs_baseline
-        for part in candidate:
-            found = found.get(part) if isinstance(found, dict) else None
-        result = as_estimate(found)
-        if result is not None:
-            return result
-    return None
+TIERS = ("vip", "non_vip")
+TIER_LABELS = {"vip": "VIP", "non_vip": "non-VIP"}
 
 
-def as_estimate(node: Any) -> Estimate | None:
-    """``{"value": v, "ci95": [lo, hi]}`` (or ``ci95_low``/``ci95_high``, ``ratio``, or a bare number)."""
-    if isinstance(node, bool):
+def as_estimate(node: Any, key: str = "value") -> Estimate | None:
+    """``{"value": v, "ci95": [lo, hi]}`` as summary.json writes figures (``key`` "ratio" for vs_baseline);
+    None when the value is missing or null, no interval when the bounds are."""
+    if not isinstance(node, dict) or not is_number(node.get(key)) or not math.isfinite(node[key]):
         return None
-    if isinstance(node, (int, float)):
-        return Estimate(float(node)) if math.isfinite(node) else None
-    if not isinstance(node, dict):
-        return None
-    value = next((node[k] for k in ("value", "ratio", "estimate") if k in node), None)
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
-        return None
-    low, high = _bounds(node)
-    return Estimate(float(value), low, high)
-
-
-def _bounds(node: dict) -> tuple[float | None, float | None]:
     pair = node.get("ci95")
-    if isinstance(pair, (list, tuple)) and len(pair) == 2:
-        low, high = pair
-    else:
-        low, high = node.get("ci95_low"), node.get("ci95_high")
-    ok = all(isinstance(b, (int, float)) and not isinstance(b, bool) and math.isfinite(b) for b in (low, high))
-    return (float(low), float(high)) if ok else (None, None)
+    bounds = pair if isinstance(pair, list) and len(pair) == 2 and all(is_number(b) for b in pair) else (None, None)
+    return Estimate(float(node[key]), *bounds)
 
 
 # ---- the folder ------------------------------------------------------------------------------------------
@@ -255,20 +255,17 @@ def _read_tickets(results: Results) -> None:
     for (variant, segment), values in columns.items():
         results.ticket_counts[(variant, segment)] = len(values["reaction"])
         replications, which = np.unique(values["replication"], return_inverse=True)
-        keep = len(replications) > 1  # per-replication figures only serve paired comparisons
         for measure in MEASURES:
             data = values[measure]
             finite = np.isfinite(data)
             if finite.any():
                 results.distributions[(variant, segment, measure)] = np.quantile(data[finite], CDF_LEVELS)
-            stats = {"mean": np.mean, "p90": lambda d: np.percentile(d, 90), "met": np.mean}
-            for stat, reduce in stats.items():
-                column = values[f"{measure}_sla_met"] if stat == "met" else data
-                usable = np.isfinite(column)
-                if not keep or not usable.any():
-                    continue
-                results.per_replication[(variant, segment, measure, stat)] = {
-                    r: float(reduce(column[(which == i) & usable])) for i, r in enumerate(replications.tolist())
+            # summary.json's vs_baseline pairs times, not SLA attainment: pair the shares here, per replication
+            met = values[f"{measure}_sla_met"]
+            usable = np.isfinite(met)
+            if len(replications) > 1 and usable.any():
+                results.sla_met[(variant, segment, measure)] = {
+                    r: float(met[(which == i) & usable].mean()) for i, r in enumerate(replications.tolist())
                     if ((which == i) & usable).any()}
 
 
@@ -318,10 +315,6 @@ def number(text: str) -> float:
         return float(text)
     except (TypeError, ValueError):
         return math.nan
-
-
-def band(low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
-    return (low, high) if np.isfinite(low).any() and np.isfinite(high).any() else (None, None)
 
 
 def floats(values: Iterable) -> np.ndarray:

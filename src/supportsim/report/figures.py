@@ -11,7 +11,7 @@ from typing import Any, Iterator
 
 from ..stats import estimate
 from ..units import format_duration, human_duration
-from .data import Estimate, Results, as_estimate, find_ratio
+from .data import TIERS, Estimate, Results, as_estimate
 
 SEGMENT_HEADLINE = [("tickets", "value", "tickets"),
                     ("reaction", "mean", "hours"), ("reaction", "p90", "hours"),
@@ -30,7 +30,8 @@ def headline_rows(summary: dict) -> Iterator[dict[str, Any]]:
     """The headline figures of a summary in long format (one row per variant, scope, metric, statistic).
 
     ``scope`` is a segment (or ``all``) or a group name; ``unit`` is hours, share (0..1), tickets, or
-    ``ratio`` for the ``<metric>_vs_baseline`` rows present when the summary holds ``vs_baseline``.
+    ``ratio`` for the ``<metric>_vs_baseline`` rows of each variant but the baseline, whose scope is a tier
+    (``vip``: all VIP segments, ``non_vip``) or ``all``, as in summary.json's ``vs_baseline``.
     """
     for variant, figures in summary.get("variants", {}).items():
         for kind, selection in (("segments", SEGMENT_HEADLINE), ("groups", GROUP_HEADLINE)):
@@ -39,13 +40,12 @@ def headline_rows(summary: dict) -> Iterator[dict[str, Any]]:
                     e = _lookup(figures, _path(kind, name, metric, statistic))
                     if e is not None:
                         yield _row(variant, name, metric, statistic, e, unit)
-        baseline = figures.get("vs_baseline")
-        if isinstance(baseline, dict):
-            for name in figures.get("segments", {}):
-                for metric, statistic, _ in SEGMENT_HEADLINE[1:5]:
-                    e = find_ratio(baseline, ("segments", name, metric, statistic))
-                    if e is not None:
-                        yield _row(variant, name, f"{metric}_vs_baseline", statistic, e, "ratio")
+        ratios = figures.get("vs_baseline") or {}
+        for scope in (*TIERS, "all"):
+            for metric, statistic, _ in SEGMENT_HEADLINE[1:5]:
+                e = _lookup(ratios, (scope, metric, statistic), key="ratio")
+                if e is not None:
+                    yield _row(variant, scope, f"{metric}_vs_baseline", statistic, e, "ratio")
 
 
 def _row(variant: str, scope: str, metric: str, statistic: str, e: Estimate, unit: str) -> dict[str, Any]:
@@ -53,10 +53,10 @@ def _row(variant: str, scope: str, metric: str, statistic: str, e: Estimate, uni
             "ci95_low": e.low, "ci95_high": e.high, "unit": unit}
 
 
-def _lookup(node: Any, path: tuple[str, ...]) -> Estimate | None:
+def _lookup(node: Any, path: tuple[str, ...], key: str = "value") -> Estimate | None:
     for part in path:
         node = node.get(part) if isinstance(node, dict) else None
-    return as_estimate(node)
+    return as_estimate(node, key)
 
 
 # ---- comparison with the baseline ------------------------------------------------------------------------
@@ -68,40 +68,21 @@ class Comparison:
     ratio: float
     low: float | None
     high: float | None
-    clear: bool           # the 95% interval excludes "no change" (or, without one, the two intervals are apart)
-    paired: bool          # the interval comes from vs_baseline (paired over replications)
+    clear: bool           # the paired 95% interval excludes "no change" (without one: the two intervals are apart)
+    paired: bool          # the interval is paired over replications (variants run on the same tickets)
 
 
-def compare(results: Results, variant: str, *path: str) -> Comparison | None:
-    base = results.baseline
-    if base is None or variant == base:
-        return None
-    given = results.ratio(variant, *path) or _paired_from_tickets(results, variant, base, path)
-    if given is not None:
-        clear = given.low is not None and not (given.low <= 1 <= given.high)
-        return Comparison(given.value, given.low, given.high, clear, given.low is not None)
-    mine, theirs = results.estimate(variant, *path), results.estimate(base, *path)
-    if mine is None or theirs is None or theirs.value <= 0:
-        return None
-    apart = (mine.low is not None and theirs.low is not None and (mine.high < theirs.low or mine.low > theirs.high))
-    return Comparison(mine.value / theirs.value, None, None, apart, False)
+def compare(results: Results, variant: str, tier: str, measure: str, statistic: str) -> Comparison | None:
+    """A tier's (or ``all``'s) time against the baseline, from the paired ratios in summary.json's vs_baseline.
 
-
-def _paired_from_tickets(results: Results, variant: str, base: str, path: tuple[str, ...]) -> Estimate | None:
-    """Ratio to the baseline, per replication (variants run on the same tickets, so replication r of each is a
-    matched pair), averaged with a Student-t interval: much tighter than comparing two separate intervals."""
-    if len(path) != 4 or path[0] != "segments":
+    A folder without them (written before vs_baseline existed) gets no comparison rather than a weaker one."""
+    if results.baseline is None or variant == results.baseline:
         return None
-    _, segment, measure, stat = path
-    mine = results.per_replication.get((variant, segment, measure, stat))
-    theirs = results.per_replication.get((base, segment, measure, stat))
-    if not mine or not theirs:
+    given = results.ratio(variant, tier, measure, statistic)
+    if given is None:
         return None
-    ratios = [mine[r] / theirs[r] for r in mine if r in theirs and theirs[r] > 0]
-    if len(ratios) < 2:
-        return None
-    found = estimate(ratios)
-    return Estimate(found["value"], *found["ci95"])
+    clear = given.low is not None and not (given.low <= 1 <= given.high)
+    return Comparison(given.value, given.low, given.high, clear, given.low is not None)
 
 
 def change_words(c: Comparison | None) -> str:
@@ -131,8 +112,8 @@ def sla_change(results: Results, variant: str, segment: str, measure: str) -> Co
     base = results.baseline
     if base is None or variant == base:
         return None
-    mine = results.per_replication.get((variant, segment, measure, "met"))
-    theirs = results.per_replication.get((base, segment, measure, "met"))
+    mine = results.sla_met.get((variant, segment, measure))
+    theirs = results.sla_met.get((base, segment, measure))
     if mine and theirs and len(set(mine) & set(theirs)) > 1:
         found = estimate(100 * (mine[r] - theirs[r]) for r in mine if r in theirs)
         low, high = found["ci95"]

@@ -10,7 +10,9 @@ import datetime as _dt
 from html import escape
 
 from .. import __version__
-from . import plots
+import numpy as np
+
+from . import comparisons, plots, sweepplots, timeplots
 from ..units import human_duration
 from .data import Estimate, Results
 from .figures import Comparison, change_words, compare, duration_text, finite, short_duration, sla_change
@@ -28,18 +30,23 @@ def render(results: Results, generated: str | None = None) -> str:
         _headline(results, styles),
         _scenario(results),
         _figure_section("distributions", "Reaction and resolution time distributions",
-                        plots.cdfs(results, styles),
+                        comparisons.cdfs(results, styles),
                         "Share of tickets (y) answered or resolved within a time (x), pooled over replications; "
                         "the dashed red line is the SLA target. Higher and further left is better. The x axis "
                         "ends near the 99th percentile."),
-        _figure_section("sla", "SLA attainment", plots.sla_bars(results, styles),
+        _figure_section("sla", "SLA attainment", comparisons.sla_bars(results, styles),
                         "Share of tickets within their segment's target per variant; whiskers are 95% confidence "
                         "intervals over replications."),
-        _figure_section("profiles", "Utilization and queue length by hour of week", plots.hour_of_week(results, styles),
-                        "Mean over replications (shaded: 95% interval where given). Engineers off shift count as "
-                        "unavailable, not idle."),
-        _figure_section("backlog", "Backlog over time", plots.backlog(results, styles),
-                        "Open tickets (waiting or in work) over the simulated time; shaded: 95% interval."),
+        _figure_section("profiles", "The week: load, backlog, utilization and queue length by hour of week",
+                        timeplots.week(results, styles) if _weekly(results) else None,
+                        "Means over replications, by hour of the week (Monday 00:00 first) on the scenario's "
+                        "clock, counted after the warm-up. Grey: hours nobody is on duty (in a group's panels, nobody of that "
+                        "group; in the top row, nobody at all). Utilization is busy time over on-duty time: engineers "
+                        "off shift are not idle, and an hour with nobody on duty has no utilization (a gap). "
+                        "Queue length counts tickets waiting, paused work included."),
+        _figure_section("backlog", "Backlog over time", timeplots.backlog(results, styles),
+                        "Open tickets (arrived, not yet resolved: waiting or in work) over the whole run, mean over "
+                        "replications; the shaded start is the warm-up, whose tickets are not counted."),
         _sweep(results, styles),
         _checks(results),
     ]
@@ -123,12 +130,12 @@ def _glance(results: Results, styles) -> str:
     if not results.summary or not segments:
         return ""
     vip = results.vip_segments
-    others = [s for s in segments if s not in vip]
+    both_tiers = results.tiers == ["vip", "non_vip"]
     base = results.baseline
     lines = []
     verdicts = ""
     if base:
-        lines = _best(results, vip, others)
+        lines = _best(results) if both_tiers else []
         verdicts = _verdicts(results, styles, base)
     else:
         variant = results.variants[0]
@@ -154,29 +161,28 @@ def _glance(results: Results, styles) -> str:
     if not lines and not verdicts:
         return ""
     picture = ""
-    if len(results.variants) > 1 and vip and others:
-        svg = plots.tradeoff(results, vip[0], others[0], styles)
+    if len(results.variants) > 1 and both_tiers:
+        svg = comparisons.tradeoff(results, styles)
         if svg:
-            picture = (f'<figure>{svg}<figcaption>Each point is a variant: mean time of {escape(vip[0])} (VIP) '
-                       f'tickets across, of {escape(others[0])} tickets up; whiskers are 95% intervals, dotted lines '
-                       f'the baseline ({escape(base or "")}). Best is bottom left.</figcaption></figure>')
+            picture = (f'<figure>{svg}<figcaption>Each point is a variant: mean time of VIP tickets across, of '
+                       f'non-VIP tickets up; whiskers are 95% intervals, dotted lines the baseline '
+                       f'({escape(base or "")}). Best is bottom left.</figcaption></figure>')
     return (f'<section id="glance"><h2>At a glance</h2><ul class="glance">{"".join(lines)}</ul>{verdicts}'
             f"{picture}</section>")
 
 
 def _verdicts(results: Results, styles, base: str) -> str:
-    """Each variant against the baseline in words, per segment and measure (mean times)."""
-    vip = set(results.vip_segments)
-    columns = [(s, m) for s in results.segments for m in ("reaction", "resolution")]
+    """Each variant against the baseline in words, per tier (VIP, non-VIP) and measure (mean times)."""
+    columns = [(t, m) for t in results.tiers for m in ("reaction", "resolution")]
     rows = []
     for variant in results.variants:
         if variant == base:
             continue
         cells = []
-        for segment, measure in columns:
-            c = compare(results, variant, "segments", segment, measure, "mean")
-            mine = results.estimate(variant, "segments", segment, measure, "mean")
-            theirs = results.estimate(base, "segments", segment, measure, "mean")
+        for tier, measure in columns:
+            c = compare(results, variant, tier, measure, "mean")
+            mine = results.estimate(variant, "tiers", tier, measure, "mean")
+            theirs = results.estimate(base, "tiers", tier, measure, "mean")
             if c is None or mine is None or theirs is None:
                 cells.append("<td>–</td>")
                 continue
@@ -186,20 +192,18 @@ def _verdicts(results: Results, styles, base: str) -> str:
         rows.append(f'<tr><th scope="row">{_swatch(styles, variant)}{escape(variant)}</th>{"".join(cells)}</tr>')
     if not rows:
         return ""
-    head = "".join(f"<th>{escape(s)}{' (VIP)' if s in vip else ''}<br>{m}</th>" for s, m in columns)
+    head = "".join(f"<th>{escape(results.tier_label(t))}<br>{m}</th>" for t, m in columns)
     return (f'<div class="scroll"><table class="verdicts"><caption>Mean times against the baseline '
-            f'<b>{escape(base)}</b></caption><thead><tr><th>variant</th>{head}</tr></thead>'
+            f'<b>{escape(base)}</b> (paired over replications)</caption><thead><tr><th>variant</th>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 
-def _best(results: Results, vip: list[str], others: list[str]) -> list[str]:
-    """The fastest variant for VIP, per measure; among exact ties (say, several with no VIP wait at all) the
-    one that costs the first other segment least, naming the others."""
-    if not vip:
-        return []
+def _best(results: Results) -> list[str]:
+    """The fastest variant for VIP tickets, per measure; among exact ties (say, several with no VIP wait at
+    all) the one that costs the non-VIP tickets least, naming the others."""
     out = []
     for measure in ("reaction", "resolution"):
-        scored = [(v, results.estimate(v, "segments", vip[0], measure, "mean")) for v in results.variants]
+        scored = [(v, results.estimate(v, "tiers", "vip", measure, "mean")) for v in results.variants]
         scored = [(v, e) for v, e in scored if e is not None]
         if not scored:
             continue
@@ -207,15 +211,15 @@ def _best(results: Results, vip: list[str], others: list[str]) -> list[str]:
         tied = [v for v, e in scored if abs(e.value - fastest) <= 1e-9]
 
         def their_time(v: str) -> float:
-            e = results.estimate(v, "segments", others[0], measure, "mean") if others else None
+            e = results.estimate(v, "tiers", "non_vip", measure, "mean")
             return e.value if e is not None else 0.0
 
         best = min(tied, key=their_time)
         cost = ""
-        if others and best != results.baseline:
-            c = compare(results, best, "segments", others[0], measure, "mean")
+        if best != results.baseline:
+            c = compare(results, best, "non_vip", measure, "mean")
             if c is not None:
-                cost = f"; {escape(others[0])} {measure} {change_words(c)}"
+                cost = f"; non-VIP {measure} {change_words(c)}"
         also = [v for v in tied if v != best]
         also_text = f" Equally fast: {escape(', '.join(also))}." if also else ""
         out.append(f'<li class="best">Fastest VIP {measure}: <b>{escape(best)}</b> '
@@ -246,12 +250,12 @@ def _base_variant(results: Results) -> str:
 
 # ---- headline tables -------------------------------------------------------------------------------------
 
-def _cell_time(results: Results, variant: str, *path: str) -> str:
-    e = results.estimate(variant, *path)
+def _cell_time(results: Results, variant: str, tier: str, measure: str, statistic: str) -> str:
+    e = results.estimate(variant, "tiers", tier, measure, statistic)
     if e is None:
         return "<td>–</td>"
     text = f"{duration_text(e.value)}{_pm(e, human_duration)}"
-    c = compare(results, variant, *path)
+    c = compare(results, variant, tier, measure, statistic)
     if c is not None:
         interval = f"{c.low:.2f}–{c.high:.2f}" if c.paired and c.low is not None else ""
         text += _change_mark(c, lower=c.ratio < 1, better=c.ratio < 1, text=f"{c.ratio:.2f}×", interval=interval)
@@ -296,13 +300,14 @@ def _headline(results: Results, styles) -> str:
     segments, variants, vip = results.segments, results.variants, set(results.vip_segments)
     if not segments:
         return ""
-    top = "".join(f'<th colspan="4" class="group">{escape(s)}{" (VIP)" if s in vip else ""}</th>' for s in segments)
+    tiers = results.tiers
+    top = "".join(f'<th colspan="4" class="group">{escape(results.tier_label(t))}</th>' for t in tiers)
     sub = "".join("<th>reaction mean</th><th>reaction p90</th><th>resolution mean</th><th>resolution p90</th>"
-                  for _ in segments)
+                  for _ in tiers)
     rows = []
     for v in variants:
-        cells = "".join(_cell_time(results, v, "segments", s, m, stat)
-                        for s in segments for m in ("reaction", "resolution") for stat in ("mean", "p90"))
+        cells = "".join(_cell_time(results, v, t, m, stat)
+                        for t in tiers for m in ("reaction", "resolution") for stat in ("mean", "p90"))
         rows.append(f"<tr>{_variant_cell(results, styles, v)}{cells}</tr>")
     legend = ('<p class="legend">± is the half-width of the 95% confidence interval. '
               + ('Below each figure, its ratio to the baseline (for SLA attainment, the difference in percentage '
@@ -328,7 +333,10 @@ def _headline(results: Results, styles) -> str:
     shares = (f'<h3>SLA attainment (share of tickets within target) and engineer groups</h3><div class="scroll">'
               f'<table class="headline"><thead><tr><th>variant</th>{head}</tr></thead>'
               f"<tbody>{''.join(rows)}</tbody></table></div>")
-    return (f'<section id="headline"><h2>Headline figures</h2><h3>Reaction and resolution times</h3>'
+    vip_names = ", ".join(s for s in segments if s in vip)
+    pooled = (f" (VIP: the {escape(vip_names)} segment{'s' if len(vip) > 1 else ''}; non-VIP: all others)"
+              if "vip" in tiers else "")
+    return (f'<section id="headline"><h2>Headline figures</h2><h3>Reaction and resolution times{pooled}</h3>'
             f"{times}{shares}{legend}</section>")
 
 
@@ -338,6 +346,19 @@ def _target(results: Results, segment: str, measure: str) -> str:
 
 
 # ---- figures, sweeps, checks, footer -------------------------------------------------------------------------
+
+def _weekly(results: Results) -> bool:
+    """Whether the week has a shape worth a picture: shifts (engineers on duty change over the week) or a weekly
+    arrival profile. Without either, every hour of the week is alike but for noise."""
+    if ((results.scenario_data or {}).get("arrivals") or {}).get("profile"):
+        return True
+    for week in results.week.values():
+        for figures in week.groups.values():
+            duty = figures.get("engineers_on_duty")
+            if duty is not None and np.isfinite(duty).any() and np.nanmax(duty) - np.nanmin(duty) > 1e-9:
+                return True
+    return False
+
 
 def _figure_section(anchor: str, title: str, svg: str | None, caption: str) -> str:
     if not svg:
@@ -363,7 +384,7 @@ def _sweep(results: Results, styles) -> str:
     panels = [w for w in wanted if w[:3] in present][:6]
     if not panels:
         panels = [(*key, " ".join(key)) for key in sorted(present)[:6]]
-    drawn = plots.sweep(results, panels, styles)
+    drawn = sweepplots.sweep(results, panels, styles)
     if not drawn:
         return ""
     svg, held = drawn
