@@ -263,7 +263,7 @@ def test_python_examples_in_outputs_md_run(small_result, tmp_path, monkeypatch):
 
 # ---- README -----------------------------------------------------------------------------------------------------
 
-README_COMMANDS = ['python3 -m pip install -e ".[test]" && supportsim run scenarios/small-desk.yaml',
+README_COMMANDS = ['python3 -m pip install -e ".[test]" && supportsim run scenarios/vip-no-extra-staff.yaml',
                    "python3 -m pytest -q"]
 
 
@@ -275,7 +275,7 @@ def test_readme_opens_with_the_two_commands_and_ci_runs_the_same():
     ci = (ROOT / ".ci" / "run").read_text()
     commands = [line.strip() for line in ci.splitlines() if line.strip() and not line.lstrip().startswith("#")]
     # CI runs inside a fresh venv, where `python` is that venv's python3; -q only quiets pip
-    assert 'python -m pip install -q -e ".[test]" && supportsim run scenarios/small-desk.yaml' in commands
+    assert 'python -m pip install -q -e ".[test]" && supportsim run scenarios/vip-no-extra-staff.yaml' in commands
     assert commands[-1] == "python -m pytest -q"
 
 
