@@ -96,8 +96,10 @@ def targets(figures: dict) -> list[tuple[str, str, bool | None]]:
     met = mem["peak_mb"] <= TARGETS["memory_mb"] if mem["requested"] >= 1_000_000 else None
     out.append((f"1,000,000 tickets <= {TARGETS['memory_mb']} MB peak",
                 f"{mem['peak_mb']:.0f} MB for {_n(mem['tickets'])} tickets", met))
-    speedup = figures["scaling"]["speedup"]
-    out.append((f"2 workers >= {TARGETS['speedup']:g}x 1 worker", f"{speedup:.2f}x", speedup >= TARGETS["speedup"]))
+    sc = figures["scaling"]
+    out.append((f"2 workers >= {TARGETS['speedup']:g}x 1 worker",
+                f"{sc['speedup']:.2f}x (a busy loop got {sc['control_speedup']:.2f}x from the machine then)",
+                sc["speedup"] >= TARGETS["speedup"]))
     return out
 
 
@@ -178,14 +180,17 @@ def markdown(figures: dict) -> str:
     sc = figures["scaling"]
     lines += ["", f"### Scaling: {sc['replications']} replications of `{sc['scenario']}` ({sc['horizon']} each), "
               "`api.run_replications(..., jobs=N)`", ""]
-    lines += _table(["workers", "tickets", "wall time", "CPU seconds", "cores the run got (CPU / wall)"],
+    lines += _table(["workers", "tickets", "wall time", "CPU seconds", "cores the run got (CPU / wall)",
+                     "control: busy loop, same tasks"],
                     [[str(jobs), _n(sc["tickets"]), f"{sc['seconds'][jobs]:.2f} s", f"{sc['cpu'][jobs]:.2f}",
-                      f"{sc['cpu'][jobs] / sc['seconds'][jobs]:.2f}"] for jobs in (1, 2)])
-    lines += ["", f"Speedup {sc['speedup']:.2f}x; summaries with 1 and 2 workers "
+                      f"{sc['cpu'][jobs] / sc['seconds'][jobs]:.2f}", f"{sc['control'][jobs]:.2f} s"]
+                     for jobs in (1, 2)])
+    lines += ["", f"Speedup {sc['speedup']:.2f}x; the control got {sc['control_speedup']:.2f}x from the machine at "
+              f"the same time, so supportsim reached {sc['speedup'] / sc['control_speedup']:.0%} of what the "
+              "machine allowed. Summaries with 1 and 2 workers "
               + ("identical." if sc["identical"] else "**differ**.")
-              + " CPU seconds are the benchmark's and its worker processes' (`getrusage`): two workers doing "
-              "the same CPU work as one while getting less than two cores means the machine was busy, not "
-              "that the pool costs time."]
+              + " CPU seconds are the benchmark's and its worker processes' (`getrusage`); the control is pure "
+              "Python busy work in as many tasks, each as long as one replication, on the same process pool."]
     return "\n".join(lines) + "\n"
 
 

@@ -13,6 +13,8 @@ import resource
 import subprocess
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import yaml
@@ -53,7 +55,7 @@ def r1(model: R1, repeat: int, ciw_tickets: int | None) -> dict:
     best: dict[str, float] = {}
     outcomes: dict[str, models.Outcome] = {}
     record = None
-    ciw_model = R1(**{**model.__dict__, "tickets": ciw_tickets}) if ciw_tickets else None
+    ciw_model = replace(model, tickets=ciw_tickets) if ciw_tickets else None
     for attempt in range(repeat):
         record, seconds = _timed(models.run_supportsim, model, scenario)
         best["supportsim"] = min(seconds, best.get("supportsim", seconds))
@@ -69,7 +71,7 @@ def r1(model: R1, repeat: int, ciw_tickets: int | None) -> dict:
             continue
         rows[name] = {"tickets": outcomes[name].tickets, "seconds": best[name],
                       "rate": outcomes[name].tickets / best[name], "mean_wait": outcomes[name].mean_wait}
-    return {"model": model.__dict__, "rows": rows, "cobham": models.cobham_waits(model),
+    return {"model": asdict(model), "rows": rows, "cobham": models.cobham_waits(model),
             "load_seconds": load_seconds, "stats_seconds": stats_seconds, "repeat": repeat}
 
 
@@ -79,7 +81,7 @@ def scaled(model: R1, engineers: list[int], repeat: int) -> list[dict]:
     The staff sizes are timed round-robin too, so a slow spell of the machine does not land on one of them."""
     from ..loader import load_scenario
 
-    variants = [R1(**{**model.__dict__, "engineers": c}) for c in [model.engineers, *engineers]]
+    variants = [replace(model, engineers=c) for c in [model.engineers, *engineers]]
     scenarios = [load_scenario(models.scenario_dict(v)) for v in variants]
     best: list[dict[str, float]] = [{} for _ in variants]
     records, floors = [None] * len(variants), [None] * len(variants)
@@ -151,12 +153,31 @@ def memory(tickets: int, seed: int) -> dict:
     return {"requested": tickets, **fresh_process(models.scenario_dict(R1(tickets=tickets, seed=seed)))}
 
 
+def spin(steps: int) -> int:
+    """Pure-Python busy work with nothing to share: the control for what two workers can get from the machine."""
+    total = 0
+    for i in range(steps):
+        total += i
+    return total
+
+
+def _spin_job(tasks: int, steps: int, jobs: int) -> None:
+    if jobs <= 1:
+        for _ in range(tasks):
+            spin(steps)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:  # the same pool api.run_tasks uses
+        list(pool.map(spin, [steps] * tasks))
+
+
 def scaling(data: dict, replications: int, repeat: int) -> dict:
     """The same multi-replication job on 1 and 2 worker processes: wall time, speedup, CPU time spent, and
     whether the summaries are identical (they must be, whatever the number of workers).
 
-    CPU seconds are this process's plus its finished children's (``getrusage``): when the speedup falls short
-    while the CPU seconds stay equal, the second core was busy with something else, not with overhead."""
+    CPU seconds are this process's plus its finished children's (``getrusage``). Next to each run, a control
+    job of as many tasks of pure busy work, each as long as one replication, runs on the same number of workers:
+    its speedup is what the machine gave at that moment, so a shortfall of supportsim's speedup can be told apart
+    from a busy machine."""
     from ..api import run_replications
     from ..loader import load_scenario
     from ..results import SimulationResult
@@ -167,8 +188,9 @@ def scaling(data: dict, replications: int, repeat: int) -> dict:
 
     scenario = load_scenario(data)
     out = {"scenario": data["name"], "horizon": data["horizon"], "replications": replications,
-           "seconds": {}, "cpu": {}}
+           "seconds": {}, "cpu": {}, "control": {}}
     summaries = {}
+    steps = None
     for _ in range(repeat):
         for jobs in (1, 2):
             before = cpu()
@@ -176,7 +198,13 @@ def scaling(data: dict, replications: int, repeat: int) -> dict:
             if seconds < out["seconds"].get(jobs, float("inf")):
                 out["seconds"][jobs], out["cpu"][jobs] = seconds, cpu() - before
             summaries[jobs] = SimulationResult(scenario, {"base": records}, scenario.seed).summary()
+            if steps is None:  # size the control's tasks like one replication
+                _, probe = _timed(spin, 1_000_000)
+                steps = max(1, int(1_000_000 * seconds / replications / probe))
+            _, seconds = _timed(_spin_job, replications, steps, jobs)
+            out["control"][jobs] = min(seconds, out["control"].get(jobs, seconds))
     out["tickets"] = sum(len(r.tickets) for r in records)
     out["speedup"] = out["seconds"][1] / out["seconds"][2]
+    out["control_speedup"] = out["control"][1] / out["control"][2]
     out["identical"] = summaries[1] == summaries[2]
     return out
