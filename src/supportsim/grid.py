@@ -17,7 +17,8 @@ from typing import Any, Mapping
 
 from pydantic import ValidationError
 
-from .loader import ScenarioError, _pydantic_problems
+from .loader import ScenarioError
+from .problems import pydantic_problems
 from .scenario import Scenario, consistency_problems
 from .variants import deep_merge
 
@@ -106,7 +107,7 @@ def validate_point(variants: Mapping[str, dict], params: Mapping[str, Any], pref
         try:
             scenario = Scenario.model_validate(data)
         except ValidationError as exc:
-            found = _pydantic_problems(exc, data)
+            found = pydantic_problems(exc, data)
         else:
             found = consistency_problems(scenario)
             scenarios[name] = scenario

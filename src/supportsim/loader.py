@@ -12,7 +12,7 @@ from typing import Any, Mapping
 import yaml
 from pydantic import ValidationError
 
-from .problems import pydantic_problems as _pydantic_problems
+from .problems import pydantic_problems
 from .scenario import Scenario, consistency_problems
 from .trace import trace_problems
 from .variants import variant_data
@@ -167,7 +167,7 @@ def validate_data(data: Mapping, source: str = "<scenario>", lines: Mapping[str,
     try:
         scenario = Scenario.model_validate(dict(data))
     except ValidationError as exc:
-        raise ScenarioError(_pydantic_problems(exc, data), source, lines) from None
+        raise ScenarioError(pydantic_problems(exc, data), source, lines) from None
     problems = consistency_problems(scenario)
     if problems:
         raise ScenarioError(problems, source, lines)
@@ -183,7 +183,7 @@ def expand_variants(scenario: Scenario, source: str = "<scenario>", lines: Mappi
         try:
             variant = Scenario.model_validate(data)
         except ValidationError as exc:
-            problems += [(prefix + path, message) for path, message in _pydantic_problems(exc, data)]
+            problems += [(prefix + path, message) for path, message in pydantic_problems(exc, data)]
             continue
         found = consistency_problems(variant)
         if not found:

@@ -30,7 +30,8 @@ from pydantic import ValidationError
 
 from . import __version__
 from .grid import check_grid
-from .loader import ScenarioError, _pydantic_problems, expand_variants, read_scenario_data, validate_data
+from .loader import ScenarioError, expand_variants, read_scenario_data, validate_data
+from .problems import pydantic_problems
 from .progress import Progress
 from .results import _json_safe, resolved_scenario_yaml, write_atomic
 from .scenario import Scenario, Sweep
@@ -146,7 +147,7 @@ def _sweep_file(data: dict, where: str, lines: Mapping[str, int]) -> SweepFile:
     try:
         spec = SweepFile.model_validate(data)
     except ValidationError as exc:
-        problems += [p for p in _pydantic_problems(exc, data) if not p[1].startswith("unknown key")]
+        problems += [p for p in pydantic_problems(exc, data) if not p[1].startswith("unknown key")]
         raise ScenarioError(problems, where, lines) from None
     if problems:
         raise ScenarioError(problems, where, lines)
