@@ -5,7 +5,11 @@ import pytest
 
 from supportsim import load_scenario
 from supportsim.api import simulate
-from vip_formulas import assert_matches, cobham_waits, mmc_wait, preemptive_sojourns
+from vip_tolerance import assert_matches
+
+from supportsim.theory import mmc_mean_wait as mmc_wait
+from supportsim.theory import preemptive_mean_sojourns as preemptive_sojourns
+from supportsim.theory import priority_mean_waits as cobham_waits
 
 REPLICATIONS = 20
 
