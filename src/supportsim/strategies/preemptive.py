@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from .at_work import AtWork
 from .base import PolicyConfig, register
 from .priority import Priority
 
@@ -24,14 +25,10 @@ class Preemptive(Priority):
 
     def __init__(self, config, desk):
         super().__init__(config, desk)
-        # engineers at work, by the rank of their ticket; dicts keep start order and delete in O(1)
-        self.working: list[dict[int, None]] = [{} for _ in range(desk.ranks)]
-        self.rank_of: list[int] = [0] * desk.staff
+        self.at_work = AtWork(desk.ranks, desk.staff)
 
     def _begin(self, engineer, visit):
-        rank = self._rank[visit]
-        self.working[rank][engineer] = None
-        self.rank_of[engineer] = rank
+        self.at_work.add(engineer, self._rank[visit])
         self._start(engineer, visit)
 
     def arrive(self, visit):
@@ -39,24 +36,24 @@ class Preemptive(Priority):
             self._begin(self.idle.pop(), visit)
             return
         rank = self._rank[visit]
-        for lower in range(len(self.working) - 1, rank, -1):
-            if self.working[lower]:
-                engineer, _ = self.working[lower].popitem()
-                self.queues[lower].appendleft(self.desk.interrupt(engineer))
-                self.count += 1
-                self._begin(engineer, visit)
-                return
+        engineer = self.at_work.take_below(rank)
+        if engineer is not None:
+            interrupted = self.desk.interrupt(engineer)
+            self.queues[self._rank[interrupted]].appendleft(interrupted)
+            self.count += 1
+            self._begin(engineer, visit)
+            return
         self.queues[rank].append(visit)
         self.count += 1
 
     def pause(self, engineer):
-        self.working[self.rank_of[engineer]].pop(engineer, None)  # off shift: not to be interrupted
+        self.at_work.drop(engineer)  # off shift: not to be interrupted
 
     def resume(self, engineer, visit):
         self._begin(engineer, visit)
 
     def release(self, engineer):
-        self.working[self.rank_of[engineer]].pop(engineer, None)
+        self.at_work.drop(engineer)
         if self.count:
             self.count -= 1
             for queue in self.queues:

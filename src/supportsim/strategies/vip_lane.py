@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import Field
 
 from ..distributions import Duration
+from .at_work import AtWork
 from .base import PolicyConfig, RankedQueue, Strategy, register
 
 
@@ -33,16 +34,13 @@ class VipLane(Strategy):
         self.queue = RankedQueue(desk.ranks)
         self.waiting_vip: set[int] = set()
         # engineers on non-VIP work, by rank; dicts keep start order and delete in O(1)
-        self.on_plain: list[dict[int, None]] = [{} for _ in range(desk.ranks)]
-        self.rank_of = [0] * desk.staff
+        self.on_plain = AtWork(desk.ranks, desk.staff)  # engineers on non-VIP work only: VIP work is never interrupted
         self._rank, self._vip, self._start = desk.rank, desk.vip, desk.start
         self.limit = config.pickup_within
 
     def _begin(self, engineer, visit):
         if not self._vip[visit]:
-            rank = self._rank[visit]
-            self.on_plain[rank][engineer] = None
-            self.rank_of[engineer] = rank
+            self.on_plain.add(engineer, self._rank[visit])
         self._start(engineer, visit)
 
     def arrive(self, visit):
@@ -60,19 +58,17 @@ class VipLane(Strategy):
     def _overdue(self, visit):
         if visit not in self.waiting_vip:
             return  # already taken
-        for working in reversed(self.on_plain):
-            if working:
-                engineer, _ = working.popitem()
-                interrupted = self.desk.interrupt(engineer)
-                self.queue.push_front(interrupted, self._rank[interrupted])
-                self.queue.remove(visit, self._rank[visit])
-                self.waiting_vip.discard(visit)
-                self._begin(engineer, visit)
-                return
-        # every engineer is on VIP work: the ticket is taken when one becomes free
+        engineer = self.on_plain.take_below(-1)
+        if engineer is None:
+            return  # every engineer is on VIP work: the ticket is taken when one becomes free
+        interrupted = self.desk.interrupt(engineer)
+        self.queue.push_front(interrupted, self._rank[interrupted])
+        self.queue.remove(visit, self._rank[visit])
+        self.waiting_vip.discard(visit)
+        self._begin(engineer, visit)
 
     def release(self, engineer):
-        self.on_plain[self.rank_of[engineer]].pop(engineer, None)
+        self.on_plain.drop(engineer)
         if self.queue.count:
             visit = self.queue.pop()
             if self._vip[visit]:
@@ -83,7 +79,7 @@ class VipLane(Strategy):
 
     def pause(self, engineer):
         """Off shift during work (working-time calendars): not to be interrupted until resumed."""
-        self.on_plain[self.rank_of[engineer]].pop(engineer, None)
+        self.on_plain.drop(engineer)
 
     def resume(self, engineer, visit):
         self._begin(engineer, visit)
