@@ -13,8 +13,8 @@ from typing import Annotated, Literal, Optional
 
 from pydantic import Field
 
-from .base import PolicyConfig, RankedQueue, Strategy, engineer_counts_problems, register
-from .priority import Priority
+from .base import PolicyConfig, RankedQueue, engineer_counts_problems, register
+from .set_apart import SetApart
 
 
 class DedicatedConfig(PolicyConfig):
@@ -28,51 +28,26 @@ class DedicatedConfig(PolicyConfig):
         return engineer_counts_problems(scenario, path, self.engineers, self.kind, exclusive=True)
 
 
-def set_apart(config, desk) -> int:
-    """How many engineers of this desk the policy sets apart for VIP tickets."""
-    engineers = config.engineers if config.engineers is not None else {desk.scenario.entry_group: 1}
-    return engineers.get(desk.name, 0)
-
-
 @register
-class Dedicated(Strategy):
+class Dedicated(SetApart):
     kind = "dedicated"
     Config = DedicatedConfig
 
-    @classmethod
-    def for_desk(cls, config, desk):
-        return cls(config, desk) if set_apart(config, desk) else Priority(config, desk)
-
     def __init__(self, config, desk):
         super().__init__(config, desk)
-        self.dedicated = set_apart(config, desk)
         self.queues = (RankedQueue(desk.ranks), RankedQueue(desk.ranks))  # by side: 0 non-VIP, 1 VIP
-        self.free: tuple[list[int], list[int]] = ([], [])
-        self._rank, self._vip, self._start = desk.rank, desk.vip, desk.start
-
-    def _side(self, engineer: int) -> int:
-        return 1 if engineer < self.dedicated else 0
 
     def arrive(self, visit):
         side = self._vip[visit]
-        if self.free[side]:
-            engineer = self.free[side].pop()
-            self.idle.remove(engineer)
-            self._start(engineer, visit)
-        else:
+        if not self.start_free(side, visit):
             self.queues[side].push(visit, self._rank[visit])
 
     def release(self, engineer):
-        queue = self.queues[self._side(engineer)]
+        queue = self.queues[self.side(engineer)]
         if queue.count:
             self._start(engineer, queue.pop())
         else:
-            self.free[self._side(engineer)].append(engineer)
-            self.idle.append(engineer)
-
-    def withdraw(self, engineer):
-        self.idle.remove(engineer)
-        self.free[self._side(engineer)].remove(engineer)
+            self.make_free(engineer)
 
     def waiting(self):
         return self.queues[0].count + self.queues[1].count

@@ -16,9 +16,8 @@ from typing import Annotated, Literal, Optional
 
 from pydantic import Field
 
-from .base import PolicyConfig, Strategy, engineer_counts_problems, register
-from .dedicated import set_apart
-from .priority import Priority
+from .base import PolicyConfig, engineer_counts_problems, register
+from .set_apart import SetApart
 
 
 class ReserveConfig(PolicyConfig):
@@ -33,49 +32,29 @@ class ReserveConfig(PolicyConfig):
 
 
 @register
-class Reserve(Strategy):
+class Reserve(SetApart):
     kind = "reserve"
     Config = ReserveConfig
 
-    @classmethod
-    def for_desk(cls, config, desk):
-        return cls(config, desk) if set_apart(config, desk) else Priority(config, desk)
-
     def __init__(self, config, desk):
         super().__init__(config, desk)
-        self.reserved = set_apart(config, desk)
         # waiting (arrival number, visit), VIP and non-VIP apart so the reserve finds VIP tickets at once
         self.queues: tuple[deque, deque] = (deque(), deque())
-        self.free: tuple[list[int], list[int]] = ([], [])  # free engineers: 0 others, 1 reserved
         self.arrivals = count()
-        self._vip, self._start = desk.vip, desk.start
-
-    def _side(self, engineer: int) -> int:
-        return 1 if engineer < self.reserved else 0
 
     def arrive(self, visit):
         vip = self._vip[visit]
-        for side in ((1, 0) if vip else (0, 1)):
-            if self.free[side]:
-                engineer = self.free[side].pop()
-                self.idle.remove(engineer)
-                self._start(engineer, visit)
-                return
-        self.queues[vip].append((next(self.arrivals), visit))
+        if not any(self.start_free(side, visit) for side in ((1, 0) if vip else (0, 1))):
+            self.queues[vip].append((next(self.arrivals), visit))
 
     def release(self, engineer):
         plain, vip = self.queues
-        if vip and (self._side(engineer) or not plain or vip[0][0] < plain[0][0]):
+        if vip and (self.side(engineer) or not plain or vip[0][0] < plain[0][0]):
             self._start(engineer, vip.popleft()[1])
         elif plain:
             self._start(engineer, plain.popleft()[1])
         else:
-            self.free[self._side(engineer)].append(engineer)
-            self.idle.append(engineer)
-
-    def withdraw(self, engineer):
-        self.idle.remove(engineer)
-        self.free[self._side(engineer)].remove(engineer)
+            self.make_free(engineer)
 
     def waiting(self):
         return len(self.queues[0]) + len(self.queues[1])

@@ -1,0 +1,47 @@
+"""Engineers set apart for VIP work: the bookkeeping ``dedicated`` and ``reserve`` share.
+
+Engineers 0..n-1 of a group are set apart, n from the policy's ``engineers`` map (default: one engineer of the
+entry group). A group the map leaves out keeps one shared queue in ``priority`` order.
+"""
+
+from __future__ import annotations
+
+from .base import Strategy
+from .priority import Priority
+
+
+def set_apart(config, desk) -> int:
+    """How many engineers of this desk the policy sets apart for VIP tickets."""
+    engineers = config.engineers if config.engineers is not None else {desk.scenario.entry_group: 1}
+    return engineers.get(desk.name, 0)
+
+
+class SetApart(Strategy):
+    """Free engineers kept by side (1: set apart, 0: the others) instead of in ``idle``, so a ticket finds a free
+    engineer of the side it needs in O(1)."""
+
+    @classmethod
+    def for_desk(cls, config, desk):
+        return cls(config, desk) if set_apart(config, desk) else Priority(config, desk)
+
+    def __init__(self, config, desk):
+        super().__init__(config, desk)
+        self.set_apart = set_apart(config, desk)
+        self.free: tuple[list[int], list[int]] = ([], [])
+        self._rank, self._vip, self._start = desk.rank, desk.vip, desk.start
+
+    def side(self, engineer: int) -> int:
+        return 1 if engineer < self.set_apart else 0
+
+    def start_free(self, side: int, visit: int) -> bool:
+        """Start the visit with a free engineer of that side, if there is one."""
+        if self.free[side]:
+            self._start(self.free[side].pop(), visit)
+            return True
+        return False
+
+    def make_free(self, engineer: int) -> None:
+        self.free[self.side(engineer)].append(engineer)
+
+    def withdraw(self, engineer: int) -> None:
+        self.free[self.side(engineer)].remove(engineer)
