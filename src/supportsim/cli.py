@@ -167,7 +167,28 @@ def cmd_validate(args) -> int:
             print(f"warning: {args.file}: groups.{group}: cannot keep up over a week: {offered:.0f} h of work "
                   f"offered per week, {available:.0f} engineer-hours on duty (load {offered / available:.2f}); "
                   "add staff or shifts, or reduce work", file=sys.stderr)
+    for prefix, variant in _variants_of(scenario):
+        for path, message in policy_load_warnings(variant):
+            print(f"warning: {args.file}: {prefix}{path}: {message}", file=sys.stderr)
     return EXIT_OK
+
+
+def _variants_of(scenario):
+    from .loader import expand_variants
+
+    variants = expand_variants(scenario)
+    if not scenario.variants:
+        return [("", scenario)]
+    return [(f"variants.{name}.", variant) for name, variant in variants.items()]
+
+
+def policy_load_warnings(scenario) -> list[tuple[str, str]]:
+    """The load warnings of every policy in force (the scenario's and the groups' own)."""
+    found = scenario.policy.load_warnings(scenario, "policy")
+    for group, spec in scenario.groups.items():
+        if spec.policy is not None:
+            found += spec.policy.load_warnings(scenario, f"groups.{group}.policy")
+    return found
 
 
 def cmd_run(args) -> int:

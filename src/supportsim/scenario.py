@@ -249,12 +249,15 @@ class Scenario(Model):
         entry[self.group_names.index(self.entry_group)] = 1.0
         return np.linalg.solve((np.eye(len(entry)) - self.routing_matrix()).T, entry)
 
-    def mean_work(self, group: str) -> float:
-        """Mean work of a visit to the group, averaged over the ticket mix."""
+    def mean_work(self, group: str, segments: Optional[list[str]] = None) -> float:
+        """Mean work of a visit to the group, averaged over the ticket mix (of ``segments`` only, if given)."""
         work = self.groups[group].work
         if not isinstance(work, WorkByClass):
             return work.mean_hours
-        shares = dict(zip(self.segment_names, self.segment_shares))
+        shares = {seg: share for seg, share in zip(self.segment_names, self.segment_shares)
+                  if segments is None or seg in segments}
+        norm = sum(shares.values()) or 1.0
+        shares = {seg: share / norm for seg, share in shares.items()}
         priorities = self.priorities or {"": 1.0}
         total = 0.0
         for seg, sshare in shares.items():

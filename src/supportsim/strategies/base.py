@@ -28,6 +28,11 @@ class PolicyConfig(BaseModel):
         the policy sits (``policy`` or ``groups.L2.policy``)."""
         return []
 
+    def load_warnings(self, scenario: Any, path: str) -> list[tuple[str, str]]:
+        """Loads this policy makes too high where the group as a whole would cope, as (key path, message);
+        ``validate`` prints them. Pure arithmetic on the scenario, nothing simulated."""
+        return []
+
     def first_contact(self, scenario: Any) -> tuple[str, Any] | None:
         """(group, work distribution) of a first-contact visit this policy inserts before a VIP ticket's first
         visit, or None. The tickets module draws that work, so strategies still draw no random numbers."""

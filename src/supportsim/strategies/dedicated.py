@@ -27,6 +27,31 @@ class DedicatedConfig(PolicyConfig):
     def problems(self, scenario, path):
         return engineer_counts_problems(scenario, path, self.engineers, self.kind, exclusive=True)
 
+    def load_warnings(self, scenario, path):
+        """Each side of the split is a queue of its own: warn when either side's offered load is 1 or more."""
+        warnings = []
+        engineers = self.engineers if self.engineers is not None else {scenario.entry_group: 1}
+        visits = dict(zip(scenario.group_names, scenario.visits_per_ticket()))
+        vip = scenario.vip_segments
+        others = [s for s in scenario.segment_names if s not in vip]
+        vip_share = sum(share for s, share in zip(scenario.segment_names, scenario.segment_shares) if s in vip)
+        for group, dedicated in engineers.items():
+            if group not in scenario.groups or not scenario.honours_vip(group):
+                continue
+            offered, available = scenario.weekly_hours()[group]
+            on_duty = available / (168.0 * scenario.groups[group].headcount)  # share of the week on duty
+            rate = scenario.mean_arrival_rate * visits[group]
+            sides = (("VIP", vip_share, vip, dedicated), ("non-VIP", 1 - vip_share, others,
+                                                          scenario.groups[group].headcount - dedicated))
+            for name, share, segments, staff in sides:
+                if not segments or staff <= 0:
+                    continue
+                load = rate * share * scenario.mean_work(group, segments) / (staff * on_duty)
+                if load >= 1:
+                    warnings.append((f"{path}.engineers.{group}", f"{name} tickets offer load {load:.2f} to the "
+                                     f"{staff} engineers of their side of {group}: that queue grows without bound"))
+        return warnings
+
 
 @register
 class Dedicated(SetApart):
