@@ -72,11 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="simulate a scenario and write summary.json, profiles.json, tickets.csv, scenario.resolved.yaml")
     run.add_argument("file", help="scenario YAML file")
     run.add_argument("--out", metavar="DIR", help="output folder (default: results/<scenario name>/)")
-    run.add_argument("--replications", type=_positive, metavar="N", help="override the scenario's replications")
-    run.add_argument("--seed", type=_non_negative, metavar="N", help="override the scenario's seed")
-    run.add_argument("--jobs", type=_positive, default=1, metavar="N", help="worker processes (results do not depend on it)")
-    run.add_argument("--quiet", action="store_true", help="print nothing but errors (and what --format asks for)")
-    _format_option(run)
+    _simulation_options(run)
 
     compare = commands.add_parser("compare", help="run the scenario once per policy, on the same tickets, and "
                                                   "print one comparison table (the file's own variants are ignored)")
@@ -85,11 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="policies to compare, the first is the baseline: e.g. fifo,priority,vip_lane or "
                               "vip_lane:pickup_within=30m,dedicated:engineers.L1=2 (kind:key=value, defaults otherwise)")
     compare.add_argument("--out", metavar="DIR", help="output folder (default: results/<scenario name>-compare/)")
-    compare.add_argument("--replications", type=_positive, metavar="N", help="override the scenario's replications")
-    compare.add_argument("--seed", type=_non_negative, metavar="N", help="override the scenario's seed")
-    compare.add_argument("--jobs", type=_positive, default=1, metavar="N", help="worker processes (results do not depend on it)")
-    compare.add_argument("--quiet", action="store_true", help="print nothing but errors (and what --format asks for)")
-    _format_option(compare)
+    _simulation_options(compare)
 
     report = commands.add_parser("report", help="rebuild report.html from a results folder, without simulating")
     report.add_argument("folder", metavar="DIR", help="results folder (holds summary.json)")
@@ -124,6 +116,16 @@ def build_parser() -> argparse.ArgumentParser:
     baseline.add_argument("--replications", type=_positive, metavar="N", help="override the scenario's replications")
     baseline.add_argument("--jobs", type=_positive, default=1, metavar="N", help="worker processes")
     return parser
+
+
+def _simulation_options(command: argparse.ArgumentParser) -> None:
+    """Options of every command that simulates (run, compare)."""
+    command.add_argument("--replications", type=_positive, metavar="N", help="override the scenario's replications")
+    command.add_argument("--seed", type=_non_negative, metavar="N", help="override the scenario's seed")
+    command.add_argument("--jobs", type=_positive, default=1, metavar="N",
+                         help="worker processes (results do not depend on it)")
+    command.add_argument("--quiet", action="store_true", help="print nothing but errors (and what --format asks for)")
+    _format_option(command)
 
 
 def _format_option(command: argparse.ArgumentParser) -> None:
