@@ -16,6 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Fiel
 from . import calendar as cal
 from .distributions import Distribution, Duration
 from .strategies import PolicyConfig, policy_config_type
+from .targets import TargetValue, placed_targets
 from .units import format_duration, format_rate, parse_rate
 from .working_time import (OLA, Burst, CalendarValue, Profile, Staff, StaffBlock, Start, listed,
                            trace_problems, working_time_problems)
@@ -104,9 +105,11 @@ class Group(Model):
 
 
 class SLA(Model):
-    reaction: Optional[Duration] = Field(None, gt=0, description="Target time to first response.")
-    resolution: Optional[Duration] = Field(None, gt=0, description="Target time to resolution.")
-    clock: Optional[str] = Field(None, description="Calendar the targets are counted on (default: around the clock).")
+    reaction: Optional[TargetValue] = Field(None, description="Target for the time to first response: "
+                                                               "{within, clock, attain}, or a duration ('15m').")
+    resolution: Optional[TargetValue] = Field(None, description="Target for the time to resolution: "
+                                                                 "{within, clock, attain}, or a duration ('5bd').")
+    clock: Optional[str] = Field(None, description="Calendar of the targets that name none (default: around the clock).")
 
 
 class Sweep(Model):
@@ -215,7 +218,7 @@ class Scenario(Model):
     def uses_working_time(self) -> bool:
         """Whether anything here is not the stationary 24x7 model (a calendar, profile, burst or trace)."""
         clocks = [b.calendar for g in self.groups.values() for b in g.blocks]
-        clocks += [g.ola.clock for g in self.groups.values() if g.ola] + [s.clock for s in self.sla.values()]
+        clocks += [p.clock for p in placed_targets(self)] + [s.clock for s in self.sla.values()]
         a = self.arrivals
         return (any(not self.calendar(c).is_always for c in clocks) or a.profile is not None or bool(a.bursts)
                 or a.trace is not None)

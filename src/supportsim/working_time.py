@@ -16,6 +16,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Fie
 
 from . import calendar as cal
 from .distributions import Duration
+from .targets import TargetValue, placed_targets
 
 if TYPE_CHECKING:
     from .scenario import Scenario
@@ -111,8 +112,9 @@ Staff = Annotated[
 class OLA(Model):
     """Operational level agreement of a group: escalated tickets are picked up within ``pickup``."""
 
-    pickup: Duration = Field(gt=0, description="Target time from escalation to first work in this group.")
-    clock: str = Field("always", description="Calendar the target is counted on.")
+    pickup: TargetValue = Field(description="Target for the time from escalation to first work in this group: "
+                                            "{within, clock, attain}, or a duration ('4h').")
+    clock: str = Field("always", description="Calendar of the pickup target when it names none.")
 
 
 def _week_table_value(value: Any) -> Any:
@@ -233,6 +235,9 @@ def working_time_problems(s: Scenario) -> list[tuple[str, str]]:
             check(f"groups.{g}.ola.clock", group.ola.clock)
     for seg, sla in s.sla.items():
         check(f"sla.{seg}.clock", sla.clock)
+    for place in placed_targets(s):
+        if place.target.clock is not None:
+            check(f"{place.path}.clock", place.target.clock)
     for i, burst in enumerate(s.arrivals.bursts):
         if burst.segment is not None and burst.segment not in s.segments:
             problems.append((f"arrivals.bursts.{i}.segment", f"unknown segment {burst.segment!r}; segments are {', '.join(s.segments)}"))

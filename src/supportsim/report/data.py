@@ -140,7 +140,8 @@ class Results:
         """The SLA target in hours, from the validated scenario (or None)."""
         if self.scenario is None:
             return None
-        return getattr(self.scenario.sla.get(segment), measure, None)
+        target = getattr(self.scenario.sla.get(segment), measure, None)
+        return target.hours if target is not None else None
 
     # ---- figures from summary.json ---------------------------------------------------------------------
     def estimate(self, variant: str, *path: str) -> Estimate | None:
