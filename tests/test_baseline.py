@@ -96,7 +96,9 @@ def test_a_regression_within_the_tolerance_is_not_flagged(desk, tmp_path):
      "is the baseline of scenario 'other', not 'guarded-desk'"),
     ('{"format": 1, "scenario": "guarded-desk", "seed": 1, "replications": 2, "variants": {"x": {}}}',
      "shares no variant with 'guarded-desk'"),
-    ('{"format": 7}', "not a supportsim baseline"),
+    ('{"format": 7}', "is baseline format 7, newer than this supportsim reads (1 to 2): upgrade supportsim"),
+    ('{"scenario": "guarded-desk"}', "not a supportsim baseline"),
+    ('{"format": "two"}', "format must be a whole number"),
 ])
 def test_a_bad_baseline_file_is_bad_input(desk, tmp_path, content, words):
     target = tmp_path / "b.json"

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from . import __version__
 from .loader import ScenarioError, load_scenario, validate_data
-from .tables import business_table, comparison_table, group_table, segment_table, week_table
+from .tables import business_table, comparison_table, group_table, segment_table, targets_table, week_table
+from .targets import calendar_unit_warnings
 from .trace import mean_rate as trace_rate
 from .variants import policy_variants, with_policy_variants
 from .report import CSV_COLUMNS, REPORT_NAME, ReportError, headline_rows, write_report
@@ -170,7 +171,7 @@ def cmd_validate(args) -> int:
                   f"offered per week, {available:.0f} engineer-hours on duty (load {offered / available:.2f}); "
                   "add staff or shifts, or reduce work", file=sys.stderr)
     for prefix, variant in _variants_of(scenario):
-        for path, message in policy_load_warnings(variant):
+        for path, message in policy_load_warnings(variant) + calendar_unit_warnings(variant):
             print(f"warning: {args.file}: {prefix}{path}: {message}", file=sys.stderr)
     return EXIT_OK
 
@@ -243,6 +244,7 @@ def _simulate_and_report(scenario, args, default_out: Path) -> int:
             print(comparison_table(summary))
             print(f"\nvs baseline: variant/baseline mean time, paired over replications on the same tickets "
                   f"(geometric mean, [95% interval]); per-segment and per-group figures are in summary.json")
+            _print_targets(summary)
         else:
             figures = next(iter(summary["variants"].values()))
             print(segment_table(figures, scenario))
@@ -251,6 +253,7 @@ def _simulate_and_report(scenario, args, default_out: Path) -> int:
                 print(business_table(figures, scenario.segment_names))
             print()
             print(group_table(figures))
+            _print_targets(summary)
             if scenario.uses_working_time():
                 print()
                 print(week_table(next(iter(result.profiles()["variants"].values()))))
@@ -258,6 +261,15 @@ def _simulate_and_report(scenario, args, default_out: Path) -> int:
               f"{out / 'scenario.resolved.yaml'}")
         print(f"open {out / REPORT_NAME} in a browser for the report")
     return EXIT_OK
+
+
+def _print_targets(summary: dict) -> None:
+    """The targets, each on its own clock, judged where they state attain."""
+    if any(figures.get("targets") for figures in summary["variants"].values()):
+        print()
+        print(targets_table(summary))
+        print("targets: attainment on each target's own clock (95% CI); met when the whole interval is at or "
+              "above attain, missed when below, else inconclusive")
 
 
 def cmd_report(args) -> int:

@@ -14,6 +14,7 @@ import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, PlainSerializer, Tag
 
 from . import calendar as cal
+from . import formats
 from .distributions import Distribution, Duration
 from .strategies import PolicyConfig, policy_config_type
 from .targets import TargetValue, placed_targets
@@ -129,7 +130,17 @@ CheckSpec = Union[str, dict[str, str]]
 """'vip.reaction.p90 <= 1h', or {variant: '...'} for a check on one variant (YAML reads '- v: ...' that way)."""
 
 
+def _scenario_format(value: Any) -> Any:
+    try:
+        formats.check("scenario", value, formats.SCENARIO)
+    except formats.FormatError as exc:
+        raise ValueError(str(exc)) from None
+    return value
+
+
 class Scenario(Model):
+    format: Annotated[Optional[int], BeforeValidator(_scenario_format)] = Field(
+        None, description="Format the file is written in (1 or 2; absent: 1, which reads the same).")
     name: str = Field(pattern=NAME_PATTERN, description="Used for the output folder.")
     description: str = Field("", description="Free text for people; not used by the simulation.")
     start: Optional[Start] = Field(
@@ -353,7 +364,7 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
         known = ", ".join(s.variants) or "none are defined"
         problems.append(("baseline", f"unknown variant {s.baseline!r}; variants: {known}"))
     for name, override in s.variants.items():
-        for key in ("name", "variants", "baseline", "sweep", "checks"):
+        for key in ("name", "variants", "baseline", "sweep", "checks", "format"):
             if key in override:
                 problems.append((f"variants.{name}.{key}", "cannot be changed by a variant"))
     for name, why in RESERVED_SEGMENT_NAMES.items():
