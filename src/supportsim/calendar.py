@@ -206,6 +206,7 @@ class Calendar:
     name: str = ""
     phase_changes: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
     day_shifts: tuple[tuple[int, float, float], ...] = ()
+    monday: date | None = None   # the date of week hour 0 (u = 0 on the calendar's clock), when built from dates
 
     def __post_init__(self):
         week = _fold_into_week(map(tuple, np.asarray(self.week, dtype=float).reshape(-1, 2)))
@@ -417,12 +418,13 @@ def build_calendar(*, start: datetime, days: object = None, hours: object = None
         for day in holidays:
             following = day + timedelta(days=1)
             off.append((zones.local_midnight(day, tz, start_utc), zones.local_midnight(following, tz, start_utc)))
-        return Calendar(week=week_array, phase=base + changes[0][1],
+        monday = start_utc.date() - timedelta(days=start_utc.weekday())
+        return Calendar(week=week_array, phase=base + changes[0][1], monday=monday,
                         holidays=np.array(off, dtype=float).reshape(-1, 2), name=name,
                         phase_changes=np.array([(t, base + o) for t, o in changes[1:]], dtype=float).reshape(-1, 2),
                         day_shifts=shifts)
     off = [(hours_since(start, day) - shift, hours_since(start, day) - shift + 24.0) for day in holidays]
-    return Calendar(week=week_array, phase=week_hour(start) + shift,
+    return Calendar(week=week_array, phase=week_hour(start) + shift, monday=start.date() - timedelta(days=start.weekday()),
                     holidays=np.array(off, dtype=float).reshape(-1, 2), name=name, day_shifts=shifts)
 
 

@@ -14,10 +14,11 @@ import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, PlainSerializer, Tag
 
 from . import calendar as cal
-from . import formats
+from . import formats, zones
 from .distributions import Distribution, Duration
 from .strategies import PolicyConfig, policy_config_type
 from .targets import TargetValue, placed_targets
+from .arrival_calendar import PerWorkingDay, parse_arrival_rate, parse_growth, per_hour
 from .units import format_duration, format_rate, parse_rate
 from .working_time import (OLA, Burst, CalendarValue, Profile, Staff, StaffBlock, Start, listed,
                            trace_problems, working_time_problems)
@@ -52,9 +53,19 @@ class Segment(Model):
     description: str = Field("", description="Free text for people; not used by the simulation.")
 
 
+ArrivalRate = Annotated[Any, BeforeValidator(parse_arrival_rate),
+                        PlainSerializer(lambda v: str(v) if isinstance(v, PerWorkingDay) else format_rate(v), return_type=str)]
+"""A rate per hour ('9/h', '40/d'), or per working day of arrivals.calendar ('120/working_day')."""
+Growth = Annotated[float, BeforeValidator(parse_growth), PlainSerializer(lambda v: f"{100 * v:+.10g}%/y", return_type=str)]
+
+
 class Arrivals(Model):
-    rate: Optional[Rate] = Field(None, gt=0, description="Poisson arrival rate over all segments (mean over the week).")
+    rate: Optional[ArrivalRate] = Field(None, description="Poisson arrival rate over all segments (mean over an "
+                                                          "ordinary week), e.g. '9/h', or '120/working_day'.")
     profile: Optional[Profile] = Field(None, description="Weekly pattern of the arrival rate.")
+    calendar: Optional[str] = Field(None, description="The customers' calendar: the profile's clock, holidays and "
+                                                      "special days that shape arrivals, the days of '/working_day'.")
+    growth: Optional[Growth] = Field(None, description="Trend of the rate over the run, e.g. '+15%/y' (compounded).")
     bursts: Annotated[list[Burst], BeforeValidator(listed)] = Field(
         default_factory=list, description="Incident bursts on top of the arrivals (one mapping or a list).")
     trace: Optional[str] = Field(None, description="CSV of real tickets to replay instead of a rate "
@@ -130,6 +141,11 @@ CheckSpec = Union[str, dict[str, str]]
 """'vip.reaction.p90 <= 1h', or {variant: '...'} for a check on one variant (YAML reads '- v: ...' that way)."""
 
 
+def _zone_name(value: Any) -> Any:
+    zones.zone(value)
+    return value
+
+
 def _scenario_format(value: Any) -> Any:
     try:
         formats.check("scenario", value, formats.SCENARIO)
@@ -145,6 +161,8 @@ class Scenario(Model):
     description: str = Field("", description="Free text for people; not used by the simulation.")
     start: Optional[Start] = Field(
         None, description="Wall-clock time of simulated time 0, the calendars' origin (default: a Monday 00:00).")
+    tz: Optional[Annotated[str, BeforeValidator(_zone_name)]] = Field(None, description="IANA time zone of start (needed when a calendar names a tz and start "
+                                                "has no offset), e.g. 'Europe/Moscow'.")
     calendars: dict[Name, CalendarValue] = Field(
         default_factory=dict, description="Named working-time calendars; 'always' and '24x7' are built in.")
     horizon: Duration = Field(gt=0, description="Arrivals stop here; the run then drains.")
@@ -192,8 +210,16 @@ class Scenario(Model):
 
     @property
     def total_rate(self) -> float:
-        if self.arrivals.rate is not None:
-            return self.arrivals.rate
+        """Tickets per hour at start over all segments, the mean over an ordinary week."""
+        rate = self.arrivals.rate
+        if isinstance(rate, PerWorkingDay):
+            from .workdays import working_days_per_week
+
+            profile = self.arrivals.profile
+            table = profile.table() if profile is not None else np.ones(int(cal.WEEK))
+            return per_hour(rate.count, working_days_per_week(self.calendar(self.arrivals.calendar)), table)
+        if rate is not None:
+            return rate
         return sum(s.rate or 0.0 for s in self.segments.values())
 
     @property
@@ -212,8 +238,11 @@ class Scenario(Model):
     # ---- working time ---------------------------------------------------------------------------------
     @property
     def origin(self) -> datetime:
-        """Wall-clock time of simulated time 0."""
-        return self.start or cal.DEFAULT_START
+        """Wall-clock time of simulated time 0 (in zone ``tz`` when given)."""
+        start = self.start or cal.DEFAULT_START
+        if self.tz is not None and start.tzinfo is None:
+            return start.replace(tzinfo=zones.zone(self.tz))
+        return start
 
     def calendar(self, name: str | None) -> cal.Calendar:
         """The named calendar, built against ``start`` (None and the built-in names are around the clock)."""
