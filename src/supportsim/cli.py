@@ -12,7 +12,9 @@ from pathlib import Path
 from . import __version__
 from .loader import ScenarioError, load_scenario, validate_data
 from .tables import business_table, comparison_table, group_table, segment_table, targets_table, week_table
+from .arrival_calendar import PerWorkingDay
 from .targets import calendar_unit_warnings
+from .units import format_rate
 from .trace import mean_rate as trace_rate
 from .variants import policy_variants, with_policy_variants
 from .report import CSV_COLUMNS, REPORT_NAME, ReportError, headline_rows, write_report
@@ -158,12 +160,12 @@ def cmd_validate(args) -> int:
         print(f"  checks: {len(checked.checks)}")
     if plan is not None:
         print(f"  sweep: {len(plan.points)} points, {plan.tasks} replications in all")
-    print(f"  arrivals: {rate if rate is not None else scenario.mean_arrival_rate:g} tickets/h; groups:")
+    print(f"  arrivals: {arrival_words(scenario, rate)}; groups:")
     for group, (offered, available) in weekly.items():
         g = scenario.groups[group]
         rho = offered / available
         flag = "  WARNING: load >= 1, the queue grows without bound" if rho >= 1 else ""
-        hours = f"  ({offered:.0f} h of work per week, {available:.0f} engineer-hours on duty)" if shifts else ""
+        hours = f"  ({offered:.0f} h of work per week, {available:.0f} engineer-hours on duty per week)"
         print(f"  {group:<10} staff {g.headcount:>4}  offered load rho = {rho:.3f}{hours}{flag}")
     for group, (offered, available) in weekly.items():
         if offered >= available:
@@ -174,6 +176,25 @@ def cmd_validate(args) -> int:
         for path, message in policy_load_warnings(variant) + calendar_unit_warnings(variant):
             print(f"warning: {args.file}: {prefix}{path}: {message}", file=sys.stderr)
     return EXIT_OK
+
+
+def arrival_words(scenario, trace_rate: float | None) -> str:
+    """The arrival rate in the unit it was given and per week (and the growth over a year)."""
+    if trace_rate is not None:
+        return f"{trace_rate:g} tickets/h ({trace_rate * 168:.0f}/w) replayed from the trace"
+    per_hour = scenario.mean_arrival_rate
+    given = scenario.arrivals.rate
+    text = f"{per_hour:.4g} tickets/h"
+    if isinstance(given, PerWorkingDay):
+        text = f"{given} of calendar {scenario.arrivals.calendar!r} = {text}"
+    elif given is not None and not format_rate(given).endswith("/h"):
+        text = f"{format_rate(given)} = {text}"
+    text += f" = {per_hour * 168:.0f}/w"
+    if scenario.arrivals.bursts:
+        text += " (bursts included)"
+    if scenario.arrivals.growth:
+        text += f" at start, growing {100 * scenario.arrivals.growth:+g}%/y ({per_hour * 168 * (1 + scenario.arrivals.growth):.0f}/w a year later)"
+    return text
 
 
 def _variants_of(scenario):
