@@ -179,7 +179,12 @@ def changed_meaning(baseline: Baseline, variants: Mapping[str, Scenario]) -> dic
             path = f"sla.{key[1]}.{key[3].removesuffix('_met')}"
             if then is None:
                 out[(variant, key)] = "baseline format 1 counted SLA attainment on one clock per segment"
-            elif key[1] != "all" and then.get(path) != now.get(path):
+            elif key[1] == "all":
+                measure = key[3].removesuffix("_met")
+                changed = sorted(p for p in {**then, **now} if p.endswith(f".{measure}") and then.get(p) != now.get(p))
+                if changed:
+                    out[(variant, key)] = f"it pools targets that changed ({', '.join(changed)})"
+            elif then.get(path) != now.get(path):
                 was = then.get(path) or {}
                 out[(variant, key)] = (f"target {path} was {was.get('within')} on {was.get('clock')}, now "
                                        f"{(now.get(path) or {}).get('within')} on {(now.get(path) or {}).get('clock')}")
