@@ -18,6 +18,8 @@ from typing import Any, Iterable
 import numpy as np
 import yaml
 
+from .. import formats
+
 CDF_LEVELS = np.linspace(0.0, 1.0, 401)
 """Probability levels at which each ticket distribution is kept (quantiles; enough for a smooth CDF)."""
 
@@ -192,6 +194,12 @@ def read_results(folder: str | Path) -> Results:
         results.summary = read_json(summary_path, expect=dict)
         if not isinstance(results.summary.get("variants"), dict):
             raise ReportError(f"{summary_path}: has no 'variants'; is it a summary written by `supportsim run`?")
+        try:
+            note = formats.check("summary.json", results.summary.get("format"), formats.SUMMARY)
+        except formats.FormatError as exc:
+            raise ReportError(f"{summary_path}: {exc}") from None
+        if note:
+            results.notes.append(f"{note}.")
         results.files.append(summary_path.name)
     _read_scenario(results)
     _read_tickets(results)
