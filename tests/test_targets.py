@@ -239,3 +239,21 @@ def test_summary_verdicts_agree_with_the_attainment_intervals():
     assert {"met", "missed"} <= seen
     assert summary["format"] == 2 and summary["formats"] == {"tickets.csv": 2}
     assert summary["variants"]["base"]["clocks"]["a"] == {"reaction": "always", "resolution": "always"}
+
+
+@pytest.mark.parametrize("calendar, arrival, n, due", [
+    ({"days": "mon-fri", "hours": "09:00-18:00"}, datetime(2027, 1, 5, 14), 5, datetime(2027, 1, 12, 14)),
+    ({"days": "mon-fri", "hours": "09:00-18:00", "holidays": [datetime(2027, 1, 12).date()]},
+     datetime(2027, 1, 7, 14), 5, datetime(2027, 1, 15, 14)),
+    ({"days": "mon-fri", "hours": "09:00-18:00"}, datetime(2027, 1, 9, 10), 5, datetime(2027, 1, 15, 18)),
+    ({"days": "mon-fri", "hours": "09:00-18:00"}, datetime(2027, 1, 4, 7), 1, datetime(2027, 1, 4, 18)),
+    ({"days": "mon-fri", "hours": ["08:00-12:00", "14:00-18:00"]}, datetime(2027, 1, 4, 13), 1, datetime(2027, 1, 5, 12)),
+    ({"days": "mon-fri", "hours": ["08:00-12:00", "14:00-18:00"]}, datetime(2027, 1, 4, 10), 1, datetime(2027, 1, 5, 10)),
+    ({"days": "sun-thu", "hours": "22:00-06:00"}, datetime(2027, 1, 5, 3), 2, datetime(2027, 1, 7, 3)),
+    ({"days": "sun-thu", "hours": "22:00-06:00"}, datetime(2027, 1, 5, 23), 2, datetime(2027, 1, 7, 23)),
+    ({"days": "sun-thu", "hours": "22:00-06:00"}, datetime(2027, 1, 9, 12), 2, datetime(2027, 1, 12, 6)),
+], ids=range(9))
+def test_the_working_days_table_of_working_time_md(calendar, arrival, n, due):
+    built = build_calendar(start=START, **calendar)
+    hours = (arrival - START) / timedelta(hours=1)
+    assert at(add_working_days(built, [hours], n)[0]) == due
