@@ -257,3 +257,25 @@ def test_the_working_days_table_of_working_time_md(calendar, arrival, n, due):
     built = build_calendar(start=START, **calendar)
     hours = (arrival - START) / timedelta(hours=1)
     assert at(add_working_days(built, [hours], n)[0]) == due
+
+
+def test_the_software_vendor_desk_is_written_as_the_manager_said_it():
+    """The desk of issue 12, without arithmetic: 120 per working day, Moscow office hours, a holiday range, VIP
+    reaction 15 minutes around the clock, VIP resolution 8 business hours, standard 4 business hours and 5
+    business days, each with its share."""
+    from pathlib import Path
+
+    from supportsim.arrival_calendar import PerWorkingDay
+    from supportsim.targets import placed_targets
+
+    s = load_scenario(Path(__file__).parent.parent / "scenarios" / "software-vendor.yaml")
+    assert s.format == 2 and s.tz == "Europe/Moscow" and s.arrivals.rate == PerWorkingDay(120)
+    assert s.calendars["office"].tz == "Europe/Moscow" and s.calendars["office"].holiday_dates[:8] == [
+        datetime(2027, 1, d).date() for d in range(1, 9)]
+    said = {p.path: (str(p.target.within), p.clock, p.target.attain) for p in placed_targets(s)}
+    assert said == {"sla.vip.reaction": ("15m", "always", 0.95), "sla.vip.resolution": ("8h", "office", 0.9),
+                    "sla.standard.reaction": ("4h", "office", 0.9), "sla.standard.resolution": ("5bd", "office", 0.95),
+                    "groups.L2.ola.pickup": ("4h", "office", 0.8)}
+    assert [b.calendar for b in s.groups["L3"].blocks] == ["always"]
+    assert all(rho < 1 for rho in s.offered_load().values())
+    assert calendar_unit_warnings(s) == []
