@@ -2,7 +2,7 @@
 day, growth. Counts against their exact expectations (chi-square at a significance no correct sampler reaches,
 with fixed seeds, so the tests do not flake)."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import pytest

@@ -5,14 +5,13 @@ times and verdicts the rules give. Times are hours from the start, Monday 2027-0
 import json
 from datetime import datetime, timedelta
 
-import numpy as np
 import pytest
 
 from supportsim import load_scenario
 from supportsim.calendar import build_calendar
 from supportsim.engine import simulate_replication
 from supportsim.loader import ScenarioError
-from supportsim.stats import replication_figures, sla_met, ticket_table
+from supportsim.stats import sla_met, ticket_table
 from supportsim.targets import calendar_unit_warnings, verdict
 from supportsim.workdays import add_working_days
 
@@ -92,7 +91,7 @@ def test_five_working_days_across_a_weekend_and_a_holiday(tmp_path):
     assert at(add_working_days(office, [WEEK + WED + 14], 5)[0]) == datetime(2027, 1, 20, 14, 0)
     assert at(add_working_days(office, [TUE + 14], 5)[0]) == datetime(2027, 1, 13, 14, 0)  # skips the 12th
     rows = ["2027-01-07T14:00,44.9", "2027-01-07T14:00,0.2"]
-    record, table, met = replay(tmp_path, rows, calendars, {"resolution": {"within": "5bd", "clock": "office"}})
+    record, _table, met = replay(tmp_path, rows, calendars, {"resolution": {"within": "5bd", "clock": "office"}})
     assert [at(t) for t in record.resolved] == [datetime(2027, 1, 15, 13, 54), datetime(2027, 1, 15, 14, 6)]
     assert met["resolution_met"].tolist() == [1.0, 0.0]
 

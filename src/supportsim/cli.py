@@ -154,7 +154,6 @@ def cmd_validate(args) -> int:
     plan = load_plan(args.file) if scenario.sweep else None
     rate = trace_rate(scenario)
     weekly = scenario.weekly_hours(rate)
-    shifts = scenario.uses_working_time()
     print(f"{args.file}: scenario {scenario.name!r} is valid")
     if checked.checks:
         print(f"  checks: {len(checked.checks)}")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
@@ -72,7 +72,7 @@ class _Model(BaseModel):
 
 class Holiday(_Model):
     dates: Dates = Field(description="A date or a range 'YYYY-MM-DD..YYYY-MM-DD' (both ends included).")
-    arrivals: Optional[Annotated[float, Field(ge=0, le=100)]] = Field(
+    arrivals: Annotated[float, Field(ge=0, le=100)] | None = Field(
         None, description="Where this is the customers' calendar: the day's arrivals as a factor of its usual rate "
                           "(default: the Sunday profile).")
     name: str = Field("", description="Free text for people.")

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Annotated, Any, Iterator, Literal, Optional
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
@@ -41,8 +42,8 @@ class Span:
     """The time a target allows: ``hours`` on the clock, or a whole number of ``working_days``; ``unit`` is
     the unit it was written in (``d`` and ``w`` are 24 and 168 hours of the clock, not working days)."""
 
-    hours: Optional[float] = None
-    working_days: Optional[int] = None
+    hours: float | None = None
+    working_days: int | None = None
     unit: str = "h"
 
     def __str__(self) -> str:
@@ -117,13 +118,13 @@ class Target(BaseModel):
 
     within: Within = Field(description="Time allowed on the target's clock: a duration ('15m', '8h') or working "
                                        "days ('5bd').")
-    clock: Optional[str] = Field(None, description="Calendar the time is counted on (default: the clock of the "
+    clock: str | None = Field(None, description="Calendar the time is counted on (default: the clock of the "
                                                    "segment's SLA or the OLA, else around the clock).")
-    attain: Optional[Share] = Field(None, description="Share of tickets that must meet the target ('95%'); with it "
+    attain: Share | None = Field(None, description="Share of tickets that must meet the target ('95%'); with it "
                                                       "the target is judged met or missed.")
 
     @property
-    def hours(self) -> Optional[float]:
+    def hours(self) -> float | None:
         """The hours allowed, or None for working days (which depend on each ticket's arrival)."""
         return self.within.hours
 
@@ -163,7 +164,7 @@ def placed_targets(scenario) -> Iterator[Placed]:
                          ("groups", group, "ola_met"))
 
 
-def clock_of(scenario, segment: str, measure: str) -> Optional[str]:
+def clock_of(scenario, segment: str, measure: str) -> str | None:
     """Name of the clock of a segment's reaction or resolution target (None: no such target)."""
     sla = scenario.sla.get(segment)
     target = getattr(sla, measure, None) if sla is not None else None
@@ -181,11 +182,11 @@ def measured_clock(scenario, segment: str, measure: str) -> str:
 
 def allowed(target: Target, calendar: Calendar, start) -> np.ndarray | float:
     """On-duty hours the target allows from each start time (one number for a duration)."""
-    if target.within.working_days is None:
-        return float(target.within.hours)
+    if target.within.hours is not None:
+        return target.within.hours
     from .workdays import allowance
 
-    return allowance(calendar, start, target.within.working_days)
+    return allowance(calendar, start, target.within.working_days or 0)
 
 
 def met(target: Target, calendar: Calendar, start, elapsed) -> np.ndarray:
@@ -200,7 +201,7 @@ def met(target: Target, calendar: Calendar, start, elapsed) -> np.ndarray:
 Verdict = Literal["met", "missed", "inconclusive"]
 
 
-def verdict(attain: float, value: Optional[float], low: Optional[float], high: Optional[float]) -> Verdict:
+def verdict(attain: float, value: float | None, low: float | None, high: float | None) -> Verdict:
     """The target judged on its attainment's 95% interval: met when the interval is at or above ``attain``,
     missed when it is below, else (or with no interval) inconclusive."""
     if value is None or low is None or high is None:
@@ -237,7 +238,7 @@ def calendar_unit_warnings(scenario) -> list[tuple[str, str]]:
     out = []
     for place in placed_targets(scenario):
         span = place.target.within
-        if span.calendar_units and not scenario.calendar(place.clock).is_always:
+        if span.calendar_units and span.hours is not None and not scenario.calendar(place.clock).is_always:
             days = span.hours / 24
             out.append((place.path, f"{span} on clock {place.clock!r} is {span.hours:g} hours of that clock, not "
                                     f"{days:g} working days; write '{days:g}bd' for working days, or "

@@ -108,9 +108,9 @@ def add_working_days(calendar: Calendar, t, n: int) -> np.ndarray:
     if not finite.any():
         return out
     local = _local(calendar, t[finite])
-    first = int(math.floor(local.min() / 24.0)) - 2
+    first = math.floor(local.min() / 24.0) - 2
     per_week = len(working_days_per_week(calendar))
-    last = int(math.floor(local.max() / 24.0)) + 7 * (n // per_week + 2) + 7
+    last = math.floor(local.max() / 24.0) + 7 * (n // per_week + 2) + 7
     while True:
         numbers, midnights, pieces = _days(calendar, first, last)
         if len(numbers) >= n + 2:

@@ -11,7 +11,7 @@ the system's time-zone database (or the ``tzdata`` package where the system has 
 from __future__ import annotations
 
 import functools
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 SCAN_YEARS = 40
@@ -34,11 +34,12 @@ def absolute(start: datetime, tz: str | None) -> datetime:
         if tz is None:
             raise ValueError("has no time zone")
         start = start.replace(tzinfo=zone(tz))
-    return start.astimezone(timezone.utc)
+    return start.astimezone(UTC)
 
 
 def _offset_hours(zone_name: str, moment: datetime) -> float:
-    return moment.astimezone(zone(zone_name)).utcoffset() / _HOUR
+    offset = moment.astimezone(zone(zone_name)).utcoffset()
+    return offset / _HOUR if offset is not None else 0.0
 
 
 @functools.lru_cache(maxsize=64)
@@ -68,7 +69,7 @@ def offsets(zone_name: str, start_utc: datetime) -> tuple[tuple[float, float], .
 def local_midnight(day: date, zone_name: str, start_utc: datetime) -> float:
     """Simulated time of a date's 00:00 on the zone's wall clock."""
     moment = datetime.combine(day, time(), tzinfo=zone(zone_name))
-    return (moment.astimezone(timezone.utc) - start_utc) / _HOUR
+    return (moment.astimezone(UTC) - start_utc) / _HOUR
 
 
 def week_hour_utc(start_utc: datetime) -> float:

@@ -19,6 +19,7 @@ import numpy as np
 import yaml
 
 from .. import formats
+from ..targets import measured_clock
 
 CDF_LEVELS = np.linspace(0.0, 1.0, 401)
 """Probability levels at which each ticket distribution is kept (quantiles; enough for a smooth CDF)."""
@@ -139,11 +140,24 @@ class Results:
         return names or list((self.scenario_data or {}).get("groups") or {})
 
     def sla_target(self, segment: str, measure: str) -> float | None:
-        """The SLA target in hours, from the validated scenario (or None)."""
+        """The SLA target in hours where it is counted around the clock, from the validated scenario (or None)."""
         if self.scenario is None:
             return None
         target = getattr(self.scenario.sla.get(segment), measure, None)
-        return target.hours if target is not None else None
+        if target is None or not self.scenario.calendar(measured_clock(self.scenario, segment, measure)).is_always:
+            return None  # a target on a business clock is not a line on a calendar-time axis
+        return target.hours
+
+    def sla_words(self, segment: str, measure: str) -> str:
+        """The target as written with its clock, e.g. '4h on office', '15m around the clock' ('' if none)."""
+        if self.scenario is None:
+            return ""
+        target = getattr(self.scenario.sla.get(segment), measure, None)
+        if target is None:
+            return ""
+        clock = measured_clock(self.scenario, segment, measure)
+        on = "around the clock" if self.scenario.calendar(clock).is_always else f"on {clock}"
+        return f"{target.within} {on}"
 
     # ---- figures from summary.json ---------------------------------------------------------------------
     def estimate(self, variant: str, *path: str) -> Estimate | None:
