@@ -140,9 +140,23 @@ def test_summary_json_has_the_documented_shape(bundled_run):
 
 def check_variant(scenario, figures: dict, variant: str, baseline: str) -> None:
     segments, groups = figures["segments"], figures["groups"]
-    assert set(figures) == {"segments", "tiers", "groups"} | ({"vs_baseline"} if variant != baseline else set())
+    assert set(figures) == {"segments", "tiers", "groups", "targets", "clocks"} | (
+        {"vs_baseline"} if variant != baseline else set())
     assert set(segments) == {*scenario.segment_names, "all"}
-    on_business_clock = {s for s, target in scenario.sla.items() if not scenario.calendar(target.clock).is_always}
+    on_business_clock = {s for s in scenario.sla
+                         if any(not scenario.calendar(measured_clock(scenario, s, m)).is_always
+                                for m in ("reaction", "resolution"))}
+    assert figures["clocks"] == {s: {m: measured_clock(scenario, s, m) for m in ("reaction", "resolution")}
+                                 for s in scenario.segment_names}
+    for path, target in figures["targets"].items():   # each target, on its own clock, judged on its interval
+        segment_or_group, measure = path.split(".")[1], path.split(".")[2]
+        same = (segments[segment_or_group]["sla"][f"{measure}_met"] if path.startswith("sla.")
+                else groups[segment_or_group]["ola_met"])
+        assert target["attainment"] == same, path
+        if target["attain"] is not None:
+            low, high = target["attainment"]["ci95"]
+            assert target["verdict"] == ("met" if low >= target["attain"] else
+                                         "missed" if high < target["attain"] else "inconclusive"), path
     vip = {s for s, segment in scenario.segments.items() if segment.vip}
     for segment, node in [*segments.items(), *(("tiers." + t, figures["tiers"][t]) for t in ("vip", "non_vip"))]:
         where = f"{variant}.{segment}"

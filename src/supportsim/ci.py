@@ -93,9 +93,9 @@ class CheckReport:
             lines.append(f"note: {self.baseline.path}: {self.baseline.note}")
         for reason in self.refused:
             lines.append(f"not compared  {reason}")
-        if self.refused:
-            lines.append(f"  the meaning of these figures changed: write a new baseline with: "
-                         f"supportsim baseline <scenario file>")
+        if self.refused and not self.baseline.note:
+            lines.append("  the meaning of these figures changed: write a new baseline with: "
+                         "supportsim baseline <scenario file>")
         return lines
 
     def junit(self) -> str:

@@ -166,6 +166,12 @@ def cmd_validate(args) -> int:
         flag = "  WARNING: load >= 1, the queue grows without bound" if rho >= 1 else ""
         hours = f"  ({offered:.0f} h of work per week, {available:.0f} engineer-hours on duty per week)"
         print(f"  {group:<10} staff {g.headcount:>4}  offered load rho = {rho:.3f}{hours}{flag}")
+    growth = scenario.arrivals.growth
+    if growth and rate is None:
+        factor = (1 + growth) ** (scenario.horizon / (365.25 * 24))
+        at_end = scenario.offered_load(scenario.mean_arrival_rate * factor)
+        print(f"  with growth {100 * growth:+g}%/y the rate is x{factor:.3f} at the horizon: offered load "
+              + ", ".join(f"{g} {r:.3f}" for g, r in at_end.items()))
     for group, (offered, available) in weekly.items():
         if offered >= available:
             print(f"warning: {args.file}: groups.{group}: cannot keep up over a week: {offered:.0f} h of work "

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal, Optional, Union
 
 import numpy as np
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, PlainSerializer, Tag
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, PlainSerializer, Tag, WithJsonSchema
 
 from . import calendar as cal
 from . import formats, zones
@@ -54,9 +54,11 @@ class Segment(Model):
 
 
 ArrivalRate = Annotated[Any, BeforeValidator(parse_arrival_rate),
-                        PlainSerializer(lambda v: str(v) if isinstance(v, PerWorkingDay) else format_rate(v), return_type=str)]
+                        PlainSerializer(lambda v: str(v) if isinstance(v, PerWorkingDay) else format_rate(v), return_type=str),
+                        WithJsonSchema({"type": "string", "examples": ["9/h", "200/d", "120/working_day"]})]
 """A rate per hour ('9/h', '40/d'), or per working day of arrivals.calendar ('120/working_day')."""
-Growth = Annotated[float, BeforeValidator(parse_growth), PlainSerializer(lambda v: f"{100 * v:+.10g}%/y", return_type=str)]
+Growth = Annotated[float, BeforeValidator(parse_growth), PlainSerializer(lambda v: f"{100 * v:+.10g}%/y", return_type=str),
+                   WithJsonSchema({"type": "string", "examples": ["+15%/y", "-2%/month"]})]
 
 
 class Arrivals(Model):

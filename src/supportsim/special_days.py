@@ -16,7 +16,7 @@ import re
 from datetime import date, timedelta
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 MAX_DAYS = 366
 """Longest range of one entry: a longer one is surely a typo in a year."""
@@ -58,7 +58,8 @@ def format_dates(value: tuple[date, date]) -> str:
     return first.isoformat() if first == last else f"{first.isoformat()}..{last.isoformat()}"
 
 
-Dates = Annotated[tuple[date, date], BeforeValidator(parse_dates), PlainSerializer(format_dates, return_type=str)]
+Dates = Annotated[tuple[date, date], BeforeValidator(parse_dates), PlainSerializer(format_dates, return_type=str),
+                  WithJsonSchema({"type": "string", "examples": ["2027-05-01", "2027-01-01..2027-01-08"]})]
 
 
 def every_day(dates: tuple[date, date]) -> list[date]:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 from .calendar import Calendar
 from .units import HOURS_PER_UNIT, format_duration, parse_duration
@@ -82,7 +82,8 @@ def parse_span(value: object) -> Span:
     return Span(hours=hours, unit=unit if unit in HOURS_PER_UNIT else "h")
 
 
-Within = Annotated[Span, BeforeValidator(parse_span), PlainSerializer(str, return_type=str)]
+Within = Annotated[Span, BeforeValidator(parse_span), PlainSerializer(str, return_type=str),
+                   WithJsonSchema({"type": "string", "examples": ["15m", "8h", "5bd"]})]
 
 
 def parse_share(value: object) -> float:
@@ -108,7 +109,8 @@ def _format_share(value: float) -> str:
     return f"{100 * value:.10g}%"
 
 
-Share = Annotated[float, BeforeValidator(parse_share), PlainSerializer(_format_share, return_type=str)]
+Share = Annotated[float, BeforeValidator(parse_share), PlainSerializer(_format_share, return_type=str),
+                  WithJsonSchema({"anyOf": [{"type": "string", "examples": ["95%"]}, {"type": "number"}]})]
 
 
 class Target(BaseModel):
