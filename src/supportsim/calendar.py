@@ -319,24 +319,20 @@ class Calendar:
         if not len(self.phase_changes):
             yield from _fixed_phase_intervals(self.week, self.phase, after)
             return
-        # one fixed phase between changes: its intervals cut at the change, touching pieces joined again
+        yield from _joined(self._zoned_pieces(after))
+
+    def _zoned_pieces(self, after: float) -> Iterator[tuple[float, float]]:
+        """The week's intervals under one fixed phase between changes, cut at each change."""
         k = max(int(np.searchsorted(self._starts, after, side="right")) - 1, 0)
-        pending = None
         while True:
             low = self._starts[k] if k > 0 else -math.inf
             high = self._starts[k + 1] if k + 1 < len(self._starts) else math.inf
-            for on, off in _fixed_phase_intervals(self.week, float(self._phases[k]), max(after, low)):
+            for on, off in _week_pieces(self.week, float(self._phases[k]), max(after, low)):
                 if on >= high:
                     break
                 on, off = max(on, low), min(off, high)
-                if off <= on:
-                    continue
-                if pending is not None and on <= pending[1] + _EPS:
-                    pending = (pending[0], off)
-                    continue
-                if pending is not None:
-                    yield pending
-                pending = (on, off)
+                if off > on:
+                    yield on, off
             k += 1
 
     def _minus_holidays(self, on: float, off: float) -> list[tuple[float, float]]:
@@ -363,19 +359,31 @@ class Calendar:
         return np.diff(cumulative)
 
 
-def _fixed_phase_intervals(week: np.ndarray, phase: float, after: float) -> Iterator[tuple[float, float]]:
+def _week_pieces(week: np.ndarray, phase: float, after: float) -> Iterator[tuple[float, float]]:
+    """The week's intervals in simulated time, week after week, from a week before ``after``."""
     k = math.floor((after + phase) / WEEK) - 1  # a week early: a shift may reach across into `after`
-    pending = None
     while True:
         for s, e in week.tolist():
-            on, off = k * WEEK + s - phase, k * WEEK + e - phase
-            if pending is not None and on <= pending[1] + _EPS:
-                pending = (pending[0], off)
-                continue
-            if pending is not None:
-                yield pending
-            pending = (on, off)
+            yield k * WEEK + s - phase, k * WEEK + e - phase
         k += 1
+
+
+def _joined(pieces: Iterable[tuple[float, float]]) -> Iterator[tuple[float, float]]:
+    """Ordered intervals with touching ones joined (a night shift is not cut at Sunday midnight)."""
+    pending = None
+    for on, off in pieces:
+        if pending is not None and on <= pending[1] + _EPS:
+            pending = (pending[0], off)
+            continue
+        if pending is not None:
+            yield pending
+        pending = (on, off)
+    if pending is not None:
+        yield pending
+
+
+def _fixed_phase_intervals(week: np.ndarray, phase: float, after: float) -> Iterator[tuple[float, float]]:
+    return _joined(_week_pieces(week, phase, after))
 
 
 def _cut_at_midnight(week: np.ndarray) -> tuple[tuple[int, float, float], ...]:
