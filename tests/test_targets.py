@@ -140,7 +140,9 @@ def test_follow_the_sun_across_a_daylight_saving_change(tmp_path):
     # Berlin's own office across its change on 2027-03-28: Monday 09:00 comes an hour earlier in elapsed time
     from zoneinfo import ZoneInfo
 
-    berlin = build_calendar(start=datetime(2027, 3, 22, tzinfo=ZoneInfo("Europe/Berlin")), days="mon-fri",
+    from supportsim.zones import zoned_calendar
+
+    berlin = zoned_calendar(start=datetime(2027, 3, 22, tzinfo=ZoneInfo("Europe/Berlin")), days="mon-fri",
                             hours="09:00-17:00", tz="Europe/Berlin")
     assert berlin.intervals(0, 2 * WEEK)[:6] == [(9.0, 17.0), (33.0, 41.0), (57.0, 65.0), (81.0, 89.0),
                                                   (105.0, 113.0), (WEEK + 8, WEEK + 16)]

@@ -401,36 +401,25 @@ def _cut_at_midnight(week: np.ndarray) -> tuple[tuple[int, float, float], ...]:
 ALWAYS = Calendar(week=np.array([[0.0, WEEK]]), name="always")
 
 
+def week_of(days: object = None, hours: object = None, week: Mapping[str, str] | None = None
+            ) -> tuple[np.ndarray, tuple[tuple[int, float, float], ...]]:
+    """The on-duty intervals of the week (hours from Monday 00:00) and its shifts by day, from days and hours
+    or an hour-of-week table."""
+    if week is not None:
+        return np.array(parse_week_table(week), dtype=float).reshape(-1, 2), ()
+    day_list = parse_days(days) if days is not None else tuple(range(7))
+    ranges = parse_hours(hours) if hours is not None else ((0.0, 24.0),)
+    intervals = [(d * 24.0 + a, d * 24.0 + b) for d in day_list for a, b in ranges]
+    return np.array(intervals, dtype=float).reshape(-1, 2), tuple((d, a, b) for d in day_list for a, b in ranges)
+
+
 def build_calendar(*, start: datetime, days: object = None, hours: object = None,
                    week: Mapping[str, str] | None = None, holidays: Sequence[date] = (),
-                   offset: object = None, name: str = "", tz: str | None = None) -> Calendar:
-    """A calendar from the values of a scenario file (see docs/working-time.md). With ``tz`` (an IANA zone),
-    ``start`` must be aware: days, hours and holidays are read on the zone's clock, daylight saving included."""
+                   offset: object = None, name: str = "") -> Calendar:
+    """A calendar from the values of a scenario file (see docs/working-time.md); one on a time zone's clock is
+    built by :func:`supportsim.zones.zoned_calendar`."""
     shift = parse_offset(offset)
-    if week is not None:
-        intervals = parse_week_table(week)
-        shifts: tuple[tuple[int, float, float], ...] = ()
-    else:
-        day_list = parse_days(days) if days is not None else tuple(range(7))
-        ranges = parse_hours(hours) if hours is not None else ((0.0, 24.0),)
-        intervals = tuple((d * 24.0 + a, d * 24.0 + b) for d in day_list for a, b in ranges)
-        shifts = tuple((d, a, b) for d in day_list for a, b in ranges)
-    week_array = np.array(intervals, dtype=float).reshape(-1, 2)
-    if tz is not None:
-        from . import zones
-
-        start_utc = zones.absolute(start, None)
-        changes = zones.offsets(tz, start_utc)
-        base = zones.week_hour_utc(start_utc)
-        off = []
-        for day in holidays:
-            following = day + timedelta(days=1)
-            off.append((zones.local_midnight(day, tz, start_utc), zones.local_midnight(following, tz, start_utc)))
-        monday = start_utc.date() - timedelta(days=start_utc.weekday())
-        return Calendar(week=week_array, phase=base + changes[0][1], monday=monday,
-                        holidays=np.array(off, dtype=float).reshape(-1, 2), name=name,
-                        phase_changes=np.array([(t, base + o) for t, o in changes[1:]], dtype=float).reshape(-1, 2),
-                        day_shifts=shifts)
+    week_array, shifts = week_of(days, hours, week)
     off = [(hours_since(start, day) - shift, hours_since(start, day) - shift + 24.0) for day in holidays]
     return Calendar(week=week_array, phase=week_hour(start) + shift, monday=start.date() - timedelta(days=start.weekday()),
                     holidays=np.array(off, dtype=float).reshape(-1, 2), name=name, day_shifts=shifts)

@@ -189,8 +189,11 @@ class CalendarSpec(Model):
         return sorted({day for holiday in self.holidays for day in holiday.days()})
 
     def build(self, start: datetime, name: str = "") -> cal.Calendar:
+        if self.tz is not None:
+            return zones.zoned_calendar(start=start, tz=self.tz, days=self.days, hours=self.hours, week=self.week,
+                                        holidays=self.holiday_dates, name=name)
         return cal.build_calendar(start=start, days=self.days, hours=self.hours, week=self.week,
-                                  holidays=self.holiday_dates, offset=self.offset, name=name, tz=self.tz)
+                                  holidays=self.holiday_dates, offset=self.offset, name=name)
 
 
 def _always_only(value: Any) -> Any:

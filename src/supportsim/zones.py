@@ -11,8 +11,13 @@ the system's time-zone database (or the ``tzdata`` package where the system has 
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+
+from .calendar import Calendar, week_of
 
 SCAN_YEARS = 40
 """Transitions are looked up this far after start; later the last offset stays (runs end long before)."""
@@ -76,3 +81,18 @@ def week_hour_utc(start_utc: datetime) -> float:
     """Hours since the Monday 00:00 (UTC) of start's week."""
     naive = start_utc.replace(tzinfo=None)
     return naive.weekday() * 24.0 + naive.hour + naive.minute / 60 + naive.second / 3600
+
+
+def zoned_calendar(*, start: datetime, tz: str, days: object = None, hours: object = None,
+                   week: Mapping[str, str] | None = None, holidays: Sequence[date] = (), name: str = "") -> Calendar:
+    """A calendar whose days, hours and holidays are on zone ``tz``'s clock; ``start`` must be aware."""
+    week_array, shifts = week_of(days, hours, week)
+    start_utc = absolute(start, None)
+    changes = offsets(tz, start_utc)
+    base = week_hour_utc(start_utc)
+    off = [(local_midnight(day, tz, start_utc), local_midnight(day + timedelta(days=1), tz, start_utc))
+           for day in holidays]
+    return Calendar(week=week_array, phase=base + changes[0][1], monday=start_utc.date() - timedelta(days=start_utc.weekday()),
+                    holidays=np.array(off, dtype=float).reshape(-1, 2), name=name,
+                    phase_changes=np.array([(t, base + o) for t, o in changes[1:]], dtype=float).reshape(-1, 2),
+                    day_shifts=shifts)
