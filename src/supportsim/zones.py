@@ -5,7 +5,8 @@ the scenario's clock shifted by that offset, the same all year. A calendar that 
 hours and holidays on that zone's wall clock, whose offset from UTC changes at the zone's daylight-saving
 transitions: between two transitions it is a fixed-offset calendar, and :class:`supportsim.calendar.Calendar`
 takes the transitions as ``phase_changes``. Zones come from the standard library's :mod:`zoneinfo`, which reads
-the system's time-zone database (or the ``tzdata`` package where the system has none).
+the system's time-zone database, or the ``tzdata`` package (a dependency) where the system has none: Windows,
+Alpine and distroless containers ship no database, and a zone that silently fails to load is no option.
 """
 
 from __future__ import annotations
