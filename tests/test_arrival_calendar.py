@@ -142,3 +142,30 @@ def test_holiday_ranges_stop_engineers_on_every_day_of_the_range():
     week2 = [(a - 168, b - 168) for a, b in cal.intervals(168, 2 * 168)]
     assert week2 == [(3 * 24 + 9, 3 * 24 + 18)]   # only Thursday 14th is worked
     assert load_scenario(s.model_dump(mode="json", exclude_none=True)) == s   # written back, read the same
+
+
+def test_validate_warns_of_arrival_factors_on_a_calendar_customers_do_not_follow(tmp_path, capsys):
+    import yaml
+
+    from supportsim.cli import main
+
+    data = {"name": "x", "start": "2027-01-04T00:00", "horizon": "1w", "segments": {"a": {}},
+            "arrivals": {"rate": "1/h"},
+            "calendars": {"office": {"days": "mon-fri", "holidays": [{"dates": "2027-01-06", "arrivals": 0.5}],
+                                     "special_days": {"release": {"dates": "2027-01-07", "arrivals": 2}}}},
+            "groups": {"L1": {"staff": [{"count": 2, "calendar": "office"}], "work": {"dist": "exponential", "mean": "1m"}}}}
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(data))
+    assert main(["validate", str(tmp_path / "s.yaml")]) == 0
+    err = capsys.readouterr().err
+    assert "calendars.office.holidays.0.arrivals: changes nothing: arrivals follow no calendar; set arrivals.calendar: office" in err
+    assert "calendars.office.special_days.release: changes nothing" in err
+
+
+def test_a_replayed_trace_is_read_in_the_scenario_zone_across_a_daylight_saving_change(tmp_path):
+    """Berlin moves its clocks on 2027-03-28: from Monday 2027-03-22 00:00 to Monday 2027-03-29 09:00 on the wall
+    clock is 7 days and 9 hours, but one hour less of elapsed time."""
+    (tmp_path / "t.csv").write_text("arrived\n2027-03-29T09:00\n2027-03-23T09:00\n")
+    s = load_scenario({"name": "x", "start": "2027-03-22T00:00", "tz": "Europe/Berlin", "horizon": "2w",
+                       "segments": {"a": {}}, "arrivals": {"trace": str(tmp_path / "t.csv")},
+                       "groups": {"L1": {"staff": 1, "work": {"dist": "exponential", "mean": "1m"}}}})
+    assert draw_tickets(s, 0).arrived.tolist() == [33.0, 7 * 24 + 8.0]

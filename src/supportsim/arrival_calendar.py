@@ -160,3 +160,19 @@ def expected_count(edges: np.ndarray, rates: np.ndarray, beta: float, a: float, 
     if beta:
         return float((rates * (np.exp(beta * high) - np.exp(beta * low)) / beta).sum())
     return float((rates * (high - low)).sum())
+
+
+def unused_factor_warnings(scenario) -> list[tuple[str, str]]:
+    """(key path, message) for arrival factors on a calendar that is not the customers' (they change nothing)."""
+    out = []
+    for name, spec in scenario.calendars.items():
+        if isinstance(spec, str) or name == scenario.arrivals.calendar:
+            continue
+        for i, holiday in enumerate(spec.holidays):
+            if holiday.arrivals is not None:
+                out.append((f"calendars.{name}.holidays.{i}.arrivals", f"changes nothing: arrivals follow "
+                            f"{scenario.arrivals.calendar or 'no calendar'}; set arrivals.calendar: {name}"))
+        for day in spec.special_days:
+            out.append((f"calendars.{name}.special_days.{day}", f"changes nothing: arrivals follow "
+                        f"{scenario.arrivals.calendar or 'no calendar'}; set arrivals.calendar: {name}"))
+    return out

@@ -12,7 +12,7 @@ from pathlib import Path
 from . import __version__
 from .loader import ScenarioError, load_scenario, validate_data
 from .tables import business_table, comparison_table, group_table, segment_table, targets_table, week_table
-from .arrival_calendar import PerWorkingDay
+from .arrival_calendar import PerWorkingDay, unused_factor_warnings
 from .targets import calendar_unit_warnings
 from .units import format_rate
 from .trace import mean_rate as trace_rate
@@ -178,7 +178,8 @@ def cmd_validate(args) -> int:
                   f"offered per week, {available:.0f} engineer-hours on duty (load {offered / available:.2f}); "
                   "add staff or shifts, or reduce work", file=sys.stderr)
     for prefix, variant in _variants_of(scenario):
-        for path, message in policy_load_warnings(variant) + calendar_unit_warnings(variant):
+        for path, message in (policy_load_warnings(variant) + calendar_unit_warnings(variant)
+                              + unused_factor_warnings(variant)):
             print(f"warning: {args.file}: {prefix}{path}: {message}", file=sys.stderr)
     return EXIT_OK
 
