@@ -280,3 +280,24 @@ def test_the_software_vendor_desk_is_written_as_the_manager_said_it():
     assert [b.calendar for b in s.groups["L3"].blocks] == ["always"]
     assert all(rho < 1 for rho in s.offered_load().values())
     assert calendar_unit_warnings(s) == []
+
+
+def test_the_report_reads_an_older_summary_with_a_note_and_refuses_a_newer_one(tmp_path):
+    from supportsim.api import simulate
+    from supportsim.report import ReportError
+    from supportsim.report.data import read_results
+
+    result = simulate({"name": "r", "horizon": "50h", "replications": 2, "segments": {"a": {}},
+                       "arrivals": {"rate": "2/h"}, "groups": {"L1": {"staff": 2, "work": {"dist": "exponential", "mean": "20m"}}},
+                       "sla": {"a": {"reaction": "15m"}}})
+    result.save(tmp_path)
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert not any("format" in note for note in read_results(tmp_path).notes)
+    del summary["format"]
+    (tmp_path / "summary.json").write_text(json.dumps(summary))
+    assert any(n.startswith("summary.json format 1: SLA attainment was counted on one clock per segment")
+               for n in read_results(tmp_path).notes)
+    summary["format"] = 3
+    (tmp_path / "summary.json").write_text(json.dumps(summary))
+    with pytest.raises(ReportError, match="is summary.json format 3, newer than this supportsim reads"):
+        read_results(tmp_path)
