@@ -165,6 +165,7 @@ def test_a_fixed_offset_stays_valid_and_tz_without_a_zone_for_start_is_refused()
 
 @pytest.mark.parametrize("within, fragment", [
     ("1.5bd", "working days are whole"), ("0bd", "at least 1bd"), ("5x", "or bd: working days"),
+    ("100000bd", "at most 400bd"),
     ("0h", "more than 0"),
 ])
 def test_bad_targets_name_their_key_path(within, fragment):

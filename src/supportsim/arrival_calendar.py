@@ -32,7 +32,6 @@ from .special_days import SUNDAY
 from .units import parse_rate
 
 YEAR_HOURS = 365.25 * 24
-WORKING_DAY_UNITS = ("working_day", "working_days", "wd")
 _PER_WORKING_DAY = re.compile(r"^\s*([0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*/\s*(working_days?|wd)\s*$")
 _GROWTH = re.compile(r"^\s*([+-]?\s*[0-9]+(?:\.[0-9]*)?)\s*%\s*/\s*(y|yr|year|month|mo)\s*$")
 

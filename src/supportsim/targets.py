@@ -33,7 +33,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 from .calendar import Calendar
 from .units import HOURS_PER_UNIT, format_duration, parse_duration
 
-WORKING_DAY_UNITS = ("bd",)
+MAX_WORKING_DAYS = 400
 _WORKING_DAYS = re.compile(r"^\s*([0-9]+)\s*bd\s*$")
 
 
@@ -69,6 +69,8 @@ def parse_span(value: object) -> Span:
             days = int(match.group(1))
             if days < 1:
                 raise ValueError(f"must be at least 1bd, got {value!r}")
+            if days > MAX_WORKING_DAYS:
+                raise ValueError(f"must be at most {MAX_WORKING_DAYS}bd (about a year and a half), got {value!r}")
             return Span(working_days=days, unit="bd")
         if re.match(r"^\s*[0-9.]+\s*bd\s*$", value.lower()):
             raise ValueError(f"working days are whole: write e.g. '5bd', or hours of the clock such as '36h', got {value!r}")
