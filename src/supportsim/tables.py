@@ -45,10 +45,16 @@ def segment_table(figures: dict, scenario: Scenario) -> str:
             _duration_with_ci(seg["reaction"]["p90"]),
             _duration_with_ci(seg["resolution"]["mean"]),
             _duration_with_ci(seg["resolution"]["p90"]),
-            _share_with_ci(sla.get("reaction_met")),
-            _share_with_ci(sla.get("resolution_met")),
+            _on_clock(_share_with_ci(sla.get("reaction_met")), figures, name, "reaction"),
+            _on_clock(_share_with_ci(sla.get("resolution_met")), figures, name, "resolution"),
         ])
     return render(header, rows)
+
+
+def _on_clock(cell: str, figures: dict, segment: str, measure: str) -> str:
+    """An attainment with the clock it is counted on, when that is not around the clock."""
+    clock = figures.get("clocks", {}).get(segment, {}).get(measure)
+    return f"{cell} on {clock}" if cell != "-" and clock not in (None, "always", "24x7") else cell
 
 
 def group_table(figures: dict) -> str:
