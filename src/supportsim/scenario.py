@@ -258,12 +258,13 @@ class Scenario(Model):
         return [(b.count, self.calendar(b.calendar)) for b in self.groups[group].blocks]
 
     def uses_working_time(self) -> bool:
-        """Whether anything here is not the stationary 24x7 model (a calendar, profile, burst or trace)."""
+        """Whether anything here is not the stationary 24x7 model (a calendar, profile, burst, trace, arrival
+        calendar or growth)."""
         clocks = [b.calendar for g in self.groups.values() for b in g.blocks]
         clocks += [p.clock for p in placed_targets(self)] + [s.clock for s in self.sla.values()]
         a = self.arrivals
         return (any(not self.calendar(c).is_always for c in clocks) or a.profile is not None or bool(a.bursts)
-                or a.trace is not None)
+                or a.trace is not None or a.calendar is not None or a.growth is not None)
 
     @property
     def vip_segments(self) -> list[str]:
