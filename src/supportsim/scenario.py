@@ -15,7 +15,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Fiel
 
 from . import calendar as cal
 from .distributions import Distribution, Duration
-from .strategies import PolicyConfig, policy_config_type
+from .strategies import PolicyConfig, PolicySpec
 from .units import format_duration, format_rate, parse_rate
 from .working_time import (OLA, Burst, CalendarValue, Profile, Staff, StaffBlock, Start, listed,
                            trace_problems, working_time_problems)
@@ -30,13 +30,6 @@ MAX_STAFF = 100_000
 RESERVED_SEGMENT_NAMES = {"all": "segments.all is every segment together",
                           "mean": "groups.<g>.queue_wait.mean is over every segment"}
 """Segment names that summary.json uses for totals: a segment so named would overwrite them or be overwritten."""
-
-
-def _policy_shorthand(value: Any) -> Any:
-    return {"kind": value} if isinstance(value, str) else value
-
-
-PolicySpec = Annotated[policy_config_type(), BeforeValidator(_policy_shorthand)]
 
 
 class Model(BaseModel):
