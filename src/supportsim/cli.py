@@ -18,6 +18,7 @@ from .report import CSV_COLUMNS, REPORT_NAME, ReportError, headline_rows, write_
 from .ci import load_checked, run_check, write_baseline
 from .extras import MissingDependency
 from .results import write_atomic
+from .strategies import PluginError
 from .sweeps import load_plan, run_sweep
 from .workers import WorkerError
 
@@ -115,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     baseline.add_argument("--out", metavar="PATH", help="baseline file (default: results/baselines/<name>.json)")
     baseline.add_argument("--replications", type=_positive, metavar="N", help="override the scenario's replications")
     baseline.add_argument("--jobs", type=_positive, default=1, metavar="N", help="worker processes")
+
+    commands.add_parser("strategies", help="list every queue strategy a policy can name (built in and installed "
+                                           "packages): its package and its keys with their defaults")
     return parser
 
 
@@ -309,18 +313,29 @@ def cmd_baseline(args) -> int:
     return EXIT_OK
 
 
+def cmd_strategies(args) -> int:
+    from .strategies import package_of, strategies
+    from .strategies.listing import strategy_keys, summary
+
+    for kind, cls in sorted(strategies().items()):
+        print(f"{kind}  ({package_of(kind)}): {summary(cls)}")
+        for key, default, description in strategy_keys(cls):
+            print(f"    {key}: {default}" + (f"  # {description}" if description else ""))
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handlers = {"validate": cmd_validate, "run": cmd_run, "compare": cmd_compare, "report": cmd_report,
-                "sweep": cmd_sweep, "check": cmd_check, "baseline": cmd_baseline}
+                "sweep": cmd_sweep, "check": cmd_check, "baseline": cmd_baseline, "strategies": cmd_strategies}
     try:
         return handlers[args.command](args)
     except ScenarioError as exc:
         for line in exc.messages():
             print(f"error: {line}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (ReportError, MissingDependency) as exc:
+    except (ReportError, MissingDependency, PluginError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except WorkerError as exc:

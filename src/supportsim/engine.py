@@ -29,6 +29,7 @@ from .calendar import Calendar
 from .scenario import Scenario
 from .strategies import strategy_for
 from .tickets import TicketStream, draw_tickets
+from .visits import visit_attribute
 
 
 class _Alarm(Event):
@@ -125,11 +126,21 @@ class Desk:
         for engineer in reversed(range(staff)):
             self._release(engineer)
 
-    # per-visit attributes few strategies need: built on first use, shared by the groups of the run
+    # per-visit attributes few strategies need (see supportsim.visits): built on first use, shared by the
+    # groups of the run
     priority = property(lambda self: self.run.visit_attribute("priority"))
     segment = property(lambda self: self.run.visit_attribute("segment"))
     customer = property(lambda self: self.run.visit_attribute("customer"))
-    contact = property(lambda self: self.run.visit_attribute("contact"))
+    arrived = property(lambda self: self.run.visit_attribute("arrived"))
+    activity = property(lambda self: self.run.visit_attribute("activity"))
+    expected_work = property(lambda self: self.run.visit_attribute("expected_work"))
+    reaction_deadline = property(lambda self: self.run.visit_attribute("reaction_deadline"))
+    resolution_deadline = property(lambda self: self.run.visit_attribute("resolution_deadline"))
+    oracle_work = property(lambda self: self.run.visit_attribute("oracle_work"))
+
+    @property
+    def activities(self) -> tuple[str, ...]:
+        return self.run.tickets.activities
 
     @property
     def now(self) -> float:
@@ -321,12 +332,9 @@ class _Run:
         return all(desk.quiet() for desk in self.desks)
 
     def visit_attribute(self, name: str) -> list:
-        """A ticket attribute (priority, segment, customer) repeated per visit, or a per-visit one (contact)."""
+        """A per-visit attribute, as a list (which indexes fastest), built on first use."""
         if name not in self._visit_attributes:
-            values = getattr(self.tickets, name)
-            if name != "contact":  # the others are per ticket
-                values = values[self.tickets.ticket_of_visit]
-            self._visit_attributes[name] = values.tolist()
+            self._visit_attributes[name] = visit_attribute(self.scenario, self.tickets, name).tolist()
         return self._visit_attributes[name]
 
     def advance(self, visit: int) -> None:

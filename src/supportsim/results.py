@@ -21,6 +21,7 @@ import yaml
 from .engine import ReplicationRecord
 from .scenario import Scenario
 from .variants import baseline_name
+from .visits import WORK
 from .profiles import combine_profiles, hour_of_week_labels
 from .stats import Key, business_clock_segments, combine, nest, paired_ratios, replication_figures, sla_met, ticket_table
 
@@ -62,8 +63,8 @@ def _json_safe(value: Any) -> Any:
 def resolved_scenario_yaml(scenario: Scenario) -> str:
     """The scenario with every default filled in, in the same units people write."""
     # A group without its own policy is left to inherit the scenario's: written into the group, a scenario-wide
-    # VIP policy would mean something else (dedicated/reserve would set apart that group's engineers, personal
-    # and contact_first belong to the entry group) and a variant changing the scenario's policy would miss it.
+    # VIP policy would mean something else (dedicated/reserve would set apart that group's engineers, others
+    # belong to the entry group) and a variant changing the scenario's policy would miss it.
     data = scenario.model_dump(mode="json", exclude_none=True)
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
@@ -224,8 +225,8 @@ def ticket_paths(record: ReplicationRecord) -> np.ndarray:
     t = record.tickets
     if len(t.arrived) == 0:
         return np.array([], dtype=object)
-    if t.contact.any():  # a first contact is the reaction, not a step of the ticket's path
-        kept = t.contact == 0
+    if (t.activity != WORK).any():  # a visit a policy inserted is not a step of the ticket's path
+        kept = t.activity == WORK
         visits = np.add.reduceat(kept.astype(np.int64), t.offset)
         offset = np.zeros(len(visits), dtype=np.int64)
         np.cumsum(visits[:-1], out=offset[1:])

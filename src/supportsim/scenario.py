@@ -16,6 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Fiel
 from . import calendar as cal
 from .distributions import Distribution, Duration
 from .strategies import PolicyConfig, PolicySpec
+from .visits import ExtraVisit
 from .units import format_duration, format_rate, parse_rate
 from .working_time import (OLA, Burst, CalendarValue, Profile, Staff, StaffBlock, Start, listed,
                            trace_problems, working_time_problems)
@@ -261,16 +262,18 @@ class Scenario(Model):
 
     def weekly_hours(self, arrival_rate: float | None = None) -> dict[str, tuple[float, float]]:
         """Per group: (offered work, available engineer-hours) in hours per week. ``arrival_rate`` replaces
-        the scenario's mean rate (e.g. a trace's). First-contact visits count as offered work."""
+        the scenario's mean rate (e.g. a trace's). Visits the policies insert count as offered work."""
         rate = self.mean_arrival_rate if arrival_rate is None else arrival_rate
         visits = self.visits_per_ticket()
-        contact = self.first_contact()
-        vip_share = sum(share for share, seg in zip(self.segment_shares, self.segments.values()) if seg.vip)
+        extra = self.extra_visits()
         out = {}
         for i, g in enumerate(self.group_names):
             work = rate * visits[i] * self.mean_work(g)
-            if contact is not None and contact[0] == g:
-                work += rate * vip_share * contact[1].mean_hours
+            for visit in extra:
+                if visit.group == g:
+                    share = sum(share for share, seg in zip(self.segment_shares, self.segment_names)
+                                if seg in visit.segments)
+                    work += rate * share * visit.work.mean_hours
             available = sum(count * calendar.hours_per_week for count, calendar in self.shifts_of(g))
             out[g] = (cal.WEEK * work, available)
         return out
@@ -279,14 +282,9 @@ class Scenario(Model):
         """rho per group: offered work divided by the engineer-hours on duty, over a week."""
         return {g: offered / available for g, (offered, available) in self.weekly_hours(arrival_rate).items()}
 
-    def first_contact(self) -> tuple[str, Distribution] | None:
-        """(group, contact work) when the policy of some group inserts a first-contact visit there for VIP
-        tickets (see ``contact_first``), else None."""
-        for g in self.group_names:
-            spec = self.policy_of(g).first_contact(self)
-            if spec is not None and spec[0] == g and self.honours_vip(g):
-                return spec
-        return None
+    def extra_visits(self) -> list[ExtraVisit]:
+        """The visits the policies in force insert into tickets' routes, in order (see supportsim.visits)."""
+        return [visit for g in self.group_names for visit in self.policy_of(g).extra_visits(self, g)]
 
 
 def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
