@@ -3,40 +3,29 @@
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Mapping
 
-from .engine import ReplicationRecord, simulate_replication
+from .engine import ReplicationRecord
 from .extras import require
 from .loader import expand_variants, load_scenario
 from .results import SimulationResult
 from .scenario import Scenario
 from .sweeps import load_plan, run_sweep
+from .workers import run_in_order
 
 
-def _one(args: tuple[Scenario, int, int]) -> ReplicationRecord:
-    scenario, replication, seed = args
-    return simulate_replication(scenario, replication, seed)
-
-
-def run_tasks(tasks: list[tuple[Scenario, int, int]], jobs: int = 1) -> list[ReplicationRecord]:
-    """Simulate (scenario, replication, seed) tasks, results in task order. Each task depends only on its own
-    arguments, never on the worker that runs it, so ``jobs`` changes the speed and nothing else."""
-    if jobs <= 1 or len(tasks) <= 1:
-        return [_one(task) for task in tasks]
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-        return list(pool.map(_one, tasks))
-
-
-def run_replications(scenario: Scenario, replications: int, seed: int, jobs: int = 1) -> list[ReplicationRecord]:
-    """Replications 0..n-1 of one scenario, in order."""
-    return run_tasks([(scenario, r, seed) for r in range(replications)], jobs)
+def run_replications(scenario: Scenario, replications: int, seed: int, jobs: int = 1,
+                     scheduler: str | None = None) -> list[ReplicationRecord]:
+    """Replications 0..n-1 of one scenario, in order. Each depends only on its own arguments, never on the worker
+    that runs it, so ``jobs`` changes the speed and nothing else."""
+    return run_in_order([(scenario, r, seed) for r in range(replications)], jobs, scheduler, keep="records")
 
 
 def simulate(scenario: Scenario | str | Mapping, replications: int | None = None, seed: int | None = None,
-             jobs: int = 1) -> SimulationResult:
-    """Simulate a scenario (a Scenario, a file path or a dict) and return its :class:`SimulationResult`."""
+             jobs: int = 1, scheduler: str | None = None) -> SimulationResult:
+    """Simulate a scenario (a Scenario, a file path or a dict) and return its :class:`SimulationResult`.
+    ``jobs`` worker processes, or a Dask ``scheduler`` (see :class:`supportsim.workers.Workers`)."""
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     replications = scenario.replications if replications is None else replications
@@ -45,7 +34,7 @@ def simulate(scenario: Scenario | str | Mapping, replications: int | None = None
         raise ValueError(f"replications must be >= 1, got {replications}")
     variants = expand_variants(scenario)
     tasks = [(variant, r, seed) for variant in variants.values() for r in range(replications)]
-    done = run_tasks(tasks, jobs)
+    done = run_in_order(tasks, jobs, scheduler, keep="records")
     records = {name: done[i * replications:(i + 1) * replications] for i, name in enumerate(variants)}
     return SimulationResult(scenario, records, seed)
 

@@ -166,7 +166,7 @@ def _spin_job(tasks: int, steps: int, jobs: int) -> None:
         for _ in range(tasks):
             spin(steps)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:  # the same pool api.run_tasks uses
+    with ProcessPoolExecutor(max_workers=jobs) as pool:  # the kind of pool supportsim.workers uses
         list(pool.map(spin, [steps] * tasks))
 
 
