@@ -18,7 +18,6 @@ shift-end events taken from its calendar (see :mod:`supportsim.calendar` and doc
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from heapq import heappush
 
 import numpy as np
 import simpy
@@ -35,21 +34,21 @@ from .visits import visit_attribute
 class _Alarm(Event):
     """A SimPy timeout with its one callback given up front, for the two events every ticket makes.
 
-    ``Timeout`` serves arbitrary callers: it checks the delay, then calls ``env.schedule``, and the callback is
-    appended afterwards. On the hot path those calls cost about a fifth of the run, so this event does the same
-    in one step. The heap entry is exactly Timeout's ``(time, NORMAL, next id, event)``, so events run in the
-    very order Timeout would give them and results do not change. Delays come from the engine (work left,
-    time to the next arrival), never negative. This leans on SimPy 4's queue layout (``simpy<5`` is pinned);
-    tests/test_bench.py replays the engine's tickets through a hand-written loop and would catch a change.
+    ``Timeout`` serves arbitrary callers: it checks the delay, then schedules, and the callback is appended
+    afterwards. On the hot path those steps cost about a fifth of the run, so this event does the same in one
+    step, through SimPy's public ``env.schedule`` with Timeout's priority (NORMAL): events run in the very order
+    Timeout would give them and results do not change. Delays come from the engine (work left, time to the
+    next arrival), never negative. tests/test_bench.py replays the engine's tickets through a hand-written loop
+    and would catch a change of order.
     """
 
-    _ok = True  # an alarm always succeeds; SimPy's step() reads this after the callbacks
+    _ok = True  # an alarm always succeeds, as a Timeout does; SimPy's step() reads this after the callbacks
 
     def __init__(self, env: simpy.Environment, delay: float, callback, value=None):
         self.env = env
         self.callbacks = [callback]
         self._value = value
-        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))
+        env.schedule(self, NORMAL, delay)
 
 
 @dataclass
