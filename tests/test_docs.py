@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 import supportsim
 from supportsim.scenario import Scenario
+from supportsim.strategies import PolicyConfig, strategies
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "docs" / "scenario-reference.md"
@@ -56,6 +57,9 @@ def model_keys() -> tuple[set[str], dict[tuple[str, Any], list[str]]]:
             args = get_args(t)
             if args:
                 walk(args[-1] if origin is dict else args[0], f"{path}.<>")
+        elif t is PolicyConfig:  # a policy: the settings of every registered strategy
+            for strategy in strategies().values():
+                walk(strategy.Config, path)
         elif isinstance(t, type) and issubclass(t, BaseModel):
             if (t, path) in seen:
                 return
