@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import heapq
 import math
-from itertools import count
 from typing import Literal
 
 import numpy as np
@@ -12,7 +11,8 @@ import pytest
 
 from supportsim import load_scenario
 from supportsim.engine import simulate_replication
-from supportsim.strategies import REGISTRY, PolicyConfig, Strategy
+from supportsim.strategies import REGISTRY, PolicyConfig
+from supportsim.strategies.deadline import Deadline
 from supportsim.tickets import draw_tickets
 from supportsim.visits import visit_attribute
 
@@ -88,32 +88,21 @@ class EarliestReactionDeadlineConfig(PolicyConfig):
     kind: Literal["test_edf"] = "test_edf"
 
 
-class EarliestReactionDeadline(Strategy):
-    """Earliest reaction deadline first, read from the desk: at the entry group it is the ``deadline`` policy."""
+class EarliestReactionDeadline(Deadline):
+    """The ``deadline`` policy's queue, but each visit's due time read from the desk instead of computed."""
 
     kind = "test_edf"
     Config = EarliestReactionDeadlineConfig
 
     def __init__(self, config, desk):
         super().__init__(config, desk)
-        self.heap: list = []
-        self.arrivals = count()
-        self._due, self._start = desk.reaction_deadline, desk.start
+        self._due = desk.reaction_deadline
 
     def arrive(self, visit):
         if self.idle:
             self._start(self.idle.pop(), visit)
         else:
             heapq.heappush(self.heap, (self._due[visit], next(self.arrivals), visit))
-
-    def release(self, engineer):
-        if self.heap:
-            self._start(engineer, heapq.heappop(self.heap)[2])
-        else:
-            self.idle.append(engineer)
-
-    def waiting(self):
-        return len(self.heap)
 
 
 def test_a_strategy_reading_the_reaction_deadline_is_the_deadline_policy_at_the_entry_group(monkeypatch):
