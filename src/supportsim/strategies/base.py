@@ -84,7 +84,8 @@ class Desk(Protocol):
 
 
 class Strategy:
-    """One group's queue discipline. Subclasses override :meth:`arrive` and :meth:`release`.
+    """One group's queue discipline. Subclasses override :meth:`arrive` and :meth:`release` (the whole contract,
+    and what the engine has done before each call, is in docs/extending.md).
 
     ``idle`` holds the engineers that are on duty and free; the engine calls :meth:`release` when an engineer
     becomes free (work done, or shift starts) and :meth:`withdraw` when an idle engineer goes off shift.
@@ -162,7 +163,11 @@ class RankedQueue:
 
 
 def register(cls: type[Strategy]) -> type[Strategy]:
-    """Class decorator: make a strategy available under ``cls.kind`` in scenario files."""
+    """Class decorator: make a strategy available under ``cls.kind`` in scenario files, in this process.
+
+    For in-process use (a notebook, a test): worker processes that do not inherit this process's memory (a Dask
+    cluster, or a pool that spawns) never see it. A strategy meant for runs with workers belongs in a package
+    with a ``supportsim.strategies`` entry point, which every process loads itself (see docs/extending.md)."""
     if cls.kind in REGISTRY:
         raise ValueError(f"a strategy named {cls.kind!r} is already registered")
     REGISTRY[cls.kind] = cls
