@@ -35,15 +35,26 @@ class PluginError(Exception):
 
 
 _loaded = False
+_failure: PluginError | None = None  # a broken plugin stays broken for the life of the process
 _packages: dict[str, str] = {}  # kind -> "package version" of strategies that came through an entry point
 
 
 def load_plugins() -> None:
     """Register the strategies of every installed package, once per process. Raises :class:`PluginError`."""
-    global _loaded
+    global _loaded, _failure
+    if _failure is not None:
+        raise _failure
     if _loaded:
         return
     _loaded = True
+    try:
+        _load_entry_points()
+    except PluginError as exc:
+        _failure = exc
+        raise
+
+
+def _load_entry_points() -> None:
     for point in entry_points(group=GROUP):
         package = f"{point.dist.name} {point.dist.version}" if point.dist is not None else "unknown package"
         before = set(REGISTRY)
