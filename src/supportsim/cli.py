@@ -115,6 +115,14 @@ def build_parser() -> argparse.ArgumentParser:
     baseline.add_argument("--out", metavar="PATH", help="baseline file (default: results/baselines/<name>.json)")
     baseline.add_argument("--replications", type=_positive, metavar="N", help="override the scenario's replications")
     baseline.add_argument("--jobs", type=_positive, default=1, metavar="N", help="worker processes")
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of scenario files (or sweep files) for "
+                                                "editors: completion, descriptions and typos flagged as you type")
+    schema.add_argument("which", nargs="?", choices=["scenario", "sweep"], default="scenario",
+                        help="which file format (default: scenario)")
+    schema.add_argument("--builtin", action="store_true",
+                        help="built-in strategies only, no plugin's (as in the repository's schema/ folder)")
+    schema.add_argument("--out", metavar="FILE", help="write the schema to FILE instead of printing it")
     return parser
 
 
@@ -309,11 +317,25 @@ def cmd_baseline(args) -> int:
     return EXIT_OK
 
 
+def cmd_schema(args) -> int:
+    from .schema import schema_text
+
+    text = schema_text(args.which, args.builtin)
+    if args.out:
+        try:
+            write_atomic(Path(args.out), text)
+        except OSError as exc:
+            raise ScenarioError([("", f"--out: cannot write there ({exc.strerror or exc})")], args.out) from None
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handlers = {"validate": cmd_validate, "run": cmd_run, "compare": cmd_compare, "report": cmd_report,
-                "sweep": cmd_sweep, "check": cmd_check, "baseline": cmd_baseline}
+                "sweep": cmd_sweep, "check": cmd_check, "baseline": cmd_baseline, "schema": cmd_schema}
     try:
         return handlers[args.command](args)
     except ScenarioError as exc:
