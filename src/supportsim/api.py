@@ -10,6 +10,7 @@ from typing import Mapping
 from .engine import ReplicationRecord, simulate_replication
 from .extras import require
 from .loader import expand_variants, load_scenario
+from .progress import Callback, counted
 from .results import SimulationResult
 from .scenario import Scenario
 from .sweeps import load_plan, run_sweep
@@ -20,13 +21,15 @@ def _one(args: tuple[Scenario, int, int]) -> ReplicationRecord:
     return simulate_replication(scenario, replication, seed)
 
 
-def run_tasks(tasks: list[tuple[Scenario, int, int]], jobs: int = 1) -> list[ReplicationRecord]:
+def run_tasks(tasks: list[tuple[Scenario, int, int]], jobs: int = 1,
+              progress: Callback | None = None) -> list[ReplicationRecord]:
     """Simulate (scenario, replication, seed) tasks, results in task order. Each task depends only on its own
-    arguments, never on the worker that runs it, so ``jobs`` changes the speed and nothing else."""
+    arguments, never on the worker that runs it, so ``jobs`` changes the speed and nothing else.
+    ``progress(done, total)`` is told as results come in."""
     if jobs <= 1 or len(tasks) <= 1:
-        return [_one(task) for task in tasks]
+        return counted(map(_one, tasks), len(tasks), progress)
     with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-        return list(pool.map(_one, tasks))
+        return counted(pool.map(_one, tasks), len(tasks), progress)
 
 
 def run_replications(scenario: Scenario, replications: int, seed: int, jobs: int = 1) -> list[ReplicationRecord]:
@@ -35,8 +38,10 @@ def run_replications(scenario: Scenario, replications: int, seed: int, jobs: int
 
 
 def simulate(scenario: Scenario | str | Mapping, replications: int | None = None, seed: int | None = None,
-             jobs: int = 1) -> SimulationResult:
-    """Simulate a scenario (a Scenario, a file path or a dict) and return its :class:`SimulationResult`."""
+             jobs: int = 1, progress: Callback | None = None) -> SimulationResult:
+    """Simulate a scenario (a Scenario, a file path or a dict) and return its :class:`SimulationResult`.
+    ``progress(done, total)`` is called as replications finish (a :class:`supportsim.progress.Progress`
+    draws it on a terminal)."""
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     replications = scenario.replications if replications is None else replications
@@ -45,7 +50,7 @@ def simulate(scenario: Scenario | str | Mapping, replications: int | None = None
         raise ValueError(f"replications must be >= 1, got {replications}")
     variants = expand_variants(scenario)
     tasks = [(variant, r, seed) for variant in variants.values() for r in range(replications)]
-    done = run_tasks(tasks, jobs)
+    done = run_tasks(tasks, jobs, progress)
     records = {name: done[i * replications:(i + 1) * replications] for i, name in enumerate(variants)}
     return SimulationResult(scenario, records, seed)
 

@@ -18,6 +18,7 @@ from typing import Iterator
 
 from .engine import simulate_replication
 from .extras import require
+from .progress import Callback
 from .scenario import Scenario
 from .stats import Key, replication_figures
 
@@ -132,10 +133,13 @@ def _on_dask(tasks: list[Task], jobs: int, scheduler: str) -> Iterator[tuple[int
 
 
 def run_figures(variants: dict[str, Scenario], replications: int, seed: int, jobs: int = 1,
-                scheduler: str | None = None) -> dict[str, list[Figures]]:
-    """Replications 0..n-1 of every variant, as figures, in order (the same tickets for every variant)."""
+                scheduler: str | None = None, progress: Callback | None = None) -> dict[str, list[Figures]]:
+    """Replications 0..n-1 of every variant, as figures, in order (the same tickets for every variant);
+    ``progress(done, total)`` is told as they finish."""
     tasks = [(scenario, r, seed) for scenario in variants.values() for r in range(replications)]
     done: list[Figures] = [{}] * len(tasks)
-    for i, figures in run_unordered(tasks, jobs, scheduler):
+    for finished, (i, figures) in enumerate(run_unordered(tasks, jobs, scheduler), 1):
         done[i] = figures
+        if progress is not None:
+            progress(finished, len(tasks))
     return {name: done[k * replications:(k + 1) * replications] for k, name in enumerate(variants)}
