@@ -80,7 +80,7 @@ def test_the_docs_show_the_schema_line_on_every_whole_file():
     # the reference's examples, every validation case, the working-time examples and the sweep file
     assert {"small-desk", "one-queue", "own-streams", "mmc-rho70", "tandem", "walk-through"} <= names
     assert any(MODELINE.search(body).group(1).endswith("sweep.schema.json") for _, body in shown)
-    for doc in sorted((ROOT / "docs").glob("*.md")):
+    for doc in sorted((ROOT / "docs").glob("*.md")) + [ROOT / "README.md"]:
         for body in FENCE.findall(doc.read_text()):
             if re.search(r"^horizon: ", body, re.M) or body.startswith("# scenarios/sweeps/"):
                 assert MODELINE.search(body), f"{doc.name}: a whole file without the schema line:\n{body[:200]}"
@@ -91,7 +91,7 @@ def test_every_file_in_the_docs_is_valid_against_its_schema(name, body):
     """The schema line is relative to where the file would be: the bundled file a block shows ('# scenarios/...'
     on its first line), else a file next to the docs (scenarios/ is beside docs/, so the same line works there)."""
     shown_as = re.match(r"# (scenarios/\S+\.yaml)\n", body)
-    folder = (ROOT / shown_as.group(1)).parent if shown_as else ROOT / "docs"
+    folder = (ROOT / shown_as.group(1)).parent if shown_as else ROOT if name.startswith("README") else ROOT / "docs"
     target = (folder / MODELINE.search(body).group(1)).resolve()
     assert target.is_file(), f"{name}: {target} does not exist"
     assert errors(json.loads(target.read_text()), body) == []
