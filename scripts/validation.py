@@ -69,7 +69,8 @@ def render(results: list[tuple[Case, list[Outcome], list[LittleOutcome]]]) -> st
     lines = [
         "# Validation: simulated against exact",
         "",
-        "<!-- Generated from supportsim.validation.CASES by `PYTHONPATH=src python scripts/validation.py` (regenerate with it); do not edit by hand. -->",
+        "*Generated from `supportsim.validation.CASES` by `PYTHONPATH=src python scripts/validation.py`: rerun it to "
+        "regenerate this page; edits by hand are lost.*",
         "",
         "supportsim is checked against queueing models whose stationary behaviour is known exactly "
         "(see `supportsim.theory` and the formulas below). Each case is an ordinary scenario, shown in YAML "
