@@ -37,7 +37,7 @@ Yaml12Loader.yaml_implicit_resolvers = {
 
 
 def errors(schema: dict, text: str) -> list[str]:
-    validator = jsonschema.Draft202012Validator(schema)
+    validator = jsonschema.Draft7Validator(schema)
     return [f"{'.'.join(map(str, e.absolute_path))}: {e.message}"
             for e in validator.iter_errors(yaml.load(text, Loader=Yaml12Loader))]
 
@@ -60,8 +60,8 @@ def test_the_committed_schemas_are_current():
 
 
 def test_the_schema_is_a_valid_json_schema():
-    jsonschema.Draft202012Validator.check_schema(scenario_schema())
-    jsonschema.Draft202012Validator.check_schema(sweep_schema())
+    jsonschema.Draft7Validator.check_schema(scenario_schema())
+    jsonschema.Draft7Validator.check_schema(sweep_schema())
 
 
 @pytest.mark.parametrize("path", SCENARIOS + SWEEPS, ids=lambda p: p.name)
@@ -162,7 +162,7 @@ def test_every_key_has_a_description_and_durations_say_their_unit_and_default():
     assert undescribed == []
     warmup = schema["properties"]["warmup"]
     assert warmup["default"] == "0h" and "unit" in warmup["description"]
-    lane = schema["$defs"]["policy.vip_lane"]["properties"]["pickup_within"]
+    lane = schema["definitions"]["policy.vip_lane"]["properties"]["pickup_within"]
     assert lane["default"] == "1h" and "'30m'" in lane["description"]
     assert schema["properties"]["policy"]["default"] == "fifo"
     assert schema["properties"]["replications"]["default"] == 10
@@ -182,10 +182,10 @@ def test_a_plugin_strategy_appears_in_what_schema_prints_but_not_in_the_committe
     monkeypatch.setitem(strategies.REGISTRY, "round_robin", RoundRobin)
     assert main(["schema"]) == 0
     printed = json.loads(capsys.readouterr().out)
-    plugin = printed["$defs"]["policy.round_robin"]
+    plugin = printed["definitions"]["policy.round_robin"]
     assert plugin["properties"]["turns"]["description"] == "Tickets an engineer takes in a row."
     assert plugin["description"] == "``round_robin``: engineers take tickets in turn."
-    assert "round_robin" in printed["$defs"]["policy"]["anyOf"][0]["enum"]
+    assert "round_robin" in printed["definitions"]["policy"]["anyOf"][0]["enum"]
     text = small_desk().replace("policy: priority", "policy: {kind: round_robin, turns: 3}")
     assert errors(printed, text) == []
     assert errors(json.loads((ROOT / "schema" / "scenario.schema.json").read_text()), text)

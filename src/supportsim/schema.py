@@ -21,7 +21,8 @@ from . import strategies
 from .units import HOURS_PER_UNIT, format_duration, format_rate, parse_duration, parse_rate
 from .working_time import MAX_COUNT, listed
 
-DRAFT = "https://json-schema.org/draft/2020-12/schema"
+DRAFT = "http://json-schema.org/draft-07/schema#"
+"""Draft 7: what the YAML language server (VS Code's YAML extension and others) supports in full."""
 REGENERATE = {"scenario": "supportsim schema --builtin --out schema/scenario.schema.json",
               "sweep": "supportsim schema sweep --out schema/sweep.schema.json"}
 """The commands that write the committed schema files (the test that keeps them fresh names them)."""
@@ -67,7 +68,11 @@ class _Generator(GenerateJsonSchema):
 
 
 def _model_schema(model: Any) -> dict:
-    return model.model_json_schema(mode="validation", schema_generator=_Generator, ref_template="#/$defs/{model}")
+    schema = model.model_json_schema(mode="validation", schema_generator=_Generator,
+                                     ref_template="#/definitions/{model}")
+    if "$defs" in schema:
+        schema["definitions"] = schema.pop("$defs")
+    return schema
 
 
 def _explained(text: str, unit: dict) -> str:
@@ -86,8 +91,8 @@ def _walk(node: Any, visit) -> None:
 
 
 def _finish(schema: dict) -> dict:
-    """Units into descriptions, pydantic's generated titles out (they only repeat the key), and no $defs that
-    nothing refers to."""
+    """Units into descriptions, pydantic's generated titles out (they only repeat the key), and no definitions
+    that nothing refers to. In draft 7 a $ref hides its siblings, so a described reference becomes allOf."""
     def tidy(node: dict) -> None:
         for unit in (DURATION, RATE):
             for choice in [node] + node.get("anyOf", []):
@@ -106,21 +111,24 @@ def _finish(schema: dict) -> dict:
             node["additionalProperties"] = False  # a name the pattern refuses is an error, not a free key
         if isinstance(node.get("title"), str) and "properties" not in node:
             node.pop("title")
+        node.pop("discriminator", None)  # OpenAPI's, not JSON Schema's
+        if "$ref" in node and len(node) > 1:
+            node["allOf"] = [{"$ref": node.pop("$ref")}]
 
     _walk(schema, tidy)
-    defs = schema.get("$defs", {})
+    defs = schema.get("definitions", {})
     used: set[str] = set()
     todo = [schema]
     while todo:
         found: list[str] = []
-        _walk({k: v for k, v in todo.pop().items() if k != "$defs"},
+        _walk({k: v for k, v in todo.pop().items() if k != "definitions"},
               lambda n: found.append(n["$ref"].rsplit("/", 1)[1]) if isinstance(n.get("$ref"), str) else None)
         for name in found:
             if name not in used and name in defs:
                 used.add(name)
                 todo.append(defs[name])
     if defs:
-        schema["$defs"] = {name: defs[name] for name in sorted(used)}
+        schema["definitions"] = {name: defs[name] for name in sorted(used)}
     return schema
 
 
@@ -131,31 +139,31 @@ def _about(strategy: type) -> str:
 
 
 def policy_schema(registry: Mapping[str, type]) -> tuple[dict, dict]:
-    """(schema of a ``policy`` value, its $defs): a strategy's name alone, or a mapping with its ``kind`` and
+    """(schema of a ``policy`` value, its definitions): a strategy's name alone, or a mapping with its ``kind`` and
     its settings, for every strategy in ``registry``."""
     defs: dict[str, Any] = {}
     choices = []
     for kind, strategy in sorted(registry.items()):
         config = _model_schema(strategy.Config)
-        defs.update(config.pop("$defs", {}))
+        defs.update(config.pop("definitions", {}))
         config["properties"]["kind"] = {"const": kind}
         config["title"] = f"policy {kind}"
         config["description"] = _about(strategy)
         defs[f"policy.{kind}"] = config
-        choices.append({"$ref": f"#/$defs/policy.{kind}"})
+        choices.append({"$ref": f"#/definitions/policy.{kind}"})
     kinds = sorted(registry)
     defs["policy"] = {
         "description": "A queue strategy: its name alone (default settings) or a mapping with its kind and "
                        f"settings. Strategies: {', '.join(kinds)}.",
         "anyOf": [{"type": "string", "enum": kinds}, {"oneOf": choices}],
     }
-    return {"$ref": "#/$defs/policy"}, defs
+    return {"$ref": "#/definitions/policy"}, defs
 
 
 def _with_policies(schema: dict, registry: Mapping[str, type]) -> dict:
     """Every ``policy`` key of every mapping in the schema takes its value from ``registry``."""
     reference, defs = policy_schema(registry)
-    holders = [schema] + list(schema.get("$defs", {}).values())
+    holders = [schema] + list(schema.get("definitions", {}).values())
     for holder in holders:
         field = holder.get("properties", {}).get("policy")
         if field is None:
@@ -166,7 +174,7 @@ def _with_policies(schema: dict, registry: Mapping[str, type]) -> dict:
         if "default" in field or holder is schema:
             replaced["default"] = field.get("default", "fifo")
         holder["properties"]["policy"] = replaced
-    schema.setdefault("$defs", {}).update(defs)
+    schema.setdefault("definitions", {}).update(defs)
     return schema
 
 
