@@ -8,7 +8,6 @@ import sys
 
 import pytest
 import yaml
-
 from cli_runner import ROOT, _env
 
 OPTIONAL = ["pandas", "pyarrow", "dask", "distributed", "ciw", "jsonschema", "pytest"]

@@ -96,15 +96,15 @@ def test_the_vip_page_covers_every_built_in_strategy():
     """A section per strategy, and the generated table has a row for every variant of the bundled scenario,
     which runs every strategy."""
     page = (ROOT / "docs" / "vip-strategies.md").read_text()
-    headings = " ".join(re.findall(r"^### (.*)$", page, re.M))
-    table = re.search(r"<!-- generated: table -->\n(.*?)<!-- end generated: table -->", page, re.S).group(1)
+    headings = " ".join(re.findall(r"^### (.*)$", page, re.MULTILINE))
+    table = re.search(r"<!-- generated: table -->\n(.*?)<!-- end generated: table -->", page, re.DOTALL).group(1)
     variants = load_scenario(ROOT / "scenarios" / "vip-no-extra-staff.yaml").variants
     kinds = {name: v["policy"] if isinstance(v["policy"], str) else v["policy"]["kind"] for name, v in variants.items()}
     assert set(kinds.values()) == set(builtin_strategies()), "the bundled comparison should run every strategy"
     for kind in builtin_strategies():
         assert f"`{kind}`" in headings, f"docs/vip-strategies.md has no section for `{kind}`"
     for name in variants:
-        assert re.search(rf"^{re.escape(name)}\b", table, re.M), \
+        assert re.search(rf"^{re.escape(name)}\b", table, re.MULTILINE), \
             f"the generated table lacks variant {name}: run {GENERATED['vip-strategies.md']}"
 
 
@@ -112,7 +112,7 @@ def test_the_performance_page_has_every_part_of_the_benchmark():
     from supportsim.bench.runs import R2_FILE
 
     page = (ROOT / "docs" / "performance.md").read_text()
-    generated = re.search(r"<!-- benchmark figures: .*?-->(.*)<!-- end of benchmark figures -->", page, re.S).group(1)
+    generated = re.search(r"<!-- benchmark figures: .*?-->(.*)<!-- end of benchmark figures -->", page, re.DOTALL).group(1)
     for heading in ("### Targets", "### R1:", "### R1 scaled", f"### R2: `{R2_FILE}`", "### Memory", "### Scaling"):
         assert heading in generated, f"docs/performance.md lacks '{heading}': run {GENERATED['performance.md']}"
     for implementation in ("supportsim", "Ciw", "plain SimPy", "heapq", "Cobham"):

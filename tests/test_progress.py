@@ -12,10 +12,9 @@ import sys
 
 import pytest
 import yaml
+from cli_runner import ROOT, _env
 
 from supportsim.progress import Progress, counted
-
-from cli_runner import ROOT, _env
 
 COMMANDS = {
     "run": ["run", "{file}", "--replications", "3", "--out", "{tmp}/run"],

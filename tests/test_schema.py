@@ -14,7 +14,14 @@ from pydantic import Field
 
 from supportsim import load_scenario, strategies
 from supportsim.cli import main
-from supportsim.schema import REGENERATE, DURATION, RATE, schema_text, scenario_schema, sweep_schema
+from supportsim.schema import (
+    DURATION,
+    RATE,
+    REGENERATE,
+    scenario_schema,
+    schema_text,
+    sweep_schema,
+)
 from supportsim.strategies.fifo import Fifo, FifoConfig
 from supportsim.units import parse_duration, parse_rate
 
@@ -23,8 +30,8 @@ jsonschema = pytest.importorskip("jsonschema")
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 SWEEPS = sorted((ROOT / "scenarios" / "sweeps").glob("*.yaml"))
-MODELINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)$", re.M)
-FENCE = re.compile(r"^```yaml[^\n]*\n(.*?)^```", re.S | re.M)
+MODELINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)$", re.MULTILINE)
+FENCE = re.compile(r"^```yaml[^\n]*\n(.*?)^```", re.DOTALL | re.MULTILINE)
 
 
 class Yaml12Loader(yaml.SafeLoader):
@@ -82,7 +89,7 @@ def test_the_docs_show_the_schema_line_on_every_whole_file():
     assert any(MODELINE.search(body).group(1).endswith("sweep.schema.json") for _, body in shown)
     for doc in sorted((ROOT / "docs").glob("*.md")) + [ROOT / "README.md"]:
         for body in FENCE.findall(doc.read_text()):
-            if re.search(r"^horizon: ", body, re.M) or body.startswith("# scenarios/sweeps/"):
+            if re.search(r"^horizon: ", body, re.MULTILINE) or body.startswith("# scenarios/sweeps/"):
                 assert MODELINE.search(body), f"{doc.name}: a whole file without the schema line:\n{body[:200]}"
 
 

@@ -13,7 +13,8 @@ import os
 import sys
 import threading
 import time
-from typing import Callable, Iterable, TextIO, TypeVar
+from collections.abc import Callable, Iterable
+from typing import TextIO, TypeVar
 
 T = TypeVar("T")
 Callback = Callable[[int, int], None]
@@ -109,7 +110,7 @@ class Progress:
                 self.stream.flush()
             self.width = 0
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         return self
 
     def __exit__(self, *_) -> None:

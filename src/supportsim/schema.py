@@ -13,12 +13,19 @@ from __future__ import annotations
 import inspect
 import json
 import sys
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from pydantic.json_schema import GenerateJsonSchema
 
 from . import strategies
-from .units import HOURS_PER_UNIT, format_duration, format_rate, parse_duration, parse_rate
+from .units import (
+    HOURS_PER_UNIT,
+    format_duration,
+    format_rate,
+    parse_duration,
+    parse_rate,
+)
 from .working_time import MAX_COUNT, listed
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -119,14 +126,15 @@ def _finish(schema: dict) -> dict:
     defs = schema.get("definitions", {})
     used: set[str] = set()
     todo = [schema]
+
+    def follow(node: dict) -> None:
+        name = node["$ref"].rsplit("/", 1)[1] if isinstance(node.get("$ref"), str) else ""
+        if name in defs and name not in used:
+            used.add(name)
+            todo.append(defs[name])
+
     while todo:
-        found: list[str] = []
-        _walk({k: v for k, v in todo.pop().items() if k != "definitions"},
-              lambda n: found.append(n["$ref"].rsplit("/", 1)[1]) if isinstance(n.get("$ref"), str) else None)
-        for name in found:
-            if name not in used and name in defs:
-                used.add(name)
-                todo.append(defs[name])
+        _walk({k: v for k, v in todo.pop().items() if k != "definitions"}, follow)
     if defs:
         schema["definitions"] = {name: defs[name] for name in sorted(used)}
     return schema
@@ -138,7 +146,7 @@ def _about(strategy: type) -> str:
     return " ".join(doc.split("\n\n")[0].split())
 
 
-def policy_schema(registry: Mapping[str, type]) -> tuple[dict, dict]:
+def policy_schema(registry: Mapping[str, Any]) -> tuple[dict, dict]:
     """(schema of a ``policy`` value, its definitions): a strategy's name alone, or a mapping with its ``kind`` and
     its settings, for every strategy in ``registry``."""
     defs: dict[str, Any] = {}
@@ -160,7 +168,7 @@ def policy_schema(registry: Mapping[str, type]) -> tuple[dict, dict]:
     return {"$ref": "#/definitions/policy"}, defs
 
 
-def _with_policies(schema: dict, registry: Mapping[str, type]) -> dict:
+def _with_policies(schema: dict, registry: Mapping[str, Any]) -> dict:
     """Every ``policy`` key of every mapping in the schema takes its value from ``registry``."""
     reference, defs = policy_schema(registry)
     holders = [schema] + list(schema.get("definitions", {}).values())
@@ -183,7 +191,7 @@ def builtin_strategies() -> dict[str, type]:
     return {kind: cls for kind, cls in strategies.REGISTRY.items() if cls.__module__.startswith("supportsim.")}
 
 
-def scenario_schema(registry: Mapping[str, type] | None = None) -> dict:
+def scenario_schema(registry: Mapping[str, Any] | None = None) -> dict:
     """The JSON Schema of a scenario file, with the policies of ``registry`` (default: every strategy
     registered now, plugins' included)."""
     from .scenario import Scenario
