@@ -89,8 +89,8 @@ class Progress:
 
     def show(self, force: bool = False) -> None:
         """Redraw, at most five times a second unless ``force``."""
-        if not self.enabled or (not force and time.monotonic() - self.shown < 0.2):
-            return
+        if not self.enabled or not self.total or (not force and time.monotonic() - self.shown < 0.2):
+            return  # off, nothing to count yet, or drawn less than a fifth of a second ago
         with self._lock:
             self.shown = time.monotonic()
             text = self.text()

@@ -138,6 +138,8 @@ def run_figures(variants: dict[str, Scenario], replications: int, seed: int, job
     ``progress(done, total)`` is told as they finish."""
     tasks = [(scenario, r, seed) for scenario in variants.values() for r in range(replications)]
     done: list[Figures] = [{}] * len(tasks)
+    if progress is not None:
+        progress(0, len(tasks))
     for finished, (i, figures) in enumerate(run_unordered(tasks, jobs, scheduler), 1):
         done[i] = figures
         if progress is not None:
