@@ -9,6 +9,7 @@ from typing import Mapping
 from .engine import ReplicationRecord
 from .extras import require
 from .loader import expand_variants, load_scenario
+from .progress import Callback
 from .results import SimulationResult
 from .scenario import Scenario
 from .sweeps import load_plan, run_sweep
@@ -23,9 +24,11 @@ def run_replications(scenario: Scenario, replications: int, seed: int, jobs: int
 
 
 def simulate(scenario: Scenario | str | Mapping, replications: int | None = None, seed: int | None = None,
-             jobs: int = 1, scheduler: str | None = None) -> SimulationResult:
+             jobs: int = 1, scheduler: str | None = None, progress: Callback | None = None) -> SimulationResult:
     """Simulate a scenario (a Scenario, a file path or a dict) and return its :class:`SimulationResult`.
-    ``jobs`` worker processes, or a Dask ``scheduler`` (see :class:`supportsim.workers.Workers`)."""
+    ``jobs`` worker processes, or a Dask ``scheduler`` (see :class:`supportsim.workers.Workers`);
+    ``progress(done, total)`` is called as replications finish (a :class:`supportsim.progress.Progress` draws
+    it on a terminal)."""
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     replications = scenario.replications if replications is None else replications
@@ -34,7 +37,7 @@ def simulate(scenario: Scenario | str | Mapping, replications: int | None = None
         raise ValueError(f"replications must be >= 1, got {replications}")
     variants = expand_variants(scenario)
     tasks = [(variant, r, seed) for variant in variants.values() for r in range(replications)]
-    done = run_in_order(tasks, jobs, scheduler, keep="records")
+    done = run_in_order(tasks, jobs, scheduler, keep="records", progress=progress)
     records = {name: done[i * replications:(i + 1) * replications] for i, name in enumerate(variants)}
     return SimulationResult(scenario, records, seed)
 

@@ -14,6 +14,7 @@ from .baseline import Baseline, Comparison, baseline_document, compare, default_
 from .checks import Check, Verdict, judge, kind_of, parse_checks, show
 from .junit import Case, junit_xml
 from .loader import ScenarioError, expand_variants, read_scenario_data, validate_data
+from .progress import Callback
 from .results import write_atomic
 from .scenario import Scenario
 from .workers import run_figures
@@ -106,7 +107,7 @@ class CheckReport:
 
 
 def run_check(path: str | Path, baseline: str | Path | None = None, tolerance: float = 0.05, lenient: bool = False,
-              replications: int | None = None, jobs: int = 1) -> CheckReport:
+              replications: int | None = None, jobs: int = 1, progress: Callback | None = None) -> CheckReport:
     """Simulate the scenario, judge its checks and compare it with a baseline file."""
     checked = load_checked(path)
     scenario = checked.scenario
@@ -121,7 +122,7 @@ def run_check(path: str | Path, baseline: str | Path | None = None, tolerance: f
                                   f"now: {', '.join(checked.variants)})")], str(baseline))
     started = time.monotonic()
     replications = replications or scenario.replications
-    figures = run_figures(checked.variants, replications, scenario.seed, jobs)
+    figures = run_figures(checked.variants, replications, scenario.seed, jobs, progress=progress)
     verdicts = judge(checked.checks, figures, lenient)
     comparisons = compare(before, figures, scenario.seed, tolerance) if before is not None else []
     return CheckReport(scenario, replications, scenario.seed, verdicts, before, comparisons, tolerance,
@@ -129,11 +130,12 @@ def run_check(path: str | Path, baseline: str | Path | None = None, tolerance: f
 
 
 def write_baseline(path: str | Path, out: str | Path | None = None, replications: int | None = None,
-                   jobs: int = 1) -> Path:
+                   jobs: int = 1, progress: Callback | None = None) -> Path:
     """Simulate the scenario and save its figures per replication as a baseline (atomically)."""
     checked = load_checked(path)
     scenario = checked.scenario
-    figures = run_figures(checked.variants, replications or scenario.replications, scenario.seed, jobs)
+    figures = run_figures(checked.variants, replications or scenario.replications, scenario.seed, jobs,
+                          progress=progress)
     target = Path(out) if out is not None else default_path(scenario)
     write_atomic(target, baseline_document(scenario, figures, scenario.seed))
     return target

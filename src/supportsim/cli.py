@@ -17,6 +17,7 @@ from .variants import policy_variants, with_policy_variants
 from .report import CSV_COLUMNS, REPORT_NAME, ReportError, headline_rows, write_report
 from .ci import load_checked, run_check, write_baseline
 from .extras import MissingDependency
+from .progress import Progress
 from .results import write_atomic
 from .strategies import PluginError
 from .sweeps import load_plan, run_sweep
@@ -110,15 +111,25 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--lenient", action="store_true", help="judge inconclusive checks on the estimate alone")
     check.add_argument("--replications", type=_positive, metavar="N", help="override the scenario's replications")
     check.add_argument("--jobs", type=_positive, default=1, metavar="N", help="worker processes")
+    check.add_argument("--quiet", action="store_true", help="no progress line (the verdicts are still printed)")
 
     baseline = commands.add_parser("baseline", help="save a scenario's figures for later check --baseline")
     baseline.add_argument("file", help="scenario YAML file")
     baseline.add_argument("--out", metavar="PATH", help="baseline file (default: results/baselines/<name>.json)")
     baseline.add_argument("--replications", type=_positive, metavar="N", help="override the scenario's replications")
     baseline.add_argument("--jobs", type=_positive, default=1, metavar="N", help="worker processes")
+    baseline.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
     commands.add_parser("strategies", help="list every queue strategy a policy can name (built in and installed "
                                            "packages): its package and its keys with their defaults")
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of scenario files (or sweep files) for "
+                                                "editors: completion, descriptions and typos flagged as you type")
+    schema.add_argument("which", nargs="?", choices=["scenario", "sweep"], default="scenario",
+                        help="which file format (default: scenario)")
+    schema.add_argument("--builtin", action="store_true",
+                        help="built-in strategies only, no plugin's (as in the repository's schema/ folder)")
+    schema.add_argument("--out", metavar="FILE", help="write the schema to FILE instead of printing it")
     return parser
 
 
@@ -232,7 +243,9 @@ def _simulate_and_report(scenario, args, default_out: Path) -> int:
         raise ScenarioError([("", f"--out {out}: cannot write there ({exc.strerror or exc})")], args.file) from None
     from .api import simulate  # the engine loads only once the input is known to be good
 
-    result = simulate(scenario, replications=args.replications, seed=args.seed, jobs=args.jobs)
+    with Progress(f"{args.command} {scenario.name}", quiet=args.quiet) as progress:
+        result = simulate(scenario, replications=args.replications, seed=args.seed, jobs=args.jobs,
+                          progress=progress)
     result.save(out)
     write_report(out)
     if args.format != "table":
@@ -290,7 +303,7 @@ def cmd_sweep(args) -> int:
         where = f"Dask at {args.scheduler}" if args.scheduler else f"{jobs} worker process{'es' * (jobs > 1)}"
         print(f"{plan.scenario.name}: {len(plan.points)} points x {len(plan.points[0].variants)} variant(s) x "
               f"{plan.replications} replications on {where}", flush=True)
-    result = run_sweep(plan, out, jobs, args.scheduler, progress=None if not args.quiet else False)
+    result = run_sweep(plan, out, jobs, args.scheduler, progress=False if args.quiet else None)
     written = result.save(out)
     if not args.quiet:
         if result.resumed:
@@ -300,7 +313,9 @@ def cmd_sweep(args) -> int:
 
 
 def cmd_check(args) -> int:
-    report = run_check(args.file, args.baseline, args.tolerance, args.lenient, args.replications, args.jobs)
+    with Progress(f"check {Path(args.file).stem}", quiet=args.quiet) as progress:
+        report = run_check(args.file, args.baseline, args.tolerance, args.lenient, args.replications, args.jobs,
+                           progress)
     print(report.text())
     if args.junit:
         write_atomic(Path(args.junit), report.junit())
@@ -308,8 +323,24 @@ def cmd_check(args) -> int:
 
 
 def cmd_baseline(args) -> int:
-    path = write_baseline(args.file, args.out, args.replications, args.jobs)
-    print(f"wrote {path}")
+    with Progress(f"baseline {Path(args.file).stem}", quiet=args.quiet) as progress:
+        path = write_baseline(args.file, args.out, args.replications, args.jobs, progress)
+    if not args.quiet:
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
+def cmd_schema(args) -> int:
+    from .schema import schema_text
+
+    text = schema_text(args.which, args.builtin)
+    if args.out:
+        try:
+            write_atomic(Path(args.out), text)
+        except OSError as exc:
+            raise ScenarioError([("", f"--out: cannot write there ({exc.strerror or exc})")], args.out) from None
+    else:
+        sys.stdout.write(text)
     return EXIT_OK
 
 
@@ -328,7 +359,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handlers = {"validate": cmd_validate, "run": cmd_run, "compare": cmd_compare, "report": cmd_report,
-                "sweep": cmd_sweep, "check": cmd_check, "baseline": cmd_baseline, "strategies": cmd_strategies}
+                "sweep": cmd_sweep, "check": cmd_check, "baseline": cmd_baseline, "strategies": cmd_strategies,
+                "schema": cmd_schema}
     try:
         return handlers[args.command](args)
     except ScenarioError as exc:

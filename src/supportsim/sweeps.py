@@ -210,22 +210,23 @@ def run_sweep(plan: Plan, out: str | Path | None = None, jobs: int = 1, schedule
                 owners.append((point, variant, r))
     collected = {p.id: {v: [None] * plan.replications for v in p.variants} for p in todo}
     missing = {p.id: len(p.variants) * plan.replications for p in todo}
-    bar = Progress(f"sweep {plan.scenario.name}", len(plan.points), len(tasks), len(documents),
+    bar = Progress(f"sweep {plan.scenario.name}", len(plan.points), len(documents),
                    enabled=False if progress is False else None)
+    bar(0, len(tasks))
     try:
         with closing(run_unordered(tasks, jobs, scheduler)) as results:
             for finished, (i, figures) in enumerate(results, 1):
                 point, variant, r = owners[i]
                 collected[point.id][variant][r] = figures
                 missing[point.id] -= 1
+                bar(finished, len(tasks))
                 if missing[point.id]:
-                    bar.show(finished)
                     continue
                 text = point_document(plan, point, collected.pop(point.id))
                 if folder is not None:
                     write_atomic(folder / f"{point.id}.json", text)
                 documents[point.id] = json.loads(text)  # as saved, so fresh and resumed runs read the same
-                bar.point_done(finished)
+                bar.point_done()
     except KeyboardInterrupt:
         raise SweepInterrupted(_count_saved(plan, folder), len(plan.points), out) from None
     except WorkerError as exc:

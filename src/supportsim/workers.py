@@ -22,6 +22,7 @@ from typing import Any, Iterator, Literal
 
 from .engine import simulate_replication
 from .extras import require
+from .progress import Callback
 from .scenario import Scenario
 from .stats import Key, replication_figures
 
@@ -173,11 +174,16 @@ def run_unordered(tasks: list[Task], jobs: int = 1, scheduler: str | None = None
         yield from workers.finished()
 
 
-def run_in_order(tasks: list[Task], jobs: int = 1, scheduler: str | None = None, keep: Keep = "figures") -> list:
-    """Every task's result, in task order."""
+def run_in_order(tasks: list[Task], jobs: int = 1, scheduler: str | None = None, keep: Keep = "figures",
+                 progress: Callback | None = None) -> list:
+    """Every task's result, in task order; ``progress(done, total)`` is told as they finish."""
     done: list = [None] * len(tasks)
-    for i, result in run_unordered(tasks, jobs, scheduler, keep):
+    if progress is not None:
+        progress(0, len(tasks))
+    for finished, (i, result) in enumerate(run_unordered(tasks, jobs, scheduler, keep), 1):
         done[i] = result
+        if progress is not None:
+            progress(finished, len(tasks))
     return done
 
 
@@ -206,8 +212,9 @@ def _deferred_interrupts() -> Iterator[list]:
 
 
 def run_figures(variants: dict[str, Scenario], replications: int, seed: int, jobs: int = 1,
-                scheduler: str | None = None) -> dict[str, list[Figures]]:
-    """Replications 0..n-1 of every variant, as figures, in order (the same tickets for every variant)."""
+                scheduler: str | None = None, progress: Callback | None = None) -> dict[str, list[Figures]]:
+    """Replications 0..n-1 of every variant, as figures, in order (the same tickets for every variant);
+    ``progress(done, total)`` is told as they finish."""
     tasks = [(scenario, r, seed) for scenario in variants.values() for r in range(replications)]
-    done = run_in_order(tasks, jobs, scheduler)
+    done = run_in_order(tasks, jobs, scheduler, progress=progress)
     return {name: done[k * replications:(k + 1) * replications] for k, name in enumerate(variants)}
