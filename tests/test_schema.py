@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Literal
 
 import pytest
 import yaml
@@ -172,7 +173,7 @@ def test_every_key_has_a_description_and_durations_say_their_unit_and_default():
 
 def test_a_plugin_strategy_appears_in_what_schema_prints_but_not_in_the_committed_file(monkeypatch, capsys):
     class RoundRobinConfig(FifoConfig):
-        kind: str = Field("round_robin", json_schema_extra={"const": "round_robin"})
+        kind: Literal["round_robin"] = "round_robin"  # type: ignore[assignment]  # as every strategy declares it
         turns: int = Field(1, ge=1, description="Tickets an engineer takes in a row.")
 
     class RoundRobin(Fifo):
