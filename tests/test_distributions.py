@@ -13,6 +13,8 @@ SPECS = [
     {"dist": "exponential", "mean": "1h"},
     {"dist": "lognormal", "mean": "3h", "cv": 1.2},
     {"dist": "gamma", "mean": "40m", "cv": 0.5},
+    {"dist": "weibull", "mean": "40m", "cv": 0.6},
+    {"dist": "weibull", "mean": "2h", "cv": 1.5},
     {"dist": "deterministic", "mean": "5m"},
     {"dist": "uniform", "low": "10m", "high": "50m"},
     {"dist": "triangular", "low": "10m", "mode": "20m", "high": "1h"},
