@@ -88,7 +88,7 @@ def event_log(visits, start: datetime) -> dict[str, np.ndarray]:
     index = np.repeat(np.arange(n), k)
     within = np.arange(len(index)) - np.repeat(np.cumsum(k) - k, k)
     states = np.array(["queued", "working", "resolved"], dtype=object)[within]
-    times = np.choose(within, [v["queued"], v["started"], v["ended"]]) if n else np.zeros(0)
+    times = np.choose(within, [v["queued"][index], v["started"][index], v["ended"][index]]) if n else np.zeros(0)
     times = np.asarray(times, dtype=float)
     stamps = (np.datetime64(start.replace(tzinfo=None), "us") + np.round(times * 3.6e9).astype("timedelta64[us]"))
     return {

@@ -20,7 +20,7 @@ from .read import (BAD_KINDS, Events, ReadOptions, _is_ticket_table, _resolve_co
 from .states import STARTS, STATES, status_map
 
 HOUR_NS = 3_600_000_000_000
-OFFSET = re.compile(r"(Z|[+-]\d\d:?\d\d)$")
+OFFSET = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$")
 EXAMPLES = 5
 
 
@@ -154,6 +154,19 @@ def load_events(path: str | Path, options: ReadOptions | None = None) -> Events:
                   truncated_cases, quality, path, kind, pd)
 
 
+URGENCY = {"blocker": 0, "critical": 0, "highest": 0, "urgent": 0, "emergency": 0, "high": 1, "major": 1,
+           "medium": 2, "normal": 2, "moderate": 2, "low": 3, "minor": 3, "lowest": 4, "trivial": 4, "planning": 4}
+
+
+def urgency(name: str) -> tuple:
+    """Sort key of a priority name, most urgent first: words ticket systems use, else by the numbers in it
+    (P1 before P2, '1 - Critical' before '2 - High'), else by name."""
+    words = re.findall(r"[a-z]+", name.lower())
+    word = next((URGENCY[w] for w in words if w in URGENCY), None)
+    numbers = [int(d) for d in re.findall(r"\d+", name)]
+    return (numbers[0] if numbers else 99, word if word is not None else 9, name)
+
+
 def _presets() -> list[str]:
     from .states import PRESETS
     return list(PRESETS)
@@ -274,6 +287,12 @@ def _build(frame, columns, column, sel, case, case_codes, elapsed, wall, state, 
         groups[groups.index("desk")] = "unassigned"
     resource, resources = coded("resource", False)
     priority, priorities = coded("priority", True, default=None)
+    if priorities:  # most urgent first, as a scenario lists them
+        ranked = sorted(range(len(priorities)), key=lambda k: urgency(priorities[k]))
+        remap = np.empty(len(priorities), dtype=np.int32)
+        remap[ranked] = np.arange(len(priorities))
+        priority = np.where(priority >= 0, remap[np.maximum(priority, 0)], -1).astype(np.int32)
+        priorities = [priorities[k] for k in ranked]
     segment, segments = coded("segment", True, reserved=("all", "mean"), default="standard")
     customer, customers = coded("customer", True)
     if priorities and (priority < 0).any():
