@@ -185,6 +185,8 @@ def _qq(w) -> str:
     times, surv = families.kaplan_meier(w.observations, w.events)
     fig = figure(5, 3)
     ax = fig.add_subplot()
+    keep = surv > 0  # the last step of a sample without censoring: quantile 1 is infinite for every family
+    times, surv = times[keep], surv[keep]
     if len(times):
         probs = np.clip(1 - surv, 1e-6, 1 - 1e-6)
         pick = np.unique(np.linspace(0, len(times) - 1, min(len(times), 400)).astype(int))
