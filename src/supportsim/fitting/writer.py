@@ -33,6 +33,14 @@ def _share(value: float) -> str:
     return f"{value:.6f}".rstrip("0").rstrip(".") if value > 0 else "0"
 
 
+def _summing_to_one(values: list[float]) -> list[str]:
+    """Shares rounded for the file, the last taking up the rounding so that they sum to 1."""
+    rounded = [round(v, 6) for v in values]
+    if rounded:
+        rounded[-1] = round(1 - sum(rounded[:-1]), 6)
+    return [_share(v) for v in rounded]
+
+
 def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -61,12 +69,14 @@ def scenario_yaml(r: "FitResult", name: str) -> str:
     add("seed: 1")
 
     add("segments:")
-    for seg, est in r.segments.items():
-        add(f"  {seg}: {{share: {_share(est.value)}}}   # {est.comment(_num)}")
+    segments = {seg: est for seg, est in r.segments.items() if est.value > 0}
+    for (seg, est), text in zip(segments.items(), _summing_to_one([e.value for e in segments.values()])):
+        add(f"  {seg}: {{share: {text}}}   # {est.comment(_num)}")
     if r.priorities:
         add("priorities:")
-        for pri, est in r.priorities.items():
-            add(f"  {pri}: {_share(est.value)}   # {est.comment(_num)}")
+        priorities = {pri: est for pri, est in r.priorities.items() if est.value > 0}
+        for (pri, est), text in zip(priorities.items(), _summing_to_one([e.value for e in priorities.values()])):
+            add(f"  {pri}: {text}   # {est.comment(_num)}")
 
     a = r.arrivals
     add("arrivals:")
