@@ -30,7 +30,7 @@ def load_events(path: str | Path, options: ReadOptions | None = None) -> Events:
     if options.preset is not None and options.preset not in _presets():
         raise FitError(f"--preset {options.preset}: unknown; presets are {', '.join(_presets())}")
     path = Path(path)
-    frame = read_table(path)
+    frame = read_table(path, options)
     kind = "event log"
     rows = np.arange(len(frame))
     if _is_ticket_table(frame, options):
@@ -255,27 +255,31 @@ def _build(frame, columns, column, sel, case, case_codes, elapsed, wall, state, 
             if default is None:
                 return np.full(n_cases if per_case else len(sel), -1, dtype=np.int32), []
             return np.zeros(n_cases if per_case else len(sel), dtype=np.int32), [default]
-        v = values.to_numpy()[sel]
-        present = v != ""
+        # work on integer codes: a million strings as Python objects would cost hundreds of MB
+        all_codes, uniques = pd.factorize(values)
+        blank = [k for k, u in enumerate(uniques) if u == ""]
+        c = all_codes[sel].astype(np.int64)
+        if blank:
+            c[c == blank[0]] = -1
+        present = c >= 0
         if per_case:  # the last value a case had (priorities and segments may be corrected on the way)
             last = np.full(n_cases, -1, dtype=np.int64)
             last[case_index[present]] = np.flatnonzero(present)  # later rows overwrite earlier: the last wins
-            out_values = np.where(last >= 0, v[np.maximum(last, 0)], "")
+            out = np.where(last >= 0, c[np.maximum(last, 0)], -1)
         else:  # an event without a group belongs to the case's next (else previous) group
-            s = pd.Series(np.where(present, v, None))
-            filled = s.groupby(case_index).bfill()
-            filled = filled.groupby(case_index).ffill()
-            out_values = filled.fillna("").to_numpy()
-        codes, uniques = pd.factorize(out_values)
-        names = [str(u) for u in uniques]
+            s = pd.Series(np.where(present, c, np.nan))
+            s = s.groupby(case_index).bfill().groupby(case_index).ffill()
+            out = s.fillna(-1).to_numpy().astype(np.int64)
+        codes, used = pd.factorize(out)  # renumber the values in use, in order of appearance
+        names = [str(uniques[u]) if u >= 0 else "" for u in used]
         if "" in names:
-            blank = names.index("")
+            k = names.index("")
             if default is None:
-                codes = np.where(codes == blank, -1, np.where(codes > blank, codes - 1, codes))
-                names.pop(blank)
+                codes = np.where(codes == k, -1, np.where(codes > k, codes - 1, codes))
+                names.pop(k)
             else:
-                quality.setdefault("filled", {})[role] = int((codes == blank).sum())
-                names[blank] = default
+                quality.setdefault("filled", {})[role] = int((codes == k).sum())
+                names[k] = default
         mapping = valid_names(names, reserved) if role != "resource" else {}
         if mapping:
             renamed[role] = mapping
@@ -304,7 +308,7 @@ def _build(frame, columns, column, sel, case, case_codes, elapsed, wall, state, 
     quality["truncated"] = int(truncated_cases[new_case].sum()) if len(truncated_cases) else 0
     return Events(case=case_index.astype(np.int64), time=time, wall=wall_h, state=state[sel].astype(np.int8),
                   group=group, resource=resource, row=line[sel], groups=groups, resources=resources,
-                  case_ids=case.to_numpy()[sel][first_of_case], priority=priority, segment=segment,
+                  case_ids=case.to_numpy()[sel[first_of_case]], priority=priority, segment=segment,
                   customer=customer, priorities=priorities, segments=segments, customers=customers, origin=origin,
                   since=shift, until=end, truncated=truncated_cases[new_case] if len(truncated_cases) else
                   np.zeros(n_cases, dtype=bool), quality=quality, renamed=renamed, source=str(path), kind=kind)

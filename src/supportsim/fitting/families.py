@@ -47,34 +47,54 @@ class Fit:
         return {"dist": self.family, "mean": self.mean, "cv": self.cv}
 
 
-# ---- log densities and survival, vectorised, on the unconstrained parameters ------------------------------
-def _logpdf_logsf(family: str, theta: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+# ---- log-likelihoods, vectorised, on the unconstrained parameters ------------------------------------------
+class Sample:
+    """Times and whether each ended, with what the likelihoods need precomputed: the ended observations enter
+    through sufficient statistics (sums of x, log x, (log x)^2), so each evaluation costs O(censored)."""
+
+    def __init__(self, x: np.ndarray, event: np.ndarray):
+        self.x = np.asarray(x, dtype=float)
+        self.event = np.asarray(event, dtype=bool)
+        self.done = self.x[self.event]
+        self.cens = self.x[~self.event]
+        self.d = len(self.done)
+        logs = np.log(self.done)
+        self.logs = logs
+        self.sum_x = float(self.done.sum())
+        self.sum_log = float(logs.sum())
+        self.sum_log2 = float((logs * logs).sum())
+        self.total = float(self.x.sum())
+        self.log_all = np.log(self.x)
+
+
+def loglik_sample(family: str, theta: np.ndarray, s: Sample) -> float:
+    d, c = s.d, s.cens
     if family == "exponential":
         m = math.exp(theta[0])
-        return -theta[0] - x / m, -x / m
-    if family == "lognormal":
+        value = -d * theta[0] - s.total / m
+    elif family == "lognormal":
         mu, sigma = theta[0], math.exp(theta[1])
-        z = (np.log(x) - mu) / sigma
-        return -0.5 * z * z - np.log(x) - theta[1] - 0.5 * math.log(2 * math.pi), special.log_ndtr(-z)
-    if family == "gamma":
+        ssq = s.sum_log2 - 2 * mu * s.sum_log + d * mu * mu
+        value = -0.5 * ssq / sigma**2 - s.sum_log - d * theta[1] - 0.5 * d * math.log(2 * math.pi)
+        if len(c):
+            value += float(special.log_ndtr(-(np.log(c) - mu) / sigma).sum())
+    elif family == "gamma":
         k, scale = math.exp(theta[0]), math.exp(theta[1])
-        y = x / scale
-        logpdf = (k - 1) * np.log(y) - y - special.gammaln(k) - theta[1]
-        with np.errstate(divide="ignore"):
-            logsf = np.log(special.gammaincc(k, y))
-        return logpdf, logsf
-    if family == "weibull":
-        k, scale = math.exp(theta[0]), math.exp(theta[1])
-        logy = np.log(x) - theta[1]
-        yk = np.exp(k * logy)
-        return theta[0] - theta[1] + (k - 1) * logy - yk, -yk
-    raise ValueError(family)
+        value = (k - 1) * s.sum_log - s.sum_x / scale - d * (special.gammaln(k) + k * theta[1])
+        if len(c):
+            with np.errstate(divide="ignore"):
+                value += float(np.log(special.gammaincc(k, c / scale)).sum())
+    elif family == "weibull":
+        k = math.exp(theta[0])
+        value = (d * (theta[0] - k * theta[1]) + (k - 1) * s.sum_log
+                 - float(np.exp(k * (s.log_all - theta[1])).sum()))
+    else:
+        raise ValueError(family)
+    return value if math.isfinite(value) else -1e300
 
 
 def loglik(family: str, theta: np.ndarray, x: np.ndarray, event: np.ndarray) -> float:
-    logpdf, logsf = _logpdf_logsf(family, theta, x)
-    value = float(np.where(event, logpdf, logsf).sum())
-    return value if math.isfinite(value) else -1e300
+    return loglik_sample(family, theta, Sample(x, event))
 
 
 def moments(family: str, theta: np.ndarray) -> tuple[float, float]:
@@ -92,46 +112,60 @@ def moments(family: str, theta: np.ndarray) -> tuple[float, float]:
     return math.exp(theta[1]) * g1, math.sqrt(max(g2 / g1**2 - 1, 0.0))
 
 
-def _start(family: str, x: np.ndarray, event: np.ndarray) -> np.ndarray:
-    done = x[event] if event.any() else x
-    mean = max(float(x.sum() / max(event.sum(), 1)), 1e-12)
-    if family == "exponential":
-        return np.array([math.log(mean)])
+def _start(family: str, s: Sample) -> np.ndarray:
+    done = s.done if s.d else s.x
+    mean = max(s.total / max(s.d, 1), 1e-12)
     logs = np.log(done)
     if family == "lognormal":
         return np.array([logs.mean(), math.log(max(logs.std(), 1e-3))])
     cv = max(float(done.std() / max(done.mean(), 1e-12)), 0.05)
-    if family == "gamma":
-        k = 1 / cv**2
-        return np.array([math.log(k), math.log(mean / k)])
-    from ..distributions import weibull_shape
-    k = weibull_shape(cv)
-    return np.array([math.log(k), math.log(mean / math.gamma(1 + 1 / k))])
+    k = 1 / cv**2
+    return np.array([math.log(k), math.log(mean / k)])
+
+
+def _weibull_theta(s: Sample) -> np.ndarray:
+    """Weibull MLE: for a shape k the scale has a closed form (scale^k = sum x^k / ended), so only k is searched."""
+    def profile(logk: float) -> float:
+        k = math.exp(logk)
+        # log(sum x^k) computed stably
+        a = k * s.log_all
+        top = a.max()
+        log_sum = top + math.log(float(np.exp(a - top).sum()))
+        log_scale = (log_sum - math.log(max(s.d, 1))) / k
+        return -loglik_sample("weibull", np.array([logk, log_scale]), s)
+
+    res = optimize.minimize_scalar(profile, bounds=(math.log(0.05), math.log(50.0)), method="bounded",
+                                   options={"xatol": 1e-8})
+    k = math.exp(res.x)
+    a = k * s.log_all
+    top = a.max()
+    log_scale = (top + math.log(float(np.exp(a - top).sum())) - math.log(max(s.d, 1))) / k
+    return np.array([res.x, log_scale])
 
 
 def fit_family(family: str, x: np.ndarray, event: np.ndarray) -> Fit:
     """The maximum-likelihood fit of one family to positive times ``x`` (``event`` False: right-censored)."""
-    x = np.asarray(x, dtype=float)
-    event = np.asarray(event, dtype=bool)
+    s = Sample(x, event)
     if family == "exponential":  # closed form: total time over ended observations
-        theta = np.array([math.log(max(x.sum(), 1e-300) / max(int(event.sum()), 1))])
-    elif family == "lognormal" and event.all():
-        logs = np.log(x)
-        theta = np.array([logs.mean(), math.log(max(logs.std(), 1e-9))])
+        theta = np.array([math.log(max(s.total, 1e-300) / max(s.d, 1))])
+    elif family == "lognormal" and not len(s.cens):
+        theta = np.array([s.logs.mean(), math.log(max(s.logs.std(), 1e-9))])
+    elif family == "weibull":
+        theta = _weibull_theta(s)
     else:
-        res = optimize.minimize(lambda th: -loglik(family, th, x, event), _start(family, x, event),
+        res = optimize.minimize(lambda th: -loglik_sample(family, th, s), _start(family, s),
                                 method="Nelder-Mead", options={"xatol": 1e-7, "fatol": 1e-7, "maxiter": 2000})
         theta = res.x
-    ll = loglik(family, theta, x, event)
+    ll = loglik_sample(family, theta, s)
     mean, cv = moments(family, theta)
-    mean_ci, cv_ci = _intervals(family, theta, x, event, mean, cv)
+    mean_ci, cv_ci = _intervals(family, theta, s, mean, cv)
     k = len(theta)
-    return Fit(family, theta, ll, len(x), int(event.sum()), mean, cv, mean_ci, cv_ci, aic=2 * k - 2 * ll)
+    return Fit(family, theta, ll, len(s.x), s.d, mean, cv, mean_ci, cv_ci, aic=2 * k - 2 * ll)
 
 
-def _intervals(family, theta, x, event, mean, cv):
+def _intervals(family, theta, s: Sample, mean, cv):
     """95% Wald intervals of mean and cv: observed information on the log scale, delta method, then back."""
-    h = _hessian(lambda th: loglik(family, th, x, event), theta)
+    h = _hessian(lambda th: loglik_sample(family, th, s), theta)
     try:
         cov = np.linalg.inv(-h)
     except np.linalg.LinAlgError:
