@@ -266,6 +266,8 @@ def _build(frame, columns, column, sel, case, case_codes, elapsed, wall, state, 
             last = np.full(n_cases, -1, dtype=np.int64)
             last[case_index[present]] = np.flatnonzero(present)  # later rows overwrite earlier: the last wins
             out = np.where(last >= 0, c[np.maximum(last, 0)], -1)
+        elif role != "group":  # an event without a resource: nobody at work
+            out = c
         else:  # an event without a group belongs to the case's next (else previous) group
             s = pd.Series(np.where(present, c, np.nan))
             s = s.groupby(case_index).bfill().groupby(case_index).ffill()

@@ -47,7 +47,7 @@ PRESETS = {
         # a changelog export flattened to one row per status change (the Issue key, when the change was made,
         # the status it changed to), with the issue's fields alongside
         {"case": "Issue key", "time": "Changed", "status": "Status", "group": "Team", "resource": "Assignee",
-         "priority": "Priority", "segment": "Request Type", "customer": "Organizations"},
+         "priority": "Priority", "segment": None, "customer": "Organizations"},
         {"queued": ["Open", "Waiting for support", "Escalated", "To Do", "New", "Reopened"],
          "working": ["In Progress", "Work in progress", "Investigating", "Under investigation", "Implementing"],
          "waiting": ["Waiting for customer", "Pending", "Waiting for approval", "Awaiting implementation",
