@@ -71,7 +71,8 @@ def sweep(source: Scenario | str | Path | Mapping, grid: Mapping[str, list] | No
 def fit(export: str | Path, out: str | Path | None = None, report: str | Path | None = None, *,
         preset: str | None = None, states: str | Path | Mapping | None = None, columns: Mapping[str, str] | None = None,
         ignore_unknown: bool = False, skip_bad: bool = False, tz: str | None = None, since: str | None = None,
-        until: str | None = None, on_duty_cut: bool = False, bootstrap: int = 99, name: str | None = None):
+        until: str | None = None, on_duty_cut: bool = False, bootstrap: int = 99, name: str | None = None,
+        vip: list[str] | None = None):
     """Fit a scenario to a ticket system's export, as ``supportsim fit`` does (see docs/fit.md).
 
     Returns the :class:`supportsim.fitting.FitResult` (every estimate with its interval; ``scenario_yaml(name)``
@@ -83,7 +84,7 @@ def fit(export: str | Path, out: str | Path | None = None, report: str | Path | 
     options = ReadOptions(columns=dict(columns or {}), preset=preset,
                           states=dict(states) if isinstance(states, Mapping) else (str(states) if states else None),
                           ignore_unknown=ignore_unknown, skip_bad=skip_bad, tz=tz, since=since, until=until)
-    result = fit_export(export, options, cut=on_duty_cut, draws=bootstrap)
+    result = fit_export(export, options, cut=on_duty_cut, draws=bootstrap, vip=vip)
     if out is not None:
         save(result, out, Path(report) if report else Path(out).parent / "fit-report.html", name)
     return result

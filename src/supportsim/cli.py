@@ -144,6 +144,7 @@ def _fit_commands(commands) -> None:
     fit.add_argument("--since", metavar="DATE", help="the export holds every event from DATE on: tickets that "
                                                      "begin mid-way were open before (left-truncated)")
     fit.add_argument("--until", metavar="DATE", help="use events before DATE only: tickets open then are censored")
+    fit.add_argument("--vip", metavar="SEGMENTS", help="segments to mark VIP in the scenario, e.g. Premium")
     fit.add_argument("--on-duty-cut", action="store_true",
                      help="count working time only in the group's on-duty hours (see docs/fit.md)")
     fit.add_argument("--bootstrap", type=_non_negative, default=99, metavar="N",

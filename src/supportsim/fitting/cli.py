@@ -33,7 +33,8 @@ def run_fit(args) -> int:
     from .pipeline import fit_export, save
 
     scenario_path, report_path = targets(args.file, args.out, args.report)
-    result = fit_export(args.file, options_from(args), cut=args.on_duty_cut, draws=args.bootstrap)
+    vip = [v.strip() for v in args.vip.split(",")] if args.vip else None
+    result = fit_export(args.file, options_from(args), cut=args.on_duty_cut, draws=args.bootstrap, vip=vip)
     save(result, scenario_path, report_path, args.name)
     if not args.quiet:
         print(summary(result))

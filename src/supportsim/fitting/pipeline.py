@@ -35,6 +35,7 @@ class FitResult:
     group_order: list[str]
     entry_group: str
     staff_guessed: dict[str, int] = field(default_factory=dict)
+    vip: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     text: str = ""
 
@@ -44,8 +45,9 @@ class FitResult:
 
 
 def fit_export(path: str | Path, options: ReadOptions | None = None, cut: bool = False, draws: int = 99,
-               seed: int = 1) -> FitResult:
-    """Everything ``supportsim fit`` estimates from one export (nothing written)."""
+               seed: int = 1, vip: list[str] | None = None) -> FitResult:
+    """Everything ``supportsim fit`` estimates from one export (nothing written). ``vip``: segments (as in the
+    export, or their mapped names) whose tickets the scenario marks VIP."""
     from .events import load_events
 
     options = options or ReadOptions()
@@ -88,8 +90,16 @@ def fit_export(path: str | Path, options: ReadOptions | None = None, cut: bool =
     fmt = "%Y-%m-%d %H:%M"
     first_seen = (ev.origin + _hours(float(ev.wall.min()))).strftime(fmt)
     last_seen = (ev.origin + _hours(float(ev.wall.max()))).strftime(fmt)
+    renamed = ev.renamed.get("segment", {})
+    vip_names = []
+    for name in vip or []:
+        mapped = renamed.get(name, name)
+        if mapped not in ev.segments:
+            raise FitError(f"--vip {name}: no such segment; segments are {', '.join(ev.segments)}")
+        vip_names.append(mapped)
     return FitResult(str(path), ev, arr, segments, priorities, routing, works, waiting, staff, seen, customers, cut,
-                     ev.origin.strftime("%Y-%m-%dT%H:%M"), first_seen, last_seen, order, entry_group, guessed, notes)
+                     ev.origin.strftime("%Y-%m-%dT%H:%M"), first_seen, last_seen, order, entry_group, guessed,
+                     vip_names, notes)
 
 
 def _days(n: int):

@@ -71,7 +71,8 @@ def scenario_yaml(r: "FitResult", name: str) -> str:
     add("segments:")
     segments = {seg: est for seg, est in r.segments.items() if est.value > 0}
     for (seg, est), text in zip(segments.items(), _summing_to_one([e.value for e in segments.values()])):
-        add(f"  {seg}: {{share: {text}}}   # {est.comment(_num)}")
+        vip = ", vip: true" if seg in r.vip else ""
+        add(f"  {seg}: {{share: {text}{vip}}}   # {est.comment(_num)}")
     if r.priorities:
         add("priorities:")
         priorities = {pri: est for pri, est in r.priorities.items() if est.value > 0}
