@@ -18,8 +18,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-import supportsim  # noqa: E402
-from supportsim.export import event_log, visit_columns  # noqa: E402
+import supportsim
+from supportsim.export import event_log, visit_columns
 
 SCENARIO = ROOT / "scenarios" / "fit" / "sample-desk.yaml"
 OUT = ROOT / "scenarios" / "fit" / "jira-export.csv"

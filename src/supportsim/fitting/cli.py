@@ -45,8 +45,8 @@ def run_fit(args) -> int:
 def summary(r) -> str:
     ev = r.events
     q = ev.quality
-    lines = [f"{r.source}: {q['kind']}, {q['events']} events, {q['cases']} tickets, {r.arrivals.weeks:.1f} weeks "
-             f"({r.first_seen} to {r.last_seen})"]
+    lines = [(f"{r.source}: {q['kind']}, {q['events']} events, {q['cases']} tickets, {r.arrivals.weeks:.1f} weeks "
+              f"({r.first_seen} to {r.last_seen})")]
     for kind, info in q["bad"].items():
         lines.append(f"  left out {info['count']} bad rows: {kind} (e.g. {q['unit']}s "
                      f"{', '.join(map(str, info['examples']))})")

@@ -69,7 +69,7 @@ def shares(codes: np.ndarray, names: list[str]) -> dict[str, Estimate]:
 
 def _exposure(start: float, end: float, skip_days: set[int]) -> np.ndarray:
     """Hours observed per hour of the week in the wall-clock window [start, end), without the skipped days."""
-    first, last = int(math.floor(start)), int(math.ceil(end))
+    first, last = math.floor(start), math.ceil(end)
     hours = np.arange(first, last)
     weight = np.clip(np.minimum(hours + 1, end) - np.maximum(hours, start), 0, 1)
     if skip_days:
@@ -81,7 +81,6 @@ def arrivals(wall: np.ndarray, since: float | None, until: float | None) -> Arri
     """Estimates from the wall-clock arrival times (hours since a Monday 00:00). The window is [since, until)
     where given, else from the first to the last arrival."""
     wall = np.sort(wall)
-    n = len(wall)
     start = wall[0] if since is None else since
     end = wall[-1] if until is None else until
     if end <= start:
@@ -127,7 +126,7 @@ def _rates(wall, start, end, skip):
 
 
 def _holidays(wall, start, end, rate: Estimate, factors: np.ndarray) -> list[dict]:
-    first_day, last_day = int(math.ceil(start / 24)), int(math.floor(end / 24))  # whole days only
+    first_day, last_day = math.ceil(start / 24), math.floor(end / 24)  # whole days only
     if last_day <= first_day:
         return []
     days = np.arange(first_day, last_day)

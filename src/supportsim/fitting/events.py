@@ -15,8 +15,17 @@ import numpy as np
 
 from ..extras import require
 from .errors import FitError
-from .read import (BAD_KINDS, Events, ReadOptions, _is_ticket_table, _resolve_columns, _states, read_table,
-                   tickets_to_events, valid_names)
+from .read import (
+    BAD_KINDS,
+    Events,
+    ReadOptions,
+    _is_ticket_table,
+    _resolve_columns,
+    _states,
+    read_table,
+    tickets_to_events,
+    valid_names,
+)
 from .states import STARTS, STATES, status_map
 
 HOUR_NS = 3_600_000_000_000
@@ -67,7 +76,7 @@ def load_events(path: str | Path, options: ReadOptions | None = None) -> Events:
     known = np.array([STATES.index(mapping[u]) if u in mapping else -1 for u in uniques], dtype=np.int8)
     state = known[codes] if len(uniques) else np.zeros(0, dtype=np.int8)
     unknown = state < 0
-    quality: dict[str, Any] = {"rows": int(len(frame)), "unit": unit, "kind": kind, "bad": {},
+    quality: dict[str, Any] = {"rows": len(frame), "unit": unit, "kind": kind, "bad": {},
                                "unknown_statuses": {}}
     if unknown.any():
         counts = pd.Series(status[unknown]).value_counts()
@@ -305,7 +314,7 @@ def _build(frame, columns, column, sel, case, case_codes, elapsed, wall, state, 
         common = np.bincount(priority[priority >= 0]).argmax()
         quality["filled"] = {**quality.get("filled", {}), "priority": int((priority < 0).sum())}
         priority = np.where(priority < 0, common, priority).astype(np.int32)
-    quality["events"] = int(len(sel))
+    quality["events"] = len(sel)
     quality["cases"] = int(n_cases)
     quality["truncated"] = int(truncated_cases[new_case].sum()) if len(truncated_cases) else 0
     return Events(case=case_index.astype(np.int64), time=time, wall=wall_h, state=state[sel].astype(np.int8),

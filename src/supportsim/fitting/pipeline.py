@@ -8,7 +8,9 @@ from pathlib import Path
 
 import numpy as np
 
-from . import estimate, visits as visit_mod, work as work_mod
+from . import estimate
+from . import visits as visit_mod
+from . import work as work_mod
 from .errors import FitError
 from .read import Events, ReadOptions
 
@@ -81,7 +83,7 @@ def fit_export(path: str | Path, options: ReadOptions | None = None, cut: bool =
             w = works[g].fit
             mean = w.mean if w is not None else 1.0
             load = arr.rate.value * visits_per_group[i] / max(len(cases), 1) * mean
-            guessed[g] = max(1, int(math.ceil(load / 0.8)))
+            guessed[g] = max(1, math.ceil(load / 0.8))
     if ev.kind == "ticket table":
         notes.append("a ticket table has no status history: work is read as the time from first response to "
                      "resolution, an upper bound of the work content")
@@ -121,10 +123,11 @@ def scenario_name(out: str | Path) -> str:
 def save(result: FitResult, out: str | Path, report: str | Path | None = None, name: str | None = None):
     """Write the scenario (checked by the scenario loader first) and the report, each atomically.
     Returns the Scenario."""
+    import yaml
+
     from ..loader import ScenarioError, load_scenario
     from ..results import write_atomic
     from .report import render
-    import yaml
 
     out = Path(out)
     text = result.scenario_yaml(name or scenario_name(out))

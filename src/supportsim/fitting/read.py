@@ -18,7 +18,12 @@ import numpy as np
 
 from ..extras import require
 from .errors import FitError
-from .states import CANONICAL, PRESETS, STARTS, STATES, XES_COLUMNS, load_states, status_map
+from .states import (
+    CANONICAL,
+    PRESETS,
+    XES_COLUMNS,
+    load_states,
+)
 
 ROLES = ("case", "time", "status", "group", "resource", "priority", "segment", "customer")
 TICKET_COLUMNS = ("created", "first_response", "resolved")
@@ -71,7 +76,7 @@ class Events:
     kind: str               # "event log" or "ticket table"
 
 
-def read_table(path: str | Path, options: "ReadOptions | None" = None):
+def read_table(path: str | Path, options: ReadOptions | None = None):
     """The file as a pandas DataFrame of strings: CSV (also .gz), Parquet, or XES (plain XML, no extra).
     With ``options``, a CSV is read in two passes: the header, then only the columns the fit uses (exports
     of ticket systems carry dozens of columns)."""
@@ -195,7 +200,7 @@ def wanted_columns(header, options: ReadOptions) -> set[str]:
     """The columns of the file that the fit reads (checked: a missing one is an error naming its option)."""
     if _is_ticket_table(header, options):
         roles = ("case", "group", "resource", "priority", "segment", "customer")
-        named = {options.columns[r] for r in roles if options.columns.get(r)}
+        named = {str(options.columns[r]) for r in roles if options.columns.get(r)}
         return named | {c for c in (*TICKET_COLUMNS, "ticket", *roles) if c in header.columns}
     return {c for names in _resolve_columns(header, options).values() for c in names}
 

@@ -18,7 +18,7 @@ from ..report.timeplots import _week_axis
 from . import families
 
 if TYPE_CHECKING:
-    from . import FitResult
+    from .pipeline import FitResult
 
 EXTRA_CSS = """
 h1::after { content: " · fit report"; }
@@ -49,18 +49,18 @@ def _dur(hours: float) -> str:
     return f"{hours * 60:.1f} min" if hours < 2 else f"{hours:.2f} h"
 
 
-def render(r: "FitResult", scenario_path: str) -> str:
-    parts = [f"<h1>{_e(r.source)}</h1>",
-             f'<p class="meta">{_e(r.events.quality["kind"])}, {r.events.quality["events"]} events of '
-             f'{r.events.quality["cases"]} tickets, {r.arrivals.weeks:.1f} weeks from {_e(r.first_seen)} to '
-             f'{_e(r.last_seen)}; fitted scenario: <code>{_e(scenario_path)}</code></p>']
+def render(r: FitResult, scenario_path: str) -> str:
+    q = r.events.quality
+    meta = (f'<p class="meta">{_e(q["kind"])}, {q["events"]} events of {q["cases"]} tickets, {r.arrivals.weeks:.1f} '
+            f'weeks from {_e(r.first_seen)} to {_e(r.last_seen)}; fitted scenario: <code>{_e(scenario_path)}</code></p>')
+    parts = [f"<h1>{_e(r.source)}</h1>", meta]
     parts += [_quality(r), _arrivals(r), _mix(r), _routing(r), _work(r), _staff(r), _customers(r)]
     return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>fit report: "
             f"{_e(r.source)}</title><style>{CSS}{EXTRA_CSS}</style></head><body><main>"
             + "".join(p for p in parts if p) + "</main></body></html>\n")
 
 
-def _quality(r: "FitResult") -> str:
+def _quality(r: FitResult) -> str:
     q = r.events.quality
     rows = [["rows read", q["rows"], ""], ["events used", q["events"], "in the window, after bad rows"],
             ["tickets", q["cases"], ""],
@@ -80,10 +80,10 @@ def _quality(r: "FitResult") -> str:
     return "<h2>Data quality</h2>" + _table(["", "count", "treatment"], rows)
 
 
-def _arrivals(r: "FitResult") -> str:
+def _arrivals(r: FitResult) -> str:
     a = r.arrivals
-    out = [f"<h2>Arrivals</h2><p>Mean rate {a.rate.value:.3f} tickets/h, 95% CI [{a.rate.low:.3f}, "
-           f"{a.rate.high:.3f}], from {a.rate.n} tickets over {a.weeks:.1f} weeks.</p>"]
+    out = [(f"<h2>Arrivals</h2><p>Mean rate {a.rate.value:.3f} tickets/h, 95% CI [{a.rate.low:.3f}, "
+            f"{a.rate.high:.3f}], from {a.rate.n} tickets over {a.weeks:.1f} weeks.</p>")]
     if a.holidays:
         out.append("<p>Days far below their usual level, left out as holidays: "
                    + ", ".join(f"{_e(h['date'])} ({h['tickets']} tickets, {h['expected']:.0f} expected)"
@@ -108,13 +108,13 @@ def _arrivals(r: "FitResult") -> str:
     return "".join(out)
 
 
-def _mix(r: "FitResult") -> str:
+def _mix(r: FitResult) -> str:
     rows = [["segment", s, _pct(e), e.n] for s, e in r.segments.items()]
     rows += [["priority", p, _pct(e), e.n] for p, e in r.priorities.items()]
     return "<h2>Ticket mix</h2>" + _table(["", "name", "share [95% CI]", "tickets"], rows)
 
 
-def _routing(r: "FitResult") -> str:
+def _routing(r: FitResult) -> str:
     groups = r.group_order
     rows = []
     for g in groups:
@@ -127,11 +127,11 @@ def _routing(r: "FitResult") -> str:
             + _table(["from \\ to"] + groups + ["resolved here", "ended visits"], rows))
 
 
-def _work(r: "FitResult") -> str:
-    out = ["<h2>Work per group</h2><p>Work content is the time in working states per visit, fitted by maximum "
-           "likelihood (right-censored visits count as 'at least this long'); the family with the lowest AIC is "
-           "written. KS distance: largest gap between the fitted and the observed distribution; its p-value comes "
-           "from a parametric bootstrap. p90 error: the fitted 90th percentile against the observed one.</p>"]
+def _work(r: FitResult) -> str:
+    out = [("<h2>Work per group</h2><p>Work content is the time in working states per visit, fitted by maximum "
+            "likelihood (right-censored visits count as 'at least this long'); the family with the lowest AIC is "
+            "written. KS distance: largest gap between the fitted and the observed distribution; its p-value comes "
+            "from a parametric bootstrap. p90 error: the fitted 90th percentile against the observed one.</p>")]
     for g in r.group_order:
         w = r.work[g]
         out.append(f"<h3>{_e(g)}</h3>")
@@ -202,7 +202,7 @@ def _qq(w) -> str:
     return to_svg(fig)
 
 
-def _staff(r: "FitResult") -> str:
+def _staff(r: FitResult) -> str:
     if not r.staff_seen.any():
         return "<h2>Engineers on duty</h2><p>No resource column: staff could not be estimated.</p>"
     fig = figure(10, 2.8)
@@ -218,7 +218,7 @@ def _staff(r: "FitResult") -> str:
             f"<figure>{to_svg(fig)}</figure>")
 
 
-def _customers(r: "FitResult") -> str:
+def _customers(r: FitResult) -> str:
     if not r.customers:
         return ""
     rows = [[c["tickets"], c["customers"], f"{c['share_of_tickets']:.1%}"] for c in r.customers]

@@ -122,7 +122,7 @@ def _fit_group(name, v: Visits, i, cut, priority, priorities, rng, draws) -> Wor
         result.cut_mean, result.uncut_mean = (best.mean, alt) if cut else (alt, best.mean)
     if priority is not None and len(priorities) > 1:
         p = priority[use]
-        split = {}
+        split: dict[str, families.Fit] = {}
         for k, pname in enumerate(priorities):
             sel = p == k
             if int(event[sel].sum()) < MIN_PER_PRIORITY:

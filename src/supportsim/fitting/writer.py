@@ -13,7 +13,7 @@ from ..units import format_rate
 from .work import staff_blocks
 
 if TYPE_CHECKING:
-    from . import FitResult
+    from .pipeline import FitResult
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -45,7 +45,7 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def scenario_yaml(r: "FitResult", name: str) -> str:
+def scenario_yaml(r: FitResult, name: str) -> str:
     ev = r.events
     q = ev.quality
     lines: list[str] = []
@@ -62,7 +62,7 @@ def scenario_yaml(r: "FitResult", name: str) -> str:
     add(f"name: {name}")
     add(f"description: {_quote(f'Fitted from {r.source}')}")
     add(f"start: {r.start}   # the Monday 00:00 before the export's first event (hours of the week are read against it)")
-    weeks = max(4, int(math.ceil(r.arrivals.weeks)))
+    weeks = max(4, math.ceil(r.arrivals.weeks))
     add(f"horizon: {weeks + 1}w   # one week of warm-up, then as many weeks as the export holds (at least 4)")
     add("warmup: 1w")
     add("replications: 10")
@@ -113,7 +113,7 @@ def scenario_yaml(r: "FitResult", name: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _group(r: "FitResult", g: str, calendars: list[str]) -> list[str]:
+def _group(r: FitResult, g: str, calendars: list[str]) -> list[str]:
     out = [f"  {g}:"]
     i = r.events.groups.index(g)
     table = r.staff[i]
@@ -164,14 +164,14 @@ def _work_comment(fit) -> str:
             f"({fit.n - fit.events} censored)")
 
 
-def _work(r: "FitResult", g: str) -> list[str]:
+def _work(r: FitResult, g: str) -> list[str]:
     w = r.work[g]
     if w.fit is None:
         n = len(w.observations) if w.observations is not None else 0
-        if n and w.events is not None and w.events.any():
+        if n and w.observations is not None and w.events is not None and w.events.any():
             mean = float(w.observations.sum() / w.events.sum())
-            return [f"    work: {{dist: exponential, mean: {_dur(mean)}}}   # too few visits ({n}) to choose a family; "
-                    "the censored mean"]
+            return [(f"    work: {{dist: exponential, mean: {_dur(mean)}}}   # too few visits ({n}) to choose a "
+                     "family; the censored mean")]
         return ["    work: {dist: exponential, mean: 1h}   # NO WORK OBSERVED in this group: SET THIS YOURSELF"]
     fit = w.fit
     ranked = sorted(w.candidates.values(), key=lambda f: f.aic)
@@ -186,7 +186,7 @@ def _work(r: "FitResult", g: str) -> list[str]:
                  f"{_dur(w.cut_mean)} cut ({w.cut_mean / w.uncut_mean - 1:+.0%})")
     lines = [head]
     if w.by_priority:
-        lines.append(f"    work:   # by priority: the data support separate times (AIC lower by more than 10)")
+        lines.append("    work:   # by priority: the data support separate times (AIC lower by more than 10)")
         lines.append(f"      default: {_dist_text(fit)}   # {_work_comment(fit)}")
         lines.append("      by_priority:")
         for pri, f in w.by_priority.items():
