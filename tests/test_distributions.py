@@ -46,7 +46,8 @@ def test_cv_is_the_ratio_of_standard_deviation_to_mean():
     ({"dist": "exponential", "mean": 1}, "bare number"),
     ({"dist": "uniform", "low": "2h", "high": "1h"}, "high must be greater than low"),
     ({"dist": "triangular", "low": "1h", "mode": "3h", "high": "2h"}, "low <= mode <= high"),
-    ({"dist": "weibull", "mean": "1h"}, "weibull"),
+    ({"dist": "pareto", "mean": "1h"}, "pareto"),
+    ({"dist": "weibull", "mean": "1h"}, "cv"),
     ({"dist": "exponential", "mean": "0h"}, "greater than 0"),
 ])
 def test_bad_distributions_are_refused(spec, fragment):

@@ -128,7 +128,7 @@ def _fit_group(name, v: Visits, i, cut, priority, priorities, rng, draws) -> Wor
             if int(event[sel].sum()) < MIN_PER_PRIORITY:
                 split = {}
                 break
-            split[pname] = families.fit_family(best.family, x[sel], event[sel])
+            split[pname] = families.choose(x[sel], event[sel])[0]  # each priority its own family
         if split and sum(f.aic for f in split.values()) < best.aic - AIC_MARGIN:
             result.by_priority = split
     return result
