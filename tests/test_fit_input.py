@@ -199,3 +199,35 @@ def test_a_missing_column_names_the_option(tmp_path):
     path.write_text(CANONICAL)
     with pytest.raises(FitError, match="no column 'Team' for the group"):
         load_events(path, ReadOptions(columns={"group": "Team"}))
+
+
+def test_the_hour_repeated_when_clocks_go_back_is_read_not_refused(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text(CANONICAL.replace("2027-03-01T09:", "2027-10-31T02:").replace("2027-03-01T10:", "2027-10-31T03:"))
+    ev = load_events(path, ReadOptions(tz="Europe/Berlin"))
+    assert not ev.quality["bad"] and ev.quality["events"] == 9
+
+
+def test_fit_without_pandas_says_which_extra_to_install(tmp_path, monkeypatch, capsys):
+    import sys
+
+    path = tmp_path / "log.csv"
+    path.write_text(CANONICAL)
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    assert main(["fit", str(path), "--out", str(tmp_path / "desk.yaml")]) == 2
+    assert "pip install 'supportsim[pandas]'" in capsys.readouterr().err
+    assert not (tmp_path / "desk.yaml").exists()
+
+
+def test_export_without_visits_says_how_to_get_them(tmp_path, capsys):
+    result = supportsim.simulate({"name": "tiny", "horizon": "20h", "segments": {"s": {"share": 1.0}},
+                                  "arrivals": {"rate": "2/h"}, "groups": {"L1": {"staff": 2, "work":
+                                                                                 {"dist": "exponential", "mean": "20m"}}}},
+                                 replications=1)
+    result.save(tmp_path / "run")
+    assert main(["export", str(tmp_path / "run"), "--out", str(tmp_path / "log.csv")]) == 2
+    assert "supportsim run --visits" in capsys.readouterr().err
+    result.save(tmp_path / "run", visits=True)
+    assert main(["export", str(tmp_path / "run"), "--format", "xes", "--out", str(tmp_path / "log.xes")]) == 0
+    ev = load_events(tmp_path / "log.xes")
+    assert ev.groups == ["L1"] and ev.quality["unit"] == "event"

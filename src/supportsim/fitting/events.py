@@ -196,8 +196,9 @@ def _parse_times(text, tz: str | None, pd) -> tuple[np.ndarray, np.ndarray]:
         elapsed = parsed
         if tz:
             _valid_tz(tz)
-            elapsed = parsed.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward").dt.tz_convert("UTC") \
-                .dt.tz_localize(None)
+            # the hour repeated when clocks go back is read as the first of the two (daylight-saving time)
+            elapsed = parsed.dt.tz_localize(tz, ambiguous=np.ones(len(parsed), dtype=bool),
+                                            nonexistent="shift_forward").dt.tz_convert("UTC").dt.tz_localize(None)
     return _ns(elapsed), _ns(wall)
 
 
