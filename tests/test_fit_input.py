@@ -197,7 +197,7 @@ def test_a_states_file_with_a_wrong_state_is_one_clear_error(tmp_path):
 def test_a_missing_column_names_the_option(tmp_path):
     path = tmp_path / "log.csv"
     path.write_text(CANONICAL)
-    with pytest.raises(FitError, match="no column 'Team' for the group"):
+    with pytest.raises(FitError, match=r"log.csv: no column .Team. for the group \(--group\)"):
         load_events(path, ReadOptions(columns={"group": "Team"}))
 
 

@@ -34,11 +34,21 @@ EXAMPLES = 5
 
 
 def load_events(path: str | Path, options: ReadOptions | None = None) -> Events:
+    """The export's events (see :class:`Events`); bad input raises FitError naming the file or the option."""
+    try:
+        return _load(Path(path), options or ReadOptions())
+    except FitError as exc:
+        text = str(exc)
+        options = options or ReadOptions()
+        if text.startswith((str(path), "--")) or (isinstance(options.states, str) and text.startswith(options.states)):
+            raise
+        raise FitError(f"{path}: {text}") from None
+
+
+def _load(path: Path, options: ReadOptions) -> Events:
     pd = require("pandas", "pandas", "supportsim fit")
-    options = options or ReadOptions()
     if options.preset is not None and options.preset not in _presets():
         raise FitError(f"--preset {options.preset}: unknown; presets are {', '.join(_presets())}")
-    path = Path(path)
     frame = read_table(path, options)
     kind = "event log"
     rows = np.arange(len(frame))
