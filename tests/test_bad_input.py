@@ -38,7 +38,7 @@ EXPECTED = {
     "escalation-loop.yaml": ("groups.L1.escalate", "escalation loop L1>L2>L1 never ends", 10),
     "unknown-policy.yaml": ("policy", f"unknown kind 'vip-first'; expected one of {POLICY_NAMES}", 8),
     "policy-unknown-key.yaml": ("groups.L1.policy.preempt", "unknown key for kind 'priority'", 10),
-    "unknown-distribution.yaml": ("groups.L1.work.dist", "unknown dist 'weibull'; expected one of", 9),
+    "unknown-distribution.yaml": ("groups.L1.work.dist", "unknown dist 'pareto'; expected one of", 9),
     "lognormal-without-cv.yaml": ("groups.L1.work.cv", "is required for dist 'lognormal'", 9),
     "sla-unknown-segment.yaml": ("sla.gold", "unknown segment 'gold'; segments are vip, standard", 11),
     "warmup-after-horizon.yaml": ("warmup", "must be shorter than horizon (100h), got 5d", 3),

@@ -58,3 +58,25 @@ def sweep(source: Scenario | str | Path | Mapping, grid: Mapping[str, list] | No
     if out is not None:
         result.save(out)
     return pandas.DataFrame(result.rows, columns=result.columns)
+
+
+def fit(export: str | Path, out: str | Path | None = None, report: str | Path | None = None, *,
+        preset: str | None = None, states: str | Path | Mapping | None = None, columns: Mapping[str, str] | None = None,
+        ignore_unknown: bool = False, skip_bad: bool = False, tz: str | None = None, since: str | None = None,
+        until: str | None = None, on_duty_cut: bool = False, bootstrap: int = 99, name: str | None = None,
+        vip: list[str] | None = None):
+    """Fit a scenario to a ticket system's export, as ``supportsim fit`` does (see docs/fit.md).
+
+    Returns the :class:`supportsim.fitting.FitResult` (every estimate with its interval; ``scenario_yaml(name)``
+    gives the commented scenario). With ``out``, the scenario is written there and the report to ``report``
+    (default: fit-report.html next to it). Bad input raises :class:`supportsim.fitting.FitError`.
+    """
+    from .fitting import ReadOptions, fit_export, save
+
+    options = ReadOptions(columns=dict(columns or {}), preset=preset,
+                          states=dict(states) if isinstance(states, Mapping) else (str(states) if states else None),
+                          ignore_unknown=ignore_unknown, skip_bad=skip_bad, tz=tz, since=since, until=until)
+    result = fit_export(export, options, cut=on_duty_cut, draws=bootstrap, vip=vip)
+    if out is not None:
+        save(result, out, Path(report) if report else Path(out).parent / "fit-report.html", name)
+    return result

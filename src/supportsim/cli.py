@@ -17,6 +17,8 @@ from .variants import policy_variants, with_policy_variants
 from .report import CSV_COLUMNS, REPORT_NAME, ReportError, headline_rows, write_report
 from .ci import load_checked, run_check, write_baseline
 from .extras import MissingDependency
+from .export import ExportError
+from .fitting.errors import FitError
 from .progress import Progress
 from .results import write_atomic
 from .strategies import PluginError
@@ -74,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="simulate a scenario and write summary.json, profiles.json, tickets.csv, scenario.resolved.yaml")
     run.add_argument("file", help="scenario YAML file")
     run.add_argument("--out", metavar="DIR", help="output folder (default: results/<scenario name>/)")
+    run.add_argument("--visits", action="store_true", help="also write visits.csv, one row per visit (what "
+                                                           "`supportsim export` needs)")
     _simulation_options(run)
 
     compare = commands.add_parser("compare", help="run the scenario once per policy, on the same tickets, and "
@@ -130,7 +134,47 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--builtin", action="store_true",
                         help="built-in strategies only, no plugin's (as in the repository's schema/ folder)")
     schema.add_argument("--out", metavar="FILE", help="write the schema to FILE instead of printing it")
+    _fit_commands(commands)
     return parser
+
+
+def _fit_commands(commands) -> None:
+    fit = commands.add_parser("fit", help="fit a scenario to a ticket system's export (event log or ticket table); "
+                                          "write the scenario and fit-report.html")
+    fit.add_argument("file", metavar="EXPORT", help="event log (CSV, XES, Parquet) or ticket table (CSV)")
+    fit.add_argument("--out", metavar="FILE", help="scenario to write (default: <EXPORT name>-fitted.yaml)")
+    fit.add_argument("--report", metavar="FILE", help="fit report (default: fit-report.html next to --out)")
+    fit.add_argument("--name", help="the scenario's name (default: from --out)")
+    for role in ("case", "time", "status", "group", "resource", "priority", "segment", "customer"):
+        fit.add_argument(f"--{role}", metavar="COL", help=f"column of the {role}" + (
+            " (several joined with '/': --status 'Status,Sub Status')" if role == "status" else ""))
+    fit.add_argument("--preset", choices=["jira", "zendesk", "servicenow"],
+                     help="column names and statuses of a ticket system's export (see docs/fit.md)")
+    fit.add_argument("--states", metavar="FILE", help="YAML mapping the desk's statuses to queued, working, "
+                                                      "waiting, resolved, closed")
+    fit.add_argument("--ignore-unknown", action="store_true", help="report and skip statuses not mapped")
+    fit.add_argument("--skip-bad", action="store_true", help="leave bad rows out (and report them) instead of stopping")
+    fit.add_argument("--tz", metavar="ZONE", help="time zone of the desk, e.g. Europe/Berlin (naive times are in it; "
+                                                  "times with an offset are converted to it)")
+    fit.add_argument("--since", metavar="DATE", help="the export holds every event from DATE on: tickets that "
+                                                     "begin mid-way were open before (left-truncated)")
+    fit.add_argument("--until", metavar="DATE", help="use events before DATE only: tickets open then are censored")
+    fit.add_argument("--vip", metavar="SEGMENTS", help="segments to mark VIP in the scenario, e.g. Premium")
+    fit.add_argument("--on-duty-cut", action="store_true",
+                     help="count working time only in the group's on-duty hours (see docs/fit.md)")
+    fit.add_argument("--bootstrap", type=_non_negative, default=99, metavar="N",
+                     help="bootstrap draws for the goodness-of-fit p-values (default 99; 0: none)")
+    fit.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
+    export = commands.add_parser("export", help="write a run's simulated tickets as an event log that process-"
+                                                "mining tools and supportsim fit read")
+    export.add_argument("folder", metavar="RESULTS_DIR", help="results folder of `supportsim run --visits`")
+    export.add_argument("--format", choices=["event-log", "xes"], default="event-log",
+                        help="event-log: CSV with XES column names (default); xes: XES XML")
+    export.add_argument("--out", required=True, metavar="FILE", help="file to write")
+    export.add_argument("--variant", help="variant to export (default: the first)")
+    export.add_argument("--replication", type=_non_negative, default=0, metavar="N",
+                        help="replication to export (default 0): one replication is one desk's history")
 
 
 def _simulation_options(command: argparse.ArgumentParser) -> None:
@@ -246,7 +290,7 @@ def _simulate_and_report(scenario, args, default_out: Path) -> int:
     with Progress(f"{args.command} {scenario.name}", quiet=args.quiet) as progress:
         result = simulate(scenario, replications=args.replications, seed=args.seed, jobs=args.jobs,
                           progress=progress)
-    result.save(out)
+    result.save(out, visits=getattr(args, "visits", False))
     write_report(out)
     if args.format != "table":
         print_machine(result.summary(), args.format)
@@ -355,19 +399,31 @@ def cmd_strategies(args) -> int:
     return EXIT_OK
 
 
+def cmd_fit(args) -> int:
+    from .fitting.cli import run_fit
+    return run_fit(args)
+
+
+def cmd_export(args) -> int:
+    from .export import export
+    path, events = export(args.folder, args.out, args.format, args.variant, args.replication)
+    print(f"wrote {path}: {events} events; read it back with: supportsim fit {path}")
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handlers = {"validate": cmd_validate, "run": cmd_run, "compare": cmd_compare, "report": cmd_report,
                 "sweep": cmd_sweep, "check": cmd_check, "baseline": cmd_baseline, "strategies": cmd_strategies,
-                "schema": cmd_schema}
+                "schema": cmd_schema, "fit": cmd_fit, "export": cmd_export}
     try:
         return handlers[args.command](args)
     except ScenarioError as exc:
         for line in exc.messages():
             print(f"error: {line}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (ReportError, MissingDependency, PluginError) as exc:
+    except (ReportError, MissingDependency, PluginError, FitError, ExportError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except WorkerError as exc:

@@ -88,6 +88,36 @@ class Gamma(_MeanCV):
         return rng.gamma(shape, self.mean / shape, size)
 
 
+class Weibull(_MeanCV):
+    """Work time with a tail between gamma's and lognormal's; ``cv: 1`` is exponential."""
+
+    dist: Literal["weibull"] = "weibull"
+
+    @property
+    def shape(self) -> float:
+        return weibull_shape(self.cv)
+
+    def sample(self, rng, size):
+        k = self.shape
+        return self.mean / math.gamma(1 + 1 / k) * rng.weibull(k, size)
+
+
+def weibull_shape(cv: float) -> float:
+    """The Weibull shape k whose coefficient of variation is ``cv`` (cv falls as k grows)."""
+    def cv_of(k: float) -> float:
+        g1, g2 = math.gamma(1 + 1 / k), math.gamma(1 + 2 / k)
+        return math.sqrt(max(g2 / g1**2 - 1, 0.0))
+
+    low, high = 0.05, 500.0  # cv from ~1e4 down to ~0.003; bisection on log k
+    for _ in range(100):
+        mid = math.sqrt(low * high)
+        if cv_of(mid) > cv:
+            low = mid
+        else:
+            high = mid
+    return math.sqrt(low * high)
+
+
 class Deterministic(_Dist):
     dist: Literal["deterministic"] = "deterministic"
     mean: Duration = Field(ge=0, description="The fixed work time.")
@@ -180,6 +210,6 @@ class Empirical(_Dist):
 
 
 Distribution = Annotated[
-    Union[Exponential, Lognormal, Gamma, Deterministic, Uniform, Triangular, Empirical],
+    Union[Exponential, Lognormal, Gamma, Weibull, Deterministic, Uniform, Triangular, Empirical],
     Field(discriminator="dist"),
 ]

@@ -195,10 +195,13 @@ class SimulationResult:
             writer.writerows(zip(*formatted))
         return out.getvalue()
 
-    def save(self, directory: str | Path) -> Path:
+    def save(self, directory: str | Path, visits: bool = False) -> Path:
         """Write summary.json, profiles.json, tickets.csv and scenario.resolved.yaml into the folder, each
-        atomically."""
+        atomically; with ``visits``, also visits.csv (one row per visit, what `supportsim export` needs)."""
         directory = Path(directory)
+        if visits:
+            from .export import visits_csv
+            write_atomic(directory / "visits.csv", visits_csv(self))
         summary = json.dumps(self.summary(), indent=2) + "\n"
         profiles = json.dumps(self.profiles()) + "\n"
         tickets = self.tickets_csv()

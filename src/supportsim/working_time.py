@@ -46,6 +46,9 @@ class Profile(Model):
         default_factory=dict, description="Factor per day (mon..sun); a day not named has factor 1.")
     hours: dict[str, Annotated[float, Field(ge=0)]] = Field(
         default_factory=dict, description="Factor per whole-hour range of the day, e.g. '09-12'; others 1.")
+    hour_of_week: Optional[list[Annotated[float, Field(ge=0)]]] = Field(
+        None, description="168 factors, one per hour of the week from Monday 00-01 (what `supportsim fit` "
+                          "writes), instead of weekdays/hours.")
 
     @field_validator("weekdays")
     @classmethod
@@ -65,14 +68,28 @@ class Profile(Model):
                 seen[hour] = text
         return value
 
+    @field_validator("hour_of_week")
+    @classmethod
+    def _week(cls, value, info: ValidationInfo):
+        if value is not None:
+            if len(value) != 168:
+                raise ValueError(f"needs 168 factors (24 hours x 7 days from Monday 00-01), got {len(value)}")
+            if info.data.get("weekdays") or info.data.get("hours"):
+                raise ValueError("give either hour_of_week (168 factors) or weekdays/hours, not both")
+        return value
+
     @model_validator(mode="after")
     def _not_all_zero(self):
-        if cal.profile_table(self.weekdays, self.hours).sum() <= 0:
+        if self.table().sum() <= 0:
             raise ValueError("every factor is 0: no ticket would ever arrive")
         return self
 
     def table(self) -> np.ndarray:
         """[168] intensity per hour of week (0 = Monday 00-01), mean 1."""
+        if self.hour_of_week is not None:
+            table = np.asarray(self.hour_of_week, dtype=float)
+            mean = table.mean()
+            return table / mean if mean > 0 else table
         return cal.profile_table(self.weekdays, self.hours)
 
 
