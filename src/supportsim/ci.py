@@ -16,6 +16,7 @@ from .junit import Case, junit_xml
 from .loader import ScenarioError, expand_variants, read_scenario_data, validate_data
 from .results import write_atomic
 from .scenario import Scenario
+from .targets import file_target
 from .workers import run_figures
 
 
@@ -133,7 +134,8 @@ def write_baseline(path: str | Path, out: str | Path | None = None, replications
     """Simulate the scenario and save its figures per replication as a baseline (atomically)."""
     checked = load_checked(path)
     scenario = checked.scenario
-    figures = run_figures(checked.variants, replications or scenario.replications, scenario.seed, jobs)
     target = Path(out) if out is not None else default_path(scenario)
+    file_target(target, "--out ")  # before simulating: a target that cannot take the file is bad input
+    figures = run_figures(checked.variants, replications or scenario.replications, scenario.seed, jobs)
     write_atomic(target, baseline_document(scenario, figures, scenario.seed))
     return target

@@ -15,13 +15,17 @@ from .figures import CSV_COLUMNS, headline_rows
 REPORT_NAME = "report.html"
 
 
-def build_report(folder: str | Path, generated: str | None = None) -> str:
+def build_report(folder: str | Path, generated: str | None = None, shown_as: str | Path | None = None) -> str:
     """The report of a results folder as an HTML string. Raises :class:`ReportError` for an unusable folder.
 
-    ``generated`` replaces the time stamp in the footer (for byte-identical rebuilds)."""
+    ``generated`` replaces the time stamp in the footer (for byte-identical rebuilds). ``shown_as``: the
+    folder being saved that ``folder`` (its files staged, not yet a whole run) will become."""
     from .html import render
 
-    return render(read_results(folder), generated)
+    results = read_results(folder, verify=shown_as is None)
+    if shown_as is not None:
+        results.folder = Path(shown_as)
+    return render(results, generated)
 
 
 def write_report(folder: str | Path, out: str | Path | None = None, generated: str | None = None) -> Path:

@@ -175,13 +175,25 @@ def as_estimate(node: Any, key: str = "value") -> Estimate | None:
 
 # ---- the folder ------------------------------------------------------------------------------------------
 
-def read_results(folder: str | Path) -> Results:
-    """Everything the report shows, read from a results folder. Raises :class:`ReportError`."""
+def read_results(folder: str | Path, verify: bool = True) -> Results:
+    """Everything the report shows, read from a results folder. Raises :class:`ReportError`, and
+    :class:`~supportsim.manifest.FolderError` for a folder that is not one whole run (``verify=False``: a run
+    being saved, not yet named by a manifest)."""
     folder = Path(folder)
     if not folder.exists():
         raise ReportError(f"{folder}: no such folder")
     if not folder.is_dir():
         raise ReportError(f"{folder}: is not a folder (give the folder that holds summary.json)")
+    if not verify:
+        return _read_files(folder)
+    from ..manifest import locked, verified
+
+    with locked(folder):  # a save into the folder waits until it is read, so it is read as one run
+        verified(folder)
+        return _read_files(folder)
+
+
+def _read_files(folder: Path) -> Results:
     results = Results(folder)
     summary_path, sweep_path = folder / "summary.json", folder / "sweep.csv"
     if not summary_path.exists() and not sweep_path.exists():
