@@ -152,6 +152,7 @@ def _finish(folder: Path, journal: dict) -> None:
     fault("old-manifest-removed")
     for i, name in enumerate(journal["staged"]):
         if (staging / name).exists():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
             os.replace(staging / name, folder / name)
         if i == 0:
             fault("renamed-one")
@@ -160,6 +161,8 @@ def _finish(folder: Path, journal: dict) -> None:
         path = folder / name
         if path.is_symlink() or path.is_file():
             path.unlink()
+            if path.parent != folder and not any(path.parent.iterdir()):
+                path.parent.rmdir()  # points/ of a sweep, say, once its last file is gone
     fault("stale-removed")
     _write_json(folder / MANIFEST, journal["manifest"])
     fault("manifest-written")
@@ -177,15 +180,29 @@ def tidy(folder: Path) -> None:
                                                *journal.get("stale", [])]):
                 raise FolderError(f"{folder / JOURNAL}: not a supportsim journal")
             _finish(folder, journal)
-        for path in folder.iterdir():
-            if path.name.startswith(STAGING) and path.is_dir():
-                pid = path.name[len(STAGING):].split("-")[0]
-                if not (pid.isdigit() and _alive(int(pid))):
-                    shutil.rmtree(path, ignore_errors=True)
-            elif (found := _TEMPORARY.match(path.name)) and not _alive(int(found.group(1))):
-                path.unlink(missing_ok=True)
+        remove_leftovers(folder)
     except OSError as exc:
         raise FolderError(f"{folder}: cannot finish the save a killed run left there ({exc.strerror or exc})") from None
+
+
+def remove_leftovers(folder: Path) -> None:
+    """Remove the hidden staging folders and temporary files that saves killed in ``folder`` left behind (those
+    of processes still running are theirs: a concurrent save into the same folder)."""
+    for path in folder.iterdir():
+        if path.name.startswith(STAGING) and path.is_dir():
+            pid = path.name[len(STAGING):].split("-")[0]
+            if not (pid.isdigit() and _alive(int(pid))):
+                shutil.rmtree(path, ignore_errors=True)
+        elif (found := _TEMPORARY.match(path.name)) and not _alive(int(found.group(1))):
+            path.unlink(missing_ok=True)
+
+
+def opened(folder: Path) -> dict | None:
+    """Before writing into an existing folder: finish a killed save, then check the run there (if any) is whole;
+    its manifest, or None."""
+    with locked(folder):
+        tidy(folder)
+        return verified(folder) if (folder / MANIFEST).exists() else None
 
 
 def verified(folder: Path) -> dict:
@@ -210,6 +227,15 @@ def verified(folder: Path) -> dict:
             raise FolderError(f"{path}: changed since supportsim wrote it ({MANIFEST} has another hash), so the "
                               "folder is not one whole run; run again to rewrite it")
     return manifest
+
+
+def note_derived(folder: Path, name: str) -> None:
+    """Name a file written into the folder's run after it was saved (``supportsim report``'s report.html), so
+    that the next run saved there removes it if it does not write it again."""
+    with locked(folder):
+        manifest = read_manifest(folder)
+        if manifest is not None and name not in _written_by_us(manifest):
+            _write_json(folder / MANIFEST, {**manifest, "derived": sorted([*manifest.get("derived", []), name])})
 
 
 def retire(folder: Path) -> None:

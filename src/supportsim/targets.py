@@ -101,7 +101,7 @@ def folder_target(path: str | Path, option: str = "") -> Path:
         if not path.is_dir():
             mode = path.stat().st_mode
             what = "a file" if stat.S_ISREG(mode) else _kind(mode)
-            raise OutputError(f"{option}{path}: exists and is {what}, not a folder")
+            raise OutputError(f"{option}{path}: exists and is not a folder (it is {what})")
         if not os.access(path, os.W_OK | os.X_OK):
             raise OutputError(f"{option}{path}: cannot write there (not writable)")
         return path

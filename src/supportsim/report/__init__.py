@@ -32,8 +32,12 @@ def write_report(folder: str | Path, out: str | Path | None = None, generated: s
     """Build the report of ``folder`` and write it (atomically) to ``out``, by default ``folder/report.html``."""
     from ..results import write_atomic
 
+    from ..manifest import note_derived
+
     target = Path(out) if out is not None else Path(folder) / REPORT_NAME
     write_atomic(target, build_report(folder, generated))
+    if out is None:
+        note_derived(Path(folder), REPORT_NAME)
     return target
 
 
