@@ -9,6 +9,7 @@ from typing import Mapping
 
 from .engine import ReplicationRecord, simulate_replication
 from .extras import require
+from .lifeline import pool_options
 from .loader import expand_variants, load_scenario
 from .results import SimulationResult
 from .scenario import Scenario
@@ -25,7 +26,7 @@ def run_tasks(tasks: list[tuple[Scenario, int, int]], jobs: int = 1) -> list[Rep
     arguments, never on the worker that runs it, so ``jobs`` changes the speed and nothing else."""
     if jobs <= 1 or len(tasks) <= 1:
         return [_one(task) for task in tasks]
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), **pool_options()) as pool:
         return list(pool.map(_one, tasks))
 
 

@@ -18,6 +18,7 @@ from typing import Iterator
 
 from .engine import simulate_replication
 from .extras import require
+from .lifeline import dask_plugin, pool_options
 from .scenario import Scenario
 from .stats import Key, replication_figures
 
@@ -86,7 +87,7 @@ def _as_finished(futures: list, interrupted: list) -> Iterator[int]:
 
 
 def _on_pool(tasks: list[Task], jobs: int) -> Iterator[tuple[int, Figures]]:
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_ignore_interrupts)
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), **pool_options(_ignore_interrupts))
     finished = False
     try:
         with _deferred_interrupts() as interrupted:
@@ -114,6 +115,7 @@ def _on_dask(tasks: list[Task], jobs: int, scheduler: str) -> Iterator[tuple[int
                 cluster = distributed.LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
                                                    dashboard_address=None, silence_logs=logging.CRITICAL)
                 client = distributed.Client(cluster)
+                client.register_plugin(dask_plugin(distributed))  # its workers end if this process dies
             else:
                 client = distributed.Client(scheduler, timeout="20s")
             # priority: earlier points first, so whole points finish (and are saved) early in the run
