@@ -111,15 +111,22 @@ def _interrupts_held(noted: list) -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def read_manifest(folder: Path, name: str = MANIFEST) -> dict | None:
-    path = folder / name
+def _read_json(path: Path) -> dict | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:
         raise FolderError(f"{path}: cannot read it ({exc}); run again to write a whole new run there") from None
-    files = data.get("files") if isinstance(data, dict) else None
+    return data if isinstance(data, dict) else {}
+
+
+def read_manifest(folder: Path, name: str = MANIFEST) -> dict | None:
+    path = folder / name
+    data = _read_json(path)
+    if data is None:
+        return None
+    files = data.get("files")
     if not isinstance(files, dict) or not all(isinstance(v, str) and _relative(k) for k, v in files.items()):
         raise FolderError(f"{path}: not a supportsim manifest (no 'files' of names and hashes)")
     return data
@@ -174,11 +181,12 @@ def tidy(folder: Path) -> None:
     """Finish a save that was killed after its commit point, and remove what killed saves left behind (hidden
     staging folders and temporary files of processes that are gone). Call with the folder locked."""
     try:
-        journal = read_manifest(folder, JOURNAL)
+        journal = _read_json(folder / JOURNAL)
         if journal is not None:
-            if not all(_relative(n) for n in [journal.get("staging", ""), *journal.get("staged", []),
-                                               *journal.get("stale", [])]):
-                raise FolderError(f"{folder / JOURNAL}: not a supportsim journal")
+            names = [journal.get("staging"), *journal.get("staged", []), *journal.get("stale", [])]
+            if not all(isinstance(n, str) and _relative(n) for n in names) or read_manifest(folder) is None and \
+                    not isinstance(journal.get("manifest"), dict):
+                raise FolderError(f"{folder / JOURNAL}: not a supportsim journal; remove it and run again")
             _finish(folder, journal)
         remove_leftovers(folder)
     except OSError as exc:
