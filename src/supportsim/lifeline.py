@@ -18,7 +18,8 @@ import multiprocessing
 import os
 import threading
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 _line: tuple[Any, Any, int] | None = None   # (reading end, writing end, pid of the process they belong to)
 

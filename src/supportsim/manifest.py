@@ -24,9 +24,9 @@ import re
 import shutil
 import signal
 import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable, Iterator, Mapping
 
 from . import __version__
 from .targets import OutputError, fault, folder_target, make_folder, shared_mode
@@ -135,8 +135,9 @@ def read_manifest(folder: Path, name: str = MANIFEST) -> dict | None:
 def _written_by_us(manifest: dict | None) -> set[str]:
     if manifest is None:
         return set()
-    derived = manifest.get("derived") if isinstance(manifest.get("derived"), list) else []
-    return {n for n in [*manifest["files"], *derived] if isinstance(n, str) and _relative(n)}
+    derived = manifest.get("derived")
+    names = [*manifest["files"], *(derived if isinstance(derived, list) else [])]
+    return {n for n in names if isinstance(n, str) and _relative(n)}
 
 
 def _write_json(path: Path, data: dict) -> None:
