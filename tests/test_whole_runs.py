@@ -167,3 +167,27 @@ def test_a_run_that_fails_while_simulating_leaves_no_folder(tmp_path, monkeypatc
     assert main(["run", str(tmp_path / "run.yaml"), "--out", str(tmp_path / "a" / "b")]) == 130
     assert not (tmp_path / "a").exists()
     assert "before anything was saved" in capsys.readouterr().err
+
+
+def test_an_interrupted_sweep_is_not_a_run_and_the_next_save_clears_it(tmp_path, monkeypatch, capsys):
+    """While a sweep writes its points the folder holds no whole run; whatever is saved there next removes
+    the earlier run's files and the sweep's points alike."""
+    import supportsim.sweeps
+
+    (tmp_path / "run.yaml").write_text(RUN)
+    (tmp_path / "sweep.yaml").write_text(SWEEP)
+    out = tmp_path / "out"
+    assert main(["run", str(tmp_path / "run.yaml"), "--out", str(out), "--quiet", "--seed", "7"]) == 0
+
+    def stop(self, finished):
+        raise KeyboardInterrupt
+    with monkeypatch.context() as patch:
+        patch.setattr(supportsim.sweeps.Progress, "point_done", stop)
+        assert main(["sweep", str(tmp_path / "sweep.yaml"), "--out", str(out), "--jobs", "1", "--quiet"]) == 130
+    assert "1 of 2 points are saved" in capsys.readouterr().err
+    assert main(["report", str(out)]) == 2
+    assert "a sweep was interrupted there" in one_error(capsys)
+    assert main(["run", str(tmp_path / "run.yaml"), "--out", str(out), "--quiet"]) == 0
+    assert {p.name for p in out.iterdir()} == {"summary.json", "tickets.csv", "profiles.json",
+                                              "scenario.resolved.yaml", "report.html", MANIFEST}
+    assert json.loads((out / "summary.json").read_text())["seed"] == 1

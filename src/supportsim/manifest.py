@@ -247,18 +247,16 @@ def note_derived(folder: Path, name: str) -> None:
             _write_json(folder / MANIFEST, {**manifest, "derived": sorted([*manifest.get("derived", []), name])})
 
 
-def retire(folder: Path) -> None:
-    """Before a sweep writes its points into ``folder``: its run is no longer whole, so set its manifest aside
-    (readers refuse the folder until the sweep is saved; the saved sweep then removes the old run's files)."""
+def retire(folder: Path, coming: Iterable[str] = ()) -> None:
+    """Before a sweep writes its points (``coming``) into ``folder``: the run there is no longer whole, so set
+    its manifest aside (readers refuse the folder until the sweep is saved). Whatever is saved there next
+    removes the old run's files, and the points of this sweep if it does not write them itself."""
     with locked(folder):
         tidy(folder)
         current, previous = read_manifest(folder), read_manifest(folder, PREVIOUS)
-        if current is None:
-            return
-        if previous is not None:
-            current = {**current, "derived": sorted(_written_by_us(current) | _written_by_us(previous))}
-        _write_json(folder / PREVIOUS, current)
-        (folder / MANIFEST).unlink()
+        names = _written_by_us(current) | _written_by_us(previous) | set(coming)
+        _write_json(folder / PREVIOUS, {**(current or previous or {}), "files": {}, "derived": sorted(names)})
+        (folder / MANIFEST).unlink(missing_ok=True)
 
 
 def save_run(folder: str | Path, files: Mapping[str, str | bytes], run: Mapping, kept: Iterable[str] = (),

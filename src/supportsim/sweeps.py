@@ -34,6 +34,7 @@ from .loader import ScenarioError, expand_variants, read_scenario_data, validate
 from .problems import pydantic_problems
 from .progress import Progress
 from .manifest import FolderError, digest, opened, remove_leftovers, retire, save_run
+from .targets import make_folder
 from .results import _json_safe, resolved_scenario_yaml, write_atomic
 from .scenario import Scenario, Sweep
 from .stats import Key, columns, estimate, flatten, nest
@@ -212,8 +213,9 @@ def run_sweep(plan: Plan, out: str | Path | None = None, jobs: int = 1, schedule
         if saved is not None:
             documents[point.id] = saved
     todo = [p for p in plan.points if p.id not in documents]
-    if todo and out is not None and out.is_dir():
-        retire(out)  # the folder's run stops being whole as soon as the first new point is written
+    if todo and out is not None:
+        make_folder(out, "--out ")
+        retire(out, [f"points/{p.id}.json" for p in todo])  # the folder's run stops being whole now
     resumed = len(documents)
     tasks, owners = [], []
     for point in todo:
