@@ -152,6 +152,7 @@ def test_sections_are_left_out_cleanly_without_their_files(with_everything, tmp_
     folder = tmp_path / "bare"
     folder.mkdir()
     shutil.copy(with_everything / "summary.json", folder)
+    seal(folder)
     page = build_report(folder)
     for section in ("distributions", "profiles", "backlog", "sweep", "checks", "scenario"):
         assert f'id="{section}"' not in page
