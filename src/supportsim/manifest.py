@@ -185,7 +185,7 @@ def tidy(folder: Path) -> None:
         journal = _read_json(folder / JOURNAL)
         if journal is not None:
             names = [journal.get("staging"), *journal.get("staged", []), *journal.get("stale", [])]
-            if not all(isinstance(n, str) and _relative(n) for n in names) or read_manifest(folder) is None and \
+            if not all(isinstance(n, str) and _relative(n) for n in names) or \
                     not isinstance(journal.get("manifest"), dict):
                 raise FolderError(f"{folder / JOURNAL}: not a supportsim journal; remove it and run again")
             _finish(folder, journal)
@@ -221,8 +221,8 @@ def verified(folder: Path) -> dict:
     manifest = read_manifest(folder)
     if manifest is None:
         hint = " (a sweep was interrupted there: run it again to finish)" if (folder / PREVIOUS).exists() else ""
-        raise FolderError(f"{folder}: no {MANIFEST}, so not one whole run{hint}; write it with supportsim run or "
-                          "sweep (a folder saved by supportsim before 0.x has none: run it again)")
+        raise FolderError(f"{folder}: no {MANIFEST}, so not one whole run{hint}; run the command that wrote it "
+                          "again (supportsim run or sweep) to write a whole run there")
     for name, expected in manifest["files"].items():
         path = folder / name
         try:
