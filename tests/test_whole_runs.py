@@ -129,7 +129,7 @@ def run_folder(tmp_path) -> Path:
 
 @pytest.mark.parametrize("tamper, fragment", [
     (lambda out: (out / "tickets.csv").write_text("variant,replication\n"), "tickets.csv: changed since"),
-    (lambda out: (out / "summary.json").unlink(), "summary.json: missing"),
+    (lambda out: (out / "profiles.json").unlink(), "profiles.json: missing"),
     (lambda out: (out / MANIFEST).unlink(), "no manifest.json"),
     (lambda out: (out / MANIFEST).write_text("{"), "manifest.json: cannot read it"),
 ])
