@@ -76,7 +76,8 @@ def run_many(commands: Iterable[Sequence[str]], timeout: float = 300,
     envs = list(envs) if envs is not None else [{} for _ in commands]
     if not hasattr(os, "fork"):
         return [subprocess.run([sys.executable, "-m", "supportsim", *argv], cwd=ROOT, env={**_env(), **env},
-                               capture_output=True, text=True, timeout=timeout) for argv, env in zip(commands, envs)]
+                               capture_output=True, text=True, timeout=timeout, check=False)
+                for argv, env in zip(commands, envs)]
     driver = subprocess.run([sys.executable, "-c", _FORKING_DRIVER], input=json.dumps(list(zip(commands, envs))), cwd=ROOT,
                             env=_env(), capture_output=True, text=True, timeout=timeout)
     if driver.returncode != 0:

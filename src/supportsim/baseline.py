@@ -76,8 +76,8 @@ def load_baseline(path: str | Path) -> Baseline:
     except (OSError, ValueError) as exc:
         raise ScenarioError([("", f"cannot read baseline: {exc}")], where) from None
     if isinstance(document, dict) and "sha256" in document and document["sha256"] != _checksum(document):
-        raise ScenarioError([("", "changed since supportsim baseline wrote it (its sha256 does not match); "
-                                  "write it again with: supportsim baseline SCENARIO")], where)
+        raise ScenarioError([("", ("changed since supportsim baseline wrote it (its sha256 does not match); "
+                                   "write it again with: supportsim baseline SCENARIO"))], where)
     try:
         if document.get("format") != FORMAT:
             raise ValueError(f"unknown format {document.get('format')!r}")

@@ -31,13 +31,13 @@ from pydantic import ValidationError
 from . import __version__
 from .grid import check_grid
 from .loader import ScenarioError, expand_variants, read_scenario_data, validate_data
+from .manifest import FolderError, digest, opened, remove_leftovers, retire, save_run
 from .problems import pydantic_problems
 from .progress import Progress
-from .manifest import FolderError, digest, opened, remove_leftovers, retire, save_run
-from .targets import make_folder
 from .results import _json_safe, resolved_scenario_yaml, write_atomic
 from .scenario import Scenario, Sweep
 from .stats import Key, columns, estimate, flatten, nest
+from .targets import make_folder
 from .workers import WorkerError, run_unordered
 
 TIDY_COLUMNS = ["variant", "scope", "name", "metric", "statistic", "value", "ci95_low", "ci95_high"]
