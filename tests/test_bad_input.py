@@ -137,7 +137,8 @@ def test_a_bad_run_leaves_the_previous_results_alone(tmp_path):
     good = run_cli("run", "scenarios/small-desk.yaml", "--out", out, "--replications", "1", "--quiet")
     assert good.returncode == 0, good.stderr
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    assert set(before) == {"summary.json", "tickets.csv", "scenario.resolved.yaml", "profiles.json", "report.html"}
+    assert set(before) == {"summary.json", "tickets.csv", "scenario.resolved.yaml", "profiles.json", "report.html",
+                           "manifest.json"}
     bad = run_cli("run", "tests/bad/negative-staff.yaml", "--out", out)
     assert bad.returncode == 2 and "groups.L1.staff" in bad.stderr
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before

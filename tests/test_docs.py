@@ -262,7 +262,7 @@ def test_python_examples_in_outputs_md_run(small_result, tmp_path, monkeypatch):
     for code in runnable:
         exec(compile(code, str(OUTPUTS), "exec"), {})
     assert {p.name for p in (tmp_path / "results" / "my-run").iterdir()} == \
-        {"summary.json", "tickets.csv", "scenario.resolved.yaml", "profiles.json"}
+        {"summary.json", "tickets.csv", "scenario.resolved.yaml", "profiles.json", "manifest.json"}
 
 
 # ---- README -----------------------------------------------------------------------------------------------------

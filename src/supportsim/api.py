@@ -8,6 +8,7 @@ from typing import Mapping
 
 from .engine import ReplicationRecord
 from .extras import require
+from .lifeline import pool_options
 from .loader import expand_variants, load_scenario
 from .progress import Callback
 from .results import SimulationResult

@@ -11,6 +11,7 @@ numbers, and so never regresses.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import warnings
@@ -46,7 +47,14 @@ def baseline_document(scenario: Scenario, figures: Mapping[str, list[Mapping[Key
         "replications": len(next(iter(figures.values()))),
         "variants": {variant: nest(columns(reps)) for variant, reps in figures.items()},
     }
-    return json.dumps(_json_safe(document), indent=1) + "\n"
+    document = _json_safe(document)
+    document["sha256"] = _checksum(document)  # so a baseline changed since (a bad merge, an edit) is refused
+    return json.dumps(document, indent=1) + "\n"
+
+
+def _checksum(document: Mapping) -> str:
+    body = {k: v for k, v in document.items() if k != "sha256"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, allow_nan=False).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,9 @@ def load_baseline(path: str | Path) -> Baseline:
         raise ScenarioError([("", "no such baseline; write one with: supportsim baseline SCENARIO")], where) from None
     except (OSError, ValueError) as exc:
         raise ScenarioError([("", f"cannot read baseline: {exc}")], where) from None
+    if isinstance(document, dict) and "sha256" in document and document["sha256"] != _checksum(document):
+        raise ScenarioError([("", ("changed since supportsim baseline wrote it (its sha256 does not match); "
+                                   "write it again with: supportsim baseline SCENARIO"))], where)
     try:
         if document.get("format") != FORMAT:
             raise ValueError(f"unknown format {document.get('format')!r}")

@@ -17,6 +17,7 @@ from .loader import ScenarioError, expand_variants, read_scenario_data, validate
 from .progress import Callback
 from .results import write_atomic
 from .scenario import Scenario
+from .targets import file_target
 from .workers import run_figures
 
 
@@ -134,8 +135,9 @@ def write_baseline(path: str | Path, out: str | Path | None = None, replications
     """Simulate the scenario and save its figures per replication as a baseline (atomically)."""
     checked = load_checked(path)
     scenario = checked.scenario
+    target = Path(out) if out is not None else default_path(scenario)
+    file_target(target, "--out ")  # before simulating: a target that cannot take the file is bad input
     figures = run_figures(checked.variants, replications or scenario.replications, scenario.seed, jobs,
                           progress=progress)
-    target = Path(out) if out is not None else default_path(scenario)
     write_atomic(target, baseline_document(scenario, figures, scenario.seed))
     return target

@@ -19,9 +19,11 @@ from .ci import load_checked, run_check, write_baseline
 from .extras import MissingDependency
 from .export import ExportError
 from .fitting.errors import FitError
+from .manifest import FolderError
 from .progress import Progress
 from .results import write_atomic
 from .strategies import PluginError
+from .targets import OutputError, file_target, folder_target
 from .sweeps import load_plan, run_sweep
 from .workers import WorkerError
 
@@ -277,21 +279,15 @@ def cmd_compare(args) -> int:
 
 def _simulate_and_report(scenario, args, default_out: Path) -> int:
     out = Path(args.out) if args.out else default_out
-    if out.exists() and not out.is_dir():
-        raise ScenarioError([("", f"--out {out}: exists and is not a folder")], args.file)
-    try:  # find out before a long simulation, not after, that the results cannot be written
-        out.mkdir(parents=True, exist_ok=True)
-        if not os.access(out, os.W_OK):
-            raise PermissionError("not writable")
-    except OSError as exc:
-        raise ScenarioError([("", f"--out {out}: cannot write there ({exc.strerror or exc})")], args.file) from None
+    # find out before a long simulation, not after, that the results cannot be written; create nothing yet, so
+    # a run that fails leaves no trace
+    folder_target(out, "--out ")
     from .api import simulate  # the engine loads only once the input is known to be good
 
     with Progress(f"{args.command} {scenario.name}", quiet=args.quiet) as progress:
         result = simulate(scenario, replications=args.replications, seed=args.seed, jobs=args.jobs,
                           progress=progress)
-    result.save(out, visits=getattr(args, "visits", False))
-    write_report(out)
+    result.save(out, report=True, visits=getattr(args, "visits", False))
     if args.format != "table":
         print_machine(result.summary(), args.format)
         return EXIT_OK
@@ -322,6 +318,8 @@ def _simulate_and_report(scenario, args, default_out: Path) -> int:
 
 
 def cmd_report(args) -> int:
+    if args.out:
+        file_target(args.out, "--out ")
     target = write_report(args.folder, args.out)
     if args.format != "table":
         summary_path = Path(args.folder) / "summary.json"
@@ -340,8 +338,7 @@ def cmd_report(args) -> int:
 def cmd_sweep(args) -> int:
     plan = load_plan(args.file, replications=args.replications)
     out = Path(args.out) if args.out else Path("results") / "sweeps" / Path(args.file).stem
-    if out.exists() and not out.is_dir():
-        raise ScenarioError([("", f"--out {out}: exists and is not a folder")], args.file)
+    folder_target(out, "--out ")
     jobs = args.jobs or os.cpu_count() or 1
     if not args.quiet:
         where = f"Dask at {args.scheduler}" if args.scheduler else f"{jobs} worker process{'es' * (jobs > 1)}"
@@ -357,6 +354,8 @@ def cmd_sweep(args) -> int:
 
 
 def cmd_check(args) -> int:
+    if args.junit:  # a bad target is bad input (exit 2), found before simulating; never exit 1, "checks failed"
+        file_target(args.junit, "--junit ")
     with Progress(f"check {Path(args.file).stem}", quiet=args.quiet) as progress:
         report = run_check(args.file, args.baseline, args.tolerance, args.lenient, args.replications, args.jobs,
                            progress)
@@ -423,14 +422,14 @@ def main(argv: list[str] | None = None) -> int:
         for line in exc.messages():
             print(f"error: {line}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (ReportError, MissingDependency, PluginError, FitError, ExportError) as exc:
+    except (ReportError, MissingDependency, PluginError, FitError, ExportError, OutputError, FolderError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except WorkerError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt as exc:
-        print(str(exc) or "interrupted; files already written are complete, nothing was half-written", file=sys.stderr)
+        print(str(exc) or "interrupted before anything was saved; files already there are as they were", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

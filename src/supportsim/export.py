@@ -21,6 +21,7 @@ from xml.sax.saxutils import quoteattr
 import numpy as np
 
 from .results import SimulationResult, write_atomic
+from .targets import file_target
 from .visits import WORK
 
 VISIT_COLUMNS = ["variant", "replication", "ticket", "segment", "priority", "visit", "group", "queued", "started",
@@ -112,10 +113,16 @@ def export(folder: str | Path, out: str | Path, fmt: str = "event-log", variant:
     if not visits_path.exists():
         raise ExportError(f"{folder}: no visits.csv; run the scenario with `supportsim run --visits` to save the "
                           "per-visit times an event log needs")
-    resolved = folder / "scenario.resolved.yaml"
+    file_target(Path(out), "--out ")
     from .loader import load_scenario
-    scenario = load_scenario(resolved) if resolved.exists() else None
-    visits = pd.read_csv(visits_path, dtype={"segment": str, "priority": str, "variant": str}, keep_default_na=False)
+    from .manifest import locked, verified
+
+    with locked(folder):  # read as one whole run: the files the manifest names, with their hashes
+        verified(folder)
+        resolved = folder / "scenario.resolved.yaml"
+        scenario = load_scenario(resolved) if resolved.exists() else None
+        visits = pd.read_csv(visits_path, dtype={"segment": str, "priority": str, "variant": str},
+                             keep_default_na=False)
     variants = list(dict.fromkeys(visits["variant"]))
     chosen = variant or (variants[0] if variants else "base")
     if chosen not in variants:

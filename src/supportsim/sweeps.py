@@ -31,11 +31,13 @@ from pydantic import ValidationError
 from . import __version__
 from .grid import check_grid
 from .loader import ScenarioError, expand_variants, read_scenario_data, validate_data
+from .manifest import FolderError, digest, opened, remove_leftovers, retire, save_run
 from .problems import pydantic_problems
 from .progress import Progress
 from .results import _json_safe, resolved_scenario_yaml, write_atomic
 from .scenario import Scenario, Sweep
 from .stats import Key, columns, estimate, flatten, nest
+from .targets import make_folder
 from .workers import WorkerError, run_unordered
 
 TIDY_COLUMNS = ["variant", "scope", "name", "metric", "statistic", "value", "ci95_low", "ci95_high"]
@@ -156,13 +158,21 @@ def _sweep_file(data: dict, where: str, lines: Mapping[str, int]) -> SweepFile:
 
 # ---- running --------------------------------------------------------------------------------------------
 
-def _saved(path: Path, point: Point) -> dict | None:
-    """The point's saved document, if it is there and was computed from this very definition."""
+def _saved(path: Path, point: Point, plan: Plan | None = None) -> dict | None:
+    """The point's saved document, if it is there and was computed from this very definition. With ``plan``,
+    a document of this definition that does not read as a point (edited by hand, say) is a FolderError."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     ok = isinstance(document, dict) and document.get("definition") == point.definition
+    if ok and plan is not None:
+        try:
+            if document["point"] != point.id or not _rows(plan, [document]):
+                raise ValueError("no figures")
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            raise FolderError(f"{path}: not a point file as supportsim writes them ({type(exc).__name__}: {exc}); "
+                              "delete it to run that point again") from None
     return document if ok else None
 
 
@@ -194,13 +204,18 @@ def run_sweep(plan: Plan, out: str | Path | None = None, jobs: int = 1, schedule
     out = Path(out) if out is not None else None
     folder = out / "points" if out is not None else None
     documents = {}
-    for stale in folder.glob(".*.tmp") if folder else []:  # left by a run killed while writing
-        stale.unlink(missing_ok=True)
+    if out is not None and out.is_dir():
+        opened(out)  # a whole run there must be whole (a point file edited since is refused), a killed save finished
+    if folder is not None and folder.is_dir():
+        remove_leftovers(folder)  # temporary files of a run killed while writing
     for point in plan.points if folder else []:
-        saved = _saved(folder / f"{point.id}.json", point)
+        saved = _saved(folder / f"{point.id}.json", point, plan)
         if saved is not None:
             documents[point.id] = saved
     todo = [p for p in plan.points if p.id not in documents]
+    if todo and out is not None:
+        make_folder(out, "--out ")
+        retire(out, [f"points/{p.id}.json" for p in todo])  # the folder's run stops being whole now
     resumed = len(documents)
     tasks, owners = [], []
     for point in todo:
@@ -301,13 +316,18 @@ class SweepResult:
         return buffer.getvalue()
 
     def save(self, out: str | Path) -> list[Path]:
-        """Write sweep.csv, sweep.parquet (with pyarrow) and scenario.resolved.yaml, each atomically."""
+        """Write sweep.csv, sweep.parquet (with pyarrow), scenario.resolved.yaml and the points not saved there
+        yet, as one whole run (see :mod:`supportsim.manifest`)."""
         out = Path(out)
-        written = [out / "scenario.resolved.yaml", out / "sweep.csv"]
-        write_atomic(written[0], resolved_scenario_yaml(self.plan.scenario))
-        write_atomic(written[1], self.csv())
+        resolved = resolved_scenario_yaml(self.plan.scenario)
+        files: dict[str, str | bytes] = {"scenario.resolved.yaml": resolved, "sweep.csv": self.csv()}
         parquet = self.parquet()
         if parquet is not None:
-            written.append(out / "sweep.parquet")
-            write_atomic(written[-1], parquet)
-        return written
+            files["sweep.parquet"] = parquet
+        points = {f"points/{d['point']}.json": d for d in self.documents}
+        kept = [name for name in points if (out / name).is_file()]
+        files.update({name: json.dumps(d, indent=1) + "\n" for name, d in points.items() if name not in kept})
+        run = {"kind": "sweep", "scenario": self.plan.scenario.name, "scenario_hash": digest(resolved.encode("utf-8")),
+               "seed": self.plan.scenario.seed, "replications": self.plan.replications}
+        save_run(out, files, run, kept)
+        return [out / name for name in files if not name.startswith("points/")]

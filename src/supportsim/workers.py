@@ -22,6 +22,7 @@ from typing import Any, Iterator, Literal
 
 from .engine import simulate_replication
 from .extras import require
+from .lifeline import dask_plugin, pool_options
 from .progress import Callback
 from .scenario import Scenario
 from .stats import Key, replication_figures
@@ -130,7 +131,8 @@ class Workers:
 
     # ---- the one place where workers are started and stopped ------------------------------------------
     def _start_pool(self) -> ProcessPoolExecutor:
-        self._pool = ProcessPoolExecutor(max_workers=self.size, initializer=_ignore_interrupts)
+        # workers ignore Ctrl-C (the parent acts on it) and end when the parent dies (supportsim.lifeline)
+        self._pool = ProcessPoolExecutor(max_workers=self.size, **pool_options(_ignore_interrupts))
         return self._pool
 
     def _start_dask(self) -> Any:
@@ -141,6 +143,7 @@ class Workers:
                                                          dashboard_address=None, silence_logs=logging.CRITICAL)
                 self._stack.callback(self._cluster.close)
                 self._client = distributed.Client(self._cluster)
+                self._client.register_plugin(dask_plugin(distributed))  # its workers end if this process dies
             else:
                 self._client = distributed.Client(self.scheduler, timeout="20s")
         except self._dask_errors() as exc:
