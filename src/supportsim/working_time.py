@@ -133,7 +133,7 @@ class CalendarSpec(Model):
                                                                      "an end before the start crosses midnight.")
     week: Optional[Annotated[dict[str, str], BeforeValidator(_week_table_value)]] = Field(
         None, description="Hour-of-week table instead of days/hours: per day 24 characters, '1' on, '0' off.")
-    holidays: list[date] = Field(default_factory=list, description="Dates with no working time at all.")
+    holidays: list[Day] = Field(default_factory=list, description="Dates with no working time at all.")
     offset: Optional[str] = Field(None, description="How far this calendar's clock is ahead of the scenario's, e.g. '+7h'.")
 
     @field_validator("days")
@@ -182,13 +182,28 @@ CalendarValue = Annotated[
 ]
 
 
+def _date_text(value: Any) -> Any:
+    """Dates are written as dates: a number would be read as seconds since 1970 (``start: 5`` is not a date)."""
+    if not isinstance(value, (str, date)):
+        raise ValueError(f"expected a date such as 2027-01-04 (or a date and time 2027-01-04T08:00), got {value!r}")
+    return value
+
+
 def _datetime(value: Any) -> Any:
+    value = _date_text(value)
     if isinstance(value, date) and not isinstance(value, datetime):
         return datetime.combine(value, datetime.min.time())
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"cannot read {value!r} as a date: write 2027-01-04 or 2027-01-04T08:00, "
+                             "a day that exists and a time before 24:00") from None
     return value
 
 
 Start = Annotated[datetime, BeforeValidator(_datetime)]
+Day = Annotated[date, BeforeValidator(_date_text)]
 
 
 def trace_problems(s: Scenario, with_rate: list[str]) -> list[tuple[str, str]]:
