@@ -6,22 +6,27 @@ import argparse
 import csv
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
 from . import __version__
-from .loader import ScenarioError, load_scenario, validate_data
+from .admit import admit, load_plan, refuse_sweep_beyond
+from .loader import ScenarioError, validate_data
 from .tables import business_table, comparison_table, group_table, segment_table, week_table
 from .trace import mean_rate as trace_rate
 from .variants import policy_variants, with_policy_variants
 from .report import CSV_COLUMNS, REPORT_NAME, ReportError, headline_rows, write_report
-from .ci import load_checked, run_check, write_baseline
+from .ci import run_check, write_baseline
 from .extras import MissingDependency
 from .results import write_atomic
-from .sweeps import load_plan, run_sweep
+from .sweeps import run_sweep
 from .workers import WorkerError
+from .limits import MAX_TICKETS
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+SCHEDULER = re.compile(r"^(local|(tcp|tls|inproc|ucx|ws|wss)://[^\s/:]+(:\d{1,5})?/?)$")
+"""What --scheduler accepts: 'local', or a Dask scheduler address."""
 
 
 def _positive(text: str) -> int:
@@ -68,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check a scenario file and print the offered load per group")
     validate.add_argument("file", help="scenario YAML file")
+    _max_tickets_option(validate)
 
     run = commands.add_parser("run", help="simulate a scenario and write summary.json, profiles.json, tickets.csv, scenario.resolved.yaml")
     run.add_argument("file", help="scenario YAML file")
@@ -99,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "to start one of --jobs workers (needs supportsim[dask])")
     sweep.add_argument("--replications", type=_positive, metavar="N", help="override the replications per point")
     sweep.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    _max_tickets_option(sweep)
 
     check = commands.add_parser("check", help="judge a scenario's checks (and a baseline); exit 1 if any fails")
     check.add_argument("file", help="scenario YAML file with a checks: list")
@@ -109,12 +116,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--lenient", action="store_true", help="judge inconclusive checks on the estimate alone")
     check.add_argument("--replications", type=_positive, metavar="N", help="override the scenario's replications")
     check.add_argument("--jobs", type=_positive, default=1, metavar="N", help="worker processes")
+    _max_tickets_option(check)
 
     baseline = commands.add_parser("baseline", help="save a scenario's figures for later check --baseline")
     baseline.add_argument("file", help="scenario YAML file")
     baseline.add_argument("--out", metavar="PATH", help="baseline file (default: results/baselines/<name>.json)")
     baseline.add_argument("--replications", type=_positive, metavar="N", help="override the scenario's replications")
     baseline.add_argument("--jobs", type=_positive, default=1, metavar="N", help="worker processes")
+    _max_tickets_option(baseline)
     return parser
 
 
@@ -126,6 +135,13 @@ def _simulation_options(command: argparse.ArgumentParser) -> None:
                          help="worker processes (results do not depend on it)")
     command.add_argument("--quiet", action="store_true", help="print nothing but errors (and what --format asks for)")
     _format_option(command)
+    _max_tickets_option(command)
+
+
+def _max_tickets_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--max-tickets", type=_positive, metavar="N",
+                         help=f"refuse to simulate more tickets than this, estimated before starting "
+                              f"(default {MAX_TICKETS:,}; see docs/limits.md)")
 
 
 def _format_option(command: argparse.ArgumentParser) -> None:
@@ -146,9 +162,11 @@ def print_machine(summary: dict, fmt: str) -> None:
 
 
 def cmd_validate(args) -> int:
-    checked = load_checked(args.file)
-    scenario = checked.scenario
-    plan = load_plan(args.file) if scenario.sweep else None
+    checked = admit(args.file)
+    scenario, plan = checked.scenario, checked.plan
+    checked.refuse_beyond(max_tickets=args.max_tickets)  # what run would refuse, validate refuses
+    if plan is not None:
+        refuse_sweep_beyond(plan, checked.source, args.max_tickets)
     rate = trace_rate(scenario)
     weekly = scenario.weekly_hours(rate)
     shifts = scenario.uses_working_time()
@@ -164,42 +182,25 @@ def cmd_validate(args) -> int:
         flag = "  WARNING: load >= 1, the queue grows without bound" if rho >= 1 else ""
         hours = f"  ({offered:.0f} h of work per week, {available:.0f} engineer-hours on duty)" if shifts else ""
         print(f"  {group:<10} staff {g.headcount:>4}  offered load rho = {rho:.3f}{hours}{flag}")
-    for group, (offered, available) in weekly.items():
-        if offered >= available:
-            print(f"warning: {args.file}: groups.{group}: cannot keep up over a week: {offered:.0f} h of work "
-                  f"offered per week, {available:.0f} engineer-hours on duty (load {offered / available:.2f}); "
-                  "add staff or shifts, or reduce work", file=sys.stderr)
-    for prefix, variant in _variants_of(scenario):
-        for path, message in policy_load_warnings(variant):
-            print(f"warning: {args.file}: {prefix}{path}: {message}", file=sys.stderr)
+    _print_warnings(args.file, checked.warnings())
     return EXIT_OK
 
 
-def _variants_of(scenario):
-    from .loader import expand_variants
-
-    variants = expand_variants(scenario)
-    if not scenario.variants:
-        return [("", scenario)]
-    return [(f"variants.{name}.", variant) for name, variant in variants.items()]
-
-
-def policy_load_warnings(scenario) -> list[tuple[str, str]]:
-    """The load warnings of every policy in force (the scenario's and the groups' own)."""
-    found = scenario.policy.load_warnings(scenario, "policy")
-    for group, spec in scenario.groups.items():
-        if spec.policy is not None:
-            found += spec.policy.load_warnings(scenario, f"groups.{group}.policy")
-    return found
+def _print_warnings(source: str, found: list[tuple[str, str]]) -> None:
+    """What validate and every simulating command warn about (admit.load_warnings), one line each."""
+    for path, message in found:
+        print(f"warning: {source}: {path}: {message}", file=sys.stderr)
 
 
 def cmd_run(args) -> int:
-    scenario = load_scenario(args.file)
-    return _simulate_and_report(scenario, args, Path("results") / scenario.name)
+    checked = admit(args.file)
+    checked.refuse_beyond(args.replications, args.max_tickets)
+    _print_warnings(args.file, checked.warnings())
+    return _simulate_and_report(checked.scenario, args, Path("results") / checked.scenario.name)
 
 
 def cmd_compare(args) -> int:
-    scenario = load_scenario(args.file)
+    scenario = admit(args.file).scenario
     try:
         policies = policy_variants(args.policy)
     except ValueError as exc:
@@ -213,6 +214,9 @@ def cmd_compare(args) -> int:
             name, _, rest = path.removeprefix("variants.").partition(".")
             problems.append((f"--policy {items[name]}: {rest}" if name in items else path, message))
         raise ScenarioError(problems, args.file) from None
+    checked = admit(compared)
+    checked.refuse_beyond(args.replications, args.max_tickets)
+    _print_warnings(args.file, checked.warnings())
     return _simulate_and_report(compared, args, Path("results") / f"{scenario.name}-compare")
 
 
@@ -228,7 +232,8 @@ def _simulate_and_report(scenario, args, default_out: Path) -> int:
         raise ScenarioError([("", f"--out {out}: cannot write there ({exc.strerror or exc})")], args.file) from None
     from .api import simulate  # the engine loads only once the input is known to be good
 
-    result = simulate(scenario, replications=args.replications, seed=args.seed, jobs=args.jobs)
+    result = simulate(scenario, replications=args.replications, seed=args.seed, jobs=args.jobs,
+                      max_tickets=args.max_tickets)
     result.save(out)
     write_report(out)
     if args.format != "table":
@@ -277,7 +282,10 @@ def cmd_report(args) -> int:
 
 
 def cmd_sweep(args) -> int:
-    plan = load_plan(args.file, replications=args.replications)
+    if args.scheduler is not None and not SCHEDULER.match(args.scheduler):
+        raise ScenarioError([("", f"--scheduler {args.scheduler!r}: give 'local' or a Dask scheduler address "
+                                  "such as tcp://10.0.0.5:8786")], args.file)
+    plan = load_plan(args.file, replications=args.replications, max_tickets=args.max_tickets)
     out = Path(args.out) if args.out else Path("results") / "sweeps" / Path(args.file).stem
     if out.exists() and not out.is_dir():
         raise ScenarioError([("", f"--out {out}: exists and is not a folder")], args.file)
@@ -296,7 +304,8 @@ def cmd_sweep(args) -> int:
 
 
 def cmd_check(args) -> int:
-    report = run_check(args.file, args.baseline, args.tolerance, args.lenient, args.replications, args.jobs)
+    report = run_check(args.file, args.baseline, args.tolerance, args.lenient, args.replications, args.jobs,
+                       args.max_tickets)
     print(report.text())
     if args.junit:
         write_atomic(Path(args.junit), report.junit())
@@ -304,7 +313,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_baseline(args) -> int:
-    path = write_baseline(args.file, args.out, args.replications, args.jobs)
+    path = write_baseline(args.file, args.out, args.replications, args.jobs, args.max_tickets)
     print(f"wrote {path}")
     return EXIT_OK
 

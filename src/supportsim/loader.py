@@ -240,8 +240,8 @@ def expand_variants(scenario: Scenario, source: str = "<scenario>", lines: Mappi
 
 
 def load_scenario(path_or_data: str | Path | Mapping) -> Scenario:
-    """Load and check a scenario from a YAML file path or a dict. Raises :class:`ScenarioError`."""
-    if isinstance(path_or_data, Mapping):
-        return validate_data(path_or_data)
-    data, lines, source = read_scenario_data(path_or_data)
-    return validate_data(data, source, lines)
+    """Load and check a scenario from a YAML file path or a dict, as ``supportsim validate`` does (variants,
+    checks and sweep included: see :mod:`supportsim.admit`). Raises :class:`ScenarioError`."""
+    from .admit import admit  # admit builds on this module
+
+    return admit(path_or_data).scenario

@@ -15,6 +15,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Fiel
 
 from . import calendar as cal
 from .distributions import Distribution, Duration
+from .limits import MAX_GROUPS, MAX_LIST, MAX_PRIORITIES, MAX_REPLICATIONS, MAX_SEGMENTS
 from .strategies import PolicyConfig, policy_config_type
 from .units import format_duration, format_rate, parse_rate
 from .working_time import (OLA, Burst, CalendarValue, Profile, Staff, StaffBlock, Start, listed,
@@ -40,7 +41,7 @@ PolicySpec = Annotated[policy_config_type(), BeforeValidator(_policy_shorthand)]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Segment(Model):
@@ -54,7 +55,7 @@ class Arrivals(Model):
     rate: Optional[Rate] = Field(None, gt=0, description="Poisson arrival rate over all segments (mean over the week).")
     profile: Optional[Profile] = Field(None, description="Weekly pattern of the arrival rate.")
     bursts: Annotated[list[Burst], BeforeValidator(listed)] = Field(
-        default_factory=list, description="Incident bursts on top of the arrivals (one mapping or a list).")
+        default_factory=list, max_length=MAX_LIST, description="Incident bursts on top of the arrivals (one mapping or a list).")
     trace: Optional[str] = Field(None, description="CSV of real tickets to replay instead of a rate "
                                                    "(relative to the scenario file).")
 
@@ -115,7 +116,7 @@ class Sweep(Model):
     grid: dict[str, Annotated[list[Any], Field(min_length=1)]] = Field(
         min_length=1, description="Dotted key path into the scenario (e.g. 'groups.L1.staff') -> values to try."
     )
-    replications: Optional[int] = Field(None, ge=1, description="Replications per point (default: the scenario's).")
+    replications: Optional[int] = Field(None, ge=1, le=MAX_REPLICATIONS, description="Replications per point (default: the scenario's).")
     tickets: Literal["common", "independent"] = Field(
         "common", description="'common': every point sees the same tickets (common random numbers); "
                               "'independent': each point draws its own."
@@ -135,13 +136,13 @@ class Scenario(Model):
         default_factory=dict, description="Named working-time calendars; 'always' and '24x7' are built in.")
     horizon: Duration = Field(gt=0, description="Arrivals stop here; the run then drains.")
     warmup: Duration = Field(0.0, ge=0, description="Tickets arriving before this are not counted.")
-    replications: int = Field(10, ge=1, description="Independent runs; figures are means over them with 95% CIs.")
+    replications: int = Field(10, ge=1, le=MAX_REPLICATIONS, description="Independent runs; figures are means over them with 95% CIs.")
     seed: int = Field(1, ge=0, description="Seed of every random stream; the same seed gives the same results.")
-    segments: dict[Name, Segment] = Field(min_length=1, description="Customer segments by name.")
+    segments: dict[Name, Segment] = Field(min_length=1, max_length=MAX_SEGMENTS, description="Customer segments by name.")
     priorities: Optional[dict[Name, Annotated[float, Field(gt=0, le=1)]]] = Field(
-        None, description="Share of tickets at each priority, most urgent first.")
+        None, max_length=MAX_PRIORITIES, description="Share of tickets at each priority, most urgent first.")
     arrivals: Arrivals = Field(default_factory=Arrivals, description="How tickets arrive.")
-    groups: dict[Name, Group] = Field(min_length=1, description="Engineer groups by name.")
+    groups: dict[Name, Group] = Field(min_length=1, max_length=MAX_GROUPS, description="Engineer groups by name.")
     entry: Optional[str] = Field(None, description="The group where tickets arrive.")
     policy: PolicySpec = Field(default_factory=lambda: {"kind": "fifo"}, validate_default=True,
                                description="Queue strategy of every group without its own.")
@@ -156,7 +157,7 @@ class Scenario(Model):
     baseline: Optional[str] = Field(None, description="Variant that ratios are reported against (default: the first).")
     sweep: Optional[Sweep] = Field(None, description="A parameter sweep over this scenario, run by `supportsim sweep`.")
     checks: list[CheckSpec] = Field(
-        default_factory=list, description="Service targets `supportsim check` judges, e.g. 'vip.reaction.p90 <= 1h'."
+        default_factory=list, max_length=MAX_LIST, description="Service targets `supportsim check` judges, e.g. 'vip.reaction.p90 <= 1h'."
     )
 
     # ---- derived values (plain functions of the data) -------------------------------------------------

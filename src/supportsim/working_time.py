@@ -16,13 +16,14 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Fie
 
 from . import calendar as cal
 from .distributions import Duration
+from .limits import MAX_FACTOR, MAX_LIST
 
 if TYPE_CHECKING:
     from .scenario import Scenario
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 MAX_COUNT = 100_000
@@ -42,9 +43,9 @@ Headcount = Annotated[int, BeforeValidator(_whole_number)]
 class Profile(Model):
     """Relative arrival intensity by weekday and hour of day; the mean over the week is kept at the rate."""
 
-    weekdays: dict[str, Annotated[float, Field(ge=0)]] = Field(
+    weekdays: dict[str, Annotated[float, Field(ge=0, le=MAX_FACTOR)]] = Field(
         default_factory=dict, description="Factor per day (mon..sun); a day not named has factor 1.")
-    hours: dict[str, Annotated[float, Field(ge=0)]] = Field(
+    hours: dict[str, Annotated[float, Field(ge=0, le=MAX_FACTOR)]] = Field(
         default_factory=dict, description="Factor per whole-hour range of the day, e.g. '09-12'; others 1.")
 
     @field_validator("weekdays")
@@ -103,7 +104,8 @@ class StaffBlock(Model):
 
 
 Staff = Annotated[
-    Union[Annotated[Headcount, Tag("count")], Annotated[list[StaffBlock], Tag("blocks")]],
+    Union[Annotated[Headcount, Tag("count")],
+          Annotated[list[StaffBlock], Field(min_length=1, max_length=MAX_LIST), Tag("blocks")]],
     Discriminator(lambda v: "blocks" if isinstance(v, list) else "count"),
 ]
 
