@@ -29,3 +29,8 @@ MAX_SWEEP_POINTS = 10_000
 """Points of a sweep grid (every combination of its values)."""
 BYTES_PER_VISIT = 140
 """Memory of one simulated visit kept for the results (measured: ~120 bytes; see docs/limits.md)."""
+MAX_VISITS = 100
+"""A ticket's path is cut after this many group visits; validation refuses escalation that would need more
+(:data:`MAX_CUT_SHORT`)."""
+MAX_CUT_SHORT = 1e-6
+"""Largest probability that a ticket's path is longer than :data:`MAX_VISITS` (escalation loops near 1)."""

@@ -15,7 +15,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Fiel
 
 from . import calendar as cal
 from .distributions import Distribution, Duration
-from .limits import MAX_GROUPS, MAX_LIST, MAX_PRIORITIES, MAX_REPLICATIONS, MAX_SEGMENTS
+from .limits import MAX_CUT_SHORT, MAX_GROUPS, MAX_LIST, MAX_VISITS, MAX_PRIORITIES, MAX_REPLICATIONS, MAX_SEGMENTS
 from .strategies import PolicyConfig, policy_config_type
 from .units import format_duration, format_rate, parse_rate
 from .working_time import (OLA, Burst, CalendarValue, Profile, Staff, StaffBlock, Start, listed,
@@ -367,7 +367,23 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
         loop = _closed_loop(s)
         if loop:
             problems.append((f"groups.{loop[0]}.escalate", f"escalation loop {'>'.join(loop + [loop[0]])} never ends: tickets would never be resolved"))
+        else:
+            problems += _long_path_problems(s)
     return problems
+
+
+def _long_path_problems(s: Scenario) -> list[tuple[str, str]]:
+    """Escalation that takes tickets through more than MAX_VISITS groups, where the engine cuts them short."""
+    alive = np.zeros(len(s.groups))
+    alive[s.group_names.index(s.entry_group)] = 1.0
+    matrix = s.routing_matrix()
+    for _ in range(MAX_VISITS - 1):  # after the first visit, MAX_VISITS - 1 escalations fit
+        alive = alive @ matrix
+    cut = float(alive.sum())
+    if cut > MAX_CUT_SHORT:
+        return [("groups", f"escalation takes {cut:.2%} of tickets through more than {MAX_VISITS} group visits, "
+                           "where the simulation would cut them short; lower the escalation probabilities")]
+    return []
 
 
 def _policy_problems(s: Scenario) -> list[tuple[str, str]]:
