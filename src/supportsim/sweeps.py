@@ -103,7 +103,7 @@ def _saved(path: Path, point: Point) -> dict | None:
     """The point's saved document, if it is there and was computed from this very definition."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # unreadable or tampered with: computed again
         return None
     ok = isinstance(document, dict) and document.get("definition") == point.definition
     return document if ok else None

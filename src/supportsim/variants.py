@@ -66,6 +66,8 @@ def policy_variants(spec: str) -> dict[str, dict]:
                 raise ValueError(f"{item!r}: write settings as kind:key=value, e.g. vip_lane:pickup_within=30m")
             node = policy
             *parents, last = key.split(".")
+            if key == "kind":
+                raise ValueError(f"{item!r}: the kind is what the item starts with; write {text}:... as an item of its own")
             if not all(key.split(".")):
                 raise ValueError(f"{item!r}: {key!r} is not a key path; write keys joined by dots, e.g. engineers.L1")
             for part in parents:
