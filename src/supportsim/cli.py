@@ -8,6 +8,7 @@ import json
 import os
 import re
 import sys
+import warnings
 from pathlib import Path
 
 from . import __version__
@@ -318,7 +319,13 @@ def cmd_baseline(args) -> int:
     return EXIT_OK
 
 
+def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """A warning from a library (numpy's RuntimeWarning, say) as one line like ours, not its source line."""
+    print(f"warning: {category.__name__}: {str(message).splitlines()[0] if str(message) else ''}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
+    warnings.showwarning = _one_line_warning
     parser = build_parser()
     args = parser.parse_args(argv)
     handlers = {"validate": cmd_validate, "run": cmd_run, "compare": cmd_compare, "report": cmd_report,
