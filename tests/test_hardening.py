@@ -154,7 +154,7 @@ def test_max_tickets_raises_the_limit(tmp_path):
     done = run_many([["validate", scenario, "--max-tickets", "100"], ["run", scenario, "--max-tickets", "100"],
                      ["validate", scenario, "--max-tickets", "1000"]])
     assert done[0].returncode == done[1].returncode == 2
-    assert "the run would simulate about 200 tickets (600 events, about 27.3 KiB of memory), more than the limit of 100" \
+    assert "the run would simulate about 200 tickets (600 events, about 37.1 KiB of memory), more than the limit of 100" \
         in done[0].stderr
     assert done[2].returncode == 0, done[2].stderr
 

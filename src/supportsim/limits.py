@@ -27,8 +27,9 @@ MAX_TICKETS = 50_000_000
 """Tickets one command may simulate, over all replications, variants and sweep points (``--max-tickets``)."""
 MAX_SWEEP_POINTS = 10_000
 """Points of a sweep grid (every combination of its values)."""
-BYTES_PER_VISIT = 140
-"""Memory of one simulated visit kept for the results (measured: ~120 bytes; see docs/limits.md)."""
+BYTES_PER_VISIT = 190
+"""Memory of one simulated visit at the peak of its replication (measured: about 190 bytes while simulating,
+80 kept in the results afterwards; see docs/limits.md)."""
 MAX_VISITS = 100
 """A ticket's path is cut after this many group visits; validation refuses escalation that would need more
 (:data:`MAX_CUT_SHORT`)."""
