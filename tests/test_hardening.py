@@ -242,3 +242,29 @@ def test_more_than_127_groups_each_get_their_escalations():
     assert tickets.route.min() >= 0 and len(visits) == n
     expected = len(tickets.arrived) / (n - 1)   # about 800 escalations to each group
     assert np.all(np.abs(visits[1:] - expected) < 7 * np.sqrt(expected)), visits
+
+
+def test_the_python_api_checks_what_validate_checks():
+    import yaml
+
+    import supportsim
+    from supportsim import ScenarioError
+
+    base = yaml.safe_load(BASE)
+    nested = deep = {}
+    for _ in range(5000):
+        deep["a"] = {}
+        deep = deep["a"]
+    cases = [({**base, "checks": ["all.reaction.mean <= banana"]}, "checks.0: "),
+             ({**base, "sweep": {"grid": {"name": ["a"]}}}, "sweep.grid.name: 'name' cannot be swept"),
+             ({**base, "description": "a\ud800"}, "description: contains a lone surrogate"),
+             ({**base, "seed": 10**400}, "seed: a number of more than 100 digits is too long"),
+             ({**base, "description": nested}, "nested more than 64 levels deep"),
+             ({**base, "replications": 10**4, "horizon": "20w"}, None)]
+    for data, fragment in cases[:-1]:
+        for call in (supportsim.load_scenario, supportsim.simulate):
+            with pytest.raises(ScenarioError) as caught:
+                call(data)
+            assert fragment in str(caught.value) and "\n" not in str(caught.value), str(caught.value)
+    with pytest.raises(ScenarioError, match="the run would simulate about 6.72e\\+07 tickets"):
+        supportsim.simulate(cases[-1][0])

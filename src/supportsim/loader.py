@@ -109,10 +109,36 @@ def _scalar_problem(node: yaml.ScalarNode) -> str | None:
     if node.tag.endswith(":int") and len(text.lstrip("+-")) > safe_yaml.MAX_INT_DIGITS:
         return f"a number of {len(text.lstrip('+-'))} digits is too long (at most {safe_yaml.MAX_INT_DIGITS})"
     if _SURROGATE.search(text):
-        return "contains a lone surrogate (an escape such as \\ud800 that is not a character); it cannot be written as UTF-8"
+        return LONE_SURROGATE
     return None
 
 
+def data_problems(data: Any) -> list[tuple[str, str]]:
+    """What a file's reader refuses (see safe_yaml), for data given directly (the Python API): nesting too
+    deep, too many values (shared sub-structures count each time they appear), over-long numbers, lone
+    surrogates. Walked without recursion, so no input can exhaust the stack."""
+    problems: list[tuple[str, str]] = []
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    count = 0
+    while stack:
+        node, path, depth = stack.pop()
+        count += 1
+        if count > safe_yaml.MAX_NODES:
+            return [("", f"holds more than {safe_yaml.MAX_NODES:,} values")]
+        if depth > safe_yaml.MAX_DEPTH:
+            return [(path, f"nested more than {safe_yaml.MAX_DEPTH} levels deep; a scenario needs far fewer")]
+        children = node.items() if isinstance(node, Mapping) else enumerate(node) if isinstance(node, (list, tuple)) else ()
+        for key, value in children:
+            stack.append((value, f"{path}.{key}" if path else str(key), depth + 1))
+        if isinstance(node, str) and _SURROGATE.search(node):
+            problems.append((path, LONE_SURROGATE))
+        elif isinstance(node, int) and not isinstance(node, bool) and node.bit_length() > 3 * safe_yaml.MAX_INT_DIGITS:
+            problems.append((path, f"a number of more than {safe_yaml.MAX_INT_DIGITS} digits is too long"))
+    return problems
+
+
+LONE_SURROGATE = ("contains a lone surrogate (an escape such as \\ud800 that is not a character); "
+                  "it cannot be written as UTF-8")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -208,6 +234,9 @@ def _resolve_trace_paths(data: dict, folder: Path) -> None:
 
 def validate_data(data: Mapping, source: str = "<scenario>", lines: Mapping[str, int] | None = None) -> Scenario:
     """Validate plain data into a Scenario, with every problem reported at once."""
+    problems = data_problems(data)
+    if problems:
+        raise ScenarioError(problems, source, lines)
     try:
         scenario = Scenario.model_validate(dict(data))
     except ValidationError as exc:
