@@ -7,15 +7,11 @@ segments or groups) check the simulated counts against their expectation instead
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import shutil
-from pathlib import Path
 
 import numpy as np
 import pytest
-
 from cli_runner import run_cli, run_many
 from test_bad_input import BASE, WORK, edit
 
@@ -100,7 +96,7 @@ def outcomes(tmp_path_factory):
 @pytest.mark.parametrize("case", list(CASES))
 def test_each_case_is_one_line_in_validate_and_run_alike(outcomes, case):
     folder, found = outcomes
-    text, path, fragment = CASES[case]
+    _, path, fragment = CASES[case]
     validate, run = found[case]
     for done in (validate, run):
         assert done.returncode == 2, (done.args, done.stdout, done.stderr)
@@ -115,7 +111,7 @@ def test_each_case_is_one_line_in_validate_and_run_alike(outcomes, case):
 
 
 def test_error_lines_point_at_the_key(outcomes):
-    folder, found = outcomes
+    _, found = outcomes
     for case in ("staff-sexagesimal", "start-a-number", "bad-key-in-variant", "int-5000-digits", "date-february-30"):
         text, path, _ = CASES[case]
         line = found[case][0].stderr.splitlines()[0]
@@ -194,8 +190,9 @@ def test_a_tampered_summary_nested_deep_is_one_line(tmp_path):
 
 
 def test_labels_are_never_read_as_tex(tmp_path):
-    from supportsim.report import plots  # noqa: F401  (sets the style)
     import matplotlib.pyplot as plt
+
+    from supportsim.report import plots  # noqa: F401  (sets the style)
 
     figure, axes = plt.subplots()
     axes.set_title("$\\frac{$ a^b_c $")  # unbalanced mathtext: a ValueError when parsed as TeX

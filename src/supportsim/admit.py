@@ -11,9 +11,10 @@ is allowed but likely wrong (a group that cannot keep up, an overloaded policy s
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -117,13 +118,14 @@ def load_plan(source: str | Path | Mapping | Scenario, grid: Mapping[str, list] 
         if not path.is_file():
             raise ScenarioError([("scenario", f"no such scenario file {str(path)!r}")], where, lines)
         admitted = admit(path)
+        sweep: Sweep | None
         sweep, prefix = Sweep(**spec.model_dump(exclude={"scenario"})), "grid."
     else:
         admitted = admit(source) if data is None else admit_data(data, where, lines)
         sweep, prefix = admitted.scenario.sweep, "sweep.grid."
     scenario = admitted.scenario
     if grid is not None:
-        sweep = Sweep(grid=grid, **(sweep.model_dump(exclude={"grid"}) if sweep else {}))
+        sweep = Sweep(grid=dict(grid), **(sweep.model_dump(exclude={"grid"}) if sweep else {}))
         where, lines, prefix = "grid", {}, ""
     if sweep is None:
         raise ScenarioError([("sweep", "is missing: add a sweep: section with a grid, or give a sweep file "

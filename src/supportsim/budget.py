@@ -9,8 +9,8 @@ docs/limits.md). The estimate is an expectation: a run may simulate somewhat mor
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 
 from .limits import BYTES_PER_VISIT, MAX_TICKETS
 from .loader import ScenarioError
@@ -25,7 +25,7 @@ class Estimate:
     visits: float
     largest_replication: float   # visits of the largest single replication (held in memory while it runs)
 
-    def __add__(self, other: "Estimate") -> "Estimate":
+    def __add__(self, other: Estimate) -> Estimate:
         return Estimate(self.tickets + other.tickets, self.visits + other.visits,
                         max(self.largest_replication, other.largest_replication))
 
