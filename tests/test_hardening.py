@@ -265,3 +265,23 @@ def test_the_python_api_checks_what_validate_checks():
             assert fragment in str(caught.value) and "\n" not in str(caught.value), str(caught.value)
     with pytest.raises(ScenarioError, match="the run would simulate about 6.72e\\+07 tickets"):
         supportsim.simulate(cases[-1][0])
+
+
+def test_a_library_warning_is_one_line(monkeypatch, capsys):
+    import warnings
+
+    from supportsim import cli
+
+    def numerical(args):
+        import numpy
+
+        numpy.mean(numpy.array([]))   # numpy's "Mean of empty slice" RuntimeWarning
+        return cli.EXIT_OK
+
+    monkeypatch.setattr(cli, "cmd_validate", numerical)
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        assert cli.main(["validate", "any.yaml"]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("warning: RuntimeWarning: Mean of empty slice"), err
+    assert all(line.startswith("warning: RuntimeWarning: ") for line in err.splitlines()), err  # no source lines
