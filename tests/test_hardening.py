@@ -44,7 +44,7 @@ CASES = {
         f"{c}: &{c} [{', '.join(['*' + chr(ord(c) - 1)] * 9)}]\n" for c in "bcdefghi"), "f",
         "expands to more than 200,000 values through aliases"),
     # tracebacks
-    "date-february-30": (BASE + "start: 2027-02-30\n", "start", "cannot read '2027-02-30' as a date"),
+    "date-february-30": (BASE + "start: 2027-02-30\n", "start", "cannot read '2027-02-30' as a date or datetime"),
     "holiday-february-29": (BASE + "start: 2027-01-04\ncalendars:\n  office: {holidays: [2027-02-29]}\n",
                             "calendars.office.holidays.0", "day value is outside expected range"),
     "hour-25": (BASE + "calendars:\n  office: {hours: '09:00-25:00'}\n", "calendars.office.hours", "'25:00' is out of range"),

@@ -199,7 +199,7 @@ def _datetime(value: Any) -> Any:
         try:
             return datetime.fromisoformat(value.strip())
         except ValueError:
-            raise ValueError(f"cannot read {value!r} as a date: write 2027-01-04 or 2027-01-04T08:00, "
+            raise ValueError(f"cannot read {value!r} as a date or datetime: write 2027-01-04 or 2027-01-04T08:00, "
                              "a day that exists and a time before 24:00") from None
     return value
 
