@@ -38,10 +38,11 @@ class Admitted:
     lines: dict[str, int] = field(default_factory=dict)
 
     def refuse_beyond(self, replications: int | None = None, max_tickets: int | None = None,
-                      variants: Mapping[str, Scenario] | None = None, kept: bool = True) -> None:
-        """Refuse (ScenarioError) when simulating ``variants`` (default: the scenario's) is estimated beyond
-        ``max_tickets``; validate also sizes the sweep: section this way."""
-        found = budget.estimate((variants or self.variants).values(), replications or self.scenario.replications)
+                      kept: bool = True) -> None:
+        """Refuse (ScenarioError) when simulating every variant ``replications`` times (default: the scenario's)
+        is estimated beyond ``max_tickets``; ``kept``: every ticket's record is kept (``run``), which sizes the
+        memory in the message. The sweep: section is sized by :func:`refuse_sweep_beyond`."""
+        found = budget.estimate(self.variants.values(), replications or self.scenario.replications)
         budget.refuse_beyond(found, self.source, max_tickets, kept)
 
     def warnings(self) -> list[tuple[str, str]]:
