@@ -62,6 +62,8 @@ CASES = {
                            "arrivals.profile.hours.09-12", "must be a finite number"),
     "cv-inf": (edit(WORK, "work: {dist: lognormal, mean: 1h, cv: .inf}"), "groups.L1.work.cv", "must be a finite number"),
     "lone-surrogate": (BASE + 'description: "a \\ud800 b"\n', "description", "contains a lone surrogate"),
+    "duplicate-key-in-a-list": (edit("staff: 3", "staff: [{count: 2, count: 3}]"), "groups.L1.staff.0.count",
+                                "appears twice"),
     # messages
     "bad-key-in-variant": (BASE + "variants:\n  alt:\n    groups:\n      L1:\n        stafff: 2\n",
                            "variants.alt.groups.L1.stafff", "unknown key; did you mean 'staff'?"),

@@ -60,7 +60,7 @@ def _read_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:
     lines: dict[str, int] = {"": node.start_mark.line + 1}
     problems: list[tuple[str, str]] = []
     seen: set[int] = set()
-    twice: set[str] = set()
+    twice: dict[str, int] = {}
 
     def walk(n: yaml.Node, prefix: str) -> None:
         if id(n) in seen:  # an alias: walked where its anchor is (and aliases cannot make us loop)
@@ -78,7 +78,7 @@ def _read_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:
                 key = f"{prefix}.{name}" if prefix else name
                 line = key_node.start_mark.line + 1
                 if name in first_line and name != "<<":
-                    twice.add(key)
+                    twice[key] = line  # the occurrence that would silently win
                     problems.append((key, f"appears twice (also on line {first_line[name]}); "
                                           "YAML would silently keep only the last one"))
                 first_line.setdefault(name, line)
@@ -93,7 +93,7 @@ def _read_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:
 
     walk(node, "")
     if problems:
-        raise ScenarioError(problems, source, {**lines, **{path: _line_of_second(path, node) for path in twice}})
+        raise ScenarioError(problems, source, {**lines, **twice})
     try:
         value = loader.construct_document(node)
     except yaml.YAMLError as exc:
@@ -140,14 +140,6 @@ def data_problems(data: Any) -> list[tuple[str, str]]:
 LONE_SURROGATE = ("contains a lone surrogate (an escape such as \\ud800 that is not a character); "
                   "it cannot be written as UTF-8")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _line_of_second(path: str, root: yaml.Node) -> int:
-    """Line of the second occurrence of a duplicated key (the one that would silently win)."""
-    node, parts = root, path.split(".")
-    for part in parts[:-1]:
-        node = next(v for k, v in node.value if str(k.value) == part)
-    return [k.start_mark.line + 1 for k, _ in node.value if str(k.value) == parts[-1]][1]
 
 
 YAML_WORDS = [  # PyYAML's parser words -> what a person can act on
