@@ -41,8 +41,9 @@ CASES = {
                            + "]\n    seed: [" + ", ".join(map(str, range(100))) + "]\n",
                            "sweep.grid", "has 700,000 points"),
     "billion-laughs": ("a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"{c}: &{c} [{', '.join(['*' + chr(ord(c) - 1)] * 9)}]\n" for c in "bcdefghi"), "f",
-        "expands to more than 200,000 values through aliases"),
+        f"{c}: &{c} [{', '.join(['*' + chr(ord(c) - 1)] * 9)}]\n" for c in "bcdefghi"), "e",
+        "expands to more than 20,000 values through aliases"),
+    "file-too-large": ("description: " + "x" * 600_000 + "\n", None, "KiB; a scenario file is at most 512 KiB"),
     # tracebacks
     "date-february-30": (BASE + "start: 2027-02-30\n", "start", "cannot read '2027-02-30' as a date or datetime"),
     "holiday-february-29": (BASE + "start: 2027-01-04\ncalendars:\n  office: {holidays: [2027-02-29]}\n",

@@ -200,8 +200,8 @@ def read_text_file(path: str | Path, what: str, max_bytes: int) -> str:
             raise ScenarioError([("", f"is not a regular file (a pipe, device or socket); save the {what} "
                                       "to a file and name that")], source)
         if info.st_size > max_bytes:
-            raise ScenarioError([("", f"is {info.st_size / 2**20:.0f} MiB; a {what} is at most "
-                                      f"{max_bytes / 2**20:.0f} MiB")], source)
+            raise ScenarioError([("", f"is {info.st_size / 2**10:,.0f} KiB; a {what} is at most "
+                                      f"{max_bytes / 2**10:,.0f} KiB")], source)
         with open(path, encoding="utf-8") as handle:
             return handle.read(max_bytes + 1)[:max_bytes]
     except ScenarioError:

@@ -21,12 +21,14 @@ import yaml
 
 MAX_DEPTH = 64
 """Nested mappings and lists: a scenario needs about eight levels."""
-MAX_NODES = 200_000
-"""Values in the document once every alias (``*name``) is replaced by what it stands for."""
+MAX_NODES = 20_000
+"""Values in the document once every alias (``*name``) is replaced by what it stands for: a large scenario
+holds a few thousand; PyYAML composes some 10,000 a second, so this also bounds the time to read a file."""
 MAX_INT_DIGITS = 100
 """Digits of a whole number: anything longer is no count or seed a desk has."""
-MAX_FILE_BYTES = 16 * 2**20
-"""Size of a scenario or sweep file (16 MiB): a scenario is a few kilobytes."""
+MAX_FILE_BYTES = 512 * 2**10
+"""Size of a scenario or sweep file (512 KiB): a scenario is a few kilobytes, and PyYAML reads about 1 MiB in
+a few seconds."""
 
 CORE_TAGS = ("null", "bool", "int", "float", "str", "seq", "map")
 
