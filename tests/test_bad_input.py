@@ -175,7 +175,7 @@ def edit(old: str, new: str) -> str:
 TAIL = {
     # pydantic's union tags ('dist', 'lognormal', 'priority') must not show in key paths
     "work-value-bad-unit": (edit(WORK, "work: {dist: gamma, mean: 1 hour, cv: 1}"), "groups.L1.work.mean", "unknown time unit 'hour'"),
-    "cv-negative": (edit(WORK, "work: {dist: lognormal, mean: 1h, cv: -1}"), "groups.L1.work.cv", "must be > 0, got -1"),
+    "cv-negative": (edit(WORK, "work: {dist: lognormal, mean: 1h, cv: -1}"), "groups.L1.work.cv", "must be >= 0.001, got -1"),
     "empirical-bare-number": (edit(WORK, "work: {dist: empirical, values: [1h, 2]}"), "groups.L1.work.values.1", "add a unit"),
     "empirical-empty": (edit(WORK, "work: {dist: empirical, values: []}"), "groups.L1.work.values", "needs at least 1 entry"),
     "uniform-swapped": (edit(WORK, "work: {dist: uniform, low: 2h, high: 1h}"), "groups.L1.work", "high must be greater than low"),

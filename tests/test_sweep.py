@@ -18,7 +18,8 @@ import supportsim
 from supportsim.cli import main
 from supportsim.extras import MissingDependency, require
 from supportsim.progress import Progress
-from supportsim.sweeps import load_plan, run_sweep
+from supportsim.admit import load_plan
+from supportsim.sweeps import run_sweep
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
 

@@ -7,13 +7,12 @@ from pathlib import Path
 from typing import Mapping
 
 from .engine import ReplicationRecord
+from .admit import admit, load_plan
 from .extras import require
-from .lifeline import pool_options
-from .loader import expand_variants, load_scenario
 from .progress import Callback
 from .results import SimulationResult
 from .scenario import Scenario
-from .sweeps import load_plan, run_sweep
+from .sweeps import run_sweep
 from .workers import run_in_order
 
 
@@ -25,18 +24,22 @@ def run_replications(scenario: Scenario, replications: int, seed: int, jobs: int
 
 
 def simulate(scenario: Scenario | str | Mapping, replications: int | None = None, seed: int | None = None,
-             jobs: int = 1, scheduler: str | None = None, progress: Callback | None = None) -> SimulationResult:
+             jobs: int = 1, scheduler: str | None = None, progress: Callback | None = None,
+             max_tickets: int | None = None) -> SimulationResult:
     """Simulate a scenario (a Scenario, a file path or a dict) and return its :class:`SimulationResult`.
-    ``jobs`` worker processes, or a Dask ``scheduler`` (see :class:`supportsim.workers.Workers`);
-    ``progress(done, total)`` is called as replications finish (a :class:`supportsim.progress.Progress` draws
-    it on a terminal)."""
-    if not isinstance(scenario, Scenario):
-        scenario = load_scenario(scenario)
+
+    Checked exactly as ``supportsim validate`` checks it, and refused (:class:`ScenarioError`) when its
+    estimated size is over ``max_tickets`` (default: docs/limits.md). ``jobs`` worker processes, or a Dask
+    ``scheduler`` (see :class:`supportsim.workers.Workers`); ``progress(done, total)`` is called as replications
+    finish (a :class:`supportsim.progress.Progress` draws it on a terminal)."""
+    admitted = admit(scenario)
+    scenario = admitted.scenario
     replications = scenario.replications if replications is None else replications
     seed = scenario.seed if seed is None else seed
     if replications < 1:
         raise ValueError(f"replications must be >= 1, got {replications}")
-    variants = expand_variants(scenario)
+    admitted.refuse_beyond(replications, max_tickets)
+    variants = admitted.variants
     tasks = [(variant, r, seed) for variant in variants.values() for r in range(replications)]
     done = run_in_order(tasks, jobs, scheduler, keep="records", progress=progress)
     records = {name: done[i * replications:(i + 1) * replications] for i, name in enumerate(variants)}
@@ -45,7 +48,7 @@ def simulate(scenario: Scenario | str | Mapping, replications: int | None = None
 
 def sweep(source: Scenario | str | Path | Mapping, grid: Mapping[str, list] | None = None,
           replications: int | None = None, jobs: int | None = None, scheduler: str | None = None,
-          out: str | Path | None = None, progress: bool = False):
+          out: str | Path | None = None, progress: bool = False, max_tickets: int | None = None):
     """Run a parameter sweep and return its tidy table as a pandas DataFrame (see docs/sweeps.md).
 
     ``source`` is a sweep file, or a scenario (path, dict or Scenario) with a ``sweep:`` section or a
@@ -54,7 +57,7 @@ def sweep(source: Scenario | str | Path | Mapping, grid: Mapping[str, list] | No
     finish and a later call resumes; the folder then also holds sweep.csv like the command line's.
     """
     pandas = require("pandas", "pandas", "supportsim.sweep()")
-    plan = load_plan(source, grid, replications)
+    plan = load_plan(source, grid, replications, max_tickets)
     result = run_sweep(plan, out, jobs or os.cpu_count() or 1, scheduler, progress=None if progress else False)
     if out is not None:
         result.save(out)

@@ -69,12 +69,16 @@ class Baseline:
 def load_baseline(path: str | Path) -> Baseline:
     """Read a baseline file; anything unreadable is bad input (ScenarioError naming the file)."""
     where = str(path)
+    if Path(path).exists() and not Path(path).is_file():  # a pipe would block, a device never end
+        raise ScenarioError([("", "is not a regular file; a baseline is a JSON file")], where)
     try:
         document = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ScenarioError([("", "no such baseline; write one with: supportsim baseline SCENARIO")], where) from None
     except (OSError, ValueError) as exc:
         raise ScenarioError([("", f"cannot read baseline: {exc}")], where) from None
+    except RecursionError:
+        raise ScenarioError([("", "cannot read baseline: JSON nested too deeply")], where) from None
     if isinstance(document, dict) and "sha256" in document and document["sha256"] != _checksum(document):
         raise ScenarioError([("", ("changed since supportsim baseline wrote it (its sha256 does not match); "
                                    "write it again with: supportsim baseline SCENARIO"))], where)

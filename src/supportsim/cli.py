@@ -6,16 +6,19 @@ import argparse
 import csv
 import json
 import os
+import re
 import sys
+import warnings
 from pathlib import Path
 
 from . import __version__
-from .loader import ScenarioError, load_scenario, validate_data
+from .admit import admit, load_plan, refuse_sweep_beyond
+from .loader import ScenarioError, validate_data
 from .tables import business_table, comparison_table, group_table, segment_table, week_table
 from .trace import mean_rate as trace_rate
 from .variants import policy_variants, with_policy_variants
 from .report import CSV_COLUMNS, REPORT_NAME, ReportError, headline_rows, write_report
-from .ci import load_checked, run_check, write_baseline
+from .ci import run_check, write_baseline
 from .extras import MissingDependency
 from .export import ExportError
 from .fitting.errors import FitError
@@ -23,11 +26,14 @@ from .manifest import FolderError
 from .progress import Progress
 from .results import write_atomic
 from .strategies import PluginError
+from .sweeps import run_sweep
 from .targets import OutputError, file_target, folder_target
-from .sweeps import load_plan, run_sweep
 from .workers import WorkerError
+from .limits import MAX_TICKETS
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+SCHEDULER = re.compile(r"^(local|(tcp|tls|inproc|ucx|ws|wss)://[^\s/:]+(:\d{1,5})?/?)$")
+"""What --scheduler accepts: 'local', or a Dask scheduler address."""
 
 
 def _positive(text: str) -> int:
@@ -74,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check a scenario file and print the offered load per group")
     validate.add_argument("file", help="scenario YAML file")
+    _max_tickets_option(validate)
 
     run = commands.add_parser("run", help="simulate a scenario and write summary.json, profiles.json, tickets.csv, scenario.resolved.yaml")
     run.add_argument("file", help="scenario YAML file")
@@ -107,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "to start one of --jobs workers (needs supportsim[dask])")
     sweep.add_argument("--replications", type=_positive, metavar="N", help="override the replications per point")
     sweep.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    _max_tickets_option(sweep)
 
     check = commands.add_parser("check", help="judge a scenario's checks (and a baseline); exit 1 if any fails")
     check.add_argument("file", help="scenario YAML file with a checks: list")
@@ -118,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--replications", type=_positive, metavar="N", help="override the scenario's replications")
     check.add_argument("--jobs", type=_positive, default=1, metavar="N", help="worker processes")
     check.add_argument("--quiet", action="store_true", help="no progress line (the verdicts are still printed)")
+    _max_tickets_option(check)
 
     baseline = commands.add_parser("baseline", help="save a scenario's figures for later check --baseline")
     baseline.add_argument("file", help="scenario YAML file")
@@ -125,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     baseline.add_argument("--replications", type=_positive, metavar="N", help="override the scenario's replications")
     baseline.add_argument("--jobs", type=_positive, default=1, metavar="N", help="worker processes")
     baseline.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    _max_tickets_option(baseline)
 
     commands.add_parser("strategies", help="list every queue strategy a policy can name (built in and installed "
                                            "packages): its package and its keys with their defaults")
@@ -187,6 +197,13 @@ def _simulation_options(command: argparse.ArgumentParser) -> None:
                          help="worker processes (results do not depend on it)")
     command.add_argument("--quiet", action="store_true", help="print nothing but errors (and what --format asks for)")
     _format_option(command)
+    _max_tickets_option(command)
+
+
+def _max_tickets_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--max-tickets", type=_positive, metavar="N",
+                         help=f"refuse to simulate more tickets than this, estimated before starting "
+                              f"(default {MAX_TICKETS:,}; see docs/limits.md)")
 
 
 def _format_option(command: argparse.ArgumentParser) -> None:
@@ -207,9 +224,11 @@ def print_machine(summary: dict, fmt: str) -> None:
 
 
 def cmd_validate(args) -> int:
-    checked = load_checked(args.file)
-    scenario = checked.scenario
-    plan = load_plan(args.file) if scenario.sweep else None
+    checked = admit(args.file)
+    scenario, plan = checked.scenario, checked.plan
+    checked.refuse_beyond(max_tickets=args.max_tickets)  # what run would refuse, validate refuses
+    if plan is not None:
+        refuse_sweep_beyond(plan, checked.source, args.max_tickets)
     rate = trace_rate(scenario)
     weekly = scenario.weekly_hours(rate)
     shifts = scenario.uses_working_time()
@@ -225,42 +244,25 @@ def cmd_validate(args) -> int:
         flag = "  WARNING: load >= 1, the queue grows without bound" if rho >= 1 else ""
         hours = f"  ({offered:.0f} h of work per week, {available:.0f} engineer-hours on duty)" if shifts else ""
         print(f"  {group:<10} staff {g.headcount:>4}  offered load rho = {rho:.3f}{hours}{flag}")
-    for group, (offered, available) in weekly.items():
-        if offered >= available:
-            print(f"warning: {args.file}: groups.{group}: cannot keep up over a week: {offered:.0f} h of work "
-                  f"offered per week, {available:.0f} engineer-hours on duty (load {offered / available:.2f}); "
-                  "add staff or shifts, or reduce work", file=sys.stderr)
-    for prefix, variant in _variants_of(scenario):
-        for path, message in policy_load_warnings(variant):
-            print(f"warning: {args.file}: {prefix}{path}: {message}", file=sys.stderr)
+    _print_warnings(args.file, checked.warnings())
     return EXIT_OK
 
 
-def _variants_of(scenario):
-    from .loader import expand_variants
-
-    variants = expand_variants(scenario)
-    if not scenario.variants:
-        return [("", scenario)]
-    return [(f"variants.{name}.", variant) for name, variant in variants.items()]
-
-
-def policy_load_warnings(scenario) -> list[tuple[str, str]]:
-    """The load warnings of every policy in force (the scenario's and the groups' own)."""
-    found = scenario.policy.load_warnings(scenario, "policy")
-    for group, spec in scenario.groups.items():
-        if spec.policy is not None:
-            found += spec.policy.load_warnings(scenario, f"groups.{group}.policy")
-    return found
+def _print_warnings(source: str, found: list[tuple[str, str]]) -> None:
+    """What validate and every simulating command warn about (admit.load_warnings), one line each."""
+    for path, message in found:
+        print(f"warning: {source}: {path}: {message}", file=sys.stderr)
 
 
 def cmd_run(args) -> int:
-    scenario = load_scenario(args.file)
-    return _simulate_and_report(scenario, args, Path("results") / scenario.name)
+    checked = admit(args.file)
+    checked.refuse_beyond(args.replications, args.max_tickets)
+    _print_warnings(args.file, checked.warnings())
+    return _simulate_and_report(checked.scenario, args, Path("results") / checked.scenario.name)
 
 
 def cmd_compare(args) -> int:
-    scenario = load_scenario(args.file)
+    scenario = admit(args.file).scenario
     try:
         policies = policy_variants(args.policy)
     except ValueError as exc:
@@ -274,6 +276,9 @@ def cmd_compare(args) -> int:
             name, _, rest = path.removeprefix("variants.").partition(".")
             problems.append((f"--policy {items[name]}: {rest}" if name in items else path, message))
         raise ScenarioError(problems, args.file) from None
+    checked = admit(compared)
+    checked.refuse_beyond(args.replications, args.max_tickets)
+    _print_warnings(args.file, checked.warnings())
     return _simulate_and_report(compared, args, Path("results") / f"{scenario.name}-compare")
 
 
@@ -286,7 +291,7 @@ def _simulate_and_report(scenario, args, default_out: Path) -> int:
 
     with Progress(f"{args.command} {scenario.name}", quiet=args.quiet) as progress:
         result = simulate(scenario, replications=args.replications, seed=args.seed, jobs=args.jobs,
-                          progress=progress)
+                          progress=progress, max_tickets=args.max_tickets)
     result.save(out, report=True, visits=getattr(args, "visits", False))
     if args.format != "table":
         print_machine(result.summary(), args.format)
@@ -336,7 +341,10 @@ def cmd_report(args) -> int:
 
 
 def cmd_sweep(args) -> int:
-    plan = load_plan(args.file, replications=args.replications)
+    if args.scheduler is not None and not SCHEDULER.match(args.scheduler):
+        raise ScenarioError([("", f"--scheduler {args.scheduler!r}: give 'local' or a Dask scheduler address "
+                                  "such as tcp://10.0.0.5:8786")], args.file)
+    plan = load_plan(args.file, replications=args.replications, max_tickets=args.max_tickets)
     out = Path(args.out) if args.out else Path("results") / "sweeps" / Path(args.file).stem
     folder_target(out, "--out ")
     jobs = args.jobs or os.cpu_count() or 1
@@ -358,7 +366,7 @@ def cmd_check(args) -> int:
         file_target(args.junit, "--junit ")
     with Progress(f"check {Path(args.file).stem}", quiet=args.quiet) as progress:
         report = run_check(args.file, args.baseline, args.tolerance, args.lenient, args.replications, args.jobs,
-                           progress)
+                           args.max_tickets, progress)
     print(report.text())
     if args.junit:
         write_atomic(Path(args.junit), report.junit())
@@ -367,7 +375,7 @@ def cmd_check(args) -> int:
 
 def cmd_baseline(args) -> int:
     with Progress(f"baseline {Path(args.file).stem}", quiet=args.quiet) as progress:
-        path = write_baseline(args.file, args.out, args.replications, args.jobs, progress)
+        path = write_baseline(args.file, args.out, args.replications, args.jobs, args.max_tickets, progress)
     if not args.quiet:
         print(f"wrote {path}")
     return EXIT_OK
@@ -378,6 +386,7 @@ def cmd_schema(args) -> int:
 
     text = schema_text(args.which, args.builtin)
     if args.out:
+        file_target(Path(args.out), "--out ")
         try:
             write_atomic(Path(args.out), text)
         except OSError as exc:
@@ -410,7 +419,13 @@ def cmd_export(args) -> int:
     return EXIT_OK
 
 
+def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """A warning from a library (numpy's RuntimeWarning, say) as one line like ours, not its source line."""
+    print(f"warning: {category.__name__}: {str(message).splitlines()[0] if str(message) else ''}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
+    warnings.showwarning = _one_line_warning
     parser = build_parser()
     args = parser.parse_args(argv)
     handlers = {"validate": cmd_validate, "run": cmd_run, "compare": cmd_compare, "report": cmd_report,

@@ -13,6 +13,7 @@ from typing import Annotated, Literal, Union
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, BeforeValidator, model_validator
 
+from .limits import MAX_CV, MAX_LIST, MIN_CV
 from .units import format_duration, parse_duration
 
 Duration = Annotated[
@@ -24,7 +25,7 @@ Duration = Annotated[
 
 
 class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     @property
     def mean_hours(self) -> float:
@@ -58,7 +59,7 @@ class Exponential(_Dist):
 
 class _MeanCV(_Dist):
     mean: Duration = Field(gt=0, description="Mean work time.")
-    cv: float = Field(gt=0, description="Coefficient of variation (standard deviation / mean).")
+    cv: float = Field(ge=MIN_CV, le=MAX_CV, description="Coefficient of variation (standard deviation / mean).")
 
     @property
     def mean_hours(self) -> float:
@@ -187,7 +188,7 @@ class Empirical(_Dist):
     """Resample observed work times (for example from a ticket export) with equal weight."""
 
     dist: Literal["empirical"] = "empirical"
-    values: list[Duration] = Field(min_length=1, description="Observed work times, each with a unit.")
+    values: list[Duration] = Field(min_length=1, max_length=MAX_LIST, description="Observed work times, each with a unit.")
 
     @model_validator(mode="after")
     def _non_negative(self):

@@ -303,7 +303,7 @@ class _Run:
         last = np.zeros(n_visits, dtype=np.int8)
         last[tickets.offset + tickets.visits - 1] = 1
         self.last = last.data
-        self.route = np.ascontiguousarray(tickets.route, dtype=np.int8).data
+        self.route = np.ascontiguousarray(tickets.route).data  # sized to the groups (tickets.index_dtype)
         rank, self.ranks, vip = visit_ranks(scenario, tickets)
         self.rank_array = rank
         self.rank = rank.data

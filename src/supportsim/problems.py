@@ -159,6 +159,8 @@ def _message(error: dict, loc: tuple, data: Any) -> str:
         "float_type": "must be a number", "float_parsing": "must be a number",
         "bool_type": "must be true or false", "bool_parsing": "must be true or false",
         "string_type": "must be text", "list_type": "must be a list",
+        "too_long": f"has at most {ctx.get('max_length')} entries",
+        "finite_number": "must be a finite number",
         "too_short": f"needs at least {ctx.get('min_length', 1)} entr{'y' if ctx.get('min_length', 1) == 1 else 'ies'}",
     }
     if kind in plain:

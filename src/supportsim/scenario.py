@@ -15,6 +15,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Fiel
 
 from . import calendar as cal
 from .distributions import Distribution, Duration
+from .limits import MAX_CUT_SHORT, MAX_GROUPS, MAX_LIST, MAX_PRIORITIES, MAX_REPLICATIONS, MAX_SEGMENTS, MAX_VISITS
 from .strategies import PolicyConfig, PolicySpec
 from .visits import ExtraVisit
 from .units import format_duration, format_rate, parse_rate
@@ -34,7 +35,7 @@ RESERVED_SEGMENT_NAMES = {"all": "segments.all is every segment together",
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Segment(Model):
@@ -48,7 +49,7 @@ class Arrivals(Model):
     rate: Optional[Rate] = Field(None, gt=0, description="Poisson arrival rate over all segments (mean over the week).")
     profile: Optional[Profile] = Field(None, description="Weekly pattern of the arrival rate.")
     bursts: Annotated[list[Burst], BeforeValidator(listed)] = Field(
-        default_factory=list, description="Incident bursts on top of the arrivals (one mapping or a list).")
+        default_factory=list, max_length=MAX_LIST, description="Incident bursts on top of the arrivals (one mapping or a list).")
     trace: Optional[str] = Field(None, description="CSV of real tickets to replay instead of a rate "
                                                    "(relative to the scenario file).")
 
@@ -109,7 +110,7 @@ class Sweep(Model):
     grid: dict[str, Annotated[list[Any], Field(min_length=1)]] = Field(
         min_length=1, description="Dotted key path into the scenario (e.g. 'groups.L1.staff') -> values to try."
     )
-    replications: Optional[int] = Field(None, ge=1, description="Replications per point (default: the scenario's).")
+    replications: Optional[int] = Field(None, ge=1, le=MAX_REPLICATIONS, description="Replications per point (default: the scenario's).")
     tickets: Literal["common", "independent"] = Field(
         "common", description="'common': every point sees the same tickets (common random numbers); "
                               "'independent': each point draws its own."
@@ -129,13 +130,13 @@ class Scenario(Model):
         default_factory=dict, description="Named working-time calendars; 'always' and '24x7' are built in.")
     horizon: Duration = Field(gt=0, description="Arrivals stop here; the run then drains.")
     warmup: Duration = Field(0.0, ge=0, description="Tickets arriving before this are not counted.")
-    replications: int = Field(10, ge=1, description="Independent runs; figures are means over them with 95% CIs.")
+    replications: int = Field(10, ge=1, le=MAX_REPLICATIONS, description="Independent runs; figures are means over them with 95% CIs.")
     seed: int = Field(1, ge=0, description="Seed of every random stream; the same seed gives the same results.")
-    segments: dict[Name, Segment] = Field(min_length=1, description="Customer segments by name.")
+    segments: dict[Name, Segment] = Field(min_length=1, max_length=MAX_SEGMENTS, description="Customer segments by name.")
     priorities: Optional[dict[Name, Annotated[float, Field(gt=0, le=1)]]] = Field(
-        None, description="Share of tickets at each priority, most urgent first.")
+        None, max_length=MAX_PRIORITIES, description="Share of tickets at each priority, most urgent first.")
     arrivals: Arrivals = Field(default_factory=Arrivals, description="How tickets arrive.")
-    groups: dict[Name, Group] = Field(min_length=1, description="Engineer groups by name.")
+    groups: dict[Name, Group] = Field(min_length=1, max_length=MAX_GROUPS, description="Engineer groups by name.")
     entry: Optional[str] = Field(None, description="The group where tickets arrive.")
     policy: PolicySpec = Field(default_factory=lambda: {"kind": "fifo"}, validate_default=True,
                                description="Queue strategy of every group without its own.")
@@ -150,7 +151,7 @@ class Scenario(Model):
     baseline: Optional[str] = Field(None, description="Variant that ratios are reported against (default: the first).")
     sweep: Optional[Sweep] = Field(None, description="A parameter sweep over this scenario, run by `supportsim sweep`.")
     checks: list[CheckSpec] = Field(
-        default_factory=list, description="Service targets `supportsim check` judges, e.g. 'vip.reaction.p90 <= 1h'."
+        default_factory=list, max_length=MAX_LIST, description="Service targets `supportsim check` judges, e.g. 'vip.reaction.p90 <= 1h'."
     )
 
     # ---- derived values (plain functions of the data) -------------------------------------------------
@@ -357,7 +358,23 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
         loop = _closed_loop(s)
         if loop:
             problems.append((f"groups.{loop[0]}.escalate", f"escalation loop {'>'.join(loop + [loop[0]])} never ends: tickets would never be resolved"))
+        else:
+            problems += _long_path_problems(s)
     return problems
+
+
+def _long_path_problems(s: Scenario) -> list[tuple[str, str]]:
+    """Escalation that takes tickets through more than MAX_VISITS groups, where the engine cuts them short."""
+    alive = np.zeros(len(s.groups))
+    alive[s.group_names.index(s.entry_group)] = 1.0
+    matrix = s.routing_matrix()
+    for _ in range(MAX_VISITS - 1):  # after the first visit, MAX_VISITS - 1 escalations fit
+        alive = alive @ matrix
+    cut = float(alive.sum())
+    if cut > MAX_CUT_SHORT:
+        return [("groups", f"escalation takes {cut:.2%} of tickets through more than {MAX_VISITS} group visits, "
+                           "where the simulation would cut them short; lower the escalation probabilities")]
+    return []
 
 
 def _policy_problems(s: Scenario) -> list[tuple[str, str]]:

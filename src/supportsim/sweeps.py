@@ -16,7 +16,6 @@ replication, never on the worker or the order in which work finishes.
 from __future__ import annotations
 
 import csv
-import difflib
 import hashlib
 import io
 import json
@@ -26,13 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from pydantic import ValidationError
-
 from . import __version__
 from .grid import check_grid
-from .loader import ScenarioError, expand_variants, read_scenario_data, validate_data
+from .loader import expand_variants
 from .manifest import FolderError, digest, opened, remove_leftovers, retire, save_run
-from .problems import pydantic_problems
 from .progress import Progress
 from .results import _json_safe, resolved_scenario_yaml, write_atomic
 from .scenario import Scenario, Sweep
@@ -103,59 +99,6 @@ def make_plan(scenario: Scenario, sweep: Sweep, source: str = "<scenario>", line
     return Plan(scenario.model_copy(update={"sweep": sweep}), replications, points)
 
 
-def load_plan(source: str | Path | Mapping | Scenario, grid: Mapping[str, list] | None = None,
-              replications: int | None = None) -> Plan:
-    """A plan from a sweep file, a scenario with a ``sweep:`` section, or a scenario and a ``grid``."""
-    lines: Mapping[str, int] = {}
-    where = "<scenario>"
-    if isinstance(source, Scenario):
-        scenario, data = source, None
-    elif isinstance(source, Mapping):
-        data = dict(source)
-    else:
-        data, lines, where = read_scenario_data(source)
-    prefix = "sweep.grid."
-    if data is not None and "scenario" in data:
-        spec = _sweep_file(data, where, lines)
-        path = (Path(where).parent if isinstance(source, (str, Path)) else Path(".")) / spec.scenario
-        if not path.is_file():
-            raise ScenarioError([("scenario", f"no such scenario file {str(path)!r}")], where, lines)
-        scenario_data, scenario_lines, scenario_where = read_scenario_data(path)
-        scenario = validate_data(scenario_data, scenario_where, scenario_lines)
-        sweep, prefix = Sweep(**spec.model_dump(exclude={"scenario"})), "grid."
-    else:
-        if data is not None:
-            scenario = validate_data(data, where, lines)
-        sweep = scenario.sweep
-    if grid is not None:
-        sweep = Sweep(grid=grid, **(sweep.model_dump(exclude={"grid"}) if sweep else {}))
-        where, lines, prefix = "grid", {}, ""
-    if sweep is None:
-        raise ScenarioError([("sweep", "is missing: add a sweep: section with a grid, or give a sweep file "
-                                       "(see docs/sweeps.md)")], where, lines)
-    if replications is not None:
-        sweep = sweep.model_copy(update={"replications": replications})
-    return make_plan(scenario, sweep, where, lines, prefix)
-
-
-def _sweep_file(data: dict, where: str, lines: Mapping[str, int]) -> SweepFile:
-    known = list(SweepFile.model_fields)
-    problems = []
-    for key in data:
-        if key not in known:
-            close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.5)
-            problems.append((str(key), "unknown key" + (f"; did you mean {close[0]!r}?" if close else
-                                                         f"; a sweep file has {', '.join(known)}")))
-    try:
-        spec = SweepFile.model_validate(data)
-    except ValidationError as exc:
-        problems += [p for p in pydantic_problems(exc, data) if not p[1].startswith("unknown key")]
-        raise ScenarioError(problems, where, lines) from None
-    if problems:
-        raise ScenarioError(problems, where, lines)
-    return spec
-
-
 # ---- running --------------------------------------------------------------------------------------------
 
 def _saved(path: Path, point: Point, plan: Plan | None = None) -> dict | None:
@@ -163,7 +106,7 @@ def _saved(path: Path, point: Point, plan: Plan | None = None) -> dict | None:
     a document of this definition that does not read as a point (edited by hand, say) is a FolderError."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # unreadable or tampered with: computed again
         return None
     ok = isinstance(document, dict) and document.get("definition") == point.definition
     if ok and plan is not None:

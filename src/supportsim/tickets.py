@@ -16,11 +16,9 @@ from typing import Optional
 import numpy as np
 
 from .calendar import WEEK, week_hour
+from .limits import MAX_VISITS
 from .scenario import Scenario, WorkByClass
 from .visits import activity_names
-
-MAX_VISITS = 100
-"""A ticket's path is cut after this many group visits (only reachable with escalation loops near 1)."""
 
 
 def stream(seed: int, replication: int, purpose: str) -> np.random.Generator:
@@ -38,11 +36,11 @@ class TicketStream:
     """
 
     arrived: np.ndarray    # float64 [tickets]
-    segment: np.ndarray    # int8 [tickets], index into scenario.segment_names
-    priority: np.ndarray   # int8 [tickets], index into scenario.priority_names (0 when none are declared)
+    segment: np.ndarray    # int [tickets] (index_dtype), index into scenario.segment_names
+    priority: np.ndarray   # int [tickets] (index_dtype), index into scenario.priority_names (0 when none are declared)
     offset: np.ndarray     # int64 [tickets]
     visits: np.ndarray     # int64 [tickets], number of visits
-    route: np.ndarray      # int8 [visits], index into scenario.group_names
+    route: np.ndarray      # int [visits] (index_dtype), index into scenario.group_names
     work: np.ndarray       # float64 [visits]
     burst: Optional[np.ndarray] = None  # int64 [tickets]: incident number of a burst's ticket, -1 otherwise
     customer: Optional[np.ndarray] = None  # float64 [tickets]: which customer of its segment, uniform in [0, 1)
@@ -88,7 +86,7 @@ def draw_tickets(scenario: Scenario, replication: int, seed: int | None = None) 
     visits = present.sum(axis=1)
     offset = np.zeros(n, dtype=np.int64)
     np.cumsum(visits[:-1], out=offset[1:])
-    route = matrix[present].astype(np.int8)
+    route = matrix[present].astype(index_dtype(len(scenario.groups)))
     ticket = np.repeat(np.arange(n), visits)
     work = _work(scenario, route, segment[ticket], priority[ticket], seed, replication)
     if trace is not None:
@@ -100,7 +98,8 @@ def draw_tickets(scenario: Scenario, replication: int, seed: int | None = None) 
     # Drawn for every ticket whatever the policy, so that a policy that looks at customers changes no other draw.
     customer = stream(seed, replication, "customers").random(n)
     extra = scenario.extra_visits()
-    tickets = TicketStream(arrived, segment.astype(np.int8), priority.astype(np.int8), offset,
+    tickets = TicketStream(arrived, segment.astype(index_dtype(len(scenario.segments))),
+                           priority.astype(index_dtype(len(scenario.priorities or {}))), offset,
                            visits.astype(np.int64), route, work, burst=burst, customer=customer,
                            activities=activity_names(extra))
     purposes: set[str] = set()
@@ -112,6 +111,15 @@ def draw_tickets(scenario: Scenario, replication: int, seed: int | None = None) 
                                     tickets.activities.index(visit.activity), visit.work,
                                     stream(seed, replication, purpose))
     return tickets
+
+
+def index_dtype(count: int) -> np.dtype:
+    """The smallest integer type that numbers ``count`` things (segments, priorities, groups): int8 up to 127
+    keeps the ticket table small, and a scenario that declares more gets a type that holds them all."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if count <= np.iinfo(dtype).max:
+            return np.dtype(dtype)
+    return np.dtype(np.int64)
 
 
 def _classes(scenario: Scenario, n: int, segments_rng, priorities_rng) -> tuple[np.ndarray, np.ndarray]:
@@ -136,7 +144,7 @@ def _with_extra_visit(t: TicketStream, selected: np.ndarray, group: int, activit
     np.cumsum(visits[:-1], out=offset[1:])
     shift = np.repeat(np.cumsum(added), t.visits)  # visit k of ticket i moves by the insertions up to i
     n_visits = len(t.route) + int(added.sum())
-    route = np.empty(n_visits, dtype=np.int8)
+    route = np.empty(n_visits, dtype=t.route.dtype)
     work = np.empty(n_visits)
     codes = np.empty(n_visits, dtype=np.int8)
     route[np.arange(len(t.route)) + shift] = t.route

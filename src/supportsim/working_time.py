@@ -16,13 +16,14 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Fie
 
 from . import calendar as cal
 from .distributions import Duration
+from .limits import MAX_FACTOR, MAX_LIST
 
 if TYPE_CHECKING:
     from .scenario import Scenario
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 MAX_COUNT = 100_000
@@ -42,9 +43,9 @@ Headcount = Annotated[int, BeforeValidator(_whole_number)]
 class Profile(Model):
     """Relative arrival intensity by weekday and hour of day; the mean over the week is kept at the rate."""
 
-    weekdays: dict[str, Annotated[float, Field(ge=0)]] = Field(
+    weekdays: dict[str, Annotated[float, Field(ge=0, le=MAX_FACTOR)]] = Field(
         default_factory=dict, description="Factor per day (mon..sun); a day not named has factor 1.")
-    hours: dict[str, Annotated[float, Field(ge=0)]] = Field(
+    hours: dict[str, Annotated[float, Field(ge=0, le=MAX_FACTOR)]] = Field(
         default_factory=dict, description="Factor per whole-hour range of the day, e.g. '09-12'; others 1.")
     hour_of_week: Optional[list[Annotated[float, Field(ge=0)]]] = Field(
         None, description="168 factors, one per hour of the week from Monday 00-01 (what `supportsim fit` "
@@ -120,7 +121,8 @@ class StaffBlock(Model):
 
 
 Staff = Annotated[
-    Union[Annotated[Headcount, Tag("count")], Annotated[list[StaffBlock], Tag("blocks")]],
+    Union[Annotated[Headcount, Tag("count")],
+          Annotated[list[StaffBlock], Field(min_length=1, max_length=MAX_LIST), Tag("blocks")]],
     Discriminator(lambda v: "blocks" if isinstance(v, list) else "count"),
 ]
 
@@ -150,7 +152,7 @@ class CalendarSpec(Model):
                                                                      "an end before the start crosses midnight.")
     week: Optional[Annotated[dict[str, str], BeforeValidator(_week_table_value)]] = Field(
         None, description="Hour-of-week table instead of days/hours: per day 24 characters, '1' on, '0' off.")
-    holidays: list[date] = Field(default_factory=list, description="Dates with no working time at all.")
+    holidays: list[Day] = Field(default_factory=list, description="Dates with no working time at all.")
     offset: Optional[str] = Field(None, description="How far this calendar's clock is ahead of the scenario's, e.g. '+7h'.")
 
     @field_validator("days")
@@ -199,13 +201,28 @@ CalendarValue = Annotated[
 ]
 
 
+def _date_text(value: Any) -> Any:
+    """Dates are written as dates: a number would be read as seconds since 1970 (``start: 5`` is not a date)."""
+    if not isinstance(value, (str, date)):
+        raise ValueError(f"expected a date such as 2027-01-04 (or a date and time 2027-01-04T08:00), got {value!r}")
+    return value
+
+
 def _datetime(value: Any) -> Any:
+    value = _date_text(value)
     if isinstance(value, date) and not isinstance(value, datetime):
         return datetime.combine(value, datetime.min.time())
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"cannot read {value!r} as a date or datetime: write 2027-01-04 or 2027-01-04T08:00, "
+                             "a day that exists and a time before 24:00") from None
     return value
 
 
 Start = Annotated[datetime, BeforeValidator(_datetime)]
+Day = Annotated[date, BeforeValidator(_date_text)]
 
 
 def trace_problems(s: Scenario, with_rate: list[str]) -> list[tuple[str, str]]:

@@ -218,9 +218,13 @@ def _read_files(folder: Path) -> Results:
 def read_json(path: Path, expect: type | None = None) -> Any:
     """A JSON file's content; ReportError naming the file and line when it is not JSON (or not ``expect``)."""
     try:
+        if path.exists() and not path.is_file():  # a pipe would block, a device never end
+            raise ReportError(f"{path}: is not a regular file")
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise ReportError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise ReportError(f"{path}: invalid JSON: nested too deeply to be a results file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ReportError(f"{path}: cannot read: {exc}") from None
     if expect is dict and not isinstance(data, dict):
