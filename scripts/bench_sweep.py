@@ -14,7 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from supportsim.sweeps import load_plan, run_sweep
+from supportsim.admit import load_plan
+from supportsim.sweeps import run_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -34,12 +34,14 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 120) -> subpro
 _FORKING_DRIVER = r"""
 import json, os, runpy, sys, tempfile, traceback
 import supportsim.cli  # noqa: F401  (imported once, before forking)
+import supportsim.report.html  # noqa: F401  (matplotlib: every run builds a report)
 
 results = []
-for argv in json.loads(sys.stdin.read()):
+for argv, env in json.loads(sys.stdin.read()):
     out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
     pid = os.fork()
     if pid == 0:
+        os.environ.update(env)
         os.dup2(out.fileno(), 1)
         os.dup2(err.fileno(), 2)
         sys.argv = ["supportsim", *argv]
@@ -66,12 +68,17 @@ print(json.dumps(results))
 """
 
 
-def run_many(commands: Iterable[Sequence[str]], timeout: float = 300) -> list[subprocess.CompletedProcess]:
-    """Run several ``supportsim`` commands, each in its own process; results in the given order."""
+def run_many(commands: Iterable[Sequence[str]], timeout: float = 300,
+             envs: Sequence[dict[str, str]] | None = None) -> list[subprocess.CompletedProcess]:
+    """Run several ``supportsim`` commands, each in its own process; results in the given order. ``envs``:
+    environment variables to add for each command."""
     commands = [[str(a) for a in argv] for argv in commands]
+    envs = list(envs) if envs is not None else [{} for _ in commands]
     if not hasattr(os, "fork"):
-        return [run_cli(*argv) for argv in commands]
-    driver = subprocess.run([sys.executable, "-c", _FORKING_DRIVER], input=json.dumps(commands), cwd=ROOT,
+        return [subprocess.run([sys.executable, "-m", "supportsim", *argv], cwd=ROOT, env={**_env(), **env},
+                               capture_output=True, text=True, timeout=timeout, check=False)
+                for argv, env in zip(commands, envs)]
+    driver = subprocess.run([sys.executable, "-c", _FORKING_DRIVER], input=json.dumps(list(zip(commands, envs))), cwd=ROOT,
                             env=_env(), capture_output=True, text=True, timeout=timeout)
     if driver.returncode != 0:
         raise RuntimeError(f"the test driver failed:\n{driver.stderr}")

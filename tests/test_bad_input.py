@@ -38,7 +38,7 @@ EXPECTED = {
     "escalation-loop.yaml": ("groups.L1.escalate", "escalation loop L1>L2>L1 never ends", 10),
     "unknown-policy.yaml": ("policy", f"unknown kind 'vip-first'; expected one of {POLICY_NAMES}", 8),
     "policy-unknown-key.yaml": ("groups.L1.policy.preempt", "unknown key for kind 'priority'", 10),
-    "unknown-distribution.yaml": ("groups.L1.work.dist", "unknown dist 'weibull'; expected one of", 9),
+    "unknown-distribution.yaml": ("groups.L1.work.dist", "unknown dist 'pareto'; expected one of", 9),
     "lognormal-without-cv.yaml": ("groups.L1.work.cv", "is required for dist 'lognormal'", 9),
     "sla-unknown-segment.yaml": ("sla.gold", "unknown segment 'gold'; segments are vip, standard", 11),
     "warmup-after-horizon.yaml": ("warmup", "must be shorter than horizon (100h), got 5d", 3),
@@ -137,7 +137,8 @@ def test_a_bad_run_leaves_the_previous_results_alone(tmp_path):
     good = run_cli("run", "scenarios/small-desk.yaml", "--out", out, "--replications", "1", "--quiet")
     assert good.returncode == 0, good.stderr
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    assert set(before) == {"summary.json", "tickets.csv", "scenario.resolved.yaml", "profiles.json", "report.html"}
+    assert set(before) == {"summary.json", "tickets.csv", "scenario.resolved.yaml", "profiles.json", "report.html",
+                           "manifest.json"}
     bad = run_cli("run", "tests/bad/negative-staff.yaml", "--out", out)
     assert bad.returncode == 2 and "groups.L1.staff" in bad.stderr
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
@@ -174,7 +175,7 @@ def edit(old: str, new: str) -> str:
 TAIL = {
     # pydantic's union tags ('dist', 'lognormal', 'priority') must not show in key paths
     "work-value-bad-unit": (edit(WORK, "work: {dist: gamma, mean: 1 hour, cv: 1}"), "groups.L1.work.mean", "unknown time unit 'hour'"),
-    "cv-negative": (edit(WORK, "work: {dist: lognormal, mean: 1h, cv: -1}"), "groups.L1.work.cv", "must be > 0, got -1"),
+    "cv-negative": (edit(WORK, "work: {dist: lognormal, mean: 1h, cv: -1}"), "groups.L1.work.cv", "must be >= 0.001, got -1"),
     "empirical-bare-number": (edit(WORK, "work: {dist: empirical, values: [1h, 2]}"), "groups.L1.work.values.1", "add a unit"),
     "empirical-empty": (edit(WORK, "work: {dist: empirical, values: []}"), "groups.L1.work.values", "needs at least 1 entry"),
     "uniform-swapped": (edit(WORK, "work: {dist: uniform, low: 2h, high: 1h}"), "groups.L1.work", "high must be greater than low"),

@@ -131,8 +131,8 @@ def test_a_format_1_baseline_is_read_with_a_note_and_its_sla_figures_are_not_com
     desk("baseline", "--out", target)
     document = json.loads(target.read_text())
     assert document["format"] == 2 and document["targets"]["base"]["sla.vip.reaction"] == {"within": "15m", "clock": "always"}
-    document["format"] = 1
-    del document["targets"]
+    document["format"] = 1  # as an older supportsim wrote it: no targets, no checksum
+    del document["targets"], document["sha256"]
     target.write_text(json.dumps(document))
     code, out, _ = desk("check", "--baseline", target)
     assert code == 0, out

@@ -12,7 +12,7 @@ import yaml
 
 from supportsim import ScenarioError, load_scenario
 from supportsim.checks import judge, parse_check
-from supportsim.ci import load_checked
+from supportsim.admit import admit
 from supportsim.cli import main
 from supportsim.engine import simulate_replication
 from supportsim.stats import estimate, figure_keys, replication_figures
@@ -134,7 +134,7 @@ def test_validate_reports_bad_checks_too(tmp_path):
     path = tmp_path / "desk.yaml"
     path.write_text(yaml.safe_dump({**DESK, "checks": ["vip.reaction.p90 <= soon"]}))
     with pytest.raises(ScenarioError, match="checks.0: cannot read duration 'soon'"):
-        load_checked(path)
+        admit(path)
 
 
 def test_junit_has_one_well_formed_testcase_per_check_with_failures_marked(check, tmp_path):

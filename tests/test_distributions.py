@@ -13,6 +13,8 @@ SPECS = [
     {"dist": "exponential", "mean": "1h"},
     {"dist": "lognormal", "mean": "3h", "cv": 1.2},
     {"dist": "gamma", "mean": "40m", "cv": 0.5},
+    {"dist": "weibull", "mean": "40m", "cv": 0.6},
+    {"dist": "weibull", "mean": "2h", "cv": 1.5},
     {"dist": "deterministic", "mean": "5m"},
     {"dist": "uniform", "low": "10m", "high": "50m"},
     {"dist": "triangular", "low": "10m", "mode": "20m", "high": "1h"},
@@ -44,7 +46,8 @@ def test_cv_is_the_ratio_of_standard_deviation_to_mean():
     ({"dist": "exponential", "mean": 1}, "bare number"),
     ({"dist": "uniform", "low": "2h", "high": "1h"}, "high must be greater than low"),
     ({"dist": "triangular", "low": "1h", "mode": "3h", "high": "2h"}, "low <= mode <= high"),
-    ({"dist": "weibull", "mean": "1h"}, "weibull"),
+    ({"dist": "pareto", "mean": "1h"}, "pareto"),
+    ({"dist": "weibull", "mean": "1h"}, "cv"),
     ({"dist": "exponential", "mean": "0h"}, "greater than 0"),
 ])
 def test_bad_distributions_are_refused(spec, fragment):

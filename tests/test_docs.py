@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 import supportsim
 from supportsim.scenario import Scenario
+from supportsim.strategies import PolicyConfig, strategies
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "docs" / "scenario-reference.md"
@@ -56,6 +57,9 @@ def model_keys() -> tuple[set[str], dict[tuple[str, Any], list[str]]]:
             args = get_args(t)
             if args:
                 walk(args[-1] if origin is dict else args[0], f"{path}.<>")
+        elif t is PolicyConfig:  # a policy: the settings of every registered strategy
+            for strategy in strategies().values():
+                walk(strategy.Config, path)
         elif isinstance(t, type) and issubclass(t, BaseModel):
             if (t, path) in seen:
                 return
@@ -258,22 +262,24 @@ def test_python_examples_in_outputs_md_run(small_result, tmp_path, monkeypatch):
     for code in runnable:
         exec(compile(code, str(OUTPUTS), "exec"), {})
     assert {p.name for p in (tmp_path / "results" / "my-run").iterdir()} == \
-        {"summary.json", "tickets.csv", "scenario.resolved.yaml", "profiles.json"}
+        {"summary.json", "tickets.csv", "scenario.resolved.yaml", "profiles.json", "manifest.json"}
 
 
 # ---- README -----------------------------------------------------------------------------------------------------
 
-README_COMMANDS = ['python3 -m pip install -e ".[test]" && supportsim run scenarios/vip-no-extra-staff.yaml',
+README_COMMANDS = ["python3 -m venv .venv && . .venv/bin/activate",
+                   'python3 -m pip install -e ".[test]" && supportsim run scenarios/vip-no-extra-staff.yaml',
                    "python3 -m pytest -q"]
 
 
-def test_readme_opens_with_the_two_commands_and_ci_runs_the_same():
+def test_readme_opens_with_a_virtual_environment_and_the_two_commands_and_ci_runs_the_same():
     text = README.read_text()
     first_block = FENCE.search(text)
     assert first_block and first_block.group(3).splitlines() == README_COMMANDS
     assert "VIP" in text[:first_block.start()], "the README opens with what supportsim is for"
     ci = (ROOT / ".ci" / "run").read_text()
     commands = [line.strip() for line in ci.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    assert commands.index(README_COMMANDS[0]) < commands.index("python -m pip install -q --upgrade pip")
     # CI runs inside a fresh venv, where `python` is that venv's python3; -q only quiets pip
     assert 'python -m pip install -q -e ".[test]" && supportsim run scenarios/vip-no-extra-staff.yaml' in commands
     assert commands[-1] == "python -m pytest -q"

@@ -10,7 +10,7 @@ import yaml
 from supportsim import load_scenario
 from supportsim.checks import parse_check
 from supportsim.loader import expand_variants
-from supportsim.sweeps import load_plan
+from supportsim.admit import load_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 

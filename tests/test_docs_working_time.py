@@ -19,7 +19,7 @@ def blocks(kind: str) -> list[str]:
     return re.findall(rf"```{kind}\n(.*?)```", PAGE, flags=re.S)
 
 
-@pytest.mark.parametrize("text", blocks("yaml"), ids=lambda t: t.split("\n")[0])
+@pytest.mark.parametrize("text", blocks("yaml"), ids=lambda t: re.search(r"^name: (\S+)", t, re.M).group(1))
 def test_every_scenario_on_the_page_loads(tmp_path, text):
     (tmp_path / "scenario.yaml").write_text(text)
     (tmp_path / "tickets.csv").write_text(blocks("csv")[0])
@@ -28,7 +28,7 @@ def test_every_scenario_on_the_page_loads(tmp_path, text):
 
 
 def test_the_walk_through_gives_the_numbers_on_the_page(tmp_path):
-    text = next(b for b in blocks("yaml") if b.startswith("name: walk-through"))
+    text = next(b for b in blocks("yaml") if "\nname: walk-through\n" in b)
     (tmp_path / "scenario.yaml").write_text(text)
     (tmp_path / "tickets.csv").write_text(blocks("csv")[0])
     result = simulate(tmp_path / "scenario.yaml")

@@ -4,7 +4,8 @@ import pytest
 
 from supportsim import ScenarioError, load_scenario
 from supportsim.scenario import Sweep
-from supportsim.sweeps import load_plan, make_plan
+from supportsim.admit import load_plan
+from supportsim.sweeps import make_plan
 
 DESK = {
     "name": "desk", "horizon": "200h", "seed": 4,
@@ -63,7 +64,7 @@ def test_setting_a_share_scales_the_other_shares_and_keeps_their_proportions():
     ({"groups.L1.staf": [5]}, "sweep.grid.groups.L1.staf", "did you mean 'staff'"),
     ({"group.L1.staff": [5]}, "sweep.grid.group.L1.staff", "did you mean 'groups'"),
     ({"groups.L1.staff": [5, 0]}, "sweep.grid.groups.L1.staff", "0 gives groups.L1.staff"),
-    ({"groups.L9.staff": [5]}, "sweep.grid.groups.L9.staff", "work: is required"),
+    ({"groups.L9.staff": [5]}, "sweep.grid.groups.L9.staff", "no group 'L9'; did you mean 'L2'? (a sweep varies what the scenario declares; it cannot add a group)"),
     ({"segments.vip.share": [1.5]}, "sweep.grid.segments.vip.share", "must be <= 1"),
     ({"policy.pickup_within": ["1h"]}, "sweep.grid.policy.pickup_within", "unknown key"),
     ({"horizon": ["forever"]}, "sweep.grid.horizon", "cannot read duration"),

@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 import yaml
 
-from report_fixtures import write_checks, write_sweep
+from report_fixtures import seal, write_checks, write_sweep
 from supportsim.cli import main, print_machine
 from supportsim import simulate
 from supportsim.report import build_report, read_results, write_report
@@ -152,6 +152,7 @@ def test_sections_are_left_out_cleanly_without_their_files(with_everything, tmp_
     folder = tmp_path / "bare"
     folder.mkdir()
     shutil.copy(with_everything / "summary.json", folder)
+    seal(folder)
     page = build_report(folder)
     for section in ("distributions", "profiles", "backlog", "sweep", "checks", "scenario"):
         assert f'id="{section}"' not in page
@@ -238,8 +239,9 @@ def test_report_command_rebuilds_without_simulating(with_everything, tmp_path, c
 @pytest.mark.parametrize("make, fragment", [
     (lambda d: None, "no such folder"),
     (lambda d: d.mkdir(), "no summary.json here"),
-    (lambda d: (d.mkdir(), (d / "summary.json").write_text('{"variants": {')), "invalid JSON"),
-    (lambda d: (d.mkdir(), (d / "summary.json").write_text('[1]')), "expected a JSON object"),
+    (lambda d: (d.mkdir(), (d / "summary.json").write_text('{"variants": {'), seal(d)), "invalid JSON"),
+    (lambda d: (d.mkdir(), (d / "summary.json").write_text('[1]'), seal(d)), "expected a JSON object"),
+    (lambda d: (d.mkdir(), (d / "summary.json").write_text('{"variants": {}}')), "no manifest.json"),
 ])
 def test_report_command_refuses_a_folder_it_cannot_use(tmp_path, capsys, make, fragment):
     folder = tmp_path / "results"
@@ -383,6 +385,7 @@ def test_documented_file_formats_are_read(with_everything, tmp_path):
     (folder / "summary.json").write_text(json.dumps(summary))
     for name, body in examples.items():
         (folder / name).write_text(body)
+    seal(folder)
     results = read_results(folder)
     assert results.sweep_parameters == ["segments.vip.share"] and len(results.sweep) == 4
     assert [c.status for c in results.checks] == ["pass", "inconclusive"]
@@ -447,6 +450,7 @@ def test_odd_scenarios_still_get_a_report(tmp_path):
 
 def test_a_sweep_folder_alone_gets_a_report(tmp_path):
     write_sweep(tmp_path, ["fifo", "vip-lane"])
+    seal(tmp_path)
     page = build_report(tmp_path)
     assert_self_contained(page)
     assert 'id="sweep"' in page and 'id="headline"' not in page

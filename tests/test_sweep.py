@@ -18,7 +18,8 @@ import supportsim
 from supportsim.cli import main
 from supportsim.extras import MissingDependency, require
 from supportsim.progress import Progress
-from supportsim.sweeps import load_plan, run_sweep
+from supportsim.admit import load_plan
+from supportsim.sweeps import run_sweep
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
 
@@ -203,14 +204,20 @@ class _Terminal(io.StringIO):
 def test_the_progress_bar_shows_on_a_terminal_only_and_never_under_ci(monkeypatch):
     monkeypatch.delenv("CI", raising=False)
     quiet = io.StringIO()
-    Progress("sweep", 4, 8, stream=quiet).point_done(2)
+    bar = Progress("sweep", 4, stream=quiet)
+    bar(2, 8)
+    bar.point_done()
     assert quiet.getvalue() == ""
     terminal = _Terminal()
-    bar = Progress("sweep", 4, 8, already_done=1, stream=terminal)
-    bar.point_done(2)
+    bar = Progress("sweep", 4, points_done=1, stream=terminal)
+    bar(2, 8)
+    bar.point_done()
     bar.close()
-    assert "2/4 points" in terminal.getvalue() and "left" in terminal.getvalue()
+    assert "2/4 points" in terminal.getvalue() and "2/8 replications" in terminal.getvalue()
+    assert "left" in terminal.getvalue()
     monkeypatch.setenv("CI", "true")
     ci = _Terminal()
-    Progress("sweep", 4, 8, stream=ci).point_done(2)
+    bar = Progress("sweep", 4, stream=ci)
+    bar(2, 8)
+    bar.point_done()
     assert ci.getvalue() == ""

@@ -12,7 +12,7 @@ from supportsim.calendar import build_calendar
 from supportsim.engine import simulate_replication
 from supportsim.loader import ScenarioError
 from supportsim.stats import sla_met, ticket_table
-from supportsim.targets import calendar_unit_warnings, verdict
+from supportsim.service_targets import calendar_unit_warnings, verdict
 from supportsim.workdays import add_working_days
 
 MON, TUE, WED, THU, FRI, SAT, SUN = (24.0 * d for d in range(7))
@@ -69,7 +69,7 @@ def test_a_segment_clock_is_the_default_of_its_targets_and_shorthand_still_reads
                                      "clock": "office"}}})
     assert s.sla["a"].reaction.within.hours == 0.25 and s.sla["a"].reaction.clock is None
     assert s.sla["a"].resolution.within.working_days == 5 and s.sla["a"].resolution.attain == 0.9
-    from supportsim.targets import placed_targets
+    from supportsim.service_targets import placed_targets
 
     assert [(p.path, p.clock) for p in placed_targets(s)] == [("sla.a.reaction", "office"), ("sla.a.resolution", "office")]
 
@@ -268,7 +268,7 @@ def test_the_software_vendor_desk_is_written_as_the_manager_said_it():
     from pathlib import Path
 
     from supportsim.arrival_calendar import PerWorkingDay
-    from supportsim.targets import placed_targets
+    from supportsim.service_targets import placed_targets
 
     s = load_scenario(Path(__file__).parent.parent / "scenarios" / "software-vendor.yaml")
     assert s.format == 2 and s.tz == "Europe/Moscow" and s.arrivals.rate == PerWorkingDay(120)
@@ -294,11 +294,20 @@ def test_the_report_reads_an_older_summary_with_a_note_and_refuses_a_newer_one(t
     result.save(tmp_path)
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert not any("format" in note for note in read_results(tmp_path).notes)
+
+    def rewrite(document):  # as that version would have written it, the folder's manifest agreeing
+        from supportsim.manifest import file_digest
+
+        (tmp_path / "summary.json").write_text(json.dumps(document))
+        manifest = json.loads((tmp_path / "manifest.json").read_text())
+        manifest["files"]["summary.json"] = file_digest(tmp_path / "summary.json")
+        (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+
     del summary["format"]
-    (tmp_path / "summary.json").write_text(json.dumps(summary))
+    rewrite(summary)
     assert any(n.startswith("summary.json format 1: SLA attainment was counted on one clock per segment")
                for n in read_results(tmp_path).notes)
     summary["format"] = 3
-    (tmp_path / "summary.json").write_text(json.dumps(summary))
+    rewrite(summary)
     with pytest.raises(ReportError, match="is summary.json format 3, newer than this supportsim reads"):
         read_results(tmp_path)

@@ -63,15 +63,16 @@ def test_contact_first_reacts_to_every_vip_ticket_within_the_limit_plus_the_cont
     reaction = record.first_response - t.arrived
     assert np.all(reaction[vip] <= within + contact + EPS)
     # stricter: beyond the limit only when every engineer was busy with first contacts at that moment
-    contacts = t.contact == 1
+    contacts = t.activity == t.activities.index("contact")
     late = np.flatnonzero(vip & (reaction > within + EPS))
     for ticket in late:
         moment = t.arrived[ticket] + within
         busy = (record.started[contacts] <= moment) & (record.ended[contacts] > moment)
         assert busy.sum() == 5
     # exactly one contact visit per VIP ticket, first, at L1, with the declared work; none for the others
-    assert np.array_equal(np.add.reduceat(t.contact, t.offset), vip.astype(np.int8))
-    assert np.all(t.contact[t.offset[vip]] == 1) and np.allclose(t.work[contacts], contact)
+    assert t.activities == ("work", "contact")
+    assert np.array_equal(np.add.reduceat(contacts.astype(np.int8), t.offset), vip.astype(np.int8))
+    assert np.all(contacts[t.offset[vip]]) and np.allclose(t.work[contacts], contact)
     # the contact interrupted other work when needed, and a ticket waiting long enough was interrupted for
     assert len(record.interruptions) > 0 and np.mean(reaction[~vip]) > 5 * np.mean(reaction[vip])
 
@@ -81,7 +82,7 @@ def test_contact_visits_leave_every_other_draw_alone():
     fifo = draw_tickets(one_group(5, 0.8, 3.1, "fifo"), 2)
     contact = draw_tickets(scenario, 2)
     assert np.array_equal(fifo.arrived, contact.arrived) and np.array_equal(fifo.customer, contact.customer)
-    kept = contact.contact == 0
+    kept = contact.activity == 0  # work visits: the ticket's own
     assert np.array_equal(contact.work[kept], fifo.work) and np.array_equal(contact.route[kept], fifo.route)
 
 

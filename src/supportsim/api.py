@@ -3,56 +3,52 @@
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Mapping
 
-from .engine import ReplicationRecord, simulate_replication
+from .engine import ReplicationRecord
+from .admit import admit, load_plan
 from .extras import require
-from .loader import expand_variants, load_scenario
+from .progress import Callback
 from .results import SimulationResult
 from .scenario import Scenario
-from .sweeps import load_plan, run_sweep
+from .sweeps import run_sweep
+from .workers import run_in_order
 
 
-def _one(args: tuple[Scenario, int, int]) -> ReplicationRecord:
-    scenario, replication, seed = args
-    return simulate_replication(scenario, replication, seed)
-
-
-def run_tasks(tasks: list[tuple[Scenario, int, int]], jobs: int = 1) -> list[ReplicationRecord]:
-    """Simulate (scenario, replication, seed) tasks, results in task order. Each task depends only on its own
-    arguments, never on the worker that runs it, so ``jobs`` changes the speed and nothing else."""
-    if jobs <= 1 or len(tasks) <= 1:
-        return [_one(task) for task in tasks]
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-        return list(pool.map(_one, tasks))
-
-
-def run_replications(scenario: Scenario, replications: int, seed: int, jobs: int = 1) -> list[ReplicationRecord]:
-    """Replications 0..n-1 of one scenario, in order."""
-    return run_tasks([(scenario, r, seed) for r in range(replications)], jobs)
+def run_replications(scenario: Scenario, replications: int, seed: int, jobs: int = 1,
+                     scheduler: str | None = None) -> list[ReplicationRecord]:
+    """Replications 0..n-1 of one scenario, in order. Each depends only on its own arguments, never on the worker
+    that runs it, so ``jobs`` changes the speed and nothing else."""
+    return run_in_order([(scenario, r, seed) for r in range(replications)], jobs, scheduler, keep="records")
 
 
 def simulate(scenario: Scenario | str | Mapping, replications: int | None = None, seed: int | None = None,
-             jobs: int = 1) -> SimulationResult:
-    """Simulate a scenario (a Scenario, a file path or a dict) and return its :class:`SimulationResult`."""
-    if not isinstance(scenario, Scenario):
-        scenario = load_scenario(scenario)
+             jobs: int = 1, scheduler: str | None = None, progress: Callback | None = None,
+             max_tickets: int | None = None) -> SimulationResult:
+    """Simulate a scenario (a Scenario, a file path or a dict) and return its :class:`SimulationResult`.
+
+    Checked exactly as ``supportsim validate`` checks it, and refused (:class:`ScenarioError`) when its
+    estimated size is over ``max_tickets`` (default: docs/limits.md). ``jobs`` worker processes, or a Dask
+    ``scheduler`` (see :class:`supportsim.workers.Workers`); ``progress(done, total)`` is called as replications
+    finish (a :class:`supportsim.progress.Progress` draws it on a terminal)."""
+    admitted = admit(scenario)
+    scenario = admitted.scenario
     replications = scenario.replications if replications is None else replications
     seed = scenario.seed if seed is None else seed
     if replications < 1:
         raise ValueError(f"replications must be >= 1, got {replications}")
-    variants = expand_variants(scenario)
+    admitted.refuse_beyond(replications, max_tickets)
+    variants = admitted.variants
     tasks = [(variant, r, seed) for variant in variants.values() for r in range(replications)]
-    done = run_tasks(tasks, jobs)
+    done = run_in_order(tasks, jobs, scheduler, keep="records", progress=progress)
     records = {name: done[i * replications:(i + 1) * replications] for i, name in enumerate(variants)}
     return SimulationResult(scenario, records, seed)
 
 
 def sweep(source: Scenario | str | Path | Mapping, grid: Mapping[str, list] | None = None,
           replications: int | None = None, jobs: int | None = None, scheduler: str | None = None,
-          out: str | Path | None = None, progress: bool = False):
+          out: str | Path | None = None, progress: bool = False, max_tickets: int | None = None):
     """Run a parameter sweep and return its tidy table as a pandas DataFrame (see docs/sweeps.md).
 
     ``source`` is a sweep file, or a scenario (path, dict or Scenario) with a ``sweep:`` section or a
@@ -61,8 +57,30 @@ def sweep(source: Scenario | str | Path | Mapping, grid: Mapping[str, list] | No
     finish and a later call resumes; the folder then also holds sweep.csv like the command line's.
     """
     pandas = require("pandas", "pandas", "supportsim.sweep()")
-    plan = load_plan(source, grid, replications)
+    plan = load_plan(source, grid, replications, max_tickets)
     result = run_sweep(plan, out, jobs or os.cpu_count() or 1, scheduler, progress=None if progress else False)
     if out is not None:
         result.save(out)
     return pandas.DataFrame(result.rows, columns=result.columns)
+
+
+def fit(export: str | Path, out: str | Path | None = None, report: str | Path | None = None, *,
+        preset: str | None = None, states: str | Path | Mapping | None = None, columns: Mapping[str, str] | None = None,
+        ignore_unknown: bool = False, skip_bad: bool = False, tz: str | None = None, since: str | None = None,
+        until: str | None = None, on_duty_cut: bool = False, bootstrap: int = 99, name: str | None = None,
+        vip: list[str] | None = None):
+    """Fit a scenario to a ticket system's export, as ``supportsim fit`` does (see docs/fit.md).
+
+    Returns the :class:`supportsim.fitting.FitResult` (every estimate with its interval; ``scenario_yaml(name)``
+    gives the commented scenario). With ``out``, the scenario is written there and the report to ``report``
+    (default: fit-report.html next to it). Bad input raises :class:`supportsim.fitting.FitError`.
+    """
+    from .fitting import ReadOptions, fit_export, save
+
+    options = ReadOptions(columns=dict(columns or {}), preset=preset,
+                          states=dict(states) if isinstance(states, Mapping) else (str(states) if states else None),
+                          ignore_unknown=ignore_unknown, skip_bad=skip_bad, tz=tz, since=since, until=until)
+    result = fit_export(export, options, cut=on_duty_cut, draws=bootstrap, vip=vip)
+    if out is not None:
+        save(result, out, Path(report) if report else Path(out).parent / "fit-report.html", name)
+    return result

@@ -11,6 +11,7 @@ numbers, and so never regresses.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import warnings
@@ -21,7 +22,7 @@ from typing import Mapping
 import numpy as np
 from scipy import stats as _st
 
-from . import __version__, formats, targets
+from . import __version__, formats, service_targets
 from .loader import ScenarioError
 from .results import _json_safe
 from .scenario import Scenario
@@ -47,9 +48,16 @@ def baseline_document(scenario: Scenario, figures: Mapping[str, list[Mapping[Key
         "seed": seed,
         "replications": len(next(iter(figures.values()))),
         "variants": {variant: nest(columns(reps)) for variant, reps in figures.items()},
-        "targets": {variant: targets.definitions((variants or {}).get(variant, scenario)) for variant in figures},
+        "targets": {variant: service_targets.definitions((variants or {}).get(variant, scenario)) for variant in figures},
     }
-    return json.dumps(_json_safe(document), indent=1) + "\n"
+    document = _json_safe(document)
+    document["sha256"] = _checksum(document)  # so a baseline changed since (a bad merge, an edit) is refused
+    return json.dumps(document, indent=1) + "\n"
+
+
+def _checksum(document: Mapping) -> str:
+    body = {k: v for k, v in document.items() if k != "sha256"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, allow_nan=False).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -67,12 +75,19 @@ class Baseline:
 def load_baseline(path: str | Path) -> Baseline:
     """Read a baseline file; anything unreadable is bad input (ScenarioError naming the file)."""
     where = str(path)
+    if Path(path).exists() and not Path(path).is_file():  # a pipe would block, a device never end
+        raise ScenarioError([("", "is not a regular file; a baseline is a JSON file")], where)
     try:
         document = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ScenarioError([("", "no such baseline; write one with: supportsim baseline SCENARIO")], where) from None
     except (OSError, ValueError) as exc:
         raise ScenarioError([("", f"cannot read baseline: {exc}")], where) from None
+    except RecursionError:
+        raise ScenarioError([("", "cannot read baseline: JSON nested too deeply")], where) from None
+    if isinstance(document, dict) and "sha256" in document and document["sha256"] != _checksum(document):
+        raise ScenarioError([("", ("changed since supportsim baseline wrote it (its sha256 does not match); "
+                                   "write it again with: supportsim baseline SCENARIO"))], where)
     if not isinstance(document, dict) or "format" not in document:
         raise ScenarioError([("", "not a supportsim baseline (no format)")], where)
     try:
@@ -171,7 +186,7 @@ def changed_meaning(baseline: Baseline, variants: Mapping[str, Scenario]) -> dic
         before = baseline.figures.get(variant)
         if before is None:
             continue
-        now = targets.definitions(scenario)
+        now = service_targets.definitions(scenario)
         then = (baseline.targets or {}).get(variant, {}) if baseline.format >= 2 else None
         for key in before:
             if key[0] != "segments" or len(key) != 4 or key[2] != "sla":

@@ -11,33 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .baseline import Baseline, Comparison, baseline_document, changed_meaning, compare, default_path, load_baseline
-from .checks import Check, Verdict, judge, kind_of, parse_checks, show
+from .checks import Verdict, judge, kind_of, show
 from .junit import Case, junit_xml
-from .loader import ScenarioError, expand_variants, read_scenario_data, validate_data
+from .admit import admit
+from .loader import ScenarioError
+from .progress import Callback
 from .results import write_atomic
 from .scenario import Scenario
+from .targets import file_target
 from .workers import run_figures
-
-
-@dataclass(frozen=True)
-class Checked:
-    """A scenario file read with its checks; ``source`` and ``lines`` place later problems in the file."""
-
-    scenario: Scenario
-    variants: dict[str, Scenario]
-    checks: list[Check]
-    source: str
-    lines: dict[str, int]
-
-
-def load_checked(path: str | Path) -> Checked:
-    data, lines, source = read_scenario_data(path)
-    scenario = validate_data(data, source, lines)
-    variants = expand_variants(scenario, source, lines)
-    checks, problems = parse_checks(scenario, variants)
-    if problems:
-        raise ScenarioError(problems, source, lines)
-    return Checked(scenario, variants, checks, source, lines)
 
 
 @dataclass(frozen=True)
@@ -114,9 +96,10 @@ class CheckReport:
 
 
 def run_check(path: str | Path, baseline: str | Path | None = None, tolerance: float = 0.05, lenient: bool = False,
-              replications: int | None = None, jobs: int = 1) -> CheckReport:
+              replications: int | None = None, jobs: int = 1, max_tickets: int | None = None,
+              progress: Callback | None = None) -> CheckReport:
     """Simulate the scenario, judge its checks and compare it with a baseline file."""
-    checked = load_checked(path)
+    checked = admit(path)
     scenario = checked.scenario
     if not checked.checks and baseline is None:
         raise ScenarioError([("checks", "is missing: add a checks: list (see docs/ci.md), or give --baseline")],
@@ -127,9 +110,10 @@ def run_check(path: str | Path, baseline: str | Path | None = None, tolerance: f
     if before is not None and not set(before.figures) & set(checked.variants):
         raise ScenarioError([("", f"shares no variant with {scenario.name!r} (baseline: {', '.join(before.figures)}; "
                                   f"now: {', '.join(checked.variants)})")], str(baseline))
-    started = time.monotonic()
     replications = replications or scenario.replications
-    figures = run_figures(checked.variants, replications, scenario.seed, jobs)
+    checked.refuse_beyond(replications, max_tickets, kept=False)
+    started = time.monotonic()
+    figures = run_figures(checked.variants, replications, scenario.seed, jobs, progress=progress)
     verdicts = judge(checked.checks, figures, lenient)
     refused = changed_meaning(before, checked.variants) if before is not None else {}
     comparisons = compare(before, figures, scenario.seed, tolerance, refused=refused) if before is not None else []
@@ -140,11 +124,14 @@ def run_check(path: str | Path, baseline: str | Path | None = None, tolerance: f
 
 
 def write_baseline(path: str | Path, out: str | Path | None = None, replications: int | None = None,
-                   jobs: int = 1) -> Path:
+                   jobs: int = 1, max_tickets: int | None = None, progress: Callback | None = None) -> Path:
     """Simulate the scenario and save its figures per replication as a baseline (atomically)."""
-    checked = load_checked(path)
+    checked = admit(path)
     scenario = checked.scenario
-    figures = run_figures(checked.variants, replications or scenario.replications, scenario.seed, jobs)
+    checked.refuse_beyond(replications, max_tickets, kept=False)
     target = Path(out) if out is not None else default_path(scenario)
+    file_target(target, "--out ")  # before simulating: a target that cannot take the file is bad input
+    figures = run_figures(checked.variants, replications or scenario.replications, scenario.seed, jobs,
+                          progress=progress)
     write_atomic(target, baseline_document(scenario, figures, scenario.seed, checked.variants))
     return target

@@ -6,25 +6,37 @@ import argparse
 import csv
 import json
 import os
+import re
 import sys
+import warnings
 from pathlib import Path
 
 from . import __version__
-from .loader import ScenarioError, load_scenario, validate_data
-from .tables import business_table, comparison_table, group_table, segment_table, targets_table, week_table
+from .admit import admit, load_plan, refuse_sweep_beyond
 from .arrival_calendar import PerWorkingDay, unused_factor_warnings
-from .targets import calendar_unit_warnings
+from .loader import ScenarioError, validate_data
+from .service_targets import calendar_unit_warnings
+from .tables import business_table, comparison_table, group_table, segment_table, targets_table, week_table
 from .units import format_rate
 from .trace import mean_rate as trace_rate
 from .variants import policy_variants, with_policy_variants
 from .report import CSV_COLUMNS, REPORT_NAME, ReportError, headline_rows, write_report
-from .ci import load_checked, run_check, write_baseline
+from .ci import run_check, write_baseline
 from .extras import MissingDependency
+from .export import ExportError
+from .fitting.errors import FitError
+from .manifest import FolderError
+from .progress import Progress
 from .results import write_atomic
-from .sweeps import load_plan, run_sweep
+from .strategies import PluginError
+from .sweeps import run_sweep
+from .targets import OutputError, file_target, folder_target
 from .workers import WorkerError
+from .limits import MAX_TICKETS
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+SCHEDULER = re.compile(r"^(local|(tcp|tls|inproc|ucx|ws|wss)://[^\s/:]+(:\d{1,5})?/?)$")
+"""What --scheduler accepts: 'local', or a Dask scheduler address."""
 
 
 def _positive(text: str) -> int:
@@ -71,10 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check a scenario file and print the offered load per group")
     validate.add_argument("file", help="scenario YAML file")
+    _max_tickets_option(validate)
 
     run = commands.add_parser("run", help="simulate a scenario and write summary.json, profiles.json, tickets.csv, scenario.resolved.yaml")
     run.add_argument("file", help="scenario YAML file")
     run.add_argument("--out", metavar="DIR", help="output folder (default: results/<scenario name>/)")
+    run.add_argument("--visits", action="store_true", help="also write visits.csv, one row per visit (what "
+                                                           "`supportsim export` needs)")
     _simulation_options(run)
 
     compare = commands.add_parser("compare", help="run the scenario once per policy, on the same tickets, and "
@@ -102,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "to start one of --jobs workers (needs supportsim[dask])")
     sweep.add_argument("--replications", type=_positive, metavar="N", help="override the replications per point")
     sweep.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    _max_tickets_option(sweep)
 
     check = commands.add_parser("check", help="judge a scenario's checks (and a baseline); exit 1 if any fails")
     check.add_argument("file", help="scenario YAML file with a checks: list")
@@ -112,13 +128,68 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--lenient", action="store_true", help="judge inconclusive checks on the estimate alone")
     check.add_argument("--replications", type=_positive, metavar="N", help="override the scenario's replications")
     check.add_argument("--jobs", type=_positive, default=1, metavar="N", help="worker processes")
+    check.add_argument("--quiet", action="store_true", help="no progress line (the verdicts are still printed)")
+    _max_tickets_option(check)
 
     baseline = commands.add_parser("baseline", help="save a scenario's figures for later check --baseline")
     baseline.add_argument("file", help="scenario YAML file")
     baseline.add_argument("--out", metavar="PATH", help="baseline file (default: results/baselines/<name>.json)")
     baseline.add_argument("--replications", type=_positive, metavar="N", help="override the scenario's replications")
     baseline.add_argument("--jobs", type=_positive, default=1, metavar="N", help="worker processes")
+    baseline.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    _max_tickets_option(baseline)
+
+    commands.add_parser("strategies", help="list every queue strategy a policy can name (built in and installed "
+                                           "packages): its package and its keys with their defaults")
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of scenario files (or sweep files) for "
+                                                "editors: completion, descriptions and typos flagged as you type")
+    schema.add_argument("which", nargs="?", choices=["scenario", "sweep"], default="scenario",
+                        help="which file format (default: scenario)")
+    schema.add_argument("--builtin", action="store_true",
+                        help="built-in strategies only, no plugin's (as in the repository's schema/ folder)")
+    schema.add_argument("--out", metavar="FILE", help="write the schema to FILE instead of printing it")
+    _fit_commands(commands)
     return parser
+
+
+def _fit_commands(commands) -> None:
+    fit = commands.add_parser("fit", help="fit a scenario to a ticket system's export (event log or ticket table); "
+                                          "write the scenario and fit-report.html")
+    fit.add_argument("file", metavar="EXPORT", help="event log (CSV, XES, Parquet) or ticket table (CSV)")
+    fit.add_argument("--out", metavar="FILE", help="scenario to write (default: <EXPORT name>-fitted.yaml)")
+    fit.add_argument("--report", metavar="FILE", help="fit report (default: fit-report.html next to --out)")
+    fit.add_argument("--name", help="the scenario's name (default: from --out)")
+    for role in ("case", "time", "status", "group", "resource", "priority", "segment", "customer"):
+        fit.add_argument(f"--{role}", metavar="COL", help=f"column of the {role}" + (
+            " (several joined with '/': --status 'Status,Sub Status')" if role == "status" else ""))
+    fit.add_argument("--preset", choices=["jira", "zendesk", "servicenow"],
+                     help="column names and statuses of a ticket system's export (see docs/fit.md)")
+    fit.add_argument("--states", metavar="FILE", help="YAML mapping the desk's statuses to queued, working, "
+                                                      "waiting, resolved, closed")
+    fit.add_argument("--ignore-unknown", action="store_true", help="report and skip statuses not mapped")
+    fit.add_argument("--skip-bad", action="store_true", help="leave bad rows out (and report them) instead of stopping")
+    fit.add_argument("--tz", metavar="ZONE", help="time zone of the desk, e.g. Europe/Berlin (naive times are in it; "
+                                                  "times with an offset are converted to it)")
+    fit.add_argument("--since", metavar="DATE", help="the export holds every event from DATE on: tickets that "
+                                                     "begin mid-way were open before (left-truncated)")
+    fit.add_argument("--until", metavar="DATE", help="use events before DATE only: tickets open then are censored")
+    fit.add_argument("--vip", metavar="SEGMENTS", help="segments to mark VIP in the scenario, e.g. Premium")
+    fit.add_argument("--on-duty-cut", action="store_true",
+                     help="count working time only in the group's on-duty hours (see docs/fit.md)")
+    fit.add_argument("--bootstrap", type=_non_negative, default=99, metavar="N",
+                     help="bootstrap draws for the goodness-of-fit p-values (default 99; 0: none)")
+    fit.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
+    export = commands.add_parser("export", help="write a run's simulated tickets as an event log that process-"
+                                                "mining tools and supportsim fit read")
+    export.add_argument("folder", metavar="RESULTS_DIR", help="results folder of `supportsim run --visits`")
+    export.add_argument("--format", choices=["event-log", "xes"], default="event-log",
+                        help="event-log: CSV with XES column names (default); xes: XES XML")
+    export.add_argument("--out", required=True, metavar="FILE", help="file to write")
+    export.add_argument("--variant", help="variant to export (default: the first)")
+    export.add_argument("--replication", type=_non_negative, default=0, metavar="N",
+                        help="replication to export (default 0): one replication is one desk's history")
 
 
 def _simulation_options(command: argparse.ArgumentParser) -> None:
@@ -129,6 +200,13 @@ def _simulation_options(command: argparse.ArgumentParser) -> None:
                          help="worker processes (results do not depend on it)")
     command.add_argument("--quiet", action="store_true", help="print nothing but errors (and what --format asks for)")
     _format_option(command)
+    _max_tickets_option(command)
+
+
+def _max_tickets_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--max-tickets", type=_positive, metavar="N",
+                         help=f"refuse to simulate more tickets than this, estimated before starting "
+                              f"(default {MAX_TICKETS:,}; see docs/limits.md)")
 
 
 def _format_option(command: argparse.ArgumentParser) -> None:
@@ -149,9 +227,11 @@ def print_machine(summary: dict, fmt: str) -> None:
 
 
 def cmd_validate(args) -> int:
-    checked = load_checked(args.file)
-    scenario = checked.scenario
-    plan = load_plan(args.file) if scenario.sweep else None
+    checked = admit(args.file)
+    scenario, plan = checked.scenario, checked.plan
+    checked.refuse_beyond(max_tickets=args.max_tickets)  # what run would refuse, validate refuses
+    if plan is not None:
+        refuse_sweep_beyond(plan, checked.source, args.max_tickets)
     rate = trace_rate(scenario)
     weekly = scenario.weekly_hours(rate)
     print(f"{args.file}: scenario {scenario.name!r} is valid")
@@ -172,15 +252,7 @@ def cmd_validate(args) -> int:
         at_end = scenario.offered_load(scenario.mean_arrival_rate * factor)
         print(f"  with growth {100 * growth:+g}%/y the rate is x{factor:.3f} at the horizon: offered load "
               + ", ".join(f"{g} {r:.3f}" for g, r in at_end.items()))
-    for group, (offered, available) in weekly.items():
-        if offered >= available:
-            print(f"warning: {args.file}: groups.{group}: cannot keep up over a week: {offered:.0f} h of work "
-                  f"offered per week, {available:.0f} engineer-hours on duty (load {offered / available:.2f}); "
-                  "add staff or shifts, or reduce work", file=sys.stderr)
-    for prefix, variant in _variants_of(scenario):
-        for path, message in (policy_load_warnings(variant) + calendar_unit_warnings(variant)
-                              + unused_factor_warnings(variant)):
-            print(f"warning: {args.file}: {prefix}{path}: {message}", file=sys.stderr)
+    _print_warnings(args.file, checked.warnings())
     return EXIT_OK
 
 
@@ -203,31 +275,21 @@ def arrival_words(scenario, trace_rate: float | None) -> str:
     return text
 
 
-def _variants_of(scenario):
-    from .loader import expand_variants
-
-    variants = expand_variants(scenario)
-    if not scenario.variants:
-        return [("", scenario)]
-    return [(f"variants.{name}.", variant) for name, variant in variants.items()]
-
-
-def policy_load_warnings(scenario) -> list[tuple[str, str]]:
-    """The load warnings of every policy in force (the scenario's and the groups' own)."""
-    found = scenario.policy.load_warnings(scenario, "policy")
-    for group, spec in scenario.groups.items():
-        if spec.policy is not None:
-            found += spec.policy.load_warnings(scenario, f"groups.{group}.policy")
-    return found
+def _print_warnings(source: str, found: list[tuple[str, str]]) -> None:
+    """What validate and every simulating command warn about (admit.load_warnings), one line each."""
+    for path, message in found:
+        print(f"warning: {source}: {path}: {message}", file=sys.stderr)
 
 
 def cmd_run(args) -> int:
-    scenario = load_scenario(args.file)
-    return _simulate_and_report(scenario, args, Path("results") / scenario.name)
+    checked = admit(args.file)
+    checked.refuse_beyond(args.replications, args.max_tickets)
+    _print_warnings(args.file, checked.warnings())
+    return _simulate_and_report(checked.scenario, args, Path("results") / checked.scenario.name)
 
 
 def cmd_compare(args) -> int:
-    scenario = load_scenario(args.file)
+    scenario = admit(args.file).scenario
     try:
         policies = policy_variants(args.policy)
     except ValueError as exc:
@@ -241,24 +303,23 @@ def cmd_compare(args) -> int:
             name, _, rest = path.removeprefix("variants.").partition(".")
             problems.append((f"--policy {items[name]}: {rest}" if name in items else path, message))
         raise ScenarioError(problems, args.file) from None
+    checked = admit(compared)
+    checked.refuse_beyond(args.replications, args.max_tickets)
+    _print_warnings(args.file, checked.warnings())
     return _simulate_and_report(compared, args, Path("results") / f"{scenario.name}-compare")
 
 
 def _simulate_and_report(scenario, args, default_out: Path) -> int:
     out = Path(args.out) if args.out else default_out
-    if out.exists() and not out.is_dir():
-        raise ScenarioError([("", f"--out {out}: exists and is not a folder")], args.file)
-    try:  # find out before a long simulation, not after, that the results cannot be written
-        out.mkdir(parents=True, exist_ok=True)
-        if not os.access(out, os.W_OK):
-            raise PermissionError("not writable")
-    except OSError as exc:
-        raise ScenarioError([("", f"--out {out}: cannot write there ({exc.strerror or exc})")], args.file) from None
+    # find out before a long simulation, not after, that the results cannot be written; create nothing yet, so
+    # a run that fails leaves no trace
+    folder_target(out, "--out ")
     from .api import simulate  # the engine loads only once the input is known to be good
 
-    result = simulate(scenario, replications=args.replications, seed=args.seed, jobs=args.jobs)
-    result.save(out)
-    write_report(out)
+    with Progress(f"{args.command} {scenario.name}", quiet=args.quiet) as progress:
+        result = simulate(scenario, replications=args.replications, seed=args.seed, jobs=args.jobs,
+                          progress=progress, max_tickets=args.max_tickets)
+    result.save(out, report=True, visits=getattr(args, "visits", False))
     if args.format != "table":
         print_machine(result.summary(), args.format)
         return EXIT_OK
@@ -300,6 +361,8 @@ def _print_targets(summary: dict) -> None:
 
 
 def cmd_report(args) -> int:
+    if args.out:
+        file_target(args.out, "--out ")
     target = write_report(args.folder, args.out)
     if args.format != "table":
         summary_path = Path(args.folder) / "summary.json"
@@ -316,16 +379,18 @@ def cmd_report(args) -> int:
 
 
 def cmd_sweep(args) -> int:
-    plan = load_plan(args.file, replications=args.replications)
+    if args.scheduler is not None and not SCHEDULER.match(args.scheduler):
+        raise ScenarioError([("", f"--scheduler {args.scheduler!r}: give 'local' or a Dask scheduler address "
+                                  "such as tcp://10.0.0.5:8786")], args.file)
+    plan = load_plan(args.file, replications=args.replications, max_tickets=args.max_tickets)
     out = Path(args.out) if args.out else Path("results") / "sweeps" / Path(args.file).stem
-    if out.exists() and not out.is_dir():
-        raise ScenarioError([("", f"--out {out}: exists and is not a folder")], args.file)
+    folder_target(out, "--out ")
     jobs = args.jobs or os.cpu_count() or 1
     if not args.quiet:
         where = f"Dask at {args.scheduler}" if args.scheduler else f"{jobs} worker process{'es' * (jobs > 1)}"
         print(f"{plan.scenario.name}: {len(plan.points)} points x {len(plan.points[0].variants)} variant(s) x "
               f"{plan.replications} replications on {where}", flush=True)
-    result = run_sweep(plan, out, jobs, args.scheduler, progress=None if not args.quiet else False)
+    result = run_sweep(plan, out, jobs, args.scheduler, progress=False if args.quiet else None)
     written = result.save(out)
     if not args.quiet:
         if result.resumed:
@@ -335,7 +400,11 @@ def cmd_sweep(args) -> int:
 
 
 def cmd_check(args) -> int:
-    report = run_check(args.file, args.baseline, args.tolerance, args.lenient, args.replications, args.jobs)
+    if args.junit:  # a bad target is bad input (exit 2), found before simulating; never exit 1, "checks failed"
+        file_target(args.junit, "--junit ")
+    with Progress(f"check {Path(args.file).stem}", quiet=args.quiet) as progress:
+        report = run_check(args.file, args.baseline, args.tolerance, args.lenient, args.replications, args.jobs,
+                           args.max_tickets, progress)
     print(report.text())
     if args.junit:
         write_atomic(Path(args.junit), report.junit())
@@ -343,30 +412,77 @@ def cmd_check(args) -> int:
 
 
 def cmd_baseline(args) -> int:
-    path = write_baseline(args.file, args.out, args.replications, args.jobs)
-    print(f"wrote {path}")
+    with Progress(f"baseline {Path(args.file).stem}", quiet=args.quiet) as progress:
+        path = write_baseline(args.file, args.out, args.replications, args.jobs, args.max_tickets, progress)
+    if not args.quiet:
+        print(f"wrote {path}")
     return EXIT_OK
 
 
+def cmd_schema(args) -> int:
+    from .schema import schema_text
+
+    text = schema_text(args.which, args.builtin)
+    if args.out:
+        file_target(Path(args.out), "--out ")
+        try:
+            write_atomic(Path(args.out), text)
+        except OSError as exc:
+            raise ScenarioError([("", f"--out: cannot write there ({exc.strerror or exc})")], args.out) from None
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_strategies(args) -> int:
+    from .strategies import package_of, strategies
+    from .strategies.listing import strategy_keys, summary
+
+    for kind, cls in sorted(strategies().items()):
+        print(f"{kind}  ({package_of(kind)}): {summary(cls)}")
+        for key, default, description in strategy_keys(cls):
+            print(f"    {key}: {default}" + (f"  # {description}" if description else ""))
+    return EXIT_OK
+
+
+def cmd_fit(args) -> int:
+    from .fitting.cli import run_fit
+    return run_fit(args)
+
+
+def cmd_export(args) -> int:
+    from .export import export
+    path, events = export(args.folder, args.out, args.format, args.variant, args.replication)
+    print(f"wrote {path}: {events} events; read it back with: supportsim fit {path}")
+    return EXIT_OK
+
+
+def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """A warning from a library (numpy's RuntimeWarning, say) as one line like ours, not its source line."""
+    print(f"warning: {category.__name__}: {str(message).splitlines()[0] if str(message) else ''}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
+    warnings.showwarning = _one_line_warning
     parser = build_parser()
     args = parser.parse_args(argv)
     handlers = {"validate": cmd_validate, "run": cmd_run, "compare": cmd_compare, "report": cmd_report,
-                "sweep": cmd_sweep, "check": cmd_check, "baseline": cmd_baseline}
+                "sweep": cmd_sweep, "check": cmd_check, "baseline": cmd_baseline, "strategies": cmd_strategies,
+                "schema": cmd_schema, "fit": cmd_fit, "export": cmd_export}
     try:
         return handlers[args.command](args)
     except ScenarioError as exc:
         for line in exc.messages():
             print(f"error: {line}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (ReportError, MissingDependency) as exc:
+    except (ReportError, MissingDependency, PluginError, FitError, ExportError, OutputError, FolderError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except WorkerError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt as exc:
-        print(str(exc) or "interrupted; files already written are complete, nothing was half-written", file=sys.stderr)
+        print(str(exc) or "interrupted before anything was saved; files already there are as they were", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

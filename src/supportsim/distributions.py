@@ -13,6 +13,7 @@ from typing import Annotated, Literal, Union
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, BeforeValidator, model_validator
 
+from .limits import MAX_CV, MAX_LIST, MIN_CV
 from .units import format_duration, parse_duration
 
 Duration = Annotated[
@@ -24,7 +25,7 @@ Duration = Annotated[
 
 
 class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     @property
     def mean_hours(self) -> float:
@@ -58,7 +59,7 @@ class Exponential(_Dist):
 
 class _MeanCV(_Dist):
     mean: Duration = Field(gt=0, description="Mean work time.")
-    cv: float = Field(gt=0, description="Coefficient of variation (standard deviation / mean).")
+    cv: float = Field(ge=MIN_CV, le=MAX_CV, description="Coefficient of variation (standard deviation / mean).")
 
     @property
     def mean_hours(self) -> float:
@@ -86,6 +87,36 @@ class Gamma(_MeanCV):
     def sample(self, rng, size):
         shape = 1 / self.cv**2
         return rng.gamma(shape, self.mean / shape, size)
+
+
+class Weibull(_MeanCV):
+    """Work time with a tail between gamma's and lognormal's; ``cv: 1`` is exponential."""
+
+    dist: Literal["weibull"] = "weibull"
+
+    @property
+    def shape(self) -> float:
+        return weibull_shape(self.cv)
+
+    def sample(self, rng, size):
+        k = self.shape
+        return self.mean / math.gamma(1 + 1 / k) * rng.weibull(k, size)
+
+
+def weibull_shape(cv: float) -> float:
+    """The Weibull shape k whose coefficient of variation is ``cv`` (cv falls as k grows)."""
+    def cv_of(k: float) -> float:
+        g1, g2 = math.gamma(1 + 1 / k), math.gamma(1 + 2 / k)
+        return math.sqrt(max(g2 / g1**2 - 1, 0.0))
+
+    low, high = 0.05, 500.0  # cv from ~1e4 down to ~0.003; bisection on log k
+    for _ in range(100):
+        mid = math.sqrt(low * high)
+        if cv_of(mid) > cv:
+            low = mid
+        else:
+            high = mid
+    return math.sqrt(low * high)
 
 
 class Deterministic(_Dist):
@@ -157,7 +188,7 @@ class Empirical(_Dist):
     """Resample observed work times (for example from a ticket export) with equal weight."""
 
     dist: Literal["empirical"] = "empirical"
-    values: list[Duration] = Field(min_length=1, description="Observed work times, each with a unit.")
+    values: list[Duration] = Field(min_length=1, max_length=MAX_LIST, description="Observed work times, each with a unit.")
 
     @model_validator(mode="after")
     def _non_negative(self):
@@ -180,6 +211,6 @@ class Empirical(_Dist):
 
 
 Distribution = Annotated[
-    Union[Exponential, Lognormal, Gamma, Deterministic, Uniform, Triangular, Empirical],
+    Union[Exponential, Lognormal, Gamma, Weibull, Deterministic, Uniform, Triangular, Empirical],
     Field(discriminator="dist"),
 ]

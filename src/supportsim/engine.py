@@ -18,7 +18,6 @@ shift-end events taken from its calendar (see :mod:`supportsim.calendar` and doc
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from heapq import heappush
 
 import numpy as np
 import simpy
@@ -29,26 +28,27 @@ from .calendar import Calendar
 from .scenario import Scenario
 from .strategies import strategy_for
 from .tickets import TicketStream, draw_tickets
+from .visits import visit_attribute
 
 
 class _Alarm(Event):
     """A SimPy timeout with its one callback given up front, for the two events every ticket makes.
 
-    ``Timeout`` serves arbitrary callers: it checks the delay, then calls ``env.schedule``, and the callback is
-    appended afterwards. On the hot path those calls cost about a fifth of the run, so this event does the same
-    in one step. The heap entry is exactly Timeout's ``(time, NORMAL, next id, event)``, so events run in the
-    very order Timeout would give them and results do not change. Delays come from the engine (work left,
-    time to the next arrival), never negative. This leans on SimPy 4's queue layout (``simpy<5`` is pinned);
-    tests/test_bench.py replays the engine's tickets through a hand-written loop and would catch a change.
+    ``Timeout`` serves arbitrary callers: it checks the delay, then schedules, and the callback is appended
+    afterwards. On the hot path those steps cost about a fifth of the run, so this event does the same in one
+    step, through SimPy's public ``env.schedule`` with Timeout's priority (NORMAL): events run in the very order
+    Timeout would give them and results do not change. Delays come from the engine (work left, time to the
+    next arrival), never negative. tests/test_bench.py replays the engine's tickets through a hand-written loop
+    and would catch a change of order.
     """
 
-    _ok = True  # an alarm always succeeds; SimPy's step() reads this after the callbacks
+    _ok = True  # an alarm always succeeds, as a Timeout does; SimPy's step() reads this after the callbacks
 
     def __init__(self, env: simpy.Environment, delay: float, callback, value=None):
         self.env = env
         self.callbacks = [callback]
         self._value = value
-        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))
+        env.schedule(self, NORMAL, delay)
 
 
 @dataclass
@@ -125,11 +125,21 @@ class Desk:
         for engineer in reversed(range(staff)):
             self._release(engineer)
 
-    # per-visit attributes few strategies need: built on first use, shared by the groups of the run
+    # per-visit attributes few strategies need (see supportsim.visits): built on first use, shared by the
+    # groups of the run
     priority = property(lambda self: self.run.visit_attribute("priority"))
     segment = property(lambda self: self.run.visit_attribute("segment"))
     customer = property(lambda self: self.run.visit_attribute("customer"))
-    contact = property(lambda self: self.run.visit_attribute("contact"))
+    arrived = property(lambda self: self.run.visit_attribute("arrived"))
+    activity = property(lambda self: self.run.visit_attribute("activity"))
+    expected_work = property(lambda self: self.run.visit_attribute("expected_work"))
+    reaction_deadline = property(lambda self: self.run.visit_attribute("reaction_deadline"))
+    resolution_deadline = property(lambda self: self.run.visit_attribute("resolution_deadline"))
+    oracle_work = property(lambda self: self.run.visit_attribute("oracle_work"))
+
+    @property
+    def activities(self) -> tuple[str, ...]:
+        return self.run.tickets.activities
 
     @property
     def now(self) -> float:
@@ -293,7 +303,7 @@ class _Run:
         last = np.zeros(n_visits, dtype=np.int8)
         last[tickets.offset + tickets.visits - 1] = 1
         self.last = last.data
-        self.route = np.ascontiguousarray(tickets.route, dtype=np.int8).data
+        self.route = np.ascontiguousarray(tickets.route).data  # sized to the groups (tickets.index_dtype)
         rank, self.ranks, vip = visit_ranks(scenario, tickets)
         self.rank_array = rank
         self.rank = rank.data
@@ -321,12 +331,9 @@ class _Run:
         return all(desk.quiet() for desk in self.desks)
 
     def visit_attribute(self, name: str) -> list:
-        """A ticket attribute (priority, segment, customer) repeated per visit, or a per-visit one (contact)."""
+        """A per-visit attribute, as a list (which indexes fastest), built on first use."""
         if name not in self._visit_attributes:
-            values = getattr(self.tickets, name)
-            if name != "contact":  # the others are per ticket
-                values = values[self.tickets.ticket_of_visit]
-            self._visit_attributes[name] = values.tolist()
+            self._visit_attributes[name] = visit_attribute(self.scenario, self.tickets, name).tolist()
         return self._visit_attributes[name]
 
     def advance(self, visit: int) -> None:

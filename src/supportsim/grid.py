@@ -12,11 +12,14 @@ rest, keeping their proportions among themselves (the same for ``priorities.<nam
 
 from __future__ import annotations
 
+import difflib
 import itertools
+import math
 from typing import Any, Mapping
 
 from pydantic import ValidationError
 
+from .limits import MAX_SWEEP_POINTS
 from .loader import ScenarioError
 from .problems import pydantic_problems
 from .scenario import Scenario, consistency_problems
@@ -45,6 +48,40 @@ def path_problems(grid: Mapping[str, list], prefix: str = "grid.") -> list[tuple
         if repeated:
             problems.append((prefix + path, f"value {repeated[0]!r} is listed twice"))
     return problems
+
+
+NAMED = {"segments": "segment", "groups": "group", "priorities": "priority", "calendars": "calendar"}
+"""Collections of named things: a grid path must name one that exists (a typo would silently add one). Other
+missing keys are allowed, since validation checks them: a field the schema defines (``groups.L1.policy``),
+an escalation target (``groups.L1.escalate.L2``), targets for a segment (``sla.vip.reaction``), work by
+segment or priority (``groups.L1.work.by_segment.vip``); see docs/sweeps.md."""
+
+
+def missing_key_problems(grid: Mapping[str, list], variants: Mapping[str, dict], prefix: str = "grid.") -> list[tuple[str, str]]:
+    """Paths through a segment, group, priority or calendar that no variant declares."""
+    problems = []
+    for path in grid:
+        parts = path.split(".")
+        if len(parts) < 2 or parts[0] not in NAMED:
+            continue
+        declared = {name for data in variants.values() if isinstance(data.get(parts[0]), Mapping)
+                    for name in data[parts[0]]}
+        if parts[1] not in declared:
+            kind = NAMED[parts[0]]
+            close = difflib.get_close_matches(parts[1], sorted(declared), n=1, cutoff=0.5) or \
+                [n for n in sorted(declared) if n.lower() == parts[1].lower()]
+            hint = f"; did you mean {close[0]!r}?" if close else f"; {parts[0]} are {', '.join(sorted(declared)) or 'none'}"
+            problems.append((prefix + path, f"no {kind} {parts[1]!r}{hint} (a sweep varies what the scenario "
+                                            f"declares; it cannot add a {kind})"))
+    return problems
+
+
+def grid_size_problems(grid: Mapping[str, list], prefix: str = "grid.") -> list[tuple[str, str]]:
+    size = math.prod(len(values) for values in grid.values())
+    if size > MAX_SWEEP_POINTS:
+        return [(prefix.rstrip("."), f"has {size:,} points (every combination of the values), more than the limit "
+                                     f"of {MAX_SWEEP_POINTS:,}; sweep fewer values at once (see docs/limits.md)")]
+    return []
 
 
 def _has(data: Any, parts: list[str]) -> bool:
@@ -131,7 +168,7 @@ def _blame(params: Mapping[str, Any], path: str, message: str, prefix: str) -> t
 def check_grid(grid: Mapping[str, list], variants: Mapping[str, dict], source: str, lines: Mapping[str, int] | None,
                prefix: str = "grid.") -> list[tuple[dict[str, Any], dict[str, Scenario]]]:
     """Every point with its variants' Scenarios; every problem of every point at once as a ScenarioError."""
-    problems = path_problems(grid, prefix)
+    problems = path_problems(grid, prefix) + missing_key_problems(grid, variants, prefix) + grid_size_problems(grid, prefix)
     if problems:
         raise ScenarioError(problems, source, lines)
     out = []

@@ -6,12 +6,16 @@ the key (or of its nearest parent that exists); :mod:`supportsim.problems` puts 
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 from pathlib import Path
 from typing import Any, Mapping
 
 import yaml
 from pydantic import ValidationError
 
+from . import safe_yaml
 from .problems import pydantic_problems
 from .scenario import Scenario, consistency_problems
 from .trace import trace_problems
@@ -46,13 +50,9 @@ def _line_for(path: str, lines: Mapping[str, int]) -> int | None:
     return lines.get("")
 
 
-class _LineLoader(yaml.SafeLoader):
-    """Safe loader that also remembers the line of every mapping key (by dotted path)."""
-
-
 def _read_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:
     try:
-        node = yaml.compose(text, Loader=_LineLoader)
+        node, loader = safe_yaml.compose(text)
     except yaml.YAMLError as exc:
         raise _yaml_error(exc, source) from None
     if node is None:
@@ -60,22 +60,30 @@ def _read_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:
     lines: dict[str, int] = {"": node.start_mark.line + 1}
     problems: list[tuple[str, str]] = []
     seen: set[int] = set()
+    twice: dict[str, int] = {}
 
     def walk(n: yaml.Node, prefix: str) -> None:
         if id(n) in seen:  # an alias: walked where its anchor is (and aliases cannot make us loop)
             return
         seen.add(id(n))
-        if isinstance(n, yaml.MappingNode):
+        if isinstance(n, yaml.ScalarNode):
+            problem = _scalar_problem(n)
+            if problem:
+                problems.append((prefix, problem))
+                lines.setdefault(prefix, n.start_mark.line + 1)
+        elif isinstance(n, yaml.MappingNode):
             first_line: dict[str, int] = {}
             for key_node, value_node in n.value:
                 name = str(key_node.value)
                 key = f"{prefix}.{name}" if prefix else name
                 line = key_node.start_mark.line + 1
                 if name in first_line and name != "<<":
+                    twice[key] = line  # the occurrence that would silently win
                     problems.append((key, f"appears twice (also on line {first_line[name]}); "
                                           "YAML would silently keep only the last one"))
                 first_line.setdefault(name, line)
                 lines.setdefault(key, line)
+                walk(key_node, key)
                 walk(value_node, key)
         elif isinstance(n, yaml.SequenceNode):
             for i, item in enumerate(n.value):
@@ -85,23 +93,53 @@ def _read_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:
 
     walk(node, "")
     if problems:
-        raise ScenarioError(problems, source, {**lines, **{path: _line_of_second(path, node) for path, _ in problems}})
-    data = _LineLoader(text)
+        raise ScenarioError(problems, source, {**lines, **twice})
     try:
-        value = data.construct_document(node)
+        value = loader.construct_document(node)
     except yaml.YAMLError as exc:
         raise _yaml_error(exc, source) from None
     finally:
-        data.dispose()
+        loader.dispose()
     return value, lines
 
 
-def _line_of_second(path: str, root: yaml.Node) -> int:
-    """Line of the second occurrence of a duplicated key (the one that would silently win)."""
-    node, parts = root, path.split(".")
-    for part in parts[:-1]:
-        node = next(v for k, v in node.value if str(k.value) == part)
-    return [k.start_mark.line + 1 for k, _ in node.value if str(k.value) == parts[-1]][1]
+def _scalar_problem(node: yaml.ScalarNode) -> str | None:
+    """What no scenario value may hold: a whole number too long to be a count, text that is not Unicode."""
+    text = str(node.value)
+    if node.tag.endswith(":int") and len(text.lstrip("+-")) > safe_yaml.MAX_INT_DIGITS:
+        return f"a number of {len(text.lstrip('+-'))} digits is too long (at most {safe_yaml.MAX_INT_DIGITS})"
+    if _SURROGATE.search(text):
+        return LONE_SURROGATE
+    return None
+
+
+def data_problems(data: Any) -> list[tuple[str, str]]:
+    """What a file's reader refuses (see safe_yaml), for data given directly (the Python API): nesting too
+    deep, too many values (shared sub-structures count each time they appear), over-long numbers, lone
+    surrogates. Walked without recursion, so no input can exhaust the stack."""
+    problems: list[tuple[str, str]] = []
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    count = 0
+    while stack:
+        node, path, depth = stack.pop()
+        count += 1
+        if count > safe_yaml.MAX_NODES:
+            return [("", f"holds more than {safe_yaml.MAX_NODES:,} values")]
+        if depth > safe_yaml.MAX_DEPTH:
+            return [(path, f"nested more than {safe_yaml.MAX_DEPTH} levels deep; a scenario needs far fewer")]
+        children = node.items() if isinstance(node, Mapping) else enumerate(node) if isinstance(node, (list, tuple)) else ()
+        for key, value in children:
+            stack.append((value, f"{path}.{key}" if path else str(key), depth + 1))
+        if isinstance(node, str) and _SURROGATE.search(node):
+            problems.append((path, LONE_SURROGATE))
+        elif isinstance(node, int) and not isinstance(node, bool) and node.bit_length() > 3 * safe_yaml.MAX_INT_DIGITS:
+            problems.append((path, f"a number of more than {safe_yaml.MAX_INT_DIGITS} digits is too long"))
+    return problems
+
+
+LONE_SURROGATE = ("contains a lone surrogate (an escape such as \\ud800 that is not a character); "
+                  "it cannot be written as UTF-8")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 YAML_WORDS = [  # PyYAML's parser words -> what a person can act on
@@ -132,20 +170,15 @@ def _yaml_error(exc: yaml.YAMLError, source: str) -> ScenarioError:
         message = f"{words} ({problem})"
     else:
         message = f"{context}, {problem}" if context and not context.startswith("while") else problem
-    return ScenarioError([("", f"invalid YAML: {message}")], f"{source}:{line}" if line else source)
+    if not isinstance(exc, safe_yaml.YamlProblem):
+        message = f"invalid YAML: {message}"
+    return ScenarioError([(getattr(exc, "path", "") or "", message)], f"{source}:{line}" if line else source)
 
 
 def read_scenario_data(path: str | Path) -> tuple[dict, dict[str, int], str]:
     """Read a scenario file into plain data and the line of each key. Raises ScenarioError."""
     source = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError([("", "no such file")], source) from None
-    except IsADirectoryError:
-        raise ScenarioError([("", "is a folder, not a scenario file")], source) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError([("", f"cannot read: {exc}")], source) from None
+    text = read_text_file(path, "scenario file", safe_yaml.MAX_FILE_BYTES)
     data, lines = _read_yaml(text, source)
     if not isinstance(data, dict):
         raise ScenarioError([("", "a scenario must be a mapping of keys (name:, groups:, ...)")], source, lines)
@@ -153,9 +186,38 @@ def read_scenario_data(path: str | Path) -> tuple[dict, dict[str, int], str]:
     return data, lines, source
 
 
+def read_text_file(path: str | Path, what: str, max_bytes: int) -> str:
+    """The text of a regular file of at most ``max_bytes``; anything else (no name, a folder, a pipe that
+    would block, a device such as /dev/zero that never ends, a huge file) is refused at once."""
+    source = str(path)
+    if not source.strip():
+        raise ScenarioError([("", f"no file name given: name the {what}")], repr(source))
+    try:
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            raise ScenarioError([("", f"is a folder, not a {what}")], source)
+        if not stat.S_ISREG(info.st_mode):
+            raise ScenarioError([("", f"is not a regular file (a pipe, device or socket); save the {what} "
+                                      "to a file and name that")], source)
+        if info.st_size > max_bytes:
+            raise ScenarioError([("", f"is {info.st_size / 2**10:,.0f} KiB; a {what} is at most "
+                                      f"{max_bytes / 2**10:,.0f} KiB")], source)
+        with open(path, encoding="utf-8") as handle:
+            return handle.read(max_bytes + 1)[:max_bytes]
+    except ScenarioError:
+        raise
+    except FileNotFoundError:
+        raise ScenarioError([("", "no such file")], source) from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError([("", f"is not UTF-8 text (byte {exc.start}: {exc.reason})")], source) from None
+    except (OSError, ValueError) as exc:
+        raise ScenarioError([("", f"cannot read: {getattr(exc, 'strerror', None) or exc}")], source) from None
+
+
 def _resolve_trace_paths(data: dict, folder: Path) -> None:
     """A trace file named in a scenario is relative to the scenario file, not to where the command runs."""
-    holders = [data] + [v for v in (data.get("variants") or {}).values() if isinstance(v, dict)]
+    variants = data.get("variants")
+    holders = [data] + ([v for v in variants.values() if isinstance(v, dict)] if isinstance(variants, dict) else [])
     for holder in holders:
         arrivals = holder.get("arrivals")
         if isinstance(arrivals, dict) and isinstance(arrivals.get("trace"), str):
@@ -164,6 +226,9 @@ def _resolve_trace_paths(data: dict, folder: Path) -> None:
 
 def validate_data(data: Mapping, source: str = "<scenario>", lines: Mapping[str, int] | None = None) -> Scenario:
     """Validate plain data into a Scenario, with every problem reported at once."""
+    problems = data_problems(data)
+    if problems:
+        raise ScenarioError(problems, source, lines)
     try:
         scenario = Scenario.model_validate(dict(data))
     except ValidationError as exc:
@@ -196,8 +261,8 @@ def expand_variants(scenario: Scenario, source: str = "<scenario>", lines: Mappi
 
 
 def load_scenario(path_or_data: str | Path | Mapping) -> Scenario:
-    """Load and check a scenario from a YAML file path or a dict. Raises :class:`ScenarioError`."""
-    if isinstance(path_or_data, Mapping):
-        return validate_data(path_or_data)
-    data, lines, source = read_scenario_data(path_or_data)
-    return validate_data(data, source, lines)
+    """Load and check a scenario from a YAML file path or a dict, as ``supportsim validate`` does (variants,
+    checks and sweep included: see :mod:`supportsim.admit`). Raises :class:`ScenarioError`."""
+    from .admit import admit  # admit builds on this module
+
+    return admit(path_or_data).scenario

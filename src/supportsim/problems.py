@@ -15,6 +15,7 @@ from typing import Annotated, Any, Mapping, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from .scenario import Scenario
+from .strategies import PolicyConfig, strategies
 
 DISCRIMINATORS = ("dist", "kind")
 """Keys that choose a variant (a distribution, a policy); pydantic puts their values into error locations."""
@@ -158,6 +159,8 @@ def _message(error: dict, loc: tuple, data: Any) -> str:
         "float_type": "must be a number", "float_parsing": "must be a number",
         "bool_type": "must be true or false", "bool_parsing": "must be true or false",
         "string_type": "must be text", "list_type": "must be a list",
+        "too_long": f"has at most {ctx.get('max_length')} entries",
+        "finite_number": "must be a finite number",
         "too_short": f"needs at least {ctx.get('min_length', 1)} entr{'y' if ctx.get('min_length', 1) == 1 else 'ies'}",
     }
     if kind in plain:
@@ -238,8 +241,7 @@ def _first_tag(discriminator: str) -> str:
 
 
 def _policy_names() -> list[str]:
-    from .strategies import REGISTRY
-    return sorted(REGISTRY)  # the same order as "unknown kind ...; expected one of ..."
+    return sorted(strategies())  # the same order as "unknown kind ...; expected one of ..."
 
 
 def _strip(t: Any) -> Any:
@@ -259,6 +261,8 @@ def _members(t: Any) -> list[Any]:
 def _models(t: Any) -> list[type[BaseModel]]:
     """The pydantic models a type stands for, through Annotated, Optional and unions."""
     t = _strip(t)
+    if t is PolicyConfig:  # a policy: the settings of whichever strategy is registered, plugins included
+        return [cls.Config for cls in strategies().values()]
     if isinstance(t, type) and issubclass(t, BaseModel):
         return [t]
     if get_origin(t) in (Union, types.UnionType):

@@ -1,7 +1,7 @@
 """Results of a simulation: the summary, the ticket table, and writing them safely to a folder.
 
-Files are written atomically (to a temporary name in the same folder, then renamed), so an interrupted or
-failed run never leaves a half-written file and never destroys the previous run's complete one.
+A run is saved as one whole (see :mod:`supportsim.manifest`): an interrupted or failed run never leaves a
+half-written file, nor a folder mixing two runs, and never destroys the previous run's complete one.
 """
 
 from __future__ import annotations
@@ -18,10 +18,13 @@ from typing import Any
 import numpy as np
 import yaml
 
-from . import formats, targets
+from . import formats, service_targets
 from .engine import ReplicationRecord
+from .manifest import digest, save_run
+from .targets import OutputError, file_target, make_folder, shared_mode
 from .scenario import Scenario
 from .variants import baseline_name
+from .visits import WORK
 from .profiles import combine_profiles, hour_of_week_labels
 from .stats import Key, business_clock_segments, combine, nest, paired_ratios, replication_figures, sla_met, ticket_table
 
@@ -29,25 +32,29 @@ TICKET_COLUMNS = ["variant", "replication", "ticket", "segment", "priority", "ar
                   "resolved", "reaction", "resolution", "path"]
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def write_atomic(path: Path, data: str | bytes) -> Path:
+    """Write one file atomically (a temporary name in the same folder, then renamed), at a target checked by
+    :func:`supportsim.targets.file_target`: a link is written through, a device or pipe refused (OutputError)."""
+    target = file_target(path)
+    make_folder(target.parent)
+    tmp = None
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent)
         # mkstemp makes the file private (0600); results and reports are meant to be shared, so give it the
         # mode any new file gets here (0644 under the usual umask 022)
-        os.fchmod(fd, 0o666 & ~_umask())
+        os.fchmod(fd, shared_mode())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.replace(tmp, path)
+        os.replace(tmp, target)
+    except OSError as exc:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"{path}: cannot write it ({exc.strerror or exc})") from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)  # the only way to read it is to set it; put it back at once
-    os.umask(mask)
-    return mask
+    return target
 
 
 def _json_safe(value: Any) -> Any:
@@ -63,8 +70,8 @@ def _json_safe(value: Any) -> Any:
 def resolved_scenario_yaml(scenario: Scenario) -> str:
     """The scenario with every default filled in, in the same units people write."""
     # A group without its own policy is left to inherit the scenario's: written into the group, a scenario-wide
-    # VIP policy would mean something else (dedicated/reserve would set apart that group's engineers, personal
-    # and contact_first belong to the entry group) and a variant changing the scenario's policy would miss it.
+    # VIP policy would mean something else (dedicated/reserve would set apart that group's engineers, others
+    # belong to the entry group) and a variant changing the scenario's policy would miss it.
     data = scenario.model_dump(mode="json", exclude_none=True)
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
@@ -129,8 +136,8 @@ class SimulationResult:
         out = nest(estimates)
         scenario = self.records[variant][0].scenario if self.records[variant] else self.scenario
         # each target judged on its own clock; the clock each segment's reaction and resolution are measured on
-        out["targets"] = targets.judged(scenario, estimates)
-        out["clocks"] = {seg: {m: targets.measured_clock(scenario, seg, m) for m in ("reaction", "resolution")}
+        out["targets"] = service_targets.judged(scenario, estimates)
+        out["clocks"] = {seg: {m: service_targets.measured_clock(scenario, seg, m) for m in ("reaction", "resolution")}
                          for seg in scenario.segment_names}
         if variant != baseline_name(self.scenario):
             # vs_baseline.<vip|non_vip|all>.<reaction|resolution>.<mean|p90> = {ratio, ci95}
@@ -203,20 +210,34 @@ class SimulationResult:
             writer.writerows(zip(*formatted))
         return out.getvalue()
 
-    def save(self, directory: str | Path) -> Path:
-        """Write summary.json, profiles.json, tickets.csv and scenario.resolved.yaml into the folder, each
-        atomically."""
+    def save(self, directory: str | Path, report: bool = False, visits: bool = False) -> Path:
+        """Write summary.json, profiles.json, tickets.csv and scenario.resolved.yaml (and report.html with
+        ``report``; visits.csv, one row per visit, what `supportsim export` needs, with ``visits``) into the
+        folder as one whole run: see :mod:`supportsim.manifest`."""
         directory = Path(directory)
-        summary = json.dumps(self.summary(), indent=2) + "\n"
-        profiles = json.dumps(self.profiles()) + "\n"
-        tickets = self.tickets_csv()
         # what was run, after --replications and --seed, so that running the resolved file repeats this run
         resolved = resolved_scenario_yaml(self.scenario.model_copy(update={"replications": self.replications, "seed": self.seed}))
-        write_atomic(directory / "scenario.resolved.yaml", resolved)
-        write_atomic(directory / "tickets.csv", tickets)
-        write_atomic(directory / "profiles.json", profiles)
-        write_atomic(directory / "summary.json", summary)
-        return directory
+        files = {
+            "summary.json": json.dumps(self.summary(), indent=2) + "\n",
+            "profiles.json": json.dumps(self.profiles()) + "\n",
+            "tickets.csv": self.tickets_csv(),
+            "scenario.resolved.yaml": resolved,
+        }
+        if visits:
+            from .export import visits_csv
+
+            files["visits.csv"] = visits_csv(self)
+        run = {"kind": "run", "scenario": self.scenario.name, "scenario_hash": digest(resolved.encode("utf-8")),
+               "seed": self.seed, "replications": self.replications}
+        return save_run(directory, files, run, derive=_report_of(directory) if report else None)
+
+
+def _report_of(directory: Path):
+    def derive(staged: Path) -> dict[str, str]:
+        from .report import REPORT_NAME, build_report
+
+        return {REPORT_NAME: build_report(staged, shown_as=directory)}
+    return derive
 
 
 def _format_column(name: str, values: np.ndarray) -> list:
@@ -233,8 +254,8 @@ def ticket_paths(record: ReplicationRecord) -> np.ndarray:
     t = record.tickets
     if len(t.arrived) == 0:
         return np.array([], dtype=object)
-    if t.contact.any():  # a first contact is the reaction, not a step of the ticket's path
-        kept = t.contact == 0
+    if (t.activity != WORK).any():  # a visit a policy inserted is not a step of the ticket's path
+        kept = t.activity == WORK
         visits = np.add.reduceat(kept.astype(np.int64), t.offset)
         offset = np.zeros(len(visits), dtype=np.int64)
         np.cumsum(visits[:-1], out=offset[1:])

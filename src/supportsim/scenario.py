@@ -16,8 +16,10 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Fiel
 from . import calendar as cal
 from . import formats, zones
 from .distributions import Distribution, Duration
-from .strategies import PolicyConfig, policy_config_type
-from .targets import TargetValue, placed_targets
+from .limits import MAX_CUT_SHORT, MAX_GROUPS, MAX_LIST, MAX_PRIORITIES, MAX_REPLICATIONS, MAX_SEGMENTS, MAX_VISITS
+from .strategies import PolicyConfig, PolicySpec
+from .visits import ExtraVisit
+from .service_targets import TargetValue, placed_targets
 from .arrival_calendar import PerWorkingDay, parse_arrival_rate, parse_growth, per_hour
 from .units import format_duration, format_rate, parse_rate
 from .working_time import (OLA, Burst, CalendarValue, Profile, Staff, StaffBlock, Start, listed,
@@ -35,15 +37,8 @@ RESERVED_SEGMENT_NAMES = {"all": "segments.all is every segment together",
 """Segment names that summary.json uses for totals: a segment so named would overwrite them or be overwritten."""
 
 
-def _policy_shorthand(value: Any) -> Any:
-    return {"kind": value} if isinstance(value, str) else value
-
-
-PolicySpec = Annotated[policy_config_type(), BeforeValidator(_policy_shorthand)]
-
-
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Segment(Model):
@@ -69,7 +64,7 @@ class Arrivals(Model):
                                                       "special days that shape arrivals, the days of '/working_day'.")
     growth: Optional[Growth] = Field(None, description="Trend of the rate over the run, e.g. '+15%/y' (compounded).")
     bursts: Annotated[list[Burst], BeforeValidator(listed)] = Field(
-        default_factory=list, description="Incident bursts on top of the arrivals (one mapping or a list).")
+        default_factory=list, max_length=MAX_LIST, description="Incident bursts on top of the arrivals (one mapping or a list).")
     trace: Optional[str] = Field(None, description="CSV of real tickets to replay instead of a rate "
                                                    "(relative to the scenario file).")
 
@@ -132,7 +127,7 @@ class Sweep(Model):
     grid: dict[str, Annotated[list[Any], Field(min_length=1)]] = Field(
         min_length=1, description="Dotted key path into the scenario (e.g. 'groups.L1.staff') -> values to try."
     )
-    replications: Optional[int] = Field(None, ge=1, description="Replications per point (default: the scenario's).")
+    replications: Optional[int] = Field(None, ge=1, le=MAX_REPLICATIONS, description="Replications per point (default: the scenario's).")
     tickets: Literal["common", "independent"] = Field(
         "common", description="'common': every point sees the same tickets (common random numbers); "
                               "'independent': each point draws its own."
@@ -169,13 +164,13 @@ class Scenario(Model):
         default_factory=dict, description="Named working-time calendars; 'always' and '24x7' are built in.")
     horizon: Duration = Field(gt=0, description="Arrivals stop here; the run then drains.")
     warmup: Duration = Field(0.0, ge=0, description="Tickets arriving before this are not counted.")
-    replications: int = Field(10, ge=1, description="Independent runs; figures are means over them with 95% CIs.")
+    replications: int = Field(10, ge=1, le=MAX_REPLICATIONS, description="Independent runs; figures are means over them with 95% CIs.")
     seed: int = Field(1, ge=0, description="Seed of every random stream; the same seed gives the same results.")
-    segments: dict[Name, Segment] = Field(min_length=1, description="Customer segments by name.")
+    segments: dict[Name, Segment] = Field(min_length=1, max_length=MAX_SEGMENTS, description="Customer segments by name.")
     priorities: Optional[dict[Name, Annotated[float, Field(gt=0, le=1)]]] = Field(
-        None, description="Share of tickets at each priority, most urgent first.")
+        None, max_length=MAX_PRIORITIES, description="Share of tickets at each priority, most urgent first.")
     arrivals: Arrivals = Field(default_factory=Arrivals, description="How tickets arrive.")
-    groups: dict[Name, Group] = Field(min_length=1, description="Engineer groups by name.")
+    groups: dict[Name, Group] = Field(min_length=1, max_length=MAX_GROUPS, description="Engineer groups by name.")
     entry: Optional[str] = Field(None, description="The group where tickets arrive.")
     policy: PolicySpec = Field(default_factory=lambda: {"kind": "fifo"}, validate_default=True,
                                description="Queue strategy of every group without its own.")
@@ -190,7 +185,7 @@ class Scenario(Model):
     baseline: Optional[str] = Field(None, description="Variant that ratios are reported against (default: the first).")
     sweep: Optional[Sweep] = Field(None, description="A parameter sweep over this scenario, run by `supportsim sweep`.")
     checks: list[CheckSpec] = Field(
-        default_factory=list, description="Service targets `supportsim check` judges, e.g. 'vip.reaction.p90 <= 1h'."
+        default_factory=list, max_length=MAX_LIST, description="Service targets `supportsim check` judges, e.g. 'vip.reaction.p90 <= 1h'."
     )
 
     # ---- derived values (plain functions of the data) -------------------------------------------------
@@ -314,16 +309,18 @@ class Scenario(Model):
 
     def weekly_hours(self, arrival_rate: float | None = None) -> dict[str, tuple[float, float]]:
         """Per group: (offered work, available engineer-hours) in hours per week. ``arrival_rate`` replaces
-        the scenario's mean rate (e.g. a trace's). First-contact visits count as offered work."""
+        the scenario's mean rate (e.g. a trace's). Visits the policies insert count as offered work."""
         rate = self.mean_arrival_rate if arrival_rate is None else arrival_rate
         visits = self.visits_per_ticket()
-        contact = self.first_contact()
-        vip_share = sum(share for share, seg in zip(self.segment_shares, self.segments.values()) if seg.vip)
+        extra = self.extra_visits()
         out = {}
         for i, g in enumerate(self.group_names):
             work = rate * visits[i] * self.mean_work(g)
-            if contact is not None and contact[0] == g:
-                work += rate * vip_share * contact[1].mean_hours
+            for visit in extra:
+                if visit.group == g:
+                    share = sum(share for share, seg in zip(self.segment_shares, self.segment_names)
+                                if seg in visit.segments)
+                    work += rate * share * visit.work.mean_hours
             available = sum(count * calendar.hours_per_week for count, calendar in self.shifts_of(g))
             out[g] = (cal.WEEK * work, available)
         return out
@@ -332,14 +329,9 @@ class Scenario(Model):
         """rho per group: offered work divided by the engineer-hours on duty, over a week."""
         return {g: offered / available for g, (offered, available) in self.weekly_hours(arrival_rate).items()}
 
-    def first_contact(self) -> tuple[str, Distribution] | None:
-        """(group, contact work) when the policy of some group inserts a first-contact visit there for VIP
-        tickets (see ``contact_first``), else None."""
-        for g in self.group_names:
-            spec = self.policy_of(g).first_contact(self)
-            if spec is not None and spec[0] == g and self.honours_vip(g):
-                return spec
-        return None
+    def extra_visits(self) -> list[ExtraVisit]:
+        """The visits the policies in force insert into tickets' routes, in order (see supportsim.visits)."""
+        return [visit for g in self.group_names for visit in self.policy_of(g).extra_visits(self, g)]
 
 
 def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
@@ -412,7 +404,23 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
         loop = _closed_loop(s)
         if loop:
             problems.append((f"groups.{loop[0]}.escalate", f"escalation loop {'>'.join(loop + [loop[0]])} never ends: tickets would never be resolved"))
+        else:
+            problems += _long_path_problems(s)
     return problems
+
+
+def _long_path_problems(s: Scenario) -> list[tuple[str, str]]:
+    """Escalation that takes tickets through more than MAX_VISITS groups, where the engine cuts them short."""
+    alive = np.zeros(len(s.groups))
+    alive[s.group_names.index(s.entry_group)] = 1.0
+    matrix = s.routing_matrix()
+    for _ in range(MAX_VISITS - 1):  # after the first visit, MAX_VISITS - 1 escalations fit
+        alive = alive @ matrix
+    cut = float(alive.sum())
+    if cut > MAX_CUT_SHORT:
+        return [("groups", f"escalation takes {cut:.2%} of tickets through more than {MAX_VISITS} group visits, "
+                           "where the simulation would cut them short; lower the escalation probabilities")]
+    return []
 
 
 def _policy_problems(s: Scenario) -> list[tuple[str, str]]:

@@ -24,9 +24,10 @@ from typing import Iterable, Mapping
 import numpy as np
 # scipy.stats costs a second to import; only the CI needs it (see estimate)
 
-from . import targets
+from . import service_targets as targets
 from .calendar import Calendar
 from .engine import ReplicationRecord
+from .visits import WORK
 
 Key = tuple[str, ...]
 QUANTILES = {"p50": 50, "p90": 90, "p95": 95}
@@ -187,8 +188,8 @@ def group_figures(record: ReplicationRecord) -> dict[Key, float]:
 
     A visit's queue wait is its time in the group not in work: before work first starts and, under preemption
     or a shift end, while interrupted; so the time-average queue_length is arrival rate x mean queue wait
-    (Little). Reaction keeps the first wait. First-contact visits count as work but not as queue waits (they
-    are reactions). Time averages are over [warm-up, horizon).
+    (Little). Reaction keeps the first wait. Visits of another activity than ``work`` (inserted by a policy, see
+    supportsim.visits) count as busy time but not as queue waits. Time averages are over [warm-up, horizon).
     """
     scenario = record.scenario
     t = record.tickets
@@ -215,7 +216,7 @@ def group_figures(record: ReplicationRecord) -> dict[Key, float]:
         busy += overlap(pieces[piece_here, 2], pieces[piece_here, 3], low, high)
         present = overlap(queued[here], ended[here], low, high)
         in_window = here & (queued >= low) & (queued < high)
-        mine = here & counted & (t.contact == 0)
+        mine = here & counted & (t.activity == WORK)
         waits = in_queue[mine]
         available = available_hours(scenario, name, low, high)
         figures[("groups", name, "utilization")] = busy / available if available > 0 else math.nan

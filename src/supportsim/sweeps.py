@@ -16,7 +16,6 @@ replication, never on the worker or the order in which work finishes.
 from __future__ import annotations
 
 import csv
-import difflib
 import hashlib
 import io
 import json
@@ -26,16 +25,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from pydantic import ValidationError
-
 from . import __version__
 from .grid import check_grid
-from .loader import ScenarioError, expand_variants, read_scenario_data, validate_data
-from .problems import pydantic_problems
+from .loader import expand_variants
+from .manifest import FolderError, digest, opened, remove_leftovers, retire, save_run
 from .progress import Progress
 from .results import _json_safe, resolved_scenario_yaml, write_atomic
 from .scenario import Scenario, Sweep
 from .stats import Key, columns, estimate, flatten, nest
+from .targets import make_folder
 from .workers import WorkerError, run_unordered
 
 TIDY_COLUMNS = ["variant", "scope", "name", "metric", "statistic", "value", "ci95_low", "ci95_high"]
@@ -101,68 +99,23 @@ def make_plan(scenario: Scenario, sweep: Sweep, source: str = "<scenario>", line
     return Plan(scenario.model_copy(update={"sweep": sweep}), replications, points)
 
 
-def load_plan(source: str | Path | Mapping | Scenario, grid: Mapping[str, list] | None = None,
-              replications: int | None = None) -> Plan:
-    """A plan from a sweep file, a scenario with a ``sweep:`` section, or a scenario and a ``grid``."""
-    lines: Mapping[str, int] = {}
-    where = "<scenario>"
-    if isinstance(source, Scenario):
-        scenario, data = source, None
-    elif isinstance(source, Mapping):
-        data = dict(source)
-    else:
-        data, lines, where = read_scenario_data(source)
-    prefix = "sweep.grid."
-    if data is not None and "scenario" in data:
-        spec = _sweep_file(data, where, lines)
-        path = (Path(where).parent if isinstance(source, (str, Path)) else Path(".")) / spec.scenario
-        if not path.is_file():
-            raise ScenarioError([("scenario", f"no such scenario file {str(path)!r}")], where, lines)
-        scenario_data, scenario_lines, scenario_where = read_scenario_data(path)
-        scenario = validate_data(scenario_data, scenario_where, scenario_lines)
-        sweep, prefix = Sweep(**spec.model_dump(exclude={"scenario"})), "grid."
-    else:
-        if data is not None:
-            scenario = validate_data(data, where, lines)
-        sweep = scenario.sweep
-    if grid is not None:
-        sweep = Sweep(grid=grid, **(sweep.model_dump(exclude={"grid"}) if sweep else {}))
-        where, lines, prefix = "grid", {}, ""
-    if sweep is None:
-        raise ScenarioError([("sweep", "is missing: add a sweep: section with a grid, or give a sweep file "
-                                       "(see docs/sweeps.md)")], where, lines)
-    if replications is not None:
-        sweep = sweep.model_copy(update={"replications": replications})
-    return make_plan(scenario, sweep, where, lines, prefix)
-
-
-def _sweep_file(data: dict, where: str, lines: Mapping[str, int]) -> SweepFile:
-    known = list(SweepFile.model_fields)
-    problems = []
-    for key in data:
-        if key not in known:
-            close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.5)
-            problems.append((str(key), "unknown key" + (f"; did you mean {close[0]!r}?" if close else
-                                                         f"; a sweep file has {', '.join(known)}")))
-    try:
-        spec = SweepFile.model_validate(data)
-    except ValidationError as exc:
-        problems += [p for p in pydantic_problems(exc, data) if not p[1].startswith("unknown key")]
-        raise ScenarioError(problems, where, lines) from None
-    if problems:
-        raise ScenarioError(problems, where, lines)
-    return spec
-
-
 # ---- running --------------------------------------------------------------------------------------------
 
-def _saved(path: Path, point: Point) -> dict | None:
-    """The point's saved document, if it is there and was computed from this very definition."""
+def _saved(path: Path, point: Point, plan: Plan | None = None) -> dict | None:
+    """The point's saved document, if it is there and was computed from this very definition. With ``plan``,
+    a document of this definition that does not read as a point (edited by hand, say) is a FolderError."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # unreadable or tampered with: computed again
         return None
     ok = isinstance(document, dict) and document.get("definition") == point.definition
+    if ok and plan is not None:
+        try:
+            if document["point"] != point.id or not _rows(plan, [document]):
+                raise ValueError("no figures")
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            raise FolderError(f"{path}: not a point file as supportsim writes them ({type(exc).__name__}: {exc}); "
+                              "delete it to run that point again") from None
     return document if ok else None
 
 
@@ -194,13 +147,18 @@ def run_sweep(plan: Plan, out: str | Path | None = None, jobs: int = 1, schedule
     out = Path(out) if out is not None else None
     folder = out / "points" if out is not None else None
     documents = {}
-    for stale in folder.glob(".*.tmp") if folder else []:  # left by a run killed while writing
-        stale.unlink(missing_ok=True)
+    if out is not None and out.is_dir():
+        opened(out)  # a whole run there must be whole (a point file edited since is refused), a killed save finished
+    if folder is not None and folder.is_dir():
+        remove_leftovers(folder)  # temporary files of a run killed while writing
     for point in plan.points if folder else []:
-        saved = _saved(folder / f"{point.id}.json", point)
+        saved = _saved(folder / f"{point.id}.json", point, plan)
         if saved is not None:
             documents[point.id] = saved
     todo = [p for p in plan.points if p.id not in documents]
+    if todo and out is not None:
+        make_folder(out, "--out ")
+        retire(out, [f"points/{p.id}.json" for p in todo])  # the folder's run stops being whole now
     resumed = len(documents)
     tasks, owners = [], []
     for point in todo:
@@ -210,22 +168,23 @@ def run_sweep(plan: Plan, out: str | Path | None = None, jobs: int = 1, schedule
                 owners.append((point, variant, r))
     collected = {p.id: {v: [None] * plan.replications for v in p.variants} for p in todo}
     missing = {p.id: len(p.variants) * plan.replications for p in todo}
-    bar = Progress(f"sweep {plan.scenario.name}", len(plan.points), len(tasks), len(documents),
+    bar = Progress(f"sweep {plan.scenario.name}", len(plan.points), len(documents),
                    enabled=False if progress is False else None)
+    bar(0, len(tasks))
     try:
         with closing(run_unordered(tasks, jobs, scheduler)) as results:
             for finished, (i, figures) in enumerate(results, 1):
                 point, variant, r = owners[i]
                 collected[point.id][variant][r] = figures
                 missing[point.id] -= 1
+                bar(finished, len(tasks))
                 if missing[point.id]:
-                    bar.show(finished)
                     continue
                 text = point_document(plan, point, collected.pop(point.id))
                 if folder is not None:
                     write_atomic(folder / f"{point.id}.json", text)
                 documents[point.id] = json.loads(text)  # as saved, so fresh and resumed runs read the same
-                bar.point_done(finished)
+                bar.point_done()
     except KeyboardInterrupt:
         raise SweepInterrupted(_count_saved(plan, folder), len(plan.points), out) from None
     except WorkerError as exc:
@@ -300,13 +259,18 @@ class SweepResult:
         return buffer.getvalue()
 
     def save(self, out: str | Path) -> list[Path]:
-        """Write sweep.csv, sweep.parquet (with pyarrow) and scenario.resolved.yaml, each atomically."""
+        """Write sweep.csv, sweep.parquet (with pyarrow), scenario.resolved.yaml and the points not saved there
+        yet, as one whole run (see :mod:`supportsim.manifest`)."""
         out = Path(out)
-        written = [out / "scenario.resolved.yaml", out / "sweep.csv"]
-        write_atomic(written[0], resolved_scenario_yaml(self.plan.scenario))
-        write_atomic(written[1], self.csv())
+        resolved = resolved_scenario_yaml(self.plan.scenario)
+        files: dict[str, str | bytes] = {"scenario.resolved.yaml": resolved, "sweep.csv": self.csv()}
         parquet = self.parquet()
         if parquet is not None:
-            written.append(out / "sweep.parquet")
-            write_atomic(written[-1], parquet)
-        return written
+            files["sweep.parquet"] = parquet
+        points = {f"points/{d['point']}.json": d for d in self.documents}
+        kept = [name for name in points if (out / name).is_file()]
+        files.update({name: json.dumps(d, indent=1) + "\n" for name, d in points.items() if name not in kept})
+        run = {"kind": "sweep", "scenario": self.plan.scenario.name, "scenario_hash": digest(resolved.encode("utf-8")),
+               "seed": self.plan.scenario.seed, "replications": self.plan.replications}
+        save_run(out, files, run, kept)
+        return [out / name for name in files if not name.startswith("points/")]

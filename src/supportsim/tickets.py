@@ -16,10 +16,9 @@ from typing import Optional
 import numpy as np
 
 from .calendar import WEEK, week_hour
+from .limits import MAX_VISITS
 from .scenario import Scenario, WorkByClass
-
-MAX_VISITS = 100
-"""A ticket's path is cut after this many group visits (only reachable with escalation loops near 1)."""
+from .visits import activity_names
 
 
 def stream(seed: int, replication: int, purpose: str) -> np.random.Generator:
@@ -37,21 +36,22 @@ class TicketStream:
     """
 
     arrived: np.ndarray    # float64 [tickets]
-    segment: np.ndarray    # int8 [tickets], index into scenario.segment_names
-    priority: np.ndarray   # int8 [tickets], index into scenario.priority_names (0 when none are declared)
+    segment: np.ndarray    # int [tickets] (index_dtype), index into scenario.segment_names
+    priority: np.ndarray   # int [tickets] (index_dtype), index into scenario.priority_names (0 when none are declared)
     offset: np.ndarray     # int64 [tickets]
     visits: np.ndarray     # int64 [tickets], number of visits
-    route: np.ndarray      # int8 [visits], index into scenario.group_names
+    route: np.ndarray      # int [visits] (index_dtype), index into scenario.group_names
     work: np.ndarray       # float64 [visits]
     burst: Optional[np.ndarray] = None  # int64 [tickets]: incident number of a burst's ticket, -1 otherwise
     customer: Optional[np.ndarray] = None  # float64 [tickets]: which customer of its segment, uniform in [0, 1)
-    contact: Optional[np.ndarray] = None   # int8 [visits]: 1 for a first-contact visit inserted before the first visit
+    activity: Optional[np.ndarray] = None  # int8 [visits]: index into activities (0, work, unless a policy inserted it)
+    activities: tuple[str, ...] = ("work",)  # names of the activity codes (see supportsim.visits)
 
     def __post_init__(self):
         if self.customer is None:
             self.customer = np.zeros(len(self.arrived))
-        if self.contact is None:
-            self.contact = np.zeros(len(self.route), dtype=np.int8)
+        if self.activity is None:
+            self.activity = np.zeros(len(self.route), dtype=np.int8)
 
     def __len__(self) -> int:
         return len(self.arrived)
@@ -86,7 +86,7 @@ def draw_tickets(scenario: Scenario, replication: int, seed: int | None = None) 
     visits = present.sum(axis=1)
     offset = np.zeros(n, dtype=np.int64)
     np.cumsum(visits[:-1], out=offset[1:])
-    route = matrix[present].astype(np.int8)
+    route = matrix[present].astype(index_dtype(len(scenario.groups)))
     ticket = np.repeat(np.arange(n), visits)
     work = _work(scenario, route, segment[ticket], priority[ticket], seed, replication)
     if trace is not None:
@@ -97,14 +97,29 @@ def draw_tickets(scenario: Scenario, replication: int, seed: int | None = None) 
             work[use] = given[row[use]]
     # Drawn for every ticket whatever the policy, so that a policy that looks at customers changes no other draw.
     customer = stream(seed, replication, "customers").random(n)
-    tickets = TicketStream(arrived, segment.astype(np.int8), priority.astype(np.int8), offset,
-                           visits.astype(np.int64), route, work, burst=burst, customer=customer)
-    contact = scenario.first_contact()
-    if contact is not None:
-        vip_segment = np.array([seg.vip for seg in scenario.segments.values()], dtype=bool)
-        tickets = _with_first_contact(tickets, vip_segment[tickets.segment], scenario.group_names.index(contact[0]),
-                                      contact[1], stream(seed, replication, "contact"))
+    extra = scenario.extra_visits()
+    tickets = TicketStream(arrived, segment.astype(index_dtype(len(scenario.segments))),
+                           priority.astype(index_dtype(len(scenario.priorities or {}))), offset,
+                           visits.astype(np.int64), route, work, burst=burst, customer=customer,
+                           activities=activity_names(extra))
+    purposes: set[str] = set()
+    for visit in reversed(extra):  # each goes in front: the first listed ends up first
+        purpose = visit.activity if visit.activity not in purposes else f"{visit.activity}:{visit.group}"
+        purposes.add(purpose)
+        selected = np.isin(tickets.segment, [scenario.segment_names.index(s) for s in visit.segments])
+        tickets = _with_extra_visit(tickets, selected, scenario.group_names.index(visit.group),
+                                    tickets.activities.index(visit.activity), visit.work,
+                                    stream(seed, replication, purpose))
     return tickets
+
+
+def index_dtype(count: int) -> np.dtype:
+    """The smallest integer type that numbers ``count`` things (segments, priorities, groups): int8 up to 127
+    keeps the ticket table small, and a scenario that declares more gets a type that holds them all."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if count <= np.iinfo(dtype).max:
+            return np.dtype(dtype)
+    return np.dtype(np.int64)
 
 
 def _classes(scenario: Scenario, n: int, segments_rng, priorities_rng) -> tuple[np.ndarray, np.ndarray]:
@@ -119,26 +134,28 @@ def _classes(scenario: Scenario, n: int, segments_rng, priorities_rng) -> tuple[
     return segment, priority
 
 
-def _with_first_contact(t: TicketStream, selected: np.ndarray, group: int, dist, rng) -> TicketStream:
-    """The same tickets with a first-contact visit to ``group`` inserted before the first visit of each
-    selected ticket. The original visits keep their work, so variants with and without contacts stay paired."""
+def _with_extra_visit(t: TicketStream, selected: np.ndarray, group: int, activity: int, dist, rng) -> TicketStream:
+    """The same tickets with a visit of ``activity`` to ``group`` inserted before the first visit of each
+    selected ticket, its work drawn from ``dist``. The other visits keep their work, so variants with and
+    without the inserted visits stay paired."""
     added = selected.astype(np.int64)
     visits = t.visits + added
     offset = np.zeros(len(visits), dtype=np.int64)
     np.cumsum(visits[:-1], out=offset[1:])
-    shift = np.repeat(np.cumsum(added), t.visits)  # original visit k of ticket i moves by contacts up to i
+    shift = np.repeat(np.cumsum(added), t.visits)  # visit k of ticket i moves by the insertions up to i
     n_visits = len(t.route) + int(added.sum())
-    route = np.empty(n_visits, dtype=np.int8)
+    route = np.empty(n_visits, dtype=t.route.dtype)
     work = np.empty(n_visits)
-    contact = np.zeros(n_visits, dtype=np.int8)
+    codes = np.empty(n_visits, dtype=np.int8)
     route[np.arange(len(t.route)) + shift] = t.route
     work[np.arange(len(t.route)) + shift] = t.work
+    codes[np.arange(len(t.route)) + shift] = t.activity
     first = offset[selected]
     route[first] = group
     work[first] = dist.sample(rng, len(first))
-    contact[first] = 1
+    codes[first] = activity
     return TicketStream(t.arrived, t.segment, t.priority, offset, visits, route, work,
-                        burst=t.burst, customer=t.customer, contact=contact)
+                        burst=t.burst, customer=t.customer, activity=codes, activities=t.activities)
 
 
 def _arrival_times(scenario: Scenario, rng: np.random.Generator) -> np.ndarray:

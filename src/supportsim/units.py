@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 import re
 
+from .limits import MAX_HOURS, MAX_RATE
+
 HOURS_PER_UNIT = {
     "s": 1 / 3600,
     "sec": 1 / 3600,
@@ -49,6 +51,8 @@ def parse_duration(value: object) -> float:
     hours = float(number) * HOURS_PER_UNIT[unit]
     if not math.isfinite(hours):
         raise ValueError(f"duration {value!r} is not finite")
+    if hours > MAX_HOURS:
+        raise ValueError(f"must be at most 20 years ({MAX_HOURS:g}h), got {value!r}")
     return hours
 
 
@@ -75,6 +79,8 @@ def parse_rate(value: object) -> float:
     per_hour = float(number) / HOURS_PER_UNIT[unit]
     if not math.isfinite(per_hour):
         raise ValueError(f"rate {value!r} is not finite")
+    if per_hour > MAX_RATE:
+        raise ValueError(f"must be at most {MAX_RATE:g}/h, got {value!r}")
     return per_hour
 
 

@@ -66,9 +66,15 @@ def policy_variants(spec: str) -> dict[str, dict]:
                 raise ValueError(f"{item!r}: write settings as kind:key=value, e.g. vip_lane:pickup_within=30m")
             node = policy
             *parents, last = key.split(".")
+            if key == "kind":
+                raise ValueError(f"{item!r}: the kind is what the item starts with; write {text}:... as an item of its own")
+            if not all(key.split(".")):
+                raise ValueError(f"{item!r}: {key!r} is not a key path; write keys joined by dots, e.g. engineers.L1")
             for part in parents:
                 node = node.setdefault(part, {})
-            node[last] = yaml.safe_load(text)
+                if not isinstance(node, dict):
+                    raise ValueError(f"{item!r}: {key!r} sets a key inside {part!r}, which already has a value")
+            node[last] = _setting_value(text, item)
         name = re.sub(r"[^A-Za-z0-9_-]+", "_", "-".join([kind, *(s.partition("=")[2] for s in settings)]))
         if name in out:
             name = re.sub(r"[^A-Za-z0-9_-]+", "_", item)
@@ -76,6 +82,20 @@ def policy_variants(spec: str) -> dict[str, dict]:
             raise ValueError(f"{item!r} is listed twice")
         out[name] = policy
     return out
+
+
+def _setting_value(text: str, item: str) -> Any:
+    """A --policy setting's value, read as a YAML 1.2 scalar like the same value in a scenario file."""
+    from .safe_yaml import ScenarioLoader
+
+    try:
+        value = yaml.load(text, Loader=ScenarioLoader)
+    except yaml.YAMLError as exc:
+        problem = str(getattr(exc, "problem", None) or exc).splitlines()[0]
+        raise ValueError(f"{item!r}: cannot read the value {text!r} ({problem})") from None
+    if isinstance(value, (dict, list)):
+        raise ValueError(f"{item!r}: the value {text!r} must be one value (a number, a duration such as 30m, text)")
+    return value
 
 
 def with_policy_variants(scenario: Scenario, policies: Mapping[str, dict]) -> dict:

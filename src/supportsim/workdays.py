@@ -19,7 +19,7 @@ later on the next Tuesday at 14:00 (a holiday in between makes it the Wednesday)
 moves to Monday 09:00 and is due at the close of the fifth working day, Friday 18:00. On a calendar whose days
 all have the same working time, N working days are thus exactly N times a working day's hours on the
 calendar's clock. A target is met when the on-duty time from arrival to the event is at most the on-duty time
-from arrival to the due time (see :mod:`supportsim.targets`).
+from arrival to the due time (see :mod:`supportsim.service_targets`).
 """
 
 from __future__ import annotations

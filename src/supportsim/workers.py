@@ -1,9 +1,12 @@
-"""Where replications run: in this process, in a local process pool, or on a Dask cluster.
+"""Where replications run: in this process, in a local process pool, or on a Dask cluster. Every command
+that simulates (run, compare, sweep, check, baseline) and the Python API run their work through here.
 
-A task is ``(scenario, replication, seed)`` and its result is that replication's flat figures (see
-:func:`supportsim.stats.replication_figures`): a few kilobytes instead of the whole ticket record, so results
-travel cheaply between processes and machines. Results come back in completion order with the task's index,
-so a caller can save work as soon as it is done; the numbers never depend on which worker ran a task.
+A task is ``(scenario, replication, seed)``. What comes back is chosen per task: ``"figures"``, the
+replication's flat figures (see :func:`supportsim.stats.replication_figures`, a few kilobytes that travel
+cheaply between processes and machines), or ``"records"``, the whole per-ticket record. :class:`Workers`
+takes tasks as they come (a search may submit more as earlier ones finish) and hands results back as they
+finish, with each task's number; :func:`run_in_order` returns them in task order. The numbers never depend
+on which worker ran a task. Ctrl-C stops the workers at once; what was already handed back stays valid.
 """
 
 from __future__ import annotations
@@ -11,37 +14,180 @@ from __future__ import annotations
 import logging
 import queue
 import signal
+from collections import deque
 from concurrent.futures import CancelledError, ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from concurrent.futures.process import BrokenProcessPool
-from typing import Iterator
+from typing import Any, Iterator, Literal
 
 from .engine import simulate_replication
 from .extras import require
+from .lifeline import dask_plugin, pool_options
+from .progress import Callback
 from .scenario import Scenario
 from .stats import Key, replication_figures
 
 Task = tuple[Scenario, int, int]
 Figures = dict[Key, float]
+Keep = Literal["figures", "records"]
 
 
 class WorkerError(RuntimeError):
     """The workers went away (a killed process, a lost cluster); work already saved stays valid."""
 
 
-def figures_of(task: Task) -> Figures:
+def run_task(task: Task, keep: Keep = "figures") -> Any:
+    """What a worker runs: one replication, returned as its figures or its whole record."""
     scenario, replication, seed = task
-    return replication_figures(simulate_replication(scenario, replication, seed))
+    record = simulate_replication(scenario, replication, seed)
+    return replication_figures(record) if keep == "figures" else record
 
 
-def run_unordered(tasks: list[Task], jobs: int = 1, scheduler: str | None = None) -> Iterator[tuple[int, Figures]]:
-    """Yield ``(task index, figures)`` as tasks finish: inline for one job, else a process pool of ``jobs``
-    workers, or Dask when ``scheduler`` is ``"local"`` (a LocalCluster of ``jobs`` processes) or an address."""
-    if scheduler:
-        return _on_dask(tasks, jobs, scheduler)
-    if jobs <= 1 or len(tasks) <= 1:
-        return ((i, figures_of(task)) for i, task in enumerate(tasks))
-    return _on_pool(tasks, jobs)
+class Workers:
+    """Run tasks inline (``jobs`` 1), on a process pool of ``jobs`` workers, or on Dask when ``scheduler`` is
+    ``"local"`` (a LocalCluster of ``jobs`` processes) or an address. Use it as a context manager::
+
+        with Workers(jobs=2) as workers:
+            for task in tasks:
+                workers.submit(task)
+            for number, figures in workers.finished():
+                ...  # may submit more; finished() goes on until every submitted task is back
+
+    ``size`` caps the pool when the number of tasks is known (no more workers than tasks).
+    """
+
+    def __init__(self, jobs: int = 1, scheduler: str | None = None, size: int | None = None):
+        self.jobs, self.scheduler = jobs, scheduler
+        self.inline = not scheduler and (jobs <= 1 or (size is not None and size <= 1))
+        self.size = min(jobs, size) if size else jobs
+        self._submitted = 0
+        self._inline: deque[tuple[int, Task, Keep]] = deque()
+        self._futures: dict[int, Any] = {}
+        self._done: queue.SimpleQueue = queue.SimpleQueue()
+        self._stack = ExitStack()
+        self._interrupted: list = []
+        self._pool: Any = None
+        self._client: Any = None
+        self._clean = False
+
+    def __enter__(self) -> "Workers":
+        self._interrupted = self._stack.enter_context(_deferred_interrupts())
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        self._clean = kind is None
+        try:
+            self._stop()
+        finally:
+            self._stack.close()
+
+    def submit(self, task: Task, keep: Keep = "figures") -> int:
+        """Queue a task; returns its number (0, 1, ... in submission order)."""
+        number = self._submitted
+        self._submitted += 1
+        if self.inline:
+            self._inline.append((number, task, keep))
+            return number
+        if self.scheduler:
+            client = self._client or self._start_dask()
+            # priority: earlier tasks first, so whole points finish (and are saved) early in a sweep
+            future = client.submit(run_task, task, keep, pure=False, priority=-number)
+        else:
+            future = (self._pool or self._start_pool()).submit(run_task, task, keep)
+        self._futures[number] = future
+        future.add_done_callback(lambda _, number=number: self._done.put(number))
+        return number
+
+    def finished(self) -> Iterator[tuple[int, Any]]:
+        """``(task number, result)`` as tasks finish, until every task submitted so far is back."""
+        while self._inline:
+            if self._interrupted:
+                raise KeyboardInterrupt
+            number, task, keep = self._inline.popleft()
+            yield number, run_task(task, keep)
+        while self._futures:
+            number = self._next_done()
+            future = self._futures.pop(number)
+            try:
+                result = future.result()
+            except BrokenProcessPool as exc:
+                raise WorkerError(f"a worker process died ({exc})") from None
+            except Exception as exc:
+                if self.scheduler and isinstance(exc, self._dask_errors()):
+                    raise WorkerError(f"lost the Dask cluster at {self.scheduler}: {exc}") from None
+                raise
+            if self.scheduler:
+                future.release()
+            yield number, result
+
+    def _next_done(self) -> int:
+        while True:
+            if self._interrupted:
+                raise KeyboardInterrupt
+            try:
+                return self._done.get(timeout=0.2)
+            except queue.Empty:
+                pass
+
+    # ---- the one place where workers are started and stopped ------------------------------------------
+    def _start_pool(self) -> ProcessPoolExecutor:
+        # workers ignore Ctrl-C (the parent acts on it) and end when the parent dies (supportsim.lifeline)
+        self._pool = ProcessPoolExecutor(max_workers=self.size, **pool_options(_ignore_interrupts))
+        return self._pool
+
+    def _start_dask(self) -> Any:
+        distributed = require("distributed", "dask", "--scheduler")
+        try:
+            if self.scheduler == "local":
+                self._cluster = distributed.LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True,
+                                                         dashboard_address=None, silence_logs=logging.CRITICAL)
+                self._stack.callback(self._cluster.close)
+                self._client = distributed.Client(self._cluster)
+                self._client.register_plugin(dask_plugin(distributed))  # its workers end if this process dies
+            else:
+                self._client = distributed.Client(self.scheduler, timeout="20s")
+        except self._dask_errors() as exc:
+            raise WorkerError(f"cannot reach the Dask scheduler at {self.scheduler}: {exc}") from None
+        return self._client
+
+    @staticmethod
+    def _dask_errors() -> tuple[type[BaseException], ...]:
+        distributed = require("distributed", "dask", "--scheduler")
+        return (OSError, TimeoutError, CancelledError, distributed.KilledWorker)
+
+    def _stop(self) -> None:
+        if self._client is not None:
+            self._client.close()  # the LocalCluster, if any, closes after it (see _start_dask)
+        if self._pool is None:
+            return
+        self._pool.shutdown(wait=self._clean, cancel_futures=True)
+        if not self._clean:
+            # Interrupted or failed: stop the workers now rather than after the replications they are running
+            # (the pool has no public way to do that before Python 3.14).
+            for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+                process.terminate()
+
+
+def run_unordered(tasks: list[Task], jobs: int = 1, scheduler: str | None = None,
+                  keep: Keep = "figures") -> Iterator[tuple[int, Any]]:
+    """Yield ``(task index, result)`` as tasks finish (see :class:`Workers`)."""
+    with Workers(jobs, scheduler, size=len(tasks)) as workers:
+        for task in tasks:
+            workers.submit(task, keep)
+        yield from workers.finished()
+
+
+def run_in_order(tasks: list[Task], jobs: int = 1, scheduler: str | None = None, keep: Keep = "figures",
+                 progress: Callback | None = None) -> list:
+    """Every task's result, in task order; ``progress(done, total)`` is told as they finish."""
+    done: list = [None] * len(tasks)
+    if progress is not None:
+        progress(0, len(tasks))
+    for finished, (i, result) in enumerate(run_unordered(tasks, jobs, scheduler, keep), 1):
+        done[i] = result
+        if progress is not None:
+            progress(finished, len(tasks))
+    return done
 
 
 def _ignore_interrupts() -> None:
@@ -68,74 +214,10 @@ def _deferred_interrupts() -> Iterator[list]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _as_finished(futures: list, interrupted: list) -> Iterator[int]:
-    """Indices of the futures as they finish (any kind of future with ``add_done_callback``)."""
-    finished: queue.SimpleQueue = queue.SimpleQueue()
-    for i, future in enumerate(futures):
-        future.add_done_callback(lambda _, i=i: finished.put(i))
-    for _ in futures:
-        index = None
-        while index is None:
-            if interrupted:
-                raise KeyboardInterrupt
-            try:
-                index = finished.get(timeout=0.2)
-            except queue.Empty:
-                pass
-        yield index
-
-
-def _on_pool(tasks: list[Task], jobs: int) -> Iterator[tuple[int, Figures]]:
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_ignore_interrupts)
-    finished = False
-    try:
-        with _deferred_interrupts() as interrupted:
-            futures = [pool.submit(figures_of, task) for task in tasks]
-            for i in _as_finished(futures, interrupted):
-                yield i, futures[i].result()
-        finished = True
-    except BrokenProcessPool as exc:
-        raise WorkerError(f"a worker process died ({exc})") from None
-    finally:
-        pool.shutdown(wait=finished, cancel_futures=True)
-        if not finished:
-            # Interrupted: stop the workers now rather than after the replications they are running (the
-            # pool has no public way to do that before Python 3.14).
-            for process in list((getattr(pool, "_processes", None) or {}).values()):
-                process.terminate()
-
-
-def _on_dask(tasks: list[Task], jobs: int, scheduler: str) -> Iterator[tuple[int, Figures]]:
-    distributed = require("distributed", "dask", "--scheduler")
-    cluster = client = None
-    with _deferred_interrupts() as interrupted:  # Ctrl-C while the cluster starts: stop once it is up
-        try:
-            if scheduler == "local":
-                cluster = distributed.LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                                                   dashboard_address=None, silence_logs=logging.CRITICAL)
-                client = distributed.Client(cluster)
-            else:
-                client = distributed.Client(scheduler, timeout="20s")
-            # priority: earlier points first, so whole points finish (and are saved) early in the run
-            futures = [client.submit(figures_of, task, pure=False, priority=-i) for i, task in enumerate(tasks)]
-            for i in _as_finished(futures, interrupted):
-                result = futures[i].result()
-                futures[i].release()
-                yield i, result
-        except (OSError, TimeoutError, CancelledError, distributed.KilledWorker) as exc:
-            what = "lost the Dask cluster" if client is not None else "cannot reach the Dask scheduler"
-            raise WorkerError(f"{what} at {scheduler}: {exc}") from None
-        finally:
-            for part in (client, cluster):
-                if part is not None:
-                    part.close()
-
-
 def run_figures(variants: dict[str, Scenario], replications: int, seed: int, jobs: int = 1,
-                scheduler: str | None = None) -> dict[str, list[Figures]]:
-    """Replications 0..n-1 of every variant, as figures, in order (the same tickets for every variant)."""
+                scheduler: str | None = None, progress: Callback | None = None) -> dict[str, list[Figures]]:
+    """Replications 0..n-1 of every variant, as figures, in order (the same tickets for every variant);
+    ``progress(done, total)`` is told as they finish."""
     tasks = [(scenario, r, seed) for scenario in variants.values() for r in range(replications)]
-    done: list[Figures] = [{}] * len(tasks)
-    for i, figures in run_unordered(tasks, jobs, scheduler):
-        done[i] = figures
+    done = run_in_order(tasks, jobs, scheduler, progress=progress)
     return {name: done[k * replications:(k + 1) * replications] for k, name in enumerate(variants)}

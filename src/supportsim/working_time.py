@@ -18,14 +18,15 @@ from . import calendar as cal
 from . import zones
 from .distributions import Duration
 from .special_days import HolidayValue, SpecialDay
-from .targets import TargetValue, placed_targets
+from .service_targets import TargetValue, placed_targets
+from .limits import MAX_FACTOR, MAX_LIST
 
 if TYPE_CHECKING:
     from .scenario import Scenario
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 MAX_COUNT = 100_000
@@ -45,10 +46,13 @@ Headcount = Annotated[int, BeforeValidator(_whole_number)]
 class Profile(Model):
     """Relative arrival intensity by weekday and hour of day; the mean over the week is kept at the rate."""
 
-    weekdays: dict[str, Annotated[float, Field(ge=0)]] = Field(
+    weekdays: dict[str, Annotated[float, Field(ge=0, le=MAX_FACTOR)]] = Field(
         default_factory=dict, description="Factor per day (mon..sun); a day not named has factor 1.")
-    hours: dict[str, Annotated[float, Field(ge=0)]] = Field(
+    hours: dict[str, Annotated[float, Field(ge=0, le=MAX_FACTOR)]] = Field(
         default_factory=dict, description="Factor per whole-hour range of the day, e.g. '09-12'; others 1.")
+    hour_of_week: Optional[list[Annotated[float, Field(ge=0)]]] = Field(
+        None, description="168 factors, one per hour of the week from Monday 00-01 (what `supportsim fit` "
+                          "writes), instead of weekdays/hours.")
 
     @field_validator("weekdays")
     @classmethod
@@ -68,14 +72,28 @@ class Profile(Model):
                 seen[hour] = text
         return value
 
+    @field_validator("hour_of_week")
+    @classmethod
+    def _week(cls, value, info: ValidationInfo):
+        if value is not None:
+            if len(value) != 168:
+                raise ValueError(f"needs 168 factors (24 hours x 7 days from Monday 00-01), got {len(value)}")
+            if info.data.get("weekdays") or info.data.get("hours"):
+                raise ValueError("give either hour_of_week (168 factors) or weekdays/hours, not both")
+        return value
+
     @model_validator(mode="after")
     def _not_all_zero(self):
-        if cal.profile_table(self.weekdays, self.hours).sum() <= 0:
+        if self.table().sum() <= 0:
             raise ValueError("every factor is 0: no ticket would ever arrive")
         return self
 
     def table(self) -> np.ndarray:
         """[168] intensity per hour of week (0 = Monday 00-01), mean 1."""
+        if self.hour_of_week is not None:
+            table = np.asarray(self.hour_of_week, dtype=float)
+            mean = table.mean()
+            return table / mean if mean > 0 else table
         return cal.profile_table(self.weekdays, self.hours)
 
 
@@ -106,7 +124,8 @@ class StaffBlock(Model):
 
 
 Staff = Annotated[
-    Union[Annotated[Headcount, Tag("count")], Annotated[list[StaffBlock], Tag("blocks")]],
+    Union[Annotated[Headcount, Tag("count")],
+          Annotated[list[StaffBlock], Field(min_length=1, max_length=MAX_LIST), Tag("blocks")]],
     Discriminator(lambda v: "blocks" if isinstance(v, list) else "count"),
 ]
 
@@ -138,10 +157,10 @@ class CalendarSpec(Model):
     week: Optional[Annotated[dict[str, str], BeforeValidator(_week_table_value)]] = Field(
         None, description="Hour-of-week table instead of days/hours: per day 24 characters, '1' on, '0' off.")
     holidays: list[HolidayValue] = Field(
-        default_factory=list, description="Days with no working time: dates, ranges '2027-01-01..2027-01-08', or "
+        default_factory=list, max_length=MAX_LIST, description="Days with no working time: dates, ranges '2027-01-01..2027-01-08', or "
                                           "{dates, arrivals, name}.")
     special_days: dict[str, SpecialDay] = Field(
-        default_factory=dict, description="Named working days with another arrival rate: {dates, arrivals}.")
+        default_factory=dict, max_length=MAX_LIST, description="Named working days with another arrival rate: {dates, arrivals}.")
     offset: Optional[str] = Field(None, description="How far this calendar's clock is ahead of the scenario's, e.g. '+7h'.")
     tz: Optional[str] = Field(None, description="IANA time zone of this calendar's clock, e.g. 'Europe/Moscow' "
                                                 "(daylight saving applied); instead of offset.")
@@ -208,13 +227,28 @@ CalendarValue = Annotated[
 ]
 
 
+def _date_text(value: Any) -> Any:
+    """Dates are written as dates: a number would be read as seconds since 1970 (``start: 5`` is not a date)."""
+    if not isinstance(value, (str, date)):
+        raise ValueError(f"expected a date such as 2027-01-04 (or a date and time 2027-01-04T08:00), got {value!r}")
+    return value
+
+
 def _datetime(value: Any) -> Any:
+    value = _date_text(value)
     if isinstance(value, date) and not isinstance(value, datetime):
         return datetime.combine(value, datetime.min.time())
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"cannot read {value!r} as a date or datetime: write 2027-01-04 or 2027-01-04T08:00, "
+                             "a day that exists and a time before 24:00") from None
     return value
 
 
 Start = Annotated[datetime, BeforeValidator(_datetime)]
+Day = Annotated[date, BeforeValidator(_date_text)]
 
 
 def trace_problems(s: Scenario, with_rate: list[str]) -> list[tuple[str, str]]:

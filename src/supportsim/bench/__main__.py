@@ -61,9 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     model = R1(tickets=tickets, seed=args.seed)
     figures["r1"] = step("R1 four ways", runs.r1, model, repeat, ciw_tickets)
     figures["scaled"] = step("R1 scaled", runs.scaled, model, engineers, repeat)
-    r2_data, figures["r2_file"], figures["r2_note"] = runs.r2_scenario(scenarios, horizon)
-    if figures["r2_note"]:
-        print(f"note: {figures['r2_note']}", file=sys.stderr)
+    r2_data, figures["r2_file"] = runs.r2_scenario(scenarios, horizon)
     figures["r2"] = step("R2", runs.r2, r2_data, repeat)
     figures["memory"] = step("memory", runs.memory, memory_tickets, args.seed)
     figures["scaling"] = step("scaling", runs.scaling, r2_data, replications, min(repeat, 2))

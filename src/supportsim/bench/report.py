@@ -159,8 +159,6 @@ def markdown(figures: dict) -> str:
     r2 = figures["r2"]
     mem = r2["memory"]
     lines += ["", f"### R2: `{figures['r2_file']}` for {r2['horizon']}, one replication", ""]
-    if figures["r2_note"]:
-        lines += [f"Note: {figures['r2_note']}.", ""]
     lines += _table(["scenario", "groups", "tickets", "visits", "seconds", "tickets/s", "peak memory",
                      "of which interpreter + libraries"],
                     [[r2["scenario"], str(r2["groups"]), _n(r2["tickets"]), _n(r2["visits"]), f"{r2['seconds']:.3f}",
@@ -170,7 +168,7 @@ def markdown(figures: dict) -> str:
     lines += ["", "### Memory: one replication of R1, every ticket record kept, summary computed", "",
               "Measured in a fresh interpreter, so the peak is this run's own: the OS's high-water mark of resident "
               "memory (`VmHWM`; `resource.getrusage` in a child started from the benchmark would report the "
-              "benchmark's own size as a floor, see `supportsim/bench/child.py`).", ""]
+              "benchmark's own size as a floor, see `src/supportsim/bench/child.py`).", ""]
     above = (mem["peak_mb"] - mem["baseline_mb"]) * 1e6 / mem["tickets"]
     lines += _table(["tickets", "visits", "peak resident memory", "of which interpreter + libraries",
                      "bytes per ticket above that", "seconds (simulate + summary)"],

@@ -100,24 +100,20 @@ def scaled(model: R1, engineers: list[int], repeat: int) -> list[dict]:
     return out
 
 
-def r2_scenario(scenarios: Path, horizon: str) -> tuple[dict, str, str]:
-    """The bundled VIP scenario for ``horizon``, or small-desk while that file does not exist yet.
+R2_FILE = "vip-no-extra-staff.yaml"
 
-    Returns the scenario as data, its file name, and a note ("" when it is the VIP scenario)."""
-    for name, note in (("vip-no-extra-staff.yaml", ""),
-                       ("small-desk.yaml", "scenarios/vip-no-extra-staff.yaml not found: small-desk.yaml stands in")):
-        path = scenarios / name
-        if path.exists():
-            data = yaml.safe_load(path.read_text())
-            data.update(horizon=horizon, replications=1)
-            # R2 times one replication of the VIP-lane variant (the issue's "three groups, escalation, vip_lane")
-            variants = data.pop("variants", None) or {}
-            data.pop("baseline", None)
-            lane = [v for v in variants.values() if isinstance(v.get("policy"), dict) and v["policy"].get("kind") == "vip_lane"]
-            if lane:
-                data = deep_merge(data, lane[0])
-            return data, name, note
-    raise FileNotFoundError(f"no R2 scenario (vip-no-extra-staff.yaml or small-desk.yaml) in {scenarios}")
+
+def r2_scenario(scenarios: Path, horizon: str) -> tuple[dict, str]:
+    """The bundled VIP scenario's VIP-lane variant for ``horizon``, one replication: as data, and its file name."""
+    data = yaml.safe_load((scenarios / R2_FILE).read_text())
+    data.update(horizon=horizon, replications=1)
+    # R2 times one replication of the VIP-lane variant (the issue's "three groups, escalation, vip_lane")
+    variants = data.pop("variants", None) or {}
+    data.pop("baseline", None)
+    lane = [v for v in variants.values() if isinstance(v.get("policy"), dict) and v["policy"].get("kind") == "vip_lane"]
+    if lane:
+        data = deep_merge(data, lane[0])
+    return data, R2_FILE
 
 
 def r2(data: dict, repeat: int) -> dict:
@@ -166,7 +162,7 @@ def _spin_job(tasks: int, steps: int, jobs: int) -> None:
         for _ in range(tasks):
             spin(steps)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:  # the same pool api.run_tasks uses
+    with ProcessPoolExecutor(max_workers=jobs) as pool:  # the kind of pool supportsim.workers uses
         list(pool.map(spin, [steps] * tasks))
 
 

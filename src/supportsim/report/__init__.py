@@ -15,21 +15,28 @@ from .figures import CSV_COLUMNS, headline_rows
 REPORT_NAME = "report.html"
 
 
-def build_report(folder: str | Path, generated: str | None = None) -> str:
+def build_report(folder: str | Path, generated: str | None = None, shown_as: str | Path | None = None) -> str:
     """The report of a results folder as an HTML string. Raises :class:`ReportError` for an unusable folder.
 
-    ``generated`` replaces the time stamp in the footer (for byte-identical rebuilds)."""
+    ``generated`` replaces the time stamp in the footer (for byte-identical rebuilds). ``shown_as``: the
+    folder being saved that ``folder`` (its files staged, not yet a whole run) will become."""
     from .html import render
 
-    return render(read_results(folder), generated)
+    results = read_results(folder, verify=shown_as is None)
+    if shown_as is not None:
+        results.folder = Path(shown_as)
+    return render(results, generated)
 
 
 def write_report(folder: str | Path, out: str | Path | None = None, generated: str | None = None) -> Path:
     """Build the report of ``folder`` and write it (atomically) to ``out``, by default ``folder/report.html``."""
+    from ..manifest import note_derived
     from ..results import write_atomic
 
     target = Path(out) if out is not None else Path(folder) / REPORT_NAME
     write_atomic(target, build_report(folder, generated))
+    if out is None:
+        note_derived(Path(folder), REPORT_NAME)
     return target
 
 

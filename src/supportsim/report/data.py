@@ -3,7 +3,8 @@
 A results folder holds ``summary.json`` (required unless the folder is a sweep with ``sweep.csv``), and
 optionally ``tickets.csv``, ``scenario.resolved.yaml``, ``profiles.json``, ``sweep.csv`` and ``checks.json``.
 Each optional file only adds a section; when it is absent the section is left out and a note says why.
-Their formats are documented in ``docs/report.md``.
+Their formats are documented in ``docs/report.md``. The folder must be one whole run: its ``manifest.json``
+names the files supportsim wrote and their hashes (see :mod:`supportsim.manifest`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import numpy as np
 import yaml
 
 from .. import formats
-from ..targets import measured_clock
+from ..service_targets import measured_clock
 
 CDF_LEVELS = np.linspace(0.0, 1.0, 401)
 """Probability levels at which each ticket distribution is kept (quantiles; enough for a smooth CDF)."""
@@ -192,18 +193,30 @@ def as_estimate(node: Any, key: str = "value") -> Estimate | None:
 
 # ---- the folder ------------------------------------------------------------------------------------------
 
-def read_results(folder: str | Path) -> Results:
-    """Everything the report shows, read from a results folder. Raises :class:`ReportError`."""
+def read_results(folder: str | Path, verify: bool = True) -> Results:
+    """Everything the report shows, read from a results folder. Raises :class:`ReportError`, and
+    :class:`~supportsim.manifest.FolderError` for a folder that is not one whole run (``verify=False``: a run
+    being saved, not yet named by a manifest)."""
     folder = Path(folder)
     if not folder.exists():
         raise ReportError(f"{folder}: no such folder")
     if not folder.is_dir():
         raise ReportError(f"{folder}: is not a folder (give the folder that holds summary.json)")
-    results = Results(folder)
-    summary_path, sweep_path = folder / "summary.json", folder / "sweep.csv"
-    if not summary_path.exists() and not sweep_path.exists():
+    if not (folder / "summary.json").exists() and not (folder / "sweep.csv").exists():
         raise ReportError(f"{folder}: no summary.json here; give a folder written by `supportsim run` "
                           "(or by `supportsim sweep`, with sweep.csv)")
+    if not verify:
+        return _read_files(folder)
+    from ..manifest import locked, verified
+
+    with locked(folder):  # a save into the folder waits until it is read, so it is read as one run
+        verified(folder)
+        return _read_files(folder)
+
+
+def _read_files(folder: Path) -> Results:
+    results = Results(folder)
+    summary_path = folder / "summary.json"
     if summary_path.exists():
         results.summary = read_json(summary_path, expect=dict)
         if not isinstance(results.summary.get("variants"), dict):
@@ -228,9 +241,13 @@ def read_results(folder: str | Path) -> Results:
 def read_json(path: Path, expect: type | None = None) -> Any:
     """A JSON file's content; ReportError naming the file and line when it is not JSON (or not ``expect``)."""
     try:
+        if path.exists() and not path.is_file():  # a pipe would block, a device never end
+            raise ReportError(f"{path}: is not a regular file")
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise ReportError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise ReportError(f"{path}: invalid JSON: nested too deeply to be a results file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ReportError(f"{path}: cannot read: {exc}") from None
     if expect is dict and not isinstance(data, dict):

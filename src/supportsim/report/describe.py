@@ -10,7 +10,7 @@ from html import escape
 from typing import Any
 
 from ..units import parse_duration, parse_rate
-from .figures import short_duration
+from .figures import in_one_unit, short_duration
 
 
 def _hours(value: Any) -> float | None:
@@ -128,10 +128,10 @@ def describe_scenario(data: dict, scenario: Any, loads: dict[str, float] | None)
             parts.append("SLA targets: " + "; ".join(targets) + ".")
     horizon, warmup = _hours(data.get("horizon")), _hours(data.get("warmup")) or 0.0
     if horizon:
-        days = f" (about {horizon / 24:.0f} days)" if horizon >= 72 and horizon % 24 else ""
-        counted = (f"tickets of the first {short_duration(warmup)} (warm-up) are not counted" if warmup
-                   else "every ticket is counted")
-        parts.append(f"Arrivals run for {short_duration(horizon)}{days}; {counted}.")
+        length, first = in_one_unit(horizon, warmup)
+        days = f" ({horizon / 24:.3g} days)" if horizon >= 72 and not length.endswith(("d", "w")) else ""
+        counted = f"tickets of the first {first} (warm-up) are not counted" if warmup else "every ticket is counted"
+        parts.append(f"Arrivals run for {length}{days}; {counted}.")
     return " ".join(parts)
 
 

@@ -132,6 +132,17 @@ def short_duration(hours: float) -> str:
     return format_duration(hours) if hours < 168 or hours % 168 else f"{hours / 24:g}d"
 
 
+def in_one_unit(*hours: float) -> list[str]:
+    """Several durations written in the same unit, the largest in which each is a whole number ('100h', '1200h'
+    rather than '100h', '50d'), so a reader compares numbers, not units."""
+    units = (("w", 168.0), ("d", 24.0), ("h", 1.0)) + ((("m", 1 / 60),) if max(hours) < 2 else ())
+    for unit, size in units:
+        counts = [h / size for h in hours]
+        if all(abs(c - round(c)) < 1e-9 for c in counts) and any(round(c) for c in counts):
+            return [f"{round(c)}{unit}" for c in counts]
+    return [f"{h:g}h" for h in hours]
+
+
 def duration_text(hours: float) -> str:
     """Like the terminal tables (minutes under 2 h, hours under 2 d, days above), but a wait of a few seconds
     reads '<0.1m' rather than a misleading '0.0m'."""

@@ -15,7 +15,8 @@ import numpy as np
 from . import comparisons, plots, sweepplots, timeplots
 from ..units import human_duration
 from .data import Estimate, Results
-from .figures import Comparison, change_words, compare, duration_text, finite, short_duration, sla_change
+from .figures import (Comparison, change_words, compare, duration_text, finite, in_one_unit, short_duration,
+                      sla_change)
 from .style import CSS
 
 WARN_LOAD, NEAR_LOAD = 1.0, 0.95
@@ -78,7 +79,8 @@ def _meta(results: Results) -> str:
         parts.append(f"seed {s['seed']}")
     window = s.get("window") or {}
     if finite(window.get("from")) and finite(window.get("to")):
-        parts.append(f"tickets arriving from {short_duration(window['from'])} to {short_duration(window['to'])} counted")
+        low, high = in_one_unit(window["from"], window["to"])
+        parts.append(f"tickets arriving from {low} to {high} counted")
     parts.append("figures are means over replications with 95% confidence intervals (±)")
     return escape(" · ".join(parts))
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import matplotlib
 
 matplotlib.use("Agg")
+matplotlib.rcParams["text.parse_math"] = False  # names in labels are text: '$a$' or 'a^b' must not become TeX
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 from matplotlib.figure import Figure  # noqa: E402
 

@@ -1,22 +1,21 @@
-"""Queue strategies, registered by name. Importing this package registers the built-in ones."""
+"""Queue strategies, registered by name. Importing this package registers the built-in ones; installed
+packages add theirs through the ``supportsim.strategies`` entry points (see :mod:`.registry`)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Union
-
-from pydantic import Field
-
 from . import contact_first, deadline, dedicated, fifo, personal, preemptive, priority, reserve, vip_lane  # noqa: F401
 from .base import REGISTRY, Desk, PolicyConfig, Strategy, register
+from .registry import PluginError, PolicySpec, package_of, strategies, strategy_class
 
-__all__ = ["REGISTRY", "Desk", "PolicyConfig", "Strategy", "register", "policy_config_type", "strategy_for"]
-
-
-def policy_config_type():
-    """The pydantic type of a ``policy`` value: a union of every registered strategy's config, by ``kind``."""
-    configs = tuple(cls.Config for cls in REGISTRY.values())
-    return Annotated[Union[configs], Field(discriminator="kind")]
+__all__ = ["REGISTRY", "Desk", "PluginError", "PolicyConfig", "PolicySpec", "Strategy", "package_of", "register",
+           "strategies", "strategy_class", "strategy_for"]
 
 
 def strategy_for(config: PolicyConfig) -> type[Strategy]:
-    return REGISTRY[config.kind]
+    """The strategy class of a validated policy (loading plugins in a worker process that has not yet)."""
+    found = strategy_class(config.kind)
+    if found is None:
+        raise PluginError(f"no strategy {config.kind!r} is registered in this process; a strategy registered "
+                          f"with register() at run time is not seen by worker processes, install it as a "
+                          f"package with a 'supportsim.strategies' entry point (see docs/extending.md)")
+    return found

@@ -15,6 +15,8 @@ from typing import Any, ClassVar, Protocol, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
+from ..visits import ExtraVisit
+
 REGISTRY: dict[str, type["Strategy"]] = {}
 
 
@@ -33,14 +35,19 @@ class PolicyConfig(BaseModel):
         ``validate`` prints them. Pure arithmetic on the scenario, nothing simulated."""
         return []
 
-    def first_contact(self, scenario: Any) -> tuple[str, Any] | None:
-        """(group, work distribution) of a first-contact visit this policy inserts before a VIP ticket's first
-        visit, or None. The tickets module draws that work, so strategies still draw no random numbers."""
-        return None
+    def extra_visits(self, scenario: Any, group: str) -> list[ExtraVisit]:
+        """The visits this policy, in force at ``group``, inserts into tickets' routes there (see
+        :mod:`supportsim.visits`). The tickets module draws their work, so strategies draw no random numbers."""
+        return []
 
 
 class Desk(Protocol):
-    """The engine's view of one group, as strategies see it."""
+    """The engine's view of one group, as strategies see it.
+
+    Per-visit attributes are sequences indexed by visit. ``rank`` and ``vip`` are always at hand; the others are
+    built on first use (read them once, in ``__init__``), so a strategy that does not need one costs nothing.
+    They are what a real desk can know when a visit arrives; see docs/extending.md.
+    """
 
     name: str
     staff: int
@@ -48,12 +55,19 @@ class Desk(Protocol):
     ranks: int                # number of distinct ranks
     priorities: int           # number of ticket priorities (1 when none are declared)
     vip_privileges: bool      # whether this group gives VIP tickets VIP treatment at all
+    activities: tuple[str, ...]  # names of the activity codes: activities[0] is "work" (see supportsim.visits)
     rank: Sequence[int]       # per visit: 0 is served first (VIP, then ticket priority)
     vip: Sequence[int]        # per visit: 1 for a VIP segment's ticket (when VIP privileges apply here)
     priority: Sequence[int]   # per visit: its ticket's priority (0 most urgent)
     segment: Sequence[int]    # per visit: its ticket's segment index
     customer: Sequence[float] # per visit: which customer wrote the ticket, uniform in [0, 1)
-    contact: Sequence[int]    # per visit: 1 for a first-contact visit (see PolicyConfig.first_contact)
+    arrived: Sequence[float]  # per visit: when its ticket arrived
+    activity: Sequence[int]   # per visit: what the visit is, an index into activities (0: work on the ticket)
+    expected_work: Sequence[float]  # per visit: mean of the distribution its work is drawn from
+    reaction_deadline: Sequence[float]    # per visit: when its ticket's reaction target falls due (inf: none)
+    resolution_deadline: Sequence[float]  # per visit: when its ticket's resolution target falls due (inf: none)
+    oracle_work: Sequence[float]  # per visit: the work content drawn for it, which no real desk knows in advance;
+                                  # for oracle studies (what knowing it would be worth) only
     serving: list[int]        # per engineer: the visit in work, or -1
 
     @property
@@ -70,7 +84,8 @@ class Desk(Protocol):
 
 
 class Strategy:
-    """One group's queue discipline. Subclasses override :meth:`arrive` and :meth:`release`.
+    """One group's queue discipline. Subclasses override :meth:`arrive` and :meth:`release` (the whole contract,
+    and what the engine has done before each call, is in docs/extending.md).
 
     ``idle`` holds the engineers that are on duty and free; the engine calls :meth:`release` when an engineer
     becomes free (work done, or shift starts) and :meth:`withdraw` when an idle engineer goes off shift.
@@ -148,7 +163,11 @@ class RankedQueue:
 
 
 def register(cls: type[Strategy]) -> type[Strategy]:
-    """Class decorator: make a strategy available under ``cls.kind`` in scenario files."""
+    """Class decorator: make a strategy available under ``cls.kind`` in scenario files, in this process.
+
+    For in-process use (a notebook, a test): worker processes that do not inherit this process's memory (a Dask
+    cluster, or a pool that spawns) never see it. A strategy meant for runs with workers belongs in a package
+    with a ``supportsim.strategies`` entry point, which every process loads itself (see docs/extending.md)."""
     if cls.kind in REGISTRY:
         raise ValueError(f"a strategy named {cls.kind!r} is already registered")
     REGISTRY[cls.kind] = cls

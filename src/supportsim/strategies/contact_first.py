@@ -1,8 +1,9 @@
 """``contact_first``: care, not quality. A VIP ticket is first contacted within ``within``; its resolution work
 then waits in the normal queue like everyone's.
 
-The contact is modelled as an extra, short visit to ``group`` inserted before the ticket's first visit (its
-work drawn from ``contact`` in the tickets module, on a stream of its own). So the contact's start is the
+The contact is modelled as an extra, short visit to ``group`` of activity ``contact``, inserted before the
+ticket's first visit (see :mod:`supportsim.visits`: its work is drawn from ``contact`` in the tickets module,
+on a stream of its own). So the contact's start is the
 ticket's reaction, the contact's work counts in the group's utilization, and after the contact the ticket
 joins the queue of its first group as if it had just arrived. Waiting contacts come before all other work; a
 contact still waiting ``within`` after it arrived makes an engineer interrupt other work for it (non-VIP work
@@ -19,7 +20,11 @@ from typing import Literal, Optional
 from pydantic import Field
 
 from ..distributions import Deterministic, Distribution, Duration
+from ..visits import ExtraVisit
 from .base import PolicyConfig, RankedQueue, Strategy, register, unknown_group
+
+CONTACT = "contact"
+"""The activity of the contact visits this policy inserts."""
 
 
 class ContactFirstConfig(PolicyConfig):
@@ -30,8 +35,11 @@ class ContactFirstConfig(PolicyConfig):
                                   description="Work time of the first contact.")
     group: Optional[str] = Field(None, description="Group whose engineers make the contact (default: entry).")
 
-    def first_contact(self, scenario):
-        return (self.group or scenario.entry_group, self.contact)
+    def extra_visits(self, scenario, group):
+        """The contact: a visit to the contact group before the first visit of every VIP ticket."""
+        if group != (self.group or scenario.entry_group) or not scenario.honours_vip(group):
+            return []
+        return [ExtraVisit(CONTACT, group, self.contact, tuple(scenario.vip_segments))]
 
     def problems(self, scenario, path):
         group = self.group or scenario.entry_group
@@ -41,8 +49,8 @@ class ContactFirstConfig(PolicyConfig):
         policy = scenario.policy_of(group)
         if policy.kind != self.kind:
             return [(key, f"{group} has its own policy ({policy.kind}), which would not make first contacts")]
-        points = [g for g in scenario.group_names if (scenario.policy_of(g).first_contact(scenario) or ("",))[0] == g]
-        if policy is self and points[0] != group:
+        points = [visit.group for visit in scenario.extra_visits() if visit.activity == CONTACT]
+        if policy is self and points and points[0] != group:
             return [(key, f"a ticket gets one first contact, and {points[0]} already makes it")]
         if not scenario.honours_vip(group):
             return [(key, f"{group} gives VIP tickets no privileges (groups.{group}.vip_privileges: false), "
@@ -62,20 +70,21 @@ class ContactFirst(Strategy):
         self.normal = RankedQueue(desk.priorities)
         # engineers on non-contact work, non-VIP [0] and VIP [1]; dicts keep start order
         self.on_work: tuple[dict[int, None], dict[int, None]] = ({}, {})
-        self._contact, self._priority, self._start = desk.contact, desk.priority, desk.start
+        self._activity, self._priority, self._start = desk.activity, desk.priority, desk.start
+        self._contact = desk.activities.index(CONTACT) if CONTACT in desk.activities else -1
         self._segment_vip = [int(s.vip) for s in desk.scenario.segments.values()]
         self._segment = desk.segment
         self.within = config.within
 
     def _begin(self, engineer, visit):
-        if not self._contact[visit]:
+        if self._activity[visit] != self._contact:
             self.on_work[self._segment_vip[self._segment[visit]]][engineer] = None
         self._start(engineer, visit)
 
     def arrive(self, visit):
         if self.idle:
             self._begin(self.idle.pop(), visit)
-        elif self._contact[visit]:
+        elif self._activity[visit] == self._contact:
             self.contacts.append(visit)
             self.waiting_contacts.add(visit)
             if self.within > 0:
