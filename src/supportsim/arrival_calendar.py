@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from .calendar import WEEK, Calendar
+from .limits import MAX_RATE
 from .special_days import SUNDAY
 from .units import parse_rate
 
@@ -56,6 +57,8 @@ def parse_arrival_rate(value: object) -> Any:
             count = float(match.group(1))
             if not 0 < count < math.inf:
                 raise ValueError(f"must be more than 0, got {value!r}")
+            if count > 24 * MAX_RATE:
+                raise ValueError(f"must be at most {24 * MAX_RATE:g}/working_day, got {value!r}")
             return PerWorkingDay(count)
     try:
         rate = parse_rate(value)

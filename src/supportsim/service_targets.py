@@ -118,7 +118,7 @@ Share = Annotated[float, BeforeValidator(parse_share), PlainSerializer(_format_s
 class Target(BaseModel):
     """One service target (see the module docstring)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, allow_inf_nan=False)
 
     within: Within = Field(description="Time allowed on the target's clock: a duration ('15m', '8h') or working "
                                        "days ('5bd').")

@@ -68,7 +68,7 @@ def every_day(dates: tuple[date, date]) -> list[date]:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Holiday(_Model):
