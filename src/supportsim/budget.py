@@ -49,8 +49,9 @@ def tickets_per_replication(scenario: Scenario) -> float:
 
 def visits_per_ticket(scenario: Scenario) -> float:
     visits = float(scenario.visits_per_ticket().sum())
-    if scenario.extra_visits():  # a visit a policy inserts (first contact): at most one per extra visit
-        visits += float(len(scenario.extra_visits()))
+    shares = dict(zip(scenario.segment_names, scenario.segment_shares))
+    for extra in scenario.extra_visits():  # visits policies insert (a first contact), for their segments' tickets
+        visits += float(sum(shares[segment] for segment in extra.segments))
     return max(visits, 1.0)
 
 

@@ -16,7 +16,7 @@ def summary(cls: type[Strategy]) -> str:
     text = " ".join(text.split())
     text = re.sub(r"^``[a-z_]+``:\s*", "", text)
     first = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
-    return first
+    return first.replace("``", "")  # reStructuredText literals read as plain words on a terminal
 
 
 def strategy_keys(cls: type[Strategy]) -> list[tuple[str, str, str]]:
