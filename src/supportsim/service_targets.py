@@ -84,8 +84,10 @@ def parse_span(value: object) -> Span:
     return Span(hours=hours, unit=unit if unit in HOURS_PER_UNIT else "h")
 
 
-Within = Annotated[Span, BeforeValidator(parse_span), PlainSerializer(str, return_type=str),
-                   WithJsonSchema({"type": "string", "examples": ["15m", "8h", "5bd"]})]
+WITHIN_SCHEMA = {"type": "string", "pattern": r"^\s*([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*[A-Za-z]+\s*$",
+                 "description": "Time allowed: a duration counted on the target's clock ('15m', '8h'), or whole "
+                                "working days of that clock ('5bd')."}
+Within = Annotated[Span, BeforeValidator(parse_span), PlainSerializer(str, return_type=str), WithJsonSchema(WITHIN_SCHEMA)]
 
 
 def parse_share(value: object) -> float:
@@ -133,11 +135,11 @@ class Target(BaseModel):
         return self.within.hours
 
 
-def _shorthand(value: Any) -> Any:
+def target_shorthand(value: Any) -> Any:
     return {"within": value} if isinstance(value, (str, int, float, Span)) and not isinstance(value, bool) else value
 
 
-TargetValue = Annotated[Target, BeforeValidator(_shorthand)]
+TargetValue = Annotated[Target, BeforeValidator(target_shorthand)]
 """A target, or a bare duration as shorthand for ``{within: ...}``."""
 
 

@@ -26,9 +26,12 @@ _RANGE = re.compile(r"^\s*(\S+?)\s*\.\.\s*(\S+)\s*$")
 def _one_date(value: object, whole: object) -> date:
     if isinstance(value, date):
         return value
+    text = str(value).strip()
     try:
-        return date.fromisoformat(str(value).strip())
+        return date.fromisoformat(text)
     except ValueError:
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):  # well written, but no such day
+            raise ValueError(f"{text!r}: day value is outside expected range (no such day)") from None
         raise ValueError(f"cannot read date {value!r} in {whole!r}; write YYYY-MM-DD, or a range "
                          "YYYY-MM-DD..YYYY-MM-DD") from None
 
@@ -58,8 +61,10 @@ def format_dates(value: tuple[date, date]) -> str:
     return first.isoformat() if first == last else f"{first.isoformat()}..{last.isoformat()}"
 
 
+DATES_SCHEMA = {"type": "string", "pattern": r"^\s*[0-9]{4}-[0-9]{2}-[0-9]{2}(\s*\.\.\s*[0-9]{4}-[0-9]{2}-[0-9]{2})?\s*$",
+                "description": "A date (2027-05-01) or a range of dates, both ends included (2027-01-01..2027-01-08)."}
 Dates = Annotated[tuple[date, date], BeforeValidator(parse_dates), PlainSerializer(format_dates, return_type=str),
-                  WithJsonSchema({"type": "string", "examples": ["2027-05-01", "2027-01-01..2027-01-08"]})]
+                  WithJsonSchema(DATES_SCHEMA)]
 
 
 def every_day(dates: tuple[date, date]) -> list[date]:
@@ -91,7 +96,7 @@ class SpecialDay(_Model):
         return every_day(self.dates)
 
 
-def _holiday_shorthand(value: Any) -> Any:
+def holiday_shorthand(value: Any) -> Any:
     return {"dates": value} if isinstance(value, (str, date)) else value
 
 
@@ -106,7 +111,7 @@ def _holiday_dump(holiday: Holiday) -> Any:
     return out
 
 
-HolidayValue = Annotated[Holiday, BeforeValidator(_holiday_shorthand), PlainSerializer(_holiday_dump)]
+HolidayValue = Annotated[Holiday, BeforeValidator(holiday_shorthand), PlainSerializer(_holiday_dump)]
 """A holiday: a date, a range, or {dates, arrivals, name}."""
 
 SUNDAY = "sunday"
