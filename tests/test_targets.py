@@ -11,8 +11,8 @@ from supportsim import load_scenario
 from supportsim.calendar import build_calendar
 from supportsim.engine import simulate_replication
 from supportsim.loader import ScenarioError
-from supportsim.stats import sla_met, ticket_table
 from supportsim.service_targets import calendar_unit_warnings, verdict
+from supportsim.stats import sla_met, ticket_table
 from supportsim.workdays import add_working_days
 
 MON, TUE, WED, THU, FRI, SAT, SUN = (24.0 * d for d in range(7))
