@@ -83,8 +83,8 @@ def split_time(ev: Events, split: str, tz: str | None):
 
 def backtest(export: str | Path, scenario: str | Path | None = None, split: str | None = None,
              replay_arrivals: bool = False, replications: int = REPLICATIONS, seed: int = 1, level: float = 0.9,
-             backlog: bool = True, options: ReadOptions | None = None, max_tickets: int | None = None,
-             progress=None) -> BacktestResult:
+             backlog: bool = True, options: ReadOptions | None = None, on_duty_cut: bool = False,
+             vip: list[str] | None = None, max_tickets: int | None = None, progress=None) -> BacktestResult:
     """Backtest a scenario (or one fitted on the export before ``split``) on the weeks after ``split``."""
     from ..admit import admit, admit_data
     from ..fitting.events import load_events
@@ -102,7 +102,8 @@ def backtest(export: str | Path, scenario: str | Path | None = None, split: str 
         import yaml
 
         from ..fitting.pipeline import fit_export
-        fit = fit_export(export, dataclasses.replace(options, until=str(stamp)), draws=0, seed=seed)
+        fit = fit_export(export, dataclasses.replace(options, until=str(stamp)), cut=on_duty_cut, draws=0,
+                         seed=seed, vip=vip)
         fitted_yaml = fit.scenario_yaml("backtest")
         base = admit_data(yaml.safe_load(fitted_yaml), f"{export} (fitted before {split})").scenario
         source = f"fitted on {export} before {split}"
