@@ -57,8 +57,8 @@ def history(ev: Events, split_wall: float, label: str) -> History:
     split = split_hours(ev, split_wall)
     first, last = float(ev.time.min()), float(ev.time.max())
     if not first < split < last:
-        raise FitError(f"--split {label}: outside the export, whose events run from hour {first:.1f} to "
-                       f"{last:.1f} of its clock; give a date between its first and last event")
+        raise FitError(f"--split {label}: outside the export, whose events run from {_date(ev, first)} to "
+                       f"{_date(ev, last)}; give a date between its first and last event")
     end = last - split
     weeks = int(end // WEEK)
     starts = np.r_[True, ev.case[1:] != ev.case[:-1]]
@@ -91,6 +91,11 @@ def history(ev: Events, split_wall: float, label: str) -> History:
                    backlog_done=np.where(state == WORKING, done_per_visit[sp.visit[at]], 0.0)[queue],
                    backlog_case=open_case[queue], waiting=int((~queue).sum()), case=arrived_case[after],
                    arrived=arrived_at[after] - split, reaction=reaction, resolution=resolution)
+
+
+def _date(ev: Events, hours: float) -> str:
+    import pandas as pd
+    return (ev.origin + pd.Timedelta(hours=hours)).strftime("%Y-%m-%d %H:%M")
 
 
 def _outcomes(ev: Events, cases: np.ndarray, arrived: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -107,15 +107,16 @@ def text(r: BacktestResult) -> str:
              f"  backlog at the split: {len(r.backlog)} tickets ("
              + (", ".join(f"{g} {c['queued']} queued, {c['working']} in work" for g, c in r.backlog_groups.items())
                 or "none") + f"); {r.history.waiting} waiting on the customer (not simulated)"]
-    header = f"  {'week':<11} {'segment':<10} " + " ".join(f"{LABELS[m]:>24}" for m in METRICS)
+    shown = [m for m, metric in enumerate(METRICS) if not np.isnan(r.actual[..., m]).all()]
+    header = f"  {'week':<11} {'segment':<10} " + " ".join(f"{LABELS[METRICS[m]]:>24}" for m in shown)
     lines += ["", f"  actual [{r.level:.0%} prediction interval of one week]; * outside", header]
     for w, start in enumerate(r.week_starts):
         for s, scope in enumerate(scopes(r)):
             if np.isnan(r.actual[w, s]).all():
                 continue
             row = []
-            for m, metric in enumerate(METRICS):
-                a = r.actual[w, s, m]
+            for m in shown:
+                metric, a = METRICS[m], r.actual[w, s, m]
                 mark = "*" if r.hits[w, s, m] == 0 else " "
                 row.append(f"{_show(metric, a)} [{_show(metric, r.low[w, s, m])}, {_show(metric, r.high[w, s, m])}]"
                            f"{mark}" if not math.isnan(a) else "-")

@@ -94,11 +94,12 @@ def backtest(export: str | Path, scenario: str | Path | None = None, split: str 
     if not 0 < level < 1:
         raise FitError(f"--level {level}: must be between 0 and 1, e.g. 0.9")
     options = options or ReadOptions()
+    given = admit(scenario) if scenario is not None else None  # the scenario first, checked as validate checks it
     ev = load_events(export, dataclasses.replace(options, until=None))
     stamp, split_wall = split_time(ev, split, options.tz)
     hist = history(ev, split_wall, split)
     fitted_yaml = None
-    if scenario is None:
+    if given is None:
         import yaml
 
         from ..fitting.pipeline import fit_export
@@ -108,8 +109,9 @@ def backtest(export: str | Path, scenario: str | Path | None = None, split: str 
         base = admit_data(yaml.safe_load(fitted_yaml), f"{export} (fitted before {split})").scenario
         source = f"fitted on {export} before {split}"
     else:
-        base = admit(scenario).scenario
-        source = str(scenario)
+        assert given is not None
+        base = given.scenario
+        source = str(scenario) if isinstance(scenario, (str, Path)) else f"scenario {base.name!r}"
     sim = _simulated_scenario(base, stamp, hist.weeks, replications, seed, source)
     admit(sim).refuse_beyond(replications, max_tickets)
     names = _names(ev, sim, source)
@@ -168,7 +170,7 @@ def _names(ev: Events, sim: Scenario, source: str) -> dict[str, np.ndarray]:
             continue
         missing = [name for name in theirs if name not in ours]
         if missing:
-            raise FitError(f"{source}: {role} {', '.join(map(repr, missing))} of the export "
+            raise FitError(f"{source}: {role}{'s' * (len(missing) > 1)} {', '.join(map(repr, missing))} of the export "
                            f"{'is' if len(missing) == 1 else 'are'} not in the scenario, whose {role}s are "
                            f"{', '.join(ours)}")
         out[role] = np.array([list(ours).index(name) for name in theirs], dtype=np.int64)
