@@ -10,9 +10,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fit_histories import history
 from scipy import stats
 
-from fit_histories import history
 from supportsim.backlog import Backlog, backlog_tickets, with_backlog
 from supportsim.backtesting import backtest
 from supportsim.backtesting.figures import interval

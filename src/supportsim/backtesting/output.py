@@ -101,9 +101,9 @@ def _show(metric: str, value: float) -> str:
 
 def text(r: BacktestResult) -> str:
     cov = r.coverage()
-    lines = [f"{r.export}: backtest from {r.split_start}, {len(r.week_starts)} week(s) after the split; "
+    lines = [(f"{r.export}: backtest from {r.split_start}, {len(r.week_starts)} week(s) after the split; "
              f"scenario {r.source}; arrivals {'replayed from the export' if r.replay else 'simulated'}; "
-             f"{r.replications} replications",
+             f"{r.replications} replications"),
              f"  backlog at the split: {len(r.backlog)} tickets ("
              + (", ".join(f"{g} {c['queued']} queued, {c['working']} in work" for g, c in r.backlog_groups.items())
                 or "none") + f"); {r.history.waiting} waiting on the customer (not simulated)"]
@@ -124,7 +124,7 @@ def text(r: BacktestResult) -> str:
     share = "-" if cov["share"] is None else f"{cov['share']:.0%}"
     low = "" if cov["low"] is None else f" [95% CI {cov['low']:.0%}, {cov['high']:.0%}]"
     lines += ["", f"  inside the {r.level:.0%} interval: {cov['inside']} of {cov['weeks']} week figures = {share}{low}"]
-    return "\n".join(lines)
+    return "\n".join(line.rstrip() for line in lines)
 
 
 def save(r: BacktestResult, out: Path) -> Path:

@@ -33,9 +33,9 @@ def render(r: BacktestResult) -> str:
     meta = (f'<p class="meta">Split at {_e(r.split_start)}; {len(r.week_starts)} week(s) after it; scenario '
             f'{_e(r.source)}; arrivals {"replayed from the export" if r.replay else "simulated"}; '
             f'{r.replications} replications, seed {r.scenario.seed}.</p>')
-    parts = [f"<h1>{_e(r.export)}</h1>", meta, f"<h2>Coverage</h2><p>{_e(share)}. A model that is right puts "
+    parts = [f"<h1>{_e(r.export)}</h1>", meta, (f"<h2>Coverage</h2><p>{_e(share)}. A model that is right puts "
              f"about {r.level:.0%} of weeks inside; far fewer means the plan's figures are too sure of "
-             "themselves (or wrong).</p>", _coverage_table(r), _backlog(r)]
+             "themselves (or wrong).</p>"), _coverage_table(r), _backlog(r)]
     parts += [_metric_figure(r, m) for m in METRICS if not np.isnan(r.actual[..., METRICS.index(m)]).all()]
     parts.append(_cells(r))
     return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>backtest: "
@@ -63,7 +63,7 @@ def _backlog(r: BacktestResult) -> str:
 def _metric_figure(r: BacktestResult, metric: str) -> str:
     m = METRICS.index(metric)
     names = scopes(r)
-    fig = figure(10, 2.8)
+    fig = figure(10, 3.1)
     axes = fig.subplots(1, len(names), sharey=True, squeeze=False)[0]
     share = metric.endswith("_sla")
     finite = np.concatenate([a[..., m][np.isfinite(a[..., m])] for a in (r.actual, r.low, r.high)])
@@ -88,8 +88,10 @@ def _metric_figure(r: BacktestResult, metric: str) -> str:
         ax.set_xticks(weeks)
         ax.set_xlabel("week after the split")
         ax.set_ylim(bottom=0, top=top if math.isfinite(top) and top > 0 else None)
+        ax.set_xlim(0.5, len(weeks) + 0.5)
     axes[0].set_ylabel(unit)
-    axes[-1].legend(loc="best", fontsize=7.5)
+    handles, labels = axes[-1].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=len(labels))
     caption = (f"{LABELS[metric]} per week, by segment: the bar is the spread of that week's figure over "
                f"{r.replications} replications, the dot what happened. Values beyond the axis (tickets still open "
                "when the export ends) are drawn at its top.")
