@@ -67,7 +67,8 @@ def backlog_tickets(scenario: Scenario, backlog: Backlog, replication: int, seed
                         customer=stream(seed, replication, "backlog:customers").random(n))
 
 
-def _left(scenario: Scenario, route, segment, priority, done, seed: int, replication: int) -> np.ndarray:
+def _left(scenario: Scenario, route: np.ndarray, segment: np.ndarray, priority: np.ndarray, done: np.ndarray, seed: int,
+          replication: int) -> np.ndarray:
     """Work left on visits in progress: a draw W of the visit's work given W > done, minus done."""
     total = np.full(len(route), np.nan)
     for attempt in range(RESIDUAL_TRIES):
@@ -82,7 +83,8 @@ def _left(scenario: Scenario, route, segment, priority, done, seed: int, replica
     if rest.any():
         total[rest] = done[rest] + _work(scenario, route[rest], segment[rest], priority[rest], seed, replication,
                                          "backlog:residual")
-    return total - done
+    left: np.ndarray = total - done
+    return left
 
 
 def with_backlog(scenario: Scenario, tickets: TicketStream, backlog: Backlog, replication: int,
@@ -121,7 +123,8 @@ def given_tickets(scenario: Scenario, arrived: np.ndarray, segment: np.ndarray, 
                         customer=stream(seed, replication, "customers").random(n))
 
 
-def _visits(scenario: Scenario, matrix: np.ndarray, segment, priority, seed: int, replication: int, purpose: str):
+def _visits(scenario: Scenario, matrix: np.ndarray, segment: np.ndarray, priority: np.ndarray, seed: int,
+            replication: int, purpose: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(offset, visits, route, work) of tickets from their route matrix, work drawn on streams ``purpose:group``."""
     present = matrix >= 0
     visits = present.sum(axis=1).astype(np.int64)

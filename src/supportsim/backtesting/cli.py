@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import argparse
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ..fitting.read import ROLES
 
 REPLICATIONS = 99
 
 
-def add_command(commands, positive, non_negative, max_tickets_option) -> None:
+def add_command(commands: Any, positive: Callable[[str], int], non_negative: Callable[[str], int],
+                max_tickets_option: Callable[[argparse.ArgumentParser], None]) -> None:
     bt = commands.add_parser("backtest", help="fit on the history before a date (or take a scenario), simulate the "
                                               "weeks after it from the backlog open then, and compare with what "
                                               "happened: write summary.json, backtest.csv, backtest.html")
@@ -42,7 +46,7 @@ def add_command(commands, positive, non_negative, max_tickets_option) -> None:
     max_tickets_option(bt)
 
 
-def run_backtest(args) -> int:
+def run_backtest(args: argparse.Namespace) -> int:
     from ..fitting.cli import options_from
     from ..progress import Progress
     from ..targets import folder_target

@@ -16,6 +16,7 @@ the mean.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -62,8 +63,9 @@ def interval(samples: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray,
     k2 = np.clip(np.ceil((1 - tail) * (m + 1) - 1e-9).astype(np.int64), 1, np.maximum(m, 1))
     k_mid = np.clip(np.ceil(0.5 * m - 1e-9).astype(np.int64), 1, np.maximum(m, 1))
 
-    def pick(k):
-        return np.take_along_axis(ordered, (k - 1)[None], axis=0)[0]
+    def pick(k: np.ndarray) -> np.ndarray:
+        picked: np.ndarray = np.take_along_axis(ordered, (k - 1)[None], axis=0)[0]
+        return picked
 
     low, high, middle = pick(k1), pick(k2), pick(k_mid)
     none = m == 0
@@ -80,7 +82,7 @@ def inside(actual: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
     return np.where(known, hit.astype(float), np.nan)
 
 
-def coverage(hits: np.ndarray) -> dict:
+def coverage(hits: np.ndarray) -> dict[str, Any]:
     """Share of known cells inside, with the count and a 95% Wilson interval."""
     known = hits[~np.isnan(hits)]
     n, k = len(known), int(known.sum())

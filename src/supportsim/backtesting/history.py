@@ -9,8 +9,9 @@ saving changes within the hour around the split).
   Tickets ``waiting`` on the customer at the split are not in any queue: they are counted, not simulated.
 - The **tickets after** the split are those whose first event (a start) lies in the period: their arrival,
   segment and priority, reaction (to the first ``working`` event) and resolution (to the last event, when it
-  is ``resolved`` or ``closed``). A ticket still open when the export ends has no resolution (infinite: longer
-  than anything the export could show); the simulation's tickets are censored at the same instant.
+  is ``resolved`` or ``closed``; a ticket resolved without ever being worked on reacted then). A ticket still
+  open when the export ends has no resolution (infinite: longer than anything the export could show); the
+  simulation's tickets are censored at the same instant.
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ def history(ev: Events, split_wall: float, label: str) -> History:
 
 def _date(ev: Events, hours: float) -> str:
     import pandas as pd
-    return (ev.origin + pd.Timedelta(hours=hours)).strftime("%Y-%m-%d %H:%M")
+    return str((ev.origin + pd.Timedelta(hours=hours)).strftime("%Y-%m-%d %H:%M"))
 
 
 def _outcomes(ev: Events, cases: np.ndarray, arrived: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -108,4 +109,5 @@ def _outcomes(ev: Events, cases: np.ndarray, arrived: np.ndarray) -> tuple[np.nd
     finished = np.full(n, np.inf)
     done = last & np.isin(ev.state, [RESOLVED, CLOSED])
     finished[ev.case[done]] = ev.time[done]
-    return worked[cases] - arrived, finished[cases] - arrived
+    # a ticket resolved without a working event (closed at once) had its answer when it was resolved
+    return np.minimum(worked, finished)[cases] - arrived, finished[cases] - arrived

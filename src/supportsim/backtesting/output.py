@@ -6,8 +6,9 @@ import csv
 import io
 import json
 import math
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -40,7 +41,7 @@ def scopes(r: BacktestResult) -> list[str]:
     return [*r.segments, "all"]
 
 
-def cells(r: BacktestResult):
+def cells(r: BacktestResult) -> Iterator[dict[str, Any]]:
     """One row per week, segment and metric with an actual value."""
     counts = _tickets(r)
     for w, start in enumerate(r.week_starts):
@@ -67,7 +68,7 @@ def _tickets(r: BacktestResult) -> np.ndarray:
     return counts
 
 
-def summary(r: BacktestResult) -> dict:
+def summary(r: BacktestResult) -> dict[str, Any]:
     cov = r.coverage()
     return {"backtest": {
         "export": r.export, "split": r.split_start, "scenario": r.scenario.name, "source": r.source,

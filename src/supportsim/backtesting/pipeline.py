@@ -4,6 +4,7 @@ backlog open at the split, simulate the weeks after it and compare with what hap
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -50,11 +51,11 @@ class BacktestResult:
     def replications(self) -> int:
         return len(self.simulated)
 
-    def coverage(self, metric: str | None = None) -> dict:
+    def coverage(self, metric: str | None = None) -> dict[str, Any]:
         hits = self.hits if metric is None else self.hits[..., fig.METRICS.index(metric)]
         return fig.coverage(hits)
 
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, Any]:
         from .output import summary
         return summary(self)
 
@@ -67,7 +68,7 @@ class BacktestResult:
         return save(self, Path(out))
 
 
-def split_time(ev: Events, split: str, tz: str | None):
+def split_time(ev: Events, split: str, tz: str | None) -> tuple[Any, float]:
     """The split as a naive wall-clock Timestamp of the desk, and as hours since the export's origin."""
     import pandas as pd
     try:
@@ -84,7 +85,8 @@ def split_time(ev: Events, split: str, tz: str | None):
 def backtest(export: str | Path, scenario: str | Path | None = None, split: str | None = None,
              replay_arrivals: bool = False, replications: int = REPLICATIONS, seed: int = 1, level: float = 0.9,
              backlog: bool = True, options: ReadOptions | None = None, on_duty_cut: bool = False,
-             vip: list[str] | None = None, max_tickets: int | None = None, progress=None) -> BacktestResult:
+             vip: list[str] | None = None, max_tickets: int | None = None,
+             progress: Callable[[int, int], None] | None = None) -> BacktestResult:
     """Backtest a scenario (or one fitted on the export before ``split``) on the weeks after ``split``."""
     from ..admit import admit, admit_data
     from ..fitting.events import load_events
@@ -139,7 +141,7 @@ def backtest(export: str | Path, scenario: str | Path | None = None, split: str 
                           np.stack(runs), segment, starts)
 
 
-def _simulated_scenario(base: Scenario, stamp, weeks: int, replications: int, seed: int, source: str) -> Scenario:
+def _simulated_scenario(base: Scenario, stamp: Any, weeks: int, replications: int, seed: int, source: str) -> Scenario:
     """The scenario as the backtest runs it: from the split, for the whole weeks after it, nothing discarded."""
     import yaml
 
@@ -177,7 +179,8 @@ def _names(ev: Events, sim: Scenario, source: str) -> dict[str, np.ndarray]:
     return out
 
 
-def _met(sim: Scenario, arrived, segment, reaction, resolution) -> tuple[np.ndarray, np.ndarray]:
+def _met(sim: Scenario, arrived: np.ndarray, segment: np.ndarray, reaction: np.ndarray,
+         resolution: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per ticket: 1 if it met its segment's target, 0 if not, NaN where the segment has none."""
     tickets = SimpleNamespace(arrived=arrived, segment=segment, ticket_of_visit=np.arange(len(arrived)))
     out = []
@@ -191,8 +194,8 @@ def _met(sim: Scenario, arrived, segment, reaction, resolution) -> tuple[np.ndar
     return out[0], out[1]
 
 
-def _replication(sim: Scenario, r: int, seed: int, b: Backlog, hist: History, segment, priority,
-                 replay: bool) -> np.ndarray:
+def _replication(sim: Scenario, r: int, seed: int, b: Backlog, hist: History, segment: np.ndarray,
+                 priority: np.ndarray, replay: bool) -> np.ndarray:
     from ..engine import simulate_tickets
     from ..tickets import draw_tickets
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..fitting.report import EXTRA_CSS as FIT_CSS
 from ..fitting.report import _e, _table
 from ..report.plots import COLOURS, MUTED, figure, time_unit, to_svg
 from ..report.style import CSS
@@ -17,12 +18,7 @@ from .output import LABELS, _show, scopes
 if TYPE_CHECKING:
     from .pipeline import BacktestResult
 
-EXTRA_CSS = """
-h1::after { content: " · backtest"; }
-table.fit { border-collapse: collapse; margin: 6px 0 12px; font-size: 0.92rem; }
-table.fit th, table.fit td { border-bottom: 1px solid var(--line); padding: 3px 10px; text-align: right; }
-table.fit th:first-child, table.fit td:first-child { text-align: left; }
-"""
+EXTRA_CSS = FIT_CSS + 'h1::after { content: " · backtest"; }\n'  # the fit report's tables, our own title
 
 
 def render(r: BacktestResult) -> str:
