@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,10 @@ def run_backtest(args: argparse.Namespace) -> int:
     from .pipeline import backtest
 
     args.since, args.until = None, None
+    if args.scenario is not None:  # checked, and warned about, as validate and run do
+        from ..admit import admit
+        for path, message in admit(args.scenario).warnings():
+            print(f"warning: {args.scenario}: {path}: {message}", file=sys.stderr)
     out = Path(args.out) if args.out else Path("results") / f"{Path(args.file).name.split('.')[0]}-backtest"
     folder_target(out, "--out ")  # before the simulation: a target that cannot be written is found at once
     vip = [v.strip() for v in args.vip.split(",")] if args.vip else None
