@@ -212,3 +212,41 @@ def test_the_python_api_backtests_and_saves(one_history, tmp_path):
     r = supportsim.backtest(one_history, split="2027-03-08", replications=5, out=tmp_path / "api")
     assert r.fitted_yaml is not None and (tmp_path / "api" / "scenario.fitted.yaml").exists()
     assert Path(tmp_path / "api" / "summary.json").exists()
+
+
+def test_the_backlog_and_the_tickets_after_the_split_are_read_from_the_export(tmp_path):
+    from supportsim.backtesting.history import history as read_history
+    from supportsim.fitting.events import load_events
+
+    rows = [  # case, time, status, group (split: Monday 2027-03-08 00:00)
+        ("A", "2027-03-07 14:00", "queued", "L1"),                     # queued at L1 for 10 h at the split
+        ("B", "2027-03-07 20:00", "queued", "L1"), ("B", "2027-03-07 20:30", "working", "L1"),
+        ("B", "2027-03-07 21:00", "queued", "L2"), ("B", "2027-03-07 22:00", "working", "L2"),
+        ("B", "2027-03-07 22:30", "queued", "L2"), ("B", "2027-03-07 23:00", "working", "L2"),
+        ("B", "2027-03-08 02:00", "resolved", "L2"),                   # in work at L2, 1.5 h of it done
+        ("C", "2027-03-07 10:00", "queued", "L1"), ("C", "2027-03-07 11:00", "waiting", "L1"),
+        ("C", "2027-03-09 11:00", "resolved", "L1"),                   # waiting on the customer
+        ("D", "2027-03-07 09:00", "queued", "L1"), ("D", "2027-03-07 09:30", "resolved", "L1"),
+        ("E", "2027-03-08 00:00", "queued", "L1"), ("E", "2027-03-08 01:00", "working", "L1"),
+        ("E", "2027-03-08 03:00", "resolved", "L1"),                   # arrives at the split: after it
+        ("F", "2027-03-10 08:00", "queued", "L1"), ("F", "2027-03-10 08:00", "resolved", "L1"),
+        ("G", "2027-03-14 08:00", "queued", "L1"),                     # still open when the export ends
+        ("H", "2027-03-16 00:00", "queued", "L1"), ("H", "2027-03-16 00:30", "resolved", "L1"),
+    ]
+    path = tmp_path / "log.csv"
+    path.write_text("case:concept:name,time:timestamp,concept:name,org:group\n"
+                    + "".join(",".join(r) + "\n" for r in rows))
+    ev = load_events(path)
+    h = read_history(ev, (np.datetime64("2027-03-08") - np.datetime64("2027-03-01")) / np.timedelta64(1, "h"),
+                     "2027-03-08")
+    assert h.weeks == 1 and h.end == pytest.approx(8 * 24 + 0.5)  # to the last event
+    backlog = {ev.case_ids[c]: (ev.groups[g], bool(w), age, done) for c, g, w, age, done in
+               zip(h.backlog_case, h.backlog_group, h.backlog_working, h.backlog_age, h.backlog_done)}
+    assert backlog == {"A": ("L1", False, pytest.approx(10.0), 0.0), "B": ("L2", True, pytest.approx(4.0),
+                                                                          pytest.approx(1.5))}
+    assert h.waiting == 1
+    after = {ev.case_ids[c]: (a, r, t) for c, a, r, t in zip(h.case, h.arrived, h.reaction, h.resolution)}
+    assert set(after) == {"E", "F", "G"}  # H arrived after the whole week
+    assert after["E"] == (0.0, 1.0, 3.0)
+    assert after["F"] == (56.0, 0.0, 0.0)  # resolved at once: it reacted then
+    assert after["G"][1:] == (math.inf, math.inf)

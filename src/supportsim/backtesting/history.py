@@ -71,15 +71,13 @@ def history(ev: Events, split_wall: float, label: str) -> History:
         raise FitError(f"--split {label}: the export holds {end:.1f} h after it; a backtest needs at least one "
                        "whole week with tickets after the split")
     sp = spells(ev)
-    at = (sp.start <= split) & (sp.end > split) & np.isin(sp.state, [QUEUED, WORKING, WAITING])
-    open_case = sp.case[at]
-    case_arrival = np.full(int(ev.case.max()) + 1, np.nan)
-    case_arrival[arrived_case[fresh]] = arrived_at[fresh]
-    age = split - case_arrival[open_case]
-    known = ~np.isnan(age)  # a left-truncated ticket has no known age: its first event stands in for it
-    first_time = np.full(len(case_arrival), np.nan)
+    first_time = np.full(int(ev.case.max()) + 1, np.nan)
     first_time[arrived_case] = arrived_at
-    age[~known] = split - first_time[open_case[~known]]
+    # open at the split: a ticket that arrives at the very instant of the split is one of the tickets after it
+    at = (sp.start <= split) & (sp.end > split) & np.isin(sp.state, [QUEUED, WORKING, WAITING])
+    at &= first_time[sp.case] < split
+    open_case = sp.case[at]
+    age = split - first_time[open_case]  # a left-truncated ticket's first event stands in for its arrival
     state = sp.state[at]
     # working time of the current visit up to the split
     in_visit = np.isin(sp.visit, sp.visit[at]) & (sp.state == WORKING) & (sp.start < split)
