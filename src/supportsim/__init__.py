@@ -13,12 +13,12 @@ __version__ = "0.1.0"  # before the imports: modules below record it in what the
 from .loader import ScenarioError, load_scenario
 from .scenario import Scenario
 
-__all__ = ["load_scenario", "simulate", "sweep", "fit", "Scenario", "ScenarioError", "SimulationResult"]
+__all__ = ["load_scenario", "simulate", "sweep", "fit", "backtest", "Scenario", "ScenarioError", "SimulationResult"]
 
 
 def __getattr__(name: str):
     # the engine and statistics load on first use, so `supportsim validate` and bad input answer at once
-    if name in ("simulate", "sweep", "fit"):
+    if name in ("simulate", "sweep", "fit", "backtest"):
         from . import api
         return getattr(api, name)
     if name == "SimulationResult":

@@ -84,3 +84,33 @@ def fit(export: str | Path, out: str | Path | None = None, report: str | Path | 
     if out is not None:
         save(result, out, Path(report) if report else Path(out).parent / "fit-report.html", name)
     return result
+
+
+def backtest(export: str | Path, scenario: str | Path | None = None, *, split: str, out: str | Path | None = None,
+             replay_arrivals: bool = False, backlog: bool = True, replications: int = 99, seed: int = 1,
+             level: float = 0.9, preset: str | None = None, states: str | Path | Mapping | None = None,
+             columns: Mapping[str, str] | None = None, ignore_unknown: bool = False, skip_bad: bool = False,
+             tz: str | None = None, on_duty_cut: bool = False, vip: list[str] | None = None,
+             max_tickets: int | None = None):
+    """Backtest, as ``supportsim backtest`` does (see docs/fit.md): fit on the export before ``split`` (or take
+    ``scenario``), simulate the whole weeks after it from the backlog open at the split, and compare each week's
+    figures with the simulation's prediction interval for one week.
+
+    Returns the :class:`supportsim.backtesting.BacktestResult` (``coverage()``, ``summary()``, ``text()``); with
+    ``out``, saves the results folder there. Bad input raises FitError or ScenarioError.
+    """
+    from .backtesting import backtest as run
+    from .fitting import ReadOptions
+    from .targets import folder_target
+
+    if out is not None:
+        folder_target(Path(out), "--out ")
+    options = ReadOptions(columns=dict(columns or {}), preset=preset,
+                          states=dict(states) if isinstance(states, Mapping) else (str(states) if states else None),
+                          ignore_unknown=ignore_unknown, skip_bad=skip_bad, tz=tz)
+    result = run(export, scenario, split, replay_arrivals=replay_arrivals, replications=replications, seed=seed,
+                 level=level, backlog=backlog, options=options, on_duty_cut=on_duty_cut, vip=vip,
+                 max_tickets=max_tickets)
+    if out is not None:
+        result.save(out)
+    return result

@@ -25,6 +25,7 @@ from .ci import run_check, write_baseline
 from .extras import MissingDependency
 from .export import ExportError
 from .fitting.errors import FitError
+from .backtesting.cli import add_command as add_backtest_command
 from .manifest import FolderError
 from .progress import Progress
 from .results import write_atomic
@@ -150,6 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="built-in strategies only, no plugin's (as in the repository's schema/ folder)")
     schema.add_argument("--out", metavar="FILE", help="write the schema to FILE instead of printing it")
     _fit_commands(commands)
+    add_backtest_command(commands, _positive, _non_negative, _max_tickets_option)
     return parser
 
 
@@ -457,6 +459,11 @@ def cmd_export(args) -> int:
     return EXIT_OK
 
 
+def cmd_backtest(args) -> int:
+    from .backtesting.cli import run_backtest
+    return run_backtest(args)
+
+
 def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
     """A warning from a library (numpy's RuntimeWarning, say) as one line like ours, not its source line."""
     print(f"warning: {category.__name__}: {str(message).splitlines()[0] if str(message) else ''}", file=sys.stderr)
@@ -468,7 +475,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handlers = {"validate": cmd_validate, "run": cmd_run, "compare": cmd_compare, "report": cmd_report,
                 "sweep": cmd_sweep, "check": cmd_check, "baseline": cmd_baseline, "strategies": cmd_strategies,
-                "schema": cmd_schema, "fit": cmd_fit, "export": cmd_export}
+                "schema": cmd_schema, "fit": cmd_fit, "export": cmd_export, "backtest": cmd_backtest}
     try:
         return handlers[args.command](args)
     except ScenarioError as exc:

@@ -311,7 +311,9 @@ class _Run:
         self.interruptions: list[tuple] = []
         self.pauses: list[int] = []
         self.rosters: list[_Roster] = []
-        self.arrived = np.ascontiguousarray(tickets.arrived, dtype=np.float64).data
+        # a ticket that arrived before time 0 was already in the desk when the run began: it enters at 0 (see
+        # supportsim.backlog); for every other stream this is the arrival times as they are
+        self.arrived = np.maximum(np.asarray(tickets.arrived, dtype=np.float64), 0.0).data
         self.offset = np.ascontiguousarray(tickets.offset, dtype=np.int64).data
         self.n_tickets = len(tickets)
         self._on_arrival = self._arrival  # bound once, as Desk._on_finish
@@ -358,7 +360,12 @@ class _Run:
 
 def simulate_replication(scenario: Scenario, replication: int, seed: int | None = None) -> ReplicationRecord:
     """Draw the tickets of replication ``replication`` and simulate them until every one is resolved."""
-    tickets = draw_tickets(scenario, replication, seed)
+    return simulate_tickets(scenario, replication, draw_tickets(scenario, replication, seed))
+
+
+def simulate_tickets(scenario: Scenario, replication: int, tickets: TicketStream) -> ReplicationRecord:
+    """Simulate the given tickets until every one is resolved. Tickets with a negative arrival time were in the
+    desk before the run began (a backlog, see :mod:`supportsim.backlog`): they enter at time 0 in stream order."""
     run = _Run(scenario, tickets)
     run.run()
     interruptions = np.array(run.interruptions, dtype=np.float64).reshape(-1, 4)

@@ -258,15 +258,16 @@ def _replayed_routes(matrix: np.ndarray, trace, source: np.ndarray) -> np.ndarra
     return out
 
 
-def _routes(scenario: Scenario, n: int, rng: np.random.Generator) -> np.ndarray:
-    """Matrix [tickets, visits] of group indices, -1 after the ticket is resolved."""
+def _routes(scenario: Scenario, n: int, rng: np.random.Generator, start: np.ndarray | None = None) -> np.ndarray:
+    """Matrix [tickets, visits] of group indices, -1 after the ticket is resolved; ``start``: each ticket's first
+    group (default: the entry group)."""
     names = scenario.group_names
     tables = []
     for g in names:
         targets = [names.index(t) for t in scenario.groups[g].escalate]
         tables.append((np.array(targets, dtype=np.int64),
                        np.cumsum(list(scenario.groups[g].escalate.values()))))
-    current = np.full(n, names.index(scenario.entry_group), dtype=np.int64)
+    current = np.full(n, names.index(scenario.entry_group), dtype=np.int64) if start is None else start.astype(np.int64)
     columns = [current]
     alive = np.arange(n)
     while len(columns) < MAX_VISITS and len(alive):
@@ -287,11 +288,11 @@ def _routes(scenario: Scenario, n: int, rng: np.random.Generator) -> np.ndarray:
     return np.stack(columns, axis=1)
 
 
-def _work(scenario, route, segment, priority, seed, replication) -> np.ndarray:
+def _work(scenario, route, segment, priority, seed, replication, purpose: str = "work") -> np.ndarray:
     work = np.empty(len(route))
     segments, priorities = scenario.segment_names, scenario.priority_names
     for g, name in enumerate(scenario.group_names):
-        rng = stream(seed, replication, f"work:{name}")
+        rng = stream(seed, replication, f"{purpose}:{name}")
         spec = scenario.groups[name].work
         in_group = route == g
         if not isinstance(spec, WorkByClass):
