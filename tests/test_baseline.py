@@ -96,7 +96,9 @@ def test_a_regression_within_the_tolerance_is_not_flagged(desk, tmp_path):
      "is the baseline of scenario 'other', not 'guarded-desk'"),
     ('{"format": 1, "scenario": "guarded-desk", "seed": 1, "replications": 2, "variants": {"x": {}}}',
      "shares no variant with 'guarded-desk'"),
-    ('{"format": 7}', "not a supportsim baseline"),
+    ('{"format": 7}', "is baseline format 7, newer than this supportsim reads (1 to 2): upgrade supportsim"),
+    ('{"scenario": "guarded-desk"}', "not a supportsim baseline"),
+    ('{"format": "two"}', "format must be a whole number"),
 ])
 def test_a_bad_baseline_file_is_bad_input(desk, tmp_path, content, words):
     target = tmp_path / "b.json"
@@ -120,3 +122,35 @@ def test_the_one_sided_tests_and_holm():
     assert _p_worse(noisy + 1.0, noisy[::-1] * 0 + 2.0, +1, paired=False) < _p_worse(noisy, noisy, +1, paired=False)
     assert _holm([0.01, 0.04, 0.03, 0.005], 0.05) == [True, False, False, True]
     assert _holm([0.01, 0.012, 0.013], 0.05) == [True, True, True]
+
+
+def test_a_format_1_baseline_is_read_with_a_note_and_its_sla_figures_are_not_compared(desk, tmp_path):
+    """Format 1 counted SLA attainment on one clock per segment and did not record the targets: its times are
+    compared as before, its SLA attainments are refused with a way to migrate."""
+    target = tmp_path / "b.json"
+    desk("baseline", "--out", target)
+    document = json.loads(target.read_text())
+    assert document["format"] == 2 and document["targets"]["base"]["sla.vip.reaction"] == {"within": "15m", "clock": "always"}
+    document["format"] = 1  # as an older supportsim wrote it: no targets, no checksum
+    del document["targets"], document["sha256"]
+    target.write_text(json.dumps(document))
+    code, out, _ = desk("check", "--baseline", target)
+    assert code == 0, out
+    assert "note: " in out and "baseline format 1:" in out and "supportsim baseline" in out
+    refused = [line for line in out.splitlines() if line.startswith("not compared")]
+    assert {line.split()[2] for line in refused} == {"vip.sla.reaction_met:", "vip.sla.resolution_met:",
+                                                     "standard.sla.reaction_met:", "all.sla.reaction_met:",
+                                                     "all.sla.resolution_met:"}
+    assert "figures compared by paired t-test" in out and "no regression" in out
+
+
+def test_a_target_that_changed_is_not_compared_but_the_others_are(desk, tmp_path):
+    target = tmp_path / "b.json"
+    desk("baseline", "--out", target)
+    sla = {"vip": {"reaction": {"within": "15m"}, "resolution": "4h"}, "standard": {"reaction": "1h"}}
+    code, out, _ = desk("check", "--baseline", target, sla=sla)
+    refused = [line for line in out.splitlines() if line.startswith("not compared")]
+    assert len(refused) == 2 and "vip.sla.resolution_met: target sla.vip.resolution was 2h on always, now 4h on always" in refused[0]
+    assert "all.sla.resolution_met: it pools targets that changed (sla.vip.resolution)" in refused[1]
+    assert code == 0 and "no regression" in out   # the unchanged reaction targets (15m is 15m) are compared
+    assert "the meaning of these figures changed: write a new baseline with: supportsim baseline" in out

@@ -189,7 +189,7 @@ MEASURES = ("reaction", "resolution", "reaction_business", "resolution_business"
 
 
 def _leaf_paths(node: dict, prefix: str = "") -> list[str]:
-    if set(node) in ({"value", "ci95"}, {"ratio", "ci95"}):  # an estimate, or a ratio to the baseline
+    if not isinstance(node, dict) or set(node) in ({"value", "ci95"}, {"ratio", "ci95"}):  # a word, an estimate, a ratio
         return [prefix]
     return [p for key, value in node.items() for p in _leaf_paths(value, f"{prefix}.{key}" if prefix else key)]
 

@@ -45,7 +45,7 @@ def test_a_path_only_some_variants_have_changes_only_those():
 def test_a_path_no_variant_has_is_created_and_a_new_kind_replaces_the_old_mapping():
     p = plan({"sla.vip.reaction": ["15m", "1h"], "policy.kind": ["preemptive"]})
     for pt in p.points:
-        assert {v.sla["vip"].reaction for v in pt.variants.values()} == {0.25 if pt.params["sla.vip.reaction"] == "15m" else 1.0}
+        assert {v.sla["vip"].reaction.hours for v in pt.variants.values()} == {0.25 if pt.params["sla.vip.reaction"] == "15m" else 1.0}
         assert {v.policy.kind for v in pt.variants.values()} == {"preemptive"}
 
 

@@ -410,7 +410,8 @@ def test_terminal_tables_are_aligned_with_readable_units(tmp_path, capsys):
     assert main(["run", str(scenario), "--out", str(tmp_path / "o"), "--replications", "2"]) == 0
     out = capsys.readouterr().out
     tables = [block.splitlines() for block in out.split("\n\n") if "---" in block]
-    assert len(tables) == 1
+    assert len(tables) == 2  # the comparison, then every variant's targets on their clocks
+    assert tables[1][0].split()[:4] == ["variant", "target", "within", "clock"]
     header, rule, *rows = tables[0]
     assert len(rows) == 6, "a VIP and a non-VIP line for each of three variants"
     columns = [m.span() for m in re.finditer(r"-+", rule)]

@@ -79,6 +79,8 @@ def _admitted(scenario: Scenario, where: str, lines: dict[str, int], sweep: bool
 
 def load_warnings(scenario: Scenario, variants: Mapping[str, Scenario]) -> list[tuple[str, str]]:
     """Groups that cannot keep up over a week, and policies whose split of the engineers is overloaded."""
+    from .arrival_calendar import unused_factor_warnings
+    from .service_targets import calendar_unit_warnings
     from .trace import mean_rate
 
     found = []
@@ -90,6 +92,9 @@ def load_warnings(scenario: Scenario, variants: Mapping[str, Scenario]) -> list[
                               f"offered per week, {available:.0f} engineer-hours on duty (load "
                               f"{offered / available:.2f}); add staff or shifts, or reduce work"))
         found += [(prefix + path, message) for path, message in policy_load_warnings(variant)]
+        # targets in days or weeks on a business clock; arrival factors on a calendar customers do not follow
+        found += [(prefix + path, message) for path, message in calendar_unit_warnings(variant)]
+        found += [(prefix + path, message) for path, message in unused_factor_warnings(variant)]
     return found
 
 

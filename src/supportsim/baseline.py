@@ -22,14 +22,14 @@ from typing import Mapping
 import numpy as np
 from scipy import stats as _st
 
-from . import __version__
+from . import __version__, formats, service_targets
 from .loader import ScenarioError
 from .results import _json_safe
 from .scenario import Scenario
 from .stats import Key, columns, flatten, nest
 from .variants import BASE
 
-FORMAT = 1
+FORMAT = formats.BASELINE
 ALPHA = 0.05
 
 
@@ -37,8 +37,10 @@ def default_path(scenario: Scenario) -> Path:
     return Path("results") / "baselines" / f"{scenario.name}.json"
 
 
-def baseline_document(scenario: Scenario, figures: Mapping[str, list[Mapping[Key, float]]], seed: int) -> str:
-    """The baseline file: every variant's figures, one value per replication."""
+def baseline_document(scenario: Scenario, figures: Mapping[str, list[Mapping[Key, float]]], seed: int,
+                      variants: Mapping[str, Scenario] | None = None) -> str:
+    """The baseline file: every variant's figures, one value per replication, and what each variant's targets
+    mean (within and clock), so that a later check does not compare attainments of targets that changed."""
     document = {
         "format": FORMAT,
         "scenario": scenario.name,
@@ -46,6 +48,7 @@ def baseline_document(scenario: Scenario, figures: Mapping[str, list[Mapping[Key
         "seed": seed,
         "replications": len(next(iter(figures.values()))),
         "variants": {variant: nest(columns(reps)) for variant, reps in figures.items()},
+        "targets": {variant: service_targets.definitions((variants or {}).get(variant, scenario)) for variant in figures},
     }
     document = _json_safe(document)
     document["sha256"] = _checksum(document)  # so a baseline changed since (a bad merge, an edit) is refused
@@ -64,6 +67,9 @@ class Baseline:
     seed: int
     replications: int
     figures: dict[str, dict[Key, np.ndarray]]   # variant -> figure -> values per replication (NaN: none)
+    format: int = FORMAT
+    targets: dict[str, dict[str, dict]] | None = None   # variant -> target path -> {within, clock}; None: format 1
+    note: str | None = None                      # what changed since the file's format, if older
 
 
 def load_baseline(path: str | Path) -> Baseline:
@@ -82,15 +88,20 @@ def load_baseline(path: str | Path) -> Baseline:
     if isinstance(document, dict) and "sha256" in document and document["sha256"] != _checksum(document):
         raise ScenarioError([("", ("changed since supportsim baseline wrote it (its sha256 does not match); "
                                    "write it again with: supportsim baseline SCENARIO"))], where)
+    if not isinstance(document, dict) or "format" not in document:
+        raise ScenarioError([("", "not a supportsim baseline (no format)")], where)
     try:
-        if document.get("format") != FORMAT:
-            raise ValueError(f"unknown format {document.get('format')!r}")
+        note = formats.check("baseline", document.get("format"), FORMAT)
+    except formats.FormatError as exc:
+        raise ScenarioError([("", str(exc))], where) from None
+    try:
         figures = {
             variant: {key: np.array([math.nan if v is None else v for v in values], dtype=float)
                       for key, values in flatten(nested).items()}
             for variant, nested in document["variants"].items()
         }
-        return Baseline(where, str(document["scenario"]), int(document["seed"]), int(document["replications"]), figures)
+        return Baseline(where, str(document["scenario"]), int(document["seed"]), int(document["replications"]), figures,
+                        int(document["format"]), document.get("targets"), note)
     except (AttributeError, KeyError, TypeError, ValueError) as exc:
         raise ScenarioError([("", f"not a supportsim baseline ({exc})")], where) from None
 
@@ -166,9 +177,40 @@ def _holm(p_values: list[float], alpha: float) -> list[bool]:
     return rejected
 
 
+def changed_meaning(baseline: Baseline, variants: Mapping[str, Scenario]) -> dict[tuple[str, Key], str]:
+    """(variant, figure) -> why the baseline's figure means something else now: SLA attainments of a format-1
+    baseline (counted on one clock per segment, targets not recorded) and of targets whose within or clock
+    changed since the baseline was written."""
+    out = {}
+    for variant, scenario in variants.items():
+        before = baseline.figures.get(variant)
+        if before is None:
+            continue
+        now = service_targets.definitions(scenario)
+        then = (baseline.targets or {}).get(variant, {}) if baseline.format >= 2 else None
+        for key in before:
+            if key[0] != "segments" or len(key) != 4 or key[2] != "sla":
+                continue
+            path = f"sla.{key[1]}.{key[3].removesuffix('_met')}"
+            if then is None:
+                out[(variant, key)] = "baseline format 1 counted SLA attainment on one clock per segment"
+            elif key[1] == "all":
+                measure = key[3].removesuffix("_met")
+                changed = sorted(p for p in {**then, **now} if p.endswith(f".{measure}") and then.get(p) != now.get(p))
+                if changed:
+                    out[(variant, key)] = f"it pools targets that changed ({', '.join(changed)})"
+            elif then.get(path) != now.get(path):
+                was = then.get(path) or {}
+                out[(variant, key)] = (f"target {path} was {was.get('within')} on {was.get('clock')}, now "
+                                       f"{(now.get(path) or {}).get('within')} on {(now.get(path) or {}).get('clock')}")
+    return out
+
+
 def compare(baseline: Baseline, figures: Mapping[str, list[Mapping[Key, float]]], seed: int,
-            tolerance: float = 0.05, alpha: float = ALPHA) -> list[Comparison]:
-    """Every reaction, resolution and SLA figure of every variant the two runs share."""
+            tolerance: float = 0.05, alpha: float = ALPHA,
+            refused: Mapping[tuple[str, Key], str] | None = None) -> list[Comparison]:
+    """Every reaction, resolution and SLA figure of every variant the two runs share, but those ``refused``
+    (see :func:`changed_meaning`)."""
     found = []   # (variant, key, baseline mean, current mean, p, test)
     for variant, reps in figures.items():
         before = baseline.figures.get(variant)
@@ -179,7 +221,7 @@ def compare(baseline: Baseline, figures: Mapping[str, list[Mapping[Key, float]]]
         common = min(len(reps), baseline.replications)
         for key, values in columns(reps).items():
             sign = worse_direction(key)
-            if sign is None or key not in before:
+            if sign is None or key not in before or (variant, key) in (refused or {}):
                 continue
             now = np.array(values, dtype=float)
             old = before[key]

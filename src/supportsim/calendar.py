@@ -193,25 +193,47 @@ class Calendar:
 
     ``week``: merged on-duty intervals in hours of the calendar's week (0 = Monday 00:00 on its clock);
     ``phase``: the calendar's week hour at simulated time 0; ``holidays``: merged off-duty intervals in
-    simulated time.
+    simulated time. ``phase_changes``: rows (time, phase) from which on the calendar's clock is that far ahead
+    (a time zone's daylight-saving changes, see :mod:`supportsim.zones`); none for a fixed offset.
+    ``day_shifts``: the shifts of the week as written, (weekday, start, end) in hours of that day (an end past
+    24 runs into the next day), which say what a working day is (:mod:`supportsim.workdays`); by default the
+    week's intervals cut at midnight.
     """
 
     week: np.ndarray
     phase: float = 0.0
     holidays: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
     name: str = ""
+    phase_changes: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
+    day_shifts: tuple[tuple[int, float, float], ...] = ()
+    monday: date | None = None   # the date of week hour 0 (u = 0 on the calendar's clock), when built from dates
 
     def __post_init__(self):
         week = _fold_into_week(map(tuple, np.asarray(self.week, dtype=float).reshape(-1, 2)))
         holidays = _merge(map(tuple, np.asarray(self.holidays, dtype=float).reshape(-1, 2)))
         object.__setattr__(self, "week", week)
         object.__setattr__(self, "holidays", holidays)
+        changes = np.asarray(self.phase_changes, dtype=float).reshape(-1, 2)
+        changes = changes[np.argsort(changes[:, 0], kind="stable")]
+        object.__setattr__(self, "phase_changes", changes)
+        if not self.day_shifts:
+            object.__setattr__(self, "day_shifts", _cut_at_midnight(week))
         # cumulative on-duty hours at each breakpoint of the week: exact under linear interpolation
         xs = np.concatenate([[0.0], week.ravel(), [WEEK]])
         gains = np.zeros(len(xs))
         gains[2:-1:2] = week[:, 1] - week[:, 0]
         object.__setattr__(self, "_xs", xs)
         object.__setattr__(self, "_ys", np.cumsum(gains))
+        # piecewise phase: segment k starts at _starts[k] with phase _phases[k] and on-duty hours _base[k] before it
+        starts = np.concatenate([[0.0], changes[:, 0]])
+        phases = np.concatenate([[float(self.phase)], changes[:, 1]])
+        base = np.zeros(len(starts))
+        for k in range(1, len(starts)):
+            base[k] = base[k - 1] + float(self._week_cumulative(starts[k] + phases[k - 1])
+                                          - self._week_cumulative(starts[k - 1] + phases[k - 1]))
+        object.__setattr__(self, "_starts", starts)
+        object.__setattr__(self, "_phases", phases)
+        object.__setattr__(self, "_base", base)
 
     @property
     def hours_per_week(self) -> float:
@@ -232,14 +254,29 @@ class Calendar:
         weeks = np.floor(u / WEEK)
         return weeks * self.hours_per_week + np.interp(u - weeks * WEEK, self._xs, self._ys)
 
+    def phase_at(self, t):
+        """The calendar's clock minus simulated time at ``t``: its week hour is (t + phase_at(t)) mod 168."""
+        if not len(self.phase_changes):
+            return np.full(np.shape(t), self.phase) if np.ndim(t) else self.phase
+        k = np.searchsorted(self._starts, np.asarray(t, dtype=float), side="right") - 1
+        return self._phases[np.maximum(k, 0)]
+
+    def _weekly(self, t):
+        """Hours of the repeating week (holidays aside) in [0, t) of simulated time."""
+        t = np.asarray(t, dtype=float)
+        if not len(self.phase_changes):
+            return self._week_cumulative(t + self.phase) - self._week_cumulative(self.phase)
+        k = np.maximum(np.searchsorted(self._starts, t, side="right") - 1, 0)
+        k = np.where(np.isnan(t), 0, k)
+        p = self._phases[k]
+        return self._base[k] + self._week_cumulative(t + p) - self._week_cumulative(self._starts[k] + p)
+
     def on_time(self, t):
         """On-duty hours in [0, t) of simulated time (negative for t < 0); NaN stays NaN."""
-        u = np.asarray(t, dtype=float) + self.phase
-        g0 = self._week_cumulative(self.phase)
-        total = self._week_cumulative(u) - g0
+        t = np.asarray(t, dtype=float)
+        total = self._weekly(t)
         for h0, h1 in self.holidays:
-            a, b = h0 + self.phase, h1 + self.phase
-            total = total - (self._week_cumulative(np.clip(u, a, b)) - self._week_cumulative(a))
+            total = total - (self._weekly(np.clip(t, h0, h1)) - self._weekly(h0))
         return total
 
     def business_hours(self, a, b):
@@ -249,7 +286,7 @@ class Calendar:
     def on_duty(self, t: float) -> bool:
         if any(h0 <= t < h1 for h0, h1 in self.holidays):
             return False
-        w = (t + self.phase) % WEEK
+        w = (t + float(self.phase_at(t))) % WEEK
         return bool(np.any((self.week[:, 0] <= w) & (w < self.week[:, 1])))
 
     def shifts(self, after: float = 0.0) -> Iterator[tuple[float, float]]:
@@ -279,17 +316,23 @@ class Calendar:
         return math.inf
 
     def _week_intervals(self, after: float) -> Iterator[tuple[float, float]]:
-        k = math.floor((after + self.phase) / WEEK) - 1  # a week early: a shift may reach across into `after`
-        pending = None
+        if not len(self.phase_changes):
+            yield from _fixed_phase_intervals(self.week, self.phase, after)
+            return
+        yield from _joined(self._zoned_pieces(after))
+
+    def _zoned_pieces(self, after: float) -> Iterator[tuple[float, float]]:
+        """The week's intervals under one fixed phase between changes, cut at each change."""
+        k = max(int(np.searchsorted(self._starts, after, side="right")) - 1, 0)
         while True:
-            for s, e in self.week.tolist():
-                on, off = k * WEEK + s - self.phase, k * WEEK + e - self.phase
-                if pending is not None and on <= pending[1] + _EPS:
-                    pending = (pending[0], off)
-                    continue
-                if pending is not None:
-                    yield pending
-                pending = (on, off)
+            low = self._starts[k] if k > 0 else -math.inf
+            high = self._starts[k + 1] if k + 1 < len(self._starts) else math.inf
+            for on, off in _week_pieces(self.week, float(self._phases[k]), max(after, low)):
+                if on >= high:
+                    break
+                on, off = max(on, low), min(off, high)
+                if off > on:
+                    yield on, off
             k += 1
 
     def _minus_holidays(self, on: float, off: float) -> list[tuple[float, float]]:
@@ -316,23 +359,70 @@ class Calendar:
         return np.diff(cumulative)
 
 
+def _week_pieces(week: np.ndarray, phase: float, after: float) -> Iterator[tuple[float, float]]:
+    """The week's intervals in simulated time, week after week, from a week before ``after``."""
+    k = math.floor((after + phase) / WEEK) - 1  # a week early: a shift may reach across into `after`
+    while True:
+        for s, e in week.tolist():
+            yield k * WEEK + s - phase, k * WEEK + e - phase
+        k += 1
+
+
+def _joined(pieces: Iterable[tuple[float, float]]) -> Iterator[tuple[float, float]]:
+    """Ordered intervals with touching ones joined (a night shift is not cut at Sunday midnight)."""
+    pending = None
+    for on, off in pieces:
+        if pending is not None and on <= pending[1] + _EPS:
+            pending = (pending[0], off)
+            continue
+        if pending is not None:
+            yield pending
+        pending = (on, off)
+    if pending is not None:
+        yield pending
+
+
+def _fixed_phase_intervals(week: np.ndarray, phase: float, after: float) -> Iterator[tuple[float, float]]:
+    return _joined(_week_pieces(week, phase, after))
+
+
+def _cut_at_midnight(week: np.ndarray) -> tuple[tuple[int, float, float], ...]:
+    """The week's intervals as shifts of single days (each day's part of an interval is that day's shift)."""
+    out = []
+    for a, b in week.tolist():
+        day = int(a // 24)
+        while a < b - _EPS:
+            end = min(b, (day + 1) * 24.0)
+            out.append((day % 7, a - day * 24.0, end - day * 24.0))
+            a, day = end, day + 1
+    return tuple(out)
+
+
 ALWAYS = Calendar(week=np.array([[0.0, WEEK]]), name="always")
+
+
+def week_of(days: object = None, hours: object = None, week: Mapping[str, str] | None = None
+            ) -> tuple[np.ndarray, tuple[tuple[int, float, float], ...]]:
+    """The on-duty intervals of the week (hours from Monday 00:00) and its shifts by day, from days and hours
+    or an hour-of-week table."""
+    if week is not None:
+        return np.array(parse_week_table(week), dtype=float).reshape(-1, 2), ()
+    day_list = parse_days(days) if days is not None else tuple(range(7))
+    ranges = parse_hours(hours) if hours is not None else ((0.0, 24.0),)
+    intervals = [(d * 24.0 + a, d * 24.0 + b) for d in day_list for a, b in ranges]
+    return np.array(intervals, dtype=float).reshape(-1, 2), tuple((d, a, b) for d in day_list for a, b in ranges)
 
 
 def build_calendar(*, start: datetime, days: object = None, hours: object = None,
                    week: Mapping[str, str] | None = None, holidays: Sequence[date] = (),
                    offset: object = None, name: str = "") -> Calendar:
-    """A calendar from the values of a scenario file (see docs/working-time.md)."""
+    """A calendar from the values of a scenario file (see docs/working-time.md); one on a time zone's clock is
+    built by :func:`supportsim.zones.zoned_calendar`."""
     shift = parse_offset(offset)
-    if week is not None:
-        intervals = parse_week_table(week)
-    else:
-        day_list = parse_days(days) if days is not None else tuple(range(7))
-        ranges = parse_hours(hours) if hours is not None else ((0.0, 24.0),)
-        intervals = tuple((d * 24.0 + a, d * 24.0 + b) for d in day_list for a, b in ranges)
+    week_array, shifts = week_of(days, hours, week)
     off = [(hours_since(start, day) - shift, hours_since(start, day) - shift + 24.0) for day in holidays]
-    return Calendar(week=np.array(intervals, dtype=float).reshape(-1, 2), phase=week_hour(start) + shift,
-                    holidays=np.array(off, dtype=float).reshape(-1, 2), name=name)
+    return Calendar(week=week_array, phase=week_hour(start) + shift, monday=start.date() - timedelta(days=start.weekday()),
+                    holidays=np.array(off, dtype=float).reshape(-1, 2), name=name, day_shifts=shifts)
 
 
 # ---- hour-of-week intensity (arrival profiles) -------------------------------------------------------------

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .baseline import Baseline, Comparison, baseline_document, compare, default_path, load_baseline
+from .baseline import Baseline, Comparison, baseline_document, changed_meaning, compare, default_path, load_baseline
 from .checks import Verdict, judge, kind_of, show
 from .junit import Case, junit_xml
 from .admit import admit
@@ -32,6 +32,7 @@ class CheckReport:
     comparisons: list[Comparison]
     tolerance: float
     seconds: float
+    refused: tuple[str, ...] = ()   # baseline figures not compared because their meaning changed, and why
 
     @property
     def regressions(self) -> list[Comparison]:
@@ -70,6 +71,13 @@ class CheckReport:
             kind = kind_of(c.key)
             lines.append(f"regression    {c.name}: {show(c.baseline, kind)} -> {show(c.current, kind)} "
                          f"({c.change:+.1%}, p={c.p:.2g})")
+        if self.baseline.note:
+            lines.append(f"note: {self.baseline.path}: {self.baseline.note}")
+        for reason in self.refused:
+            lines.append(f"not compared  {reason}")
+        if self.refused and not self.baseline.note:
+            lines.append("  the meaning of these figures changed: write a new baseline with: "
+                         "supportsim baseline <scenario file>")
         return lines
 
     def junit(self) -> str:
@@ -107,9 +115,12 @@ def run_check(path: str | Path, baseline: str | Path | None = None, tolerance: f
     started = time.monotonic()
     figures = run_figures(checked.variants, replications, scenario.seed, jobs, progress=progress)
     verdicts = judge(checked.checks, figures, lenient)
-    comparisons = compare(before, figures, scenario.seed, tolerance) if before is not None else []
+    refused = changed_meaning(before, checked.variants) if before is not None else {}
+    comparisons = compare(before, figures, scenario.seed, tolerance, refused=refused) if before is not None else []
+    reasons = tuple(f"{'.'.join(key[1:]) if variant == 'base' else f'{variant}: ' + '.'.join(key[1:])}: {why}"
+                    for (variant, key), why in refused.items())
     return CheckReport(scenario, replications, scenario.seed, verdicts, before, comparisons, tolerance,
-                       time.monotonic() - started)
+                       time.monotonic() - started, reasons)
 
 
 def write_baseline(path: str | Path, out: str | Path | None = None, replications: int | None = None,
@@ -122,5 +133,5 @@ def write_baseline(path: str | Path, out: str | Path | None = None, replications
     file_target(target, "--out ")  # before simulating: a target that cannot take the file is bad input
     figures = run_figures(checked.variants, replications or scenario.replications, scenario.seed, jobs,
                           progress=progress)
-    write_atomic(target, baseline_document(scenario, figures, scenario.seed))
+    write_atomic(target, baseline_document(scenario, figures, scenario.seed, checked.variants))
     return target

@@ -13,8 +13,11 @@ from pathlib import Path
 
 from . import __version__
 from .admit import admit, load_plan, refuse_sweep_beyond
+from .arrival_calendar import PerWorkingDay, unused_factor_warnings
 from .loader import ScenarioError, validate_data
-from .tables import business_table, comparison_table, group_table, segment_table, week_table
+from .service_targets import calendar_unit_warnings
+from .tables import business_table, comparison_table, group_table, segment_table, targets_table, week_table
+from .units import format_rate
 from .trace import mean_rate as trace_rate
 from .variants import policy_variants, with_policy_variants
 from .report import CSV_COLUMNS, REPORT_NAME, ReportError, headline_rows, write_report
@@ -233,21 +236,45 @@ def cmd_validate(args) -> int:
         refuse_sweep_beyond(plan, checked.source, args.max_tickets)
     rate = trace_rate(scenario)
     weekly = scenario.weekly_hours(rate)
-    shifts = scenario.uses_working_time()
     print(f"{args.file}: scenario {scenario.name!r} is valid")
     if checked.checks:
         print(f"  checks: {len(checked.checks)}")
     if plan is not None:
         print(f"  sweep: {len(plan.points)} points, {plan.tasks} replications in all")
-    print(f"  arrivals: {rate if rate is not None else scenario.mean_arrival_rate:g} tickets/h; groups:")
+    print(f"  arrivals: {arrival_words(scenario, rate)}; groups:")
     for group, (offered, available) in weekly.items():
         g = scenario.groups[group]
         rho = offered / available
         flag = "  WARNING: load >= 1, the queue grows without bound" if rho >= 1 else ""
-        hours = f"  ({offered:.0f} h of work per week, {available:.0f} engineer-hours on duty)" if shifts else ""
+        hours = f"  ({offered:.0f} h of work per week, {available:.0f} engineer-hours on duty per week)"
         print(f"  {group:<10} staff {g.headcount:>4}  offered load rho = {rho:.3f}{hours}{flag}")
+    growth = scenario.arrivals.growth
+    if growth and rate is None:
+        factor = (1 + growth) ** (scenario.horizon / (365.25 * 24))
+        at_end = scenario.offered_load(scenario.mean_arrival_rate * factor)
+        print(f"  with growth {100 * growth:+g}%/y the rate is x{factor:.3f} at the horizon: offered load "
+              + ", ".join(f"{g} {r:.3f}" for g, r in at_end.items()))
     _print_warnings(args.file, checked.warnings())
     return EXIT_OK
+
+
+def arrival_words(scenario, trace_rate: float | None) -> str:
+    """The arrival rate in the unit it was given and per week (and the growth over a year)."""
+    if trace_rate is not None:
+        return f"{trace_rate:g} tickets/h ({trace_rate * 168:.0f}/w) replayed from the trace"
+    per_hour = scenario.mean_arrival_rate
+    given = scenario.arrivals.rate
+    text = f"{per_hour:.4g} tickets/h"
+    if isinstance(given, PerWorkingDay):
+        text = f"{given} of calendar {scenario.arrivals.calendar!r} = {text}"
+    elif given is not None and not format_rate(given).endswith("/h"):
+        text = f"{format_rate(given)} = {text}"
+    text += f" = {per_hour * 168:.0f}/w"
+    if scenario.arrivals.bursts:
+        text += " (bursts included)"
+    if scenario.arrivals.growth:
+        text += f" at start, growing {100 * scenario.arrivals.growth:+g}%/y ({per_hour * 168 * (1 + scenario.arrivals.growth):.0f}/w a year later)"
+    return text
 
 
 def _print_warnings(source: str, found: list[tuple[str, str]]) -> None:
@@ -307,6 +334,7 @@ def _simulate_and_report(scenario, args, default_out: Path) -> int:
             print(comparison_table(summary))
             print(f"\nvs baseline: variant/baseline mean time, paired over replications on the same tickets "
                   f"(geometric mean, [95% interval]); per-segment and per-group figures are in summary.json")
+            _print_targets(summary)
         else:
             figures = next(iter(summary["variants"].values()))
             print(segment_table(figures, scenario))
@@ -315,6 +343,7 @@ def _simulate_and_report(scenario, args, default_out: Path) -> int:
                 print(business_table(figures, scenario.segment_names))
             print()
             print(group_table(figures))
+            _print_targets(summary)
             if scenario.uses_working_time():
                 print()
                 print(week_table(next(iter(result.profiles()["variants"].values()))))
@@ -322,6 +351,15 @@ def _simulate_and_report(scenario, args, default_out: Path) -> int:
               f"{out / 'scenario.resolved.yaml'}")
         print(f"open {out / REPORT_NAME} in a browser for the report")
     return EXIT_OK
+
+
+def _print_targets(summary: dict) -> None:
+    """The targets, each on its own clock, judged where they state attain."""
+    if any(figures.get("targets") for figures in summary["variants"].values()):
+        print()
+        print(targets_table(summary))
+        print("targets: attainment on each target's own clock (95% CI); met when the whole interval is at or "
+              "above attain, missed when below, else inconclusive")
 
 
 def cmd_report(args) -> int:

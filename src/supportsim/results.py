@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from . import formats, service_targets
 from .engine import ReplicationRecord
 from .manifest import digest, save_run
 from .targets import OutputError, file_target, make_folder, shared_mode
@@ -99,6 +100,8 @@ class SimulationResult:
 
     def summary(self) -> dict:
         return _json_safe({
+            "format": formats.SUMMARY,
+            "formats": {"tickets.csv": formats.TICKETS},
             "scenario": self.scenario.name,
             "units": {"time": "hours"},
             "replications": self.replications,
@@ -129,7 +132,13 @@ class SimulationResult:
         return paired_ratios(self.figures[variant], self.figures[baseline_name(self.scenario)])
 
     def _variant_summary(self, variant: str) -> dict:
-        out = nest(self.estimates(variant))
+        estimates = self.estimates(variant)
+        out = nest(estimates)
+        scenario = self.records[variant][0].scenario if self.records[variant] else self.scenario
+        # each target judged on its own clock; the clock each segment's reaction and resolution are measured on
+        out["targets"] = service_targets.judged(scenario, estimates)
+        out["clocks"] = {seg: {m: service_targets.measured_clock(scenario, seg, m) for m in ("reaction", "resolution")}
+                         for seg in scenario.segment_names}
         if variant != baseline_name(self.scenario):
             # vs_baseline.<vip|non_vip|all>.<reaction|resolution>.<mean|p90> = {ratio, ci95}
             out["vs_baseline"] = nest({key[1:]: value for key, value in self.vs_baseline(variant).items()})

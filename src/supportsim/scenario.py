@@ -11,13 +11,16 @@ from datetime import datetime
 from typing import Annotated, Any, Literal, Optional, Union
 
 import numpy as np
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, PlainSerializer, Tag
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, PlainSerializer, Tag, WithJsonSchema
 
 from . import calendar as cal
+from . import formats, zones
 from .distributions import Distribution, Duration
 from .limits import MAX_CUT_SHORT, MAX_GROUPS, MAX_LIST, MAX_PRIORITIES, MAX_REPLICATIONS, MAX_SEGMENTS, MAX_VISITS
 from .strategies import PolicyConfig, PolicySpec
 from .visits import ExtraVisit
+from .service_targets import TargetValue, placed_targets
+from .arrival_calendar import PerWorkingDay, parse_arrival_rate, parse_growth, per_hour
 from .units import format_duration, format_rate, parse_rate
 from .working_time import (OLA, Burst, CalendarValue, Profile, Staff, StaffBlock, Start, listed,
                            trace_problems, working_time_problems)
@@ -45,9 +48,21 @@ class Segment(Model):
     description: str = Field("", description="Free text for people; not used by the simulation.")
 
 
+ArrivalRate = Annotated[Any, BeforeValidator(parse_arrival_rate),
+                        PlainSerializer(lambda v: str(v) if isinstance(v, PerWorkingDay) else format_rate(v), return_type=str),
+                        WithJsonSchema({"type": "string", "examples": ["9/h", "200/d", "120/working_day"]})]
+"""A rate per hour ('9/h', '40/d'), or per working day of arrivals.calendar ('120/working_day')."""
+Growth = Annotated[float, BeforeValidator(parse_growth), PlainSerializer(lambda v: f"{100 * v:+.10g}%/y", return_type=str),
+                   WithJsonSchema({"type": "string", "examples": ["+15%/y", "-2%/month"]})]
+
+
 class Arrivals(Model):
-    rate: Optional[Rate] = Field(None, gt=0, description="Poisson arrival rate over all segments (mean over the week).")
+    rate: Optional[ArrivalRate] = Field(None, description="Poisson arrival rate over all segments (mean over an "
+                                                          "ordinary week), e.g. '9/h', or '120/working_day'.")
     profile: Optional[Profile] = Field(None, description="Weekly pattern of the arrival rate.")
+    calendar: Optional[str] = Field(None, description="The customers' calendar: the profile's clock, holidays and "
+                                                      "special days that shape arrivals, the days of '/working_day'.")
+    growth: Optional[Growth] = Field(None, description="Trend of the rate over the run, e.g. '+15%/y' (compounded).")
     bursts: Annotated[list[Burst], BeforeValidator(listed)] = Field(
         default_factory=list, max_length=MAX_LIST, description="Incident bursts on top of the arrivals (one mapping or a list).")
     trace: Optional[str] = Field(None, description="CSV of real tickets to replay instead of a rate "
@@ -99,9 +114,11 @@ class Group(Model):
 
 
 class SLA(Model):
-    reaction: Optional[Duration] = Field(None, gt=0, description="Target time to first response.")
-    resolution: Optional[Duration] = Field(None, gt=0, description="Target time to resolution.")
-    clock: Optional[str] = Field(None, description="Calendar the targets are counted on (default: around the clock).")
+    reaction: Optional[TargetValue] = Field(None, description="Target for the time to first response: "
+                                                               "{within, clock, attain}, or a duration ('15m').")
+    resolution: Optional[TargetValue] = Field(None, description="Target for the time to resolution: "
+                                                                 "{within, clock, attain}, or a duration ('5bd').")
+    clock: Optional[str] = Field(None, description="Calendar of the targets that name none (default: around the clock).")
 
 
 class Sweep(Model):
@@ -121,11 +138,28 @@ CheckSpec = Union[str, dict[str, str]]
 """'vip.reaction.p90 <= 1h', or {variant: '...'} for a check on one variant (YAML reads '- v: ...' that way)."""
 
 
+def _zone_name(value: Any) -> Any:
+    zones.zone(value)
+    return value
+
+
+def _scenario_format(value: Any) -> Any:
+    try:
+        formats.check("scenario", value, formats.SCENARIO)
+    except formats.FormatError as exc:
+        raise ValueError(str(exc)) from None
+    return value
+
+
 class Scenario(Model):
+    format: Annotated[Optional[int], BeforeValidator(_scenario_format)] = Field(
+        None, description="Format the file is written in (1 or 2; absent: 1, which reads the same).")
     name: str = Field(pattern=NAME_PATTERN, description="Used for the output folder.")
     description: str = Field("", description="Free text for people; not used by the simulation.")
     start: Optional[Start] = Field(
         None, description="Wall-clock time of simulated time 0, the calendars' origin (default: a Monday 00:00).")
+    tz: Optional[Annotated[str, BeforeValidator(_zone_name)]] = Field(None, description="IANA time zone of start (needed when a calendar names a tz and start "
+                                                "has no offset), e.g. 'Europe/Moscow'.")
     calendars: dict[Name, CalendarValue] = Field(
         default_factory=dict, description="Named working-time calendars; 'always' and '24x7' are built in.")
     horizon: Duration = Field(gt=0, description="Arrivals stop here; the run then drains.")
@@ -173,8 +207,16 @@ class Scenario(Model):
 
     @property
     def total_rate(self) -> float:
-        if self.arrivals.rate is not None:
-            return self.arrivals.rate
+        """Tickets per hour at start over all segments, the mean over an ordinary week."""
+        rate = self.arrivals.rate
+        if isinstance(rate, PerWorkingDay):
+            from .workdays import working_days_per_week
+
+            profile = self.arrivals.profile
+            table = profile.table() if profile is not None else np.ones(int(cal.WEEK))
+            return per_hour(rate.count, working_days_per_week(self.calendar(self.arrivals.calendar)), table)
+        if rate is not None:
+            return rate
         return sum(s.rate or 0.0 for s in self.segments.values())
 
     @property
@@ -193,8 +235,11 @@ class Scenario(Model):
     # ---- working time ---------------------------------------------------------------------------------
     @property
     def origin(self) -> datetime:
-        """Wall-clock time of simulated time 0."""
-        return self.start or cal.DEFAULT_START
+        """Wall-clock time of simulated time 0 (in zone ``tz`` when given)."""
+        start = self.start or cal.DEFAULT_START
+        if self.tz is not None and start.tzinfo is None:
+            return start.replace(tzinfo=zones.zone(self.tz))
+        return start
 
     def calendar(self, name: str | None) -> cal.Calendar:
         """The named calendar, built against ``start`` (None and the built-in names are around the clock)."""
@@ -208,12 +253,13 @@ class Scenario(Model):
         return [(b.count, self.calendar(b.calendar)) for b in self.groups[group].blocks]
 
     def uses_working_time(self) -> bool:
-        """Whether anything here is not the stationary 24x7 model (a calendar, profile, burst or trace)."""
+        """Whether anything here is not the stationary 24x7 model (a calendar, profile, burst, trace, arrival
+        calendar or growth)."""
         clocks = [b.calendar for g in self.groups.values() for b in g.blocks]
-        clocks += [g.ola.clock for g in self.groups.values() if g.ola] + [s.clock for s in self.sla.values()]
+        clocks += [p.clock for p in placed_targets(self)] + [s.clock for s in self.sla.values()]
         a = self.arrivals
         return (any(not self.calendar(c).is_always for c in clocks) or a.profile is not None or bool(a.bursts)
-                or a.trace is not None)
+                or a.trace is not None or a.calendar is not None or a.growth is not None)
 
     @property
     def vip_segments(self) -> list[str]:
@@ -342,7 +388,7 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
         known = ", ".join(s.variants) or "none are defined"
         problems.append(("baseline", f"unknown variant {s.baseline!r}; variants: {known}"))
     for name, override in s.variants.items():
-        for key in ("name", "variants", "baseline", "sweep", "checks"):
+        for key in ("name", "variants", "baseline", "sweep", "checks", "format"):
             if key in override:
                 problems.append((f"variants.{name}.{key}", "cannot be changed by a variant"))
     for name, why in RESERVED_SEGMENT_NAMES.items():

@@ -26,6 +26,8 @@ from .units import (
     parse_duration,
     parse_rate,
 )
+from .service_targets import WITHIN_SCHEMA, target_shorthand
+from .special_days import DATES_SCHEMA, holiday_shorthand
 from .working_time import MAX_COUNT, listed
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -55,6 +57,10 @@ class _Generator(GenerateJsonSchema):
         if function is parse_rate:
             return dict(RATE)
         inner = super().function_before_schema(schema)
+        if function is target_shorthand:  # a target, or a bare duration for {within: ...}
+            return {"anyOf": [inner, dict(WITHIN_SCHEMA)]}
+        if function is holiday_shorthand:  # a holiday, or a bare date or range for {dates: ...}
+            return {"anyOf": [inner, dict(DATES_SCHEMA)]}
         if function is listed:  # one mapping, or a list of them
             return {"anyOf": [inner, inner["items"]]} if inner.get("type") == "array" else inner
         if getattr(function, "__name__", "") == "_whole_number":

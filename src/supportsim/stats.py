@@ -8,8 +8,10 @@ their means are i.i.d. and the interval is exact under normality and robust in p
 Figures are kept flat, keyed by a tuple path such as ``("segments", "vip", "reaction", "p90")``, which is
 what sweeps and checks want; :func:`nest` builds the nested form of ``summary.json``.
 
-Working time: reaction and resolution are calendar hours; where a segment's SLA runs on a clock other than
-24x7 they are also measured on that clock (``reaction_business``...), and SLA targets are met on it.
+Working time: reaction and resolution are calendar hours; where a segment's reaction or resolution target
+runs on a clock other than 24x7 they are also measured on each target's own clock (``reaction_business`` on
+the reaction target's, ``resolution_business`` on the resolution target's), and each target is met on its
+clock (see :mod:`supportsim.targets`).
 Utilization is busy time over the engineer-time on duty in the window, so a desk that works 45 of 168 hours
 flat out is at 100%, not 27%.
 """
@@ -22,6 +24,7 @@ from typing import Iterable, Mapping
 import numpy as np
 # scipy.stats costs a second to import; only the CI needs it (see estimate)
 
+from . import service_targets as targets
 from .calendar import Calendar
 from .engine import ReplicationRecord
 from .visits import WORK
@@ -42,19 +45,24 @@ def overlap(start: np.ndarray, end: np.ndarray, low: float, high: float) -> floa
     return float(np.clip(np.minimum(end, high) - np.maximum(start, low), 0.0, None).sum())
 
 
-def sla_clocks(scenario) -> list[Calendar]:
-    """Per segment (by index), the calendar its SLA clock runs on."""
-    return [scenario.calendar(scenario.sla[s].clock if s in scenario.sla else None) for s in scenario.segment_names]
+def sla_clocks(scenario, measure: str = "reaction") -> list[Calendar]:
+    """Per segment (by index), the calendar its reaction (or resolution) is measured on: its target's clock."""
+    return [scenario.calendar(targets.measured_clock(scenario, s, measure)) for s in scenario.segment_names]
 
 
 def business_clock_segments(scenario) -> list[str]:
-    """Segments whose SLA clock is not around the clock."""
-    return [s for s, clock in zip(scenario.segment_names, sla_clocks(scenario)) if not clock.is_always]
+    """Segments with a reaction or resolution measured on a clock that is not around the clock."""
+    return [s for s in scenario.segment_names
+            if any(not scenario.calendar(targets.measured_clock(scenario, s, m)).is_always for m in MEASURES)]
+
+
+MEASURES = ("reaction", "resolution")
 
 
 def ticket_table(record: ReplicationRecord) -> dict[str, np.ndarray]:
     """Per ticket of the replication: arrival, first response, resolution, reaction and resolution times,
-    in calendar hours and on the ticket's SLA clock (``*_business``; the same where the clock is 24x7)."""
+    in calendar hours and on the clock of the ticket's target for each (``*_business``; the same where that
+    clock is 24x7)."""
     t = record.tickets
     first, resolved = record.first_response, record.resolved
     table = {
@@ -67,31 +75,33 @@ def ticket_table(record: ReplicationRecord) -> dict[str, np.ndarray]:
         "resolution": resolved - t.arrived,
         "counted": t.arrived >= record.scenario.warmup,
     }
-    table["reaction_business"] = table["reaction"]
-    table["resolution_business"] = table["resolution"]
-    clocks = sla_clocks(record.scenario)
-    if not all(clock.is_always for clock in clocks):
-        reaction, resolution = table["reaction"].copy(), table["resolution"].copy()
-        for index, clock in enumerate(clocks):
-            mine = t.segment == index
-            if not clock.is_always and mine.any():
-                reaction[mine] = clock.business_hours(t.arrived[mine], first[mine])
-                resolution[mine] = clock.business_hours(t.arrived[mine], resolved[mine])
-        table["reaction_business"], table["resolution_business"] = reaction, resolution
+    for measure, event in (("reaction", first), ("resolution", resolved)):
+        table[f"{measure}_business"] = table[measure]
+        clocks = sla_clocks(record.scenario, measure)
+        if not all(clock.is_always for clock in clocks):
+            business = table[measure].copy()
+            for index, clock in enumerate(clocks):
+                mine = t.segment == index
+                if not clock.is_always and mine.any():
+                    business[mine] = clock.business_hours(t.arrived[mine], event[mine])
+            table[f"{measure}_business"] = business
     return table
 
 
 def sla_met(record: ReplicationRecord, table: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Per ticket, whether each SLA target was met on the SLA's clock (NaN where the ticket's segment has no
+    """Per ticket, whether each SLA target was met on the target's clock (NaN where the ticket's segment has no
     such target)."""
     scenario = record.scenario
     out = {}
-    for measure in ("reaction", "resolution"):
-        targets = np.array([getattr(scenario.sla.get(s), measure, None) or math.nan for s in scenario.segment_names])
-        # business hours are sums and differences of clock times: allow their rounding, not the calendar's
-        slack = np.array([0.0 if clock.is_always else 1e-9 for clock in sla_clocks(scenario)])
-        target = targets[table["segment"]] + slack[table["segment"]]
-        met = np.where(np.isnan(target), math.nan, (table[f"{measure}_business"] <= target).astype(float))
+    for measure in MEASURES:
+        met = np.full(len(table["segment"]), math.nan)
+        for index, segment in enumerate(scenario.segment_names):
+            target = getattr(scenario.sla.get(segment), measure, None)
+            mine = table["segment"] == index
+            if target is None or not mine.any():
+                continue
+            clock = scenario.calendar(targets.measured_clock(scenario, segment, measure))
+            met[mine] = targets.met(target, clock, table["arrived"][mine], table[f"{measure}_business"][mine])
         out[f"{measure}_met"] = met
     return out
 
@@ -213,10 +223,10 @@ def group_figures(record: ReplicationRecord) -> dict[Key, float]:
         ola = scenario.groups[name].ola
         if ola is not None:
             picked = mine & escalated
-            clock = scenario.calendar(ola.clock)
+            clock = scenario.calendar(ola.pickup.clock or ola.clock)
             pickup = clock.business_hours(queued[picked], started[picked])
-            slack = 0.0 if clock.is_always else 1e-9
-            figures[("groups", name, "ola_met")] = float((pickup <= ola.pickup + slack).mean()) if picked.any() else math.nan
+            within = targets.met(ola.pickup, clock, queued[picked], pickup)
+            figures[("groups", name, "ola_met")] = float(within.mean()) if picked.any() else math.nan
         figures[("groups", name, "queue_wait", "mean")] = float(waits.mean()) if len(waits) else math.nan
         for i, seg in enumerate(scenario.segment_names):
             seg_waits = waits[segment[mine] == i]

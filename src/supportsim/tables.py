@@ -45,10 +45,16 @@ def segment_table(figures: dict, scenario: Scenario) -> str:
             _duration_with_ci(seg["reaction"]["p90"]),
             _duration_with_ci(seg["resolution"]["mean"]),
             _duration_with_ci(seg["resolution"]["p90"]),
-            _share_with_ci(sla.get("reaction_met")),
-            _share_with_ci(sla.get("resolution_met")),
+            _on_clock(_share_with_ci(sla.get("reaction_met")), figures, name, "reaction"),
+            _on_clock(_share_with_ci(sla.get("resolution_met")), figures, name, "resolution"),
         ])
     return render(header, rows)
+
+
+def _on_clock(cell: str, figures: dict, segment: str, measure: str) -> str:
+    """An attainment with the clock it is counted on, when that is not around the clock."""
+    clock = figures.get("clocks", {}).get(segment, {}).get(measure)
+    return f"{cell} on {clock}" if cell != "-" and clock not in (None, "always", "24x7") else cell
 
 
 def group_table(figures: dict) -> str:
@@ -67,14 +73,17 @@ def group_table(figures: dict) -> str:
 
 
 def business_table(figures: dict, segments: list[str]) -> str:
-    """Reaction and resolution counted on each segment's SLA clock (business hours), for those not 24x7."""
-    header = ["segment (SLA clock)", "reaction mean", "reaction p90", "resolution mean", "resolution p90"]
+    """Reaction and resolution counted on the clocks of each segment's targets (business hours), for segments
+    with a target not on 24x7; each row names its clocks (reaction/resolution)."""
+    header = ["segment (clocks)", "reaction mean", "reaction p90", "resolution mean", "resolution p90"]
     rows = []
     for name in segments:
         seg = figures["segments"].get(name, {})
         if "reaction_business" not in seg:
             continue
-        rows.append([name, _duration_with_ci(seg["reaction_business"]["mean"]),
+        clocks = figures.get("clocks", {}).get(name)
+        label = f"{name} ({clocks['reaction']}/{clocks['resolution']})" if clocks else name
+        rows.append([label, _duration_with_ci(seg["reaction_business"]["mean"]),
                      _duration_with_ci(seg["reaction_business"]["p90"]),
                      _duration_with_ci(seg["resolution_business"]["mean"]),
                      _duration_with_ci(seg["resolution_business"]["p90"])])
@@ -146,4 +155,20 @@ def comparison_table(summary: dict) -> str:
                 "" if variant == baseline else ratio_text(vs.get(tier, {}).get("resolution", {}).get("mean")),
                 utilization if first else "",
             ])
+    return render(header, rows)
+
+
+def targets_table(summary: dict) -> str:
+    """Every target of every variant: what it allows, on which clock, the share that must meet it, the share
+    that did (95% CI) and the verdict (met, missed or inconclusive; '-' without attain)."""
+    header = ["variant", "target", "within", "clock", "attain", "attainment", "verdict"]
+    rows = []
+    several = len(summary["variants"]) > 1
+    for variant, figures in summary["variants"].items():
+        for path, t in (figures.get("targets") or {}).items():
+            rows.append([variant if several else "", path, t["within"], t["clock"],
+                         f"{100 * t['attain']:g}%" if t.get("attain") is not None else "-",
+                         _share_with_ci(t.get("attainment")), t.get("verdict", "-")])
+    if not several:
+        header, rows = header[1:], [row[1:] for row in rows]
     return render(header, rows)

@@ -161,11 +161,37 @@ def _with_extra_visit(t: TicketStream, selected: np.ndarray, group: int, activit
 def _arrival_times(scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
     profile = scenario.arrivals.profile
     table = profile.table() if profile is not None else None
+    if scenario.arrivals.calendar is not None or scenario.arrivals.growth:
+        from . import arrival_calendar  # the customers' calendar: holidays, special days, zones, growth
+
+        return arrival_calendar.sample(*arrival_plan(scenario), rng)
     if table is None or np.ptp(table) == 0:
         # A homogeneous Poisson process on [0, horizon): a Poisson count, then uniform order statistics.
         count = rng.poisson(scenario.total_rate * scenario.horizon)
         return np.sort(rng.uniform(0.0, scenario.horizon, count))
     return profiled_arrivals(scenario.total_rate * table, week_hour(scenario.origin), scenario.horizon, rng)
+
+
+def arrival_plan(scenario: Scenario):
+    """(bin edges, rate per bin before growth, growth exponent per hour) of the arrivals over [0, horizon) on
+    the customers' calendar (see :mod:`supportsim.arrival_calendar`)."""
+    from . import arrival_calendar
+    from .special_days import arrival_days
+
+    profile = scenario.arrivals.profile
+    table = profile.table() if profile is not None else np.ones(int(WEEK))
+    name = scenario.arrivals.calendar
+    calendar = scenario.calendar(name)
+    if calendar.monday is None:  # built in (24x7): on the scenario's clock
+        origin = scenario.origin
+        from datetime import timedelta
+
+        calendar = type(calendar)(week=calendar.week, phase=week_hour(origin), name=calendar.name,
+                                  monday=origin.date() - timedelta(days=origin.weekday()))
+    spec = scenario.calendars.get(name) if name is not None else None
+    days = arrival_days(spec.holidays, spec.special_days) if spec is not None and not isinstance(spec, str) else {}
+    edges, rates = arrival_calendar.hourly_rates(calendar, scenario.total_rate, table, days, scenario.horizon)
+    return edges, rates, arrival_calendar.growth_rate(scenario.arrivals.growth)
 
 
 def profiled_arrivals(rates: np.ndarray, phase: float, horizon: float, rng: np.random.Generator) -> np.ndarray:

@@ -20,7 +20,7 @@ import functools
 import os
 import stat as stat_module
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import numpy as np
@@ -93,6 +93,8 @@ def _parse_time(text: str, start: datetime) -> float:
                          "(e.g. 2027-01-04T00:00+01:00) or leave both without")
     if moment.tzinfo is None and start.tzinfo is not None:
         moment = moment.replace(tzinfo=start.tzinfo)
+    if start.tzinfo is not None:  # elapsed hours, across daylight-saving changes (same-zone subtraction is wall time)
+        moment, start = moment.astimezone(timezone.utc), start.astimezone(timezone.utc)
     hours = (moment - start) / timedelta(hours=1)
     if hours < 0:
         raise ValueError(f"time {text!r} is before start ({start.isoformat()})")

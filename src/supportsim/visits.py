@@ -24,6 +24,9 @@ from typing import Any
 
 import numpy as np
 
+from .service_targets import measured_clock
+from .workdays import add_working_days
+
 WORK = 0
 """Activity code of the visits that work on the ticket; ``TicketStream.activities[WORK]`` is ``"work"``."""
 
@@ -103,8 +106,12 @@ def _deadlines(scenario: Any, tickets: Any, measure: str) -> np.ndarray:
         here = segment == s
         if target is None or not here.any():
             continue
-        clock = scenario.calendar(sla.clock)
-        out[here] = arrived[here] + target if clock.is_always else _after_business_hours(clock, arrived[here], target)
+        clock = scenario.calendar(measured_clock(scenario, seg, measure))  # the target's own clock
+        if target.hours is None:  # working days: the due time N working days later
+            out[here] = add_working_days(clock, arrived[here], target.within.working_days or 0)
+        else:
+            out[here] = (arrived[here] + target.hours if clock.is_always
+                         else _after_business_hours(clock, arrived[here], target.hours))
     return out
 
 

@@ -15,7 +15,10 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Fie
                       field_validator, model_validator)
 
 from . import calendar as cal
+from . import zones
 from .distributions import Duration
+from .special_days import HolidayValue, SpecialDay
+from .service_targets import TargetValue, placed_targets
 from .limits import MAX_FACTOR, MAX_LIST
 
 if TYPE_CHECKING:
@@ -130,8 +133,9 @@ Staff = Annotated[
 class OLA(Model):
     """Operational level agreement of a group: escalated tickets are picked up within ``pickup``."""
 
-    pickup: Duration = Field(gt=0, description="Target time from escalation to first work in this group.")
-    clock: str = Field("always", description="Calendar the target is counted on.")
+    pickup: TargetValue = Field(description="Target for the time from escalation to first work in this group: "
+                                            "{within, clock, attain}, or a duration ('4h').")
+    clock: str = Field("always", description="Calendar of the pickup target when it names none.")
 
 
 def _week_table_value(value: Any) -> Any:
@@ -152,8 +156,14 @@ class CalendarSpec(Model):
                                                                      "an end before the start crosses midnight.")
     week: Optional[Annotated[dict[str, str], BeforeValidator(_week_table_value)]] = Field(
         None, description="Hour-of-week table instead of days/hours: per day 24 characters, '1' on, '0' off.")
-    holidays: list[Day] = Field(default_factory=list, description="Dates with no working time at all.")
+    holidays: list[HolidayValue] = Field(
+        default_factory=list, max_length=MAX_LIST, description="Days with no working time: dates, ranges '2027-01-01..2027-01-08', or "
+                                          "{dates, arrivals, name}.")
+    special_days: dict[str, SpecialDay] = Field(
+        default_factory=dict, max_length=MAX_LIST, description="Named working days with another arrival rate: {dates, arrivals}.")
     offset: Optional[str] = Field(None, description="How far this calendar's clock is ahead of the scenario's, e.g. '+7h'.")
+    tz: Optional[str] = Field(None, description="IANA time zone of this calendar's clock, e.g. 'Europe/Moscow' "
+                                                "(daylight saving applied); instead of offset.")
 
     @field_validator("days")
     @classmethod
@@ -184,9 +194,25 @@ class CalendarSpec(Model):
         cal.parse_offset(value)
         return value
 
+    @field_validator("tz")
+    @classmethod
+    def _tz(cls, value, info: ValidationInfo):
+        if value is not None:
+            if info.data.get("offset") is not None:
+                raise ValueError("give either tz (a zone, with daylight saving) or offset (fixed), not both")
+            zones.zone(value)
+        return value
+
+    @property
+    def holiday_dates(self) -> list[date]:
+        return sorted({day for holiday in self.holidays for day in holiday.days()})
+
     def build(self, start: datetime, name: str = "") -> cal.Calendar:
+        if self.tz is not None:
+            return zones.zoned_calendar(start=start, tz=self.tz, days=self.days, hours=self.hours, week=self.week,
+                                        holidays=self.holiday_dates, name=name)
         return cal.build_calendar(start=start, days=self.days, hours=self.hours, week=self.week,
-                                  holidays=self.holidays, offset=self.offset, name=name)
+                                  holidays=self.holiday_dates, offset=self.offset, name=name)
 
 
 def _always_only(value: Any) -> Any:
@@ -233,6 +259,9 @@ def trace_problems(s: Scenario, with_rate: list[str]) -> list[tuple[str, str]]:
         problems.append((f"segments.{with_rate[0]}.rate", "a replayed trace brings its own arrivals; leave segment rates out"))
     if s.arrivals.profile is not None:
         problems.append(("arrivals.profile", "shapes a rate; a replayed trace has its own arrival times"))
+    for key in ("calendar", "growth"):
+        if getattr(s.arrivals, key) is not None:
+            problems.append((f"arrivals.{key}", "shapes a rate; a replayed trace has its own arrival times"))
     if s.start is None:
         problems.append(("start", "is required with arrivals.trace: the trace's times are read against it"))
     if len(s.segments) > 1 and not all(seg.share for seg in s.segments.values()):
@@ -250,8 +279,13 @@ def working_time_problems(s: Scenario) -> list[tuple[str, str]]:
         if name in cal.ALWAYS_NAMES and not isinstance(spec, str):
             problems.append((f"calendars.{name}", f"{name!r} is built in (around the clock); give your calendar another name"))
         elif not isinstance(spec, str):
-            if spec.holidays and s.start is None:
-                problems.append((f"calendars.{name}.holidays", "need start: the date simulated time 0 stands for"))
+            if (spec.holidays or spec.special_days) and s.start is None:
+                key = "holidays" if spec.holidays else "special_days"
+                problems.append((f"calendars.{name}.{key}", "need start: the date simulated time 0 stands for"))
+            elif spec.tz is not None and s.origin.tzinfo is None:
+                problems.append((f"calendars.{name}.tz", "needs a start in a known zone: add tz (the zone of "
+                                 "start, e.g. 'tz: Europe/Moscow') at the top, or write start with its offset "
+                                 "(2027-01-04T00:00+03:00)"))
             elif s.calendar(name).hours_per_week <= 0:
                 problems.append((f"calendars.{name}", "has no working time in the week"))
 
@@ -267,9 +301,35 @@ def working_time_problems(s: Scenario) -> list[tuple[str, str]]:
             check(f"groups.{g}.ola.clock", group.ola.clock)
     for seg, sla in s.sla.items():
         check(f"sla.{seg}.clock", sla.clock)
+    for place in placed_targets(s):
+        if place.target.clock is not None:
+            check(f"{place.path}.clock", place.target.clock)
+    problems += _arrival_calendar_problems(s)
     for i, burst in enumerate(s.arrivals.bursts):
         if burst.segment is not None and burst.segment not in s.segments:
             problems.append((f"arrivals.bursts.{i}.segment", f"unknown segment {burst.segment!r}; segments are {', '.join(s.segments)}"))
         if burst.priority is not None and burst.priority not in (s.priorities or {}):
             problems.append((f"arrivals.bursts.{i}.priority", f"unknown priority {burst.priority!r}; declare it under priorities"))
     return problems
+
+
+def _arrival_calendar_problems(s: Scenario) -> list[tuple[str, str]]:
+    """The customers' calendar exists, and a rate per working day has one with working days."""
+    from .arrival_calendar import PerWorkingDay
+    from .workdays import working_days_per_week
+
+    name = s.arrivals.calendar
+    known = list(s.calendars) + [n for n in cal.ALWAYS_NAMES if n not in s.calendars]
+    if name is not None and name not in known:
+        return [("arrivals.calendar", f"unknown calendar {name!r}; calendars are {', '.join(known)}")]
+    if isinstance(s.arrivals.rate, PerWorkingDay):
+        if name is None:
+            return [("arrivals.rate", "a rate per working day needs arrivals.calendar: the customers' calendar "
+                                      "whose working days it counts")]
+        try:
+            calendar = s.calendar(name)
+        except ValueError:  # a calendar that cannot be built: its own problem says why
+            return []
+        if not working_days_per_week(calendar):
+            return [("arrivals.calendar", f"calendar {name!r} has no working days for the rate per working day")]
+    return []

@@ -176,8 +176,8 @@ def sla_bars(results: Results, styles: dict[str, Style]) -> str | None:
                             fontsize=7)
     labels = []
     for segment, measure in categories:
-        target = results.sla_target(segment, measure)
-        within = f"within {short_duration(target)}" if target else ""
+        words = results.sla_words(segment, measure)
+        within = f"within {words}" if words else ""
         labels.append(f"{segment}{' (VIP)' if segment in results.vip_segments else ''}\n{measure} {within}")
     ax.set_xticks(range(len(categories)), labels)
     ax.set_ylim(0, 104)

@@ -19,6 +19,9 @@ from typing import Any, Iterable
 import numpy as np
 import yaml
 
+from .. import formats
+from ..service_targets import measured_clock
+
 CDF_LEVELS = np.linspace(0.0, 1.0, 401)
 """Probability levels at which each ticket distribution is kept (quantiles; enough for a smooth CDF)."""
 
@@ -138,10 +141,24 @@ class Results:
         return names or list((self.scenario_data or {}).get("groups") or {})
 
     def sla_target(self, segment: str, measure: str) -> float | None:
-        """The SLA target in hours, from the validated scenario (or None)."""
+        """The SLA target in hours where it is counted around the clock, from the validated scenario (or None)."""
         if self.scenario is None:
             return None
-        return getattr(self.scenario.sla.get(segment), measure, None)
+        target = getattr(self.scenario.sla.get(segment), measure, None)
+        if target is None or not self.scenario.calendar(measured_clock(self.scenario, segment, measure)).is_always:
+            return None  # a target on a business clock is not a line on a calendar-time axis
+        return target.hours
+
+    def sla_words(self, segment: str, measure: str) -> str:
+        """The target as written with its clock, e.g. '4h on office', '15m around the clock' ('' if none)."""
+        if self.scenario is None:
+            return ""
+        target = getattr(self.scenario.sla.get(segment), measure, None)
+        if target is None:
+            return ""
+        clock = measured_clock(self.scenario, segment, measure)
+        on = "around the clock" if self.scenario.calendar(clock).is_always else f"on {clock}"
+        return f"{target.within} {on}"
 
     # ---- figures from summary.json ---------------------------------------------------------------------
     def estimate(self, variant: str, *path: str) -> Estimate | None:
@@ -204,6 +221,12 @@ def _read_files(folder: Path) -> Results:
         results.summary = read_json(summary_path, expect=dict)
         if not isinstance(results.summary.get("variants"), dict):
             raise ReportError(f"{summary_path}: has no 'variants'; is it a summary written by `supportsim run`?")
+        try:
+            note = formats.check("summary.json", results.summary.get("format"), formats.SUMMARY)
+        except formats.FormatError as exc:
+            raise ReportError(f"{summary_path}: {exc}") from None
+        if note:
+            results.notes.append(f"{note}.")
         results.files.append(summary_path.name)
     _read_scenario(results)
     _read_tickets(results)

@@ -14,6 +14,8 @@ from .figures import in_one_unit, short_duration
 
 
 def _hours(value: Any) -> float | None:
+    if isinstance(value, dict):  # a target {within, clock, attain}
+        value = value.get("within")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     if isinstance(value, str):

@@ -145,10 +145,10 @@ def _glance(results: Results, styles) -> str:
             said = []
             for measure in ("reaction", "resolution"):
                 e = results.estimate(variant, "segments", segment, "sla", f"{measure}_met")
-                target = results.sla_target(segment, measure)
+                words = results.sla_words(segment, measure)
                 mean = results.estimate(variant, "segments", segment, measure, "mean")
                 if e is not None:
-                    within = f" within {short_duration(target)}" if target else " within target"
+                    within = f" within {escape(words)}" if words else " within target"
                     said.append(f"{100 * e.value:.1f}% of {measure}s{within}")
                 elif mean is not None:
                     said.append(f"mean {measure} {duration_text(mean.value)}")
@@ -343,8 +343,8 @@ def _headline(results: Results, styles) -> str:
 
 
 def _target(results: Results, segment: str, measure: str) -> str:
-    target = results.sla_target(segment, measure)
-    return f" ≤ {short_duration(target)}" if target else ""
+    words = results.sla_words(segment, measure)
+    return f" ≤ {escape(words)}" if words else ""
 
 
 # ---- figures, sweeps, checks, footer -------------------------------------------------------------------------

@@ -24,9 +24,12 @@ class DeadlineConfig(PolicyConfig):
     def problems(self, scenario, path):
         missing = [seg for seg in scenario.segment_names
                    if scenario.sla.get(seg) is None or scenario.sla[seg].reaction is None]
+        in_days = [seg for seg in scenario.segment_names if seg not in missing and scenario.sla[seg].reaction.hours is None]
         return [(f"sla.{seg}.reaction" if seg in scenario.sla else f"sla.{seg}",
                  f"is missing: the deadline policy ({path}) orders tickets by their segment's reaction target")
-                for seg in missing]
+                for seg in missing] + [
+                (f"sla.{seg}.reaction.within", f"the deadline policy ({path}) needs a reaction target in hours, "
+                                               "not working days") for seg in in_days]
 
 
 @register
@@ -37,7 +40,7 @@ class Deadline(Strategy):
     def __init__(self, config, desk):
         super().__init__(config, desk)
         scenario = desk.scenario
-        targets = [scenario.sla[seg].reaction for seg in scenario.segment_names]
+        targets = [scenario.sla[seg].reaction.hours for seg in scenario.segment_names]
         self.target = targets if desk.vip_privileges else [0.0] * len(targets)
         self.heap: list[tuple[float, int, int]] = []
         self.arrivals = count()  # ties (equal deadlines) go in arrival order
