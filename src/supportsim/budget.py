@@ -48,9 +48,7 @@ def tickets_per_replication(scenario: Scenario) -> float:
 
 
 def visits_per_ticket(scenario: Scenario) -> float:
-    visits = float(scenario.visits_per_ticket().sum())
-    if scenario.first_contact() is not None:
-        visits += 1.0
+    visits = float(scenario.visits_per_ticket().sum()) + len(scenario.extra_visits())
     return max(visits, 1.0)
 
 
