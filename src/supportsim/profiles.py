@@ -21,7 +21,7 @@ import warnings
 import numpy as np
 
 from .calendar import WEEK, week_hour
-from .engine import ReplicationRecord
+from .records import ReplicationRecord
 
 DAY_LABELS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MAX_TIME_BINS = 10_000

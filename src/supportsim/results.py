@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from .engine import ReplicationRecord
+from .records import ReplicationRecord
 from .scenario import Scenario
 from .variants import baseline_name
 from .profiles import combine_profiles, hour_of_week_labels

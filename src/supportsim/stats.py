@@ -23,7 +23,7 @@ import numpy as np
 # scipy.stats costs a second to import; only the CI needs it (see estimate)
 
 from .calendar import Calendar
-from .engine import ReplicationRecord
+from .records import ReplicationRecord
 
 Key = tuple[str, ...]
 QUANTILES = {"p50": 50, "p90": 90, "p95": 95}
