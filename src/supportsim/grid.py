@@ -19,7 +19,8 @@ from pydantic import ValidationError
 
 from .loader import ScenarioError
 from .problems import pydantic_problems
-from .scenario import Scenario, consistency_problems
+from .consistency import consistency_problems
+from .scenario import Scenario
 from .variants import deep_merge
 
 FIXED_KEYS = {"name", "description", "variants", "baseline", "sweep", "checks", "replications"}

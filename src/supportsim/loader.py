@@ -13,7 +13,8 @@ import yaml
 from pydantic import ValidationError
 
 from .problems import pydantic_problems
-from .scenario import Scenario, consistency_problems
+from .consistency import consistency_problems
+from .scenario import Scenario
 from .trace import trace_problems
 from .variants import variant_data
 

@@ -8,7 +8,7 @@ cross-field checks that belong to them. Calendar values are read by :mod:`suppor
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any, Optional, Union
+from typing import Annotated, Any, Optional, Union
 
 import numpy as np
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, ValidationInfo,
@@ -17,8 +17,6 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Fie
 from . import calendar as cal
 from .distributions import Duration
 
-if TYPE_CHECKING:
-    from .scenario import Scenario
 
 
 class Model(BaseModel):
@@ -189,53 +187,3 @@ def _datetime(value: Any) -> Any:
 
 
 Start = Annotated[datetime, BeforeValidator(_datetime)]
-
-
-def trace_problems(s: Scenario, with_rate: list[str]) -> list[tuple[str, str]]:
-    problems = []
-    if s.arrivals.rate is not None:
-        problems.append(("arrivals.rate", "give either a rate or a trace to replay, not both"))
-    if with_rate:
-        problems.append((f"segments.{with_rate[0]}.rate", "a replayed trace brings its own arrivals; leave segment rates out"))
-    if s.arrivals.profile is not None:
-        problems.append(("arrivals.profile", "shapes a rate; a replayed trace has its own arrival times"))
-    if s.start is None:
-        problems.append(("start", "is required with arrivals.trace: the trace's times are read against it"))
-    if len(s.segments) > 1 and not all(seg.share for seg in s.segments.values()):
-        for i, burst in enumerate(s.arrivals.bursts):
-            if burst.segment is None:
-                problems.append((f"arrivals.bursts.{i}.segment", "is required with a trace (segments have no shares to draw from)"))
-    return problems
-
-
-def working_time_problems(s: Scenario) -> list[tuple[str, str]]:
-    """Calendars that exist and have working time; clocks, bursts and holidays that refer to what exists."""
-    problems: list[tuple[str, str]] = []
-    known = list(s.calendars) + [n for n in cal.ALWAYS_NAMES if n not in s.calendars]
-    for name, spec in s.calendars.items():
-        if name in cal.ALWAYS_NAMES and not isinstance(spec, str):
-            problems.append((f"calendars.{name}", f"{name!r} is built in (around the clock); give your calendar another name"))
-        elif not isinstance(spec, str):
-            if spec.holidays and s.start is None:
-                problems.append((f"calendars.{name}.holidays", "need start: the date simulated time 0 stands for"))
-            elif s.calendar(name).hours_per_week <= 0:
-                problems.append((f"calendars.{name}", "has no working time in the week"))
-
-    def check(path: str, name: str | None) -> None:
-        if name is not None and name not in known:
-            problems.append((path, f"unknown calendar {name!r}; calendars are {', '.join(known)}"))
-
-    for g, group in s.groups.items():
-        if isinstance(group.staff, list):
-            for i, block in enumerate(group.staff):
-                check(f"groups.{g}.staff.{i}.calendar", block.calendar)
-        if group.ola is not None:
-            check(f"groups.{g}.ola.clock", group.ola.clock)
-    for seg, sla in s.sla.items():
-        check(f"sla.{seg}.clock", sla.clock)
-    for i, burst in enumerate(s.arrivals.bursts):
-        if burst.segment is not None and burst.segment not in s.segments:
-            problems.append((f"arrivals.bursts.{i}.segment", f"unknown segment {burst.segment!r}; segments are {', '.join(s.segments)}"))
-        if burst.priority is not None and burst.priority not in (s.priorities or {}):
-            problems.append((f"arrivals.bursts.{i}.priority", f"unknown priority {burst.priority!r}; declare it under priorities"))
-    return problems

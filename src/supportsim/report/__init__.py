@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .data import ReportError, Results, read_results
+from .data import ReportError, Results
+from .folder import read_results
 from .figures import CSV_COLUMNS, headline_rows
 
 REPORT_NAME = "report.html"

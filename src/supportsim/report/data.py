@@ -3,7 +3,8 @@
 A results folder holds ``summary.json`` (required unless the folder is a sweep with ``sweep.csv``), and
 optionally ``tickets.csv``, ``scenario.resolved.yaml``, ``profiles.json``, ``sweep.csv`` and ``checks.json``.
 Each optional file only adds a section; when it is absent the section is left out and a note says why.
-Their formats are documented in ``docs/report.md``.
+Their formats are documented in ``docs/report.md``. This module holds the report's own types and reads the
+files every run writes; :mod:`.optional` reads the optional ones and :mod:`.folder` reads a whole folder.
 """
 
 from __future__ import annotations
@@ -173,35 +174,6 @@ def as_estimate(node: Any, key: str = "value") -> Estimate | None:
     return Estimate(float(node[key]), *bounds)
 
 
-# ---- the folder ------------------------------------------------------------------------------------------
-
-def read_results(folder: str | Path) -> Results:
-    """Everything the report shows, read from a results folder. Raises :class:`ReportError`."""
-    folder = Path(folder)
-    if not folder.exists():
-        raise ReportError(f"{folder}: no such folder")
-    if not folder.is_dir():
-        raise ReportError(f"{folder}: is not a folder (give the folder that holds summary.json)")
-    results = Results(folder)
-    summary_path, sweep_path = folder / "summary.json", folder / "sweep.csv"
-    if not summary_path.exists() and not sweep_path.exists():
-        raise ReportError(f"{folder}: no summary.json here; give a folder written by `supportsim run` "
-                          "(or by `supportsim sweep`, with sweep.csv)")
-    if summary_path.exists():
-        results.summary = read_json(summary_path, expect=dict)
-        if not isinstance(results.summary.get("variants"), dict):
-            raise ReportError(f"{summary_path}: has no 'variants'; is it a summary written by `supportsim run`?")
-        results.files.append(summary_path.name)
-    _read_scenario(results)
-    _read_tickets(results)
-    from .optional import read_checks, read_profiles, read_sweep  # they build on this module's types
-
-    read_profiles(results)
-    read_sweep(results)
-    read_checks(results)
-    return results
-
-
 def read_json(path: Path, expect: type | None = None) -> Any:
     """A JSON file's content; ReportError naming the file and line when it is not JSON (or not ``expect``)."""
     try:
@@ -215,7 +187,7 @@ def read_json(path: Path, expect: type | None = None) -> Any:
     return data
 
 
-def _read_scenario(results: Results) -> None:
+def read_scenario(results: Results) -> None:
     path = results.folder / "scenario.resolved.yaml"
     if not path.exists():
         results.notes.append("scenario.resolved.yaml not found: the scenario paragraph and offered loads are left out.")
@@ -241,7 +213,7 @@ def _read_scenario(results: Results) -> None:
                              "offered loads and SLA targets are left out.")
 
 
-def _read_tickets(results: Results) -> None:
+def read_tickets(results: Results) -> None:
     path = results.folder / "tickets.csv"
     if not path.exists():
         results.notes.append("tickets.csv not found: the distribution plots are left out.")
