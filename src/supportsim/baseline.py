@@ -21,7 +21,7 @@ from typing import Mapping
 import numpy as np
 from scipy import stats as _st
 
-from . import __version__
+from ._version import __version__
 from .loader import ScenarioError
 from .results import _json_safe
 from .scenario import Scenario

@@ -29,7 +29,8 @@ from typing import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-WEEK = 168.0
+from .units import WEEK
+
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _LONG_NAMES = {name: i for i, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday",
                                                  "saturday", "sunday"))}
@@ -141,7 +142,7 @@ def parse_offset(value: object) -> float:
         except ValueError:
             pass
         else:
-            if hours <= 168:
+            if hours <= WEEK:
                 return sign * hours
     raise ValueError(f"cannot read offset {value!r}; write e.g. '+7h', '-5h30m' or '+05:30'")
 

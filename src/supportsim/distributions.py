@@ -11,8 +11,9 @@ import math
 from typing import Annotated, Literal, Union
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, BeforeValidator, model_validator
+from pydantic import BeforeValidator, Field, PlainSerializer, model_validator
 
+from .model import Model
 from .units import format_duration, parse_duration
 
 Duration = Annotated[
@@ -23,9 +24,7 @@ Duration = Annotated[
 """A duration in hours, read from strings such as '15m' and written back the same way."""
 
 
-class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class _Dist(Model):
     @property
     def mean_hours(self) -> float:
         raise NotImplementedError

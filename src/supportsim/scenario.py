@@ -11,10 +11,11 @@ from datetime import datetime
 from typing import Annotated, Any, Literal, Optional, Union
 
 import numpy as np
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, PlainSerializer, Tag
+from pydantic import BeforeValidator, Discriminator, Field, PlainSerializer, Tag
 
 from . import calendar as cal
 from .distributions import Distribution, Duration
+from .model import Model
 from .strategies import PolicyConfig, policy_config_type
 from .units import format_rate, parse_rate
 from .working_time import OLA, Burst, CalendarValue, Profile, Staff, StaffBlock, Start, listed
@@ -25,7 +26,6 @@ Rate = Annotated[float, BeforeValidator(parse_rate), PlainSerializer(format_rate
 NAME_PATTERN = r"^[A-Za-z0-9_-]+$"
 Name = Annotated[str, Field(pattern=NAME_PATTERN)]
 """Names of segments, priorities and groups: they become key paths ('groups.L1'), paths ('L1>L2') and columns."""
-MAX_STAFF = 100_000
 
 
 def _policy_shorthand(value: Any) -> Any:
@@ -33,10 +33,6 @@ def _policy_shorthand(value: Any) -> Any:
 
 
 PolicySpec = Annotated[policy_config_type(), BeforeValidator(_policy_shorthand)]
-
-
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Segment(Model):
@@ -61,6 +57,11 @@ class WorkByClass(Model):
     default: Distribution = Field(description="Work time of tickets that no other entry matches.")
     by_segment: dict[str, Distribution] = Field(default_factory=dict, description="Work time per customer segment.")
     by_priority: dict[str, Distribution] = Field(default_factory=dict, description="Work time per ticket priority.")
+
+    def for_ticket(self, segment: str, priority: str) -> Distribution:
+        """The work time of a ticket of this segment and priority: the one rule, by segment first, then by
+        priority, else the default."""
+        return self.by_segment.get(segment) or self.by_priority.get(priority) or self.default
 
 
 def _work_kind(value: Any) -> str:
@@ -258,8 +259,7 @@ class Scenario(Model):
         total = 0.0
         for seg, sshare in shares.items():
             for pri, pshare in priorities.items():
-                dist = work.by_segment.get(seg) or work.by_priority.get(pri) or work.default
-                total += sshare * pshare * dist.mean_hours
+                total += sshare * pshare * work.for_ticket(seg, pri).mean_hours
         return total
 
     def weekly_hours(self, arrival_rate: float | None = None) -> dict[str, tuple[float, float]]:

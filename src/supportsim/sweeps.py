@@ -28,7 +28,7 @@ from typing import Any, Mapping
 
 from pydantic import ValidationError
 
-from . import __version__
+from ._version import __version__
 from .grid import check_grid
 from .loader import ScenarioError, expand_variants, read_scenario_data, validate_data
 from .problems import pydantic_problems

@@ -11,17 +11,11 @@ from datetime import date, datetime
 from typing import Annotated, Any, Optional, Union
 
 import numpy as np
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, ValidationInfo,
-                      field_validator, model_validator)
+from pydantic import BeforeValidator, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
 
 from . import calendar as cal
 from .distributions import Duration
-
-
-
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+from .model import Model
 
 MAX_COUNT = 100_000
 
@@ -86,10 +80,6 @@ class Burst(Model):
 
 def listed(value: Any) -> Any:
     """One mapping where a list of them is expected: a list of one."""
-    return [value] if isinstance(value, dict) else value
-
-
-def _listed(value: Any) -> Any:
     return [value] if isinstance(value, dict) else value
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from ..stats import estimate
-from ..units import format_duration, human_duration
+from ..units import WEEK, format_duration, human_duration
 from .data import TIERS, Estimate, Results, as_estimate
 
 SEGMENT_HEADLINE = [("tickets", "value", "tickets"),
@@ -129,7 +129,7 @@ def sla_change(results: Results, variant: str, segment: str, measure: str) -> Co
 
 def short_duration(hours: float) -> str:
     """A target or setting as people write it: '30m', '8h', '3d' (a week reads '7d')."""
-    return format_duration(hours) if hours < 168 or hours % 168 else f"{hours / 24:g}d"
+    return format_duration(hours) if hours < WEEK or hours % WEEK else f"{hours / 24:g}d"
 
 
 def duration_text(hours: float) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 from html import escape
 
-from .. import __version__
+from .._version import __version__
 import numpy as np
 
 from . import comparisons, plots, sweepplots, timeplots

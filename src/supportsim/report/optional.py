@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from ..units import WEEK, parse_duration
 from .data import (Check, ReportError, Results, Series, WeekProfile, as_estimate, floats, is_number, number,
                    read_json)
 
@@ -21,7 +22,6 @@ SWEEP_COLUMNS = ("variant", "scope", "metric", "statistic", "value", "ci95_low",
 
 # ---- time profiles: profiles.json (written by every run, see supportsim.profiles) -------------------------
 
-WEEK = 168
 WEEK_METRICS = ("utilization", "queue_length", "engineers_on_duty")
 MAX_BACKLOG_POINTS = 600
 """Backlog over time is drawn from at most this many bins (neighbours averaged: still exact time averages)."""
@@ -110,8 +110,6 @@ def read_sweep(results: Results) -> None:
 
 def parameter_value(text: str) -> float | str:
     """A swept parameter's value for an axis: a number, a duration in hours ('15m'), or the text itself."""
-    from ..units import parse_duration
-
     try:
         return float(text)
     except ValueError:
