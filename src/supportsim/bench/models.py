@@ -11,7 +11,7 @@ wait of each class, so every implementation here is checked against the truth as
   floor for pure Python.
 
 Every runner draws its own random numbers inside the timed call, so each figure is "draw + simulate". Each
-returns a :class:`Outcome` (tickets simulated, mean wait per class) and is timed by the caller.
+returns a :class:`Waits` (tickets simulated, mean wait per class) and is timed by the caller.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ class R1:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Waits:
     tickets: int
     mean_wait: dict[str, float]  # per class, hours
 
@@ -107,13 +107,13 @@ def run_supportsim(model: R1, scenario=None):
     return run_replications(scenario, 1, model.seed)[0]
 
 
-def supportsim_outcome(scenario, record) -> Outcome:
+def supportsim_waits(scenario, record) -> Waits:
     """Mean wait per segment, as the summary reports it (the statistics step, timed separately)."""
     from ..results import SimulationResult
 
     summary = SimulationResult(scenario, {"base": [record]}, record.replication).summary()
     segments = summary["variants"]["base"]["segments"]
-    return Outcome(len(record.tickets), {c: segments[c]["reaction"]["mean"]["value"] for c in CLASSES})
+    return Waits(len(record.tickets), {c: segments[c]["reaction"]["mean"]["value"] for c in CLASSES})
 
 
 # ---- the competitors ----------------------------------------------------------------------------------------
@@ -126,11 +126,11 @@ def draw(model: R1) -> tuple[list[float], list[int], list[float]]:
     return arrived.tolist(), klass.tolist(), work.tolist()
 
 
-def _outcome(total: list[float], count: list[int]) -> Outcome:
-    return Outcome(sum(count), {c: total[k] / count[k] if count[k] else math.nan for k, c in enumerate(CLASSES)})
+def _waits(total: list[float], count: list[int]) -> Waits:
+    return Waits(sum(count), {c: total[k] / count[k] if count[k] else math.nan for k, c in enumerate(CLASSES)})
 
 
-def run_floor(model: R1, tickets=None) -> Outcome:
+def run_floor(model: R1, tickets=None) -> Waits:
     """The hand-written floor: one heap of events, two FIFO queues, running sums instead of records."""
     arrived, klass, work = tickets or draw(model)
     n = len(arrived)
@@ -158,10 +158,10 @@ def run_floor(model: R1, tickets=None) -> Outcome:
                 push(events, (now + work[ticket], -1))
             else:
                 free += 1
-    return _outcome(total, count)
+    return _waits(total, count)
 
 
-def run_simpy(model: R1, tickets=None) -> Outcome:
+def run_simpy(model: R1, tickets=None) -> Waits:
     """The textbook SimPy model: one process per ticket requesting a PriorityResource."""
     import simpy
 
@@ -184,10 +184,10 @@ def run_simpy(model: R1, tickets=None) -> Outcome:
 
     env.process(source())
     env.run()
-    return _outcome([sum(w) for w in waits], [len(w) for w in waits])
+    return _waits([sum(w) for w in waits], [len(w) for w in waits])
 
 
-def run_ciw(model: R1) -> Outcome:
+def run_ciw(model: R1) -> Waits:
     """Ciw 3.x: two customer classes with ``priority_classes``; tickets are the completed records."""
     import ciw
 
@@ -209,4 +209,4 @@ def run_ciw(model: R1) -> Outcome:
         k = CLASSES.index(record.customer_class)
         total[k] += record.waiting_time
         count[k] += 1
-    return _outcome(total, count)
+    return _waits(total, count)

@@ -53,24 +53,24 @@ def r1(model: R1, repeat: int, ciw_tickets: int | None) -> dict:
 
     scenario, load_seconds = _timed(load_scenario, models.scenario_dict(model))
     best: dict[str, float] = {}
-    outcomes: dict[str, models.Outcome] = {}
+    waits: dict[str, models.Waits] = {}
     record = None
     ciw_model = replace(model, tickets=ciw_tickets) if ciw_tickets else None
     for attempt in range(repeat):
         record, seconds = _timed(models.run_supportsim, model, scenario)
         best["supportsim"] = min(seconds, best.get("supportsim", seconds))
         for name, runner in (("simpy", models.run_simpy), ("floor", models.run_floor)):
-            outcomes[name], seconds = _timed(runner, model)
+            waits[name], seconds = _timed(runner, model)
             best[name] = min(seconds, best.get(name, seconds))
         if ciw_model and attempt == 0:  # Ciw is the slowest by far: once is enough to place it
-            outcomes["ciw"], best["ciw"] = _timed(models.run_ciw, ciw_model)
-    outcomes["supportsim"], stats_seconds = _timed(models.supportsim_outcome, scenario, record)
+            waits["ciw"], best["ciw"] = _timed(models.run_ciw, ciw_model)
+    waits["supportsim"], stats_seconds = _timed(models.supportsim_waits, scenario, record)
     rows = {}
     for name in IMPLEMENTATIONS:
-        if name not in outcomes:
+        if name not in waits:
             continue
-        rows[name] = {"tickets": outcomes[name].tickets, "seconds": best[name],
-                      "rate": outcomes[name].tickets / best[name], "mean_wait": outcomes[name].mean_wait}
+        rows[name] = {"tickets": waits[name].tickets, "seconds": best[name],
+                      "rate": waits[name].tickets / best[name], "mean_wait": waits[name].mean_wait}
     return {"model": asdict(model), "rows": rows, "cobham": models.cobham_waits(model),
             "load_seconds": load_seconds, "stats_seconds": stats_seconds, "repeat": repeat}
 
@@ -93,7 +93,7 @@ def scaled(model: R1, engineers: list[int], repeat: int) -> list[dict]:
             best[i]["floor"] = min(seconds, best[i].get("floor", seconds))
     out = []
     for variant, scenario, record, floor, times in zip(variants, scenarios, records, floors, best):
-        outcome = models.supportsim_outcome(scenario, record)
+        outcome = models.supportsim_waits(scenario, record)
         out.append({"engineers": variant.engineers, "rate": variant.rate, "tickets": len(record.tickets),
                     "supportsim": len(record.tickets) / times["supportsim"], "floor": floor.tickets / times["floor"],
                     "mean_wait": outcome.mean_wait, "cobham": models.cobham_waits(variant)})

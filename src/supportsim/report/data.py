@@ -61,7 +61,9 @@ class WeekProfile:
 
 
 @dataclass
-class Check:
+class ReportedVerdict:
+    """One verdict of a service-target check as checks.json reports it (see supportsim.checks.Verdict)."""
+
     name: str
     status: str               # pass | fail | inconclusive (lower case)
     variant: str | None = None
@@ -82,7 +84,7 @@ class Results:
     backlog: dict[str, Series] = field(default_factory=dict)    # variant -> open tickets over simulated time
     sweep: list[dict] | None = None                         # sweep.csv rows, parameters parsed
     sweep_parameters: list[str] = field(default_factory=list)
-    checks: list[Check] = field(default_factory=list)
+    checks: list[ReportedVerdict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)          # what was skipped and why (shown at the bottom)
     files: list[str] = field(default_factory=list)          # files read
 

@@ -15,7 +15,7 @@ import numpy as np
 from . import comparisons, plots, sweepplots, timeplots
 from ..units import human_duration
 from .data import Estimate, Results
-from .figures import Comparison, change_words, compare, duration_text, finite, short_duration, sla_change
+from .figures import Change, baseline_change, change_words, duration_text, finite, short_duration, sla_change
 from .style import CSS
 
 WARN_LOAD, NEAR_LOAD = 1.0, 0.95
@@ -180,7 +180,7 @@ def _verdicts(results: Results, styles, base: str) -> str:
             continue
         cells = []
         for tier, measure in columns:
-            c = compare(results, variant, tier, measure, "mean")
+            c = baseline_change(results, variant, tier, measure, "mean")
             mine = results.estimate(variant, "tiers", tier, measure, "mean")
             theirs = results.estimate(base, "tiers", tier, measure, "mean")
             if c is None or mine is None or theirs is None:
@@ -217,7 +217,7 @@ def _best(results: Results) -> list[str]:
         best = min(tied, key=their_time)
         cost = ""
         if best != results.baseline:
-            c = compare(results, best, "non_vip", measure, "mean")
+            c = baseline_change(results, best, "non_vip", measure, "mean")
             if c is not None:
                 cost = f"; non-VIP {measure} {change_words(c)}"
         also = [v for v in tied if v != best]
@@ -255,14 +255,14 @@ def _cell_time(results: Results, variant: str, tier: str, measure: str, statisti
     if e is None:
         return "<td>–</td>"
     text = f"{duration_text(e.value)}{_pm(e, human_duration)}"
-    c = compare(results, variant, tier, measure, statistic)
+    c = baseline_change(results, variant, tier, measure, statistic)
     if c is not None:
         interval = f"{c.low:.2f}–{c.high:.2f}" if c.paired and c.low is not None else ""
         text += _change_mark(c, lower=c.ratio < 1, better=c.ratio < 1, text=f"{c.ratio:.2f}×", interval=interval)
     return f"<td>{text}</td>"
 
 
-def _change_mark(c: Comparison, lower: bool, better: bool, text: str, interval: str) -> str:
+def _change_mark(c: Change, lower: bool, better: bool, text: str, interval: str) -> str:
     """▼/▲ for a clear change (better in green, worse in red), ≈ within noise; the interval as a tooltip."""
     if not c.clear:
         arrow, cls = "≈", "same"
@@ -272,7 +272,7 @@ def _change_mark(c: Comparison, lower: bool, better: bool, text: str, interval: 
     return f'<div class="ratio {cls}"{tip}>{arrow} {text}</div>'
 
 
-def _cell_share(results: Results, variant: str, *path: str, change: Comparison | None = None) -> str:
+def _cell_share(results: Results, variant: str, *path: str, change: Change | None = None) -> str:
     e = results.estimate(variant, *path)
     if e is None:
         return "<td>–</td>"

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..units import WEEK, parse_duration
-from .data import (Check, ReportError, Results, Series, WeekProfile, as_estimate, floats, is_number, number,
+from .data import (ReportError, ReportedVerdict, Results, Series, WeekProfile, as_estimate, floats, is_number, number,
                    read_json)
 
 SWEEP_COLUMNS = ("variant", "scope", "metric", "statistic", "value", "ci95_low", "ci95_high")
@@ -144,4 +144,4 @@ def read_checks(results: Results) -> None:
         if not detail and estimate is not None:
             detail = f"estimate {estimate.value:.4g}" + (
                 f" [{estimate.low:.4g}, {estimate.high:.4g}]" if estimate.low is not None else "")
-        results.checks.append(Check(str(item.get("check") or "check"), item["status"], item.get("variant"), detail))
+        results.checks.append(ReportedVerdict(str(item.get("check") or "check"), item["status"], item.get("variant"), detail))
