@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 

@@ -17,13 +17,13 @@ from __future__ import annotations
 import math
 import operator
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from .scenario import Scenario
 from .stats import Key, estimate, figure_keys
-from .variants import BASE
 from .units import HOURS_PER_UNIT, human_duration, parse_duration, parse_rate
+from .variants import BASE
 
 OPERATORS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt}
 _CHECK = re.compile(r"^\s*(?P<figure>[^\s<>=]+)\s*(?P<op><=|>=|<|>)\s*(?P<bound>\S.*?)\s*$")

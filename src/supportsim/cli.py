@@ -10,15 +10,15 @@ import sys
 from pathlib import Path
 
 from ._version import __version__
+from .ci import load_checked, run_check, write_baseline
+from .extras import MissingDependency
 from .loader import ScenarioError, load_scenario, validate_data
+from .report import CSV_COLUMNS, REPORT_NAME, ReportError, headline_rows, write_report
+from .results import write_atomic
+from .sweeps import load_plan, run_sweep
 from .tables import business_table, comparison_table, group_table, segment_table, week_table
 from .trace import mean_rate as trace_rate
 from .variants import policy_variants, with_policy_variants
-from .report import CSV_COLUMNS, REPORT_NAME, ReportError, headline_rows, write_report
-from .ci import load_checked, run_check, write_baseline
-from .extras import MissingDependency
-from .results import write_atomic
-from .sweeps import load_plan, run_sweep
 from .workers import WorkerError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -241,8 +241,8 @@ def _simulate_and_report(scenario, args, default_out: Path) -> int:
         print()
         if len(summary["variants"]) > 1:
             print(comparison_table(summary))
-            print(f"\nvs baseline: variant/baseline mean time, paired over replications on the same tickets "
-                  f"(geometric mean, [95% interval]); per-segment and per-group figures are in summary.json")
+            print("\nvs baseline: variant/baseline mean time, paired over replications on the same tickets "
+                  "(geometric mean, [95% interval]); per-segment and per-group figures are in summary.json")
         else:
             figures = next(iter(summary["variants"].values()))
             print(segment_table(figures, scenario))

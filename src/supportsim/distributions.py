@@ -8,7 +8,7 @@ queueing formulas need) and draws many values at once from a numpy Generator.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import BeforeValidator, Field, PlainSerializer, model_validator
@@ -179,6 +179,6 @@ class Empirical(_Dist):
 
 
 Distribution = Annotated[
-    Union[Exponential, Lognormal, Gamma, Deterministic, Uniform, Triangular, Empirical],
+    Exponential | Lognormal | Gamma | Deterministic | Uniform | Triangular | Empirical,
     Field(discriminator="dist"),
 ]

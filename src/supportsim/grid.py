@@ -13,13 +13,14 @@ rest, keeping their proportions among themselves (the same for ``priorities.<nam
 from __future__ import annotations
 
 import itertools
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from pydantic import ValidationError
 
+from .consistency import consistency_problems
 from .loader import ScenarioError
 from .problems import pydantic_problems
-from .consistency import consistency_problems
 from .scenario import Scenario
 from .variants import deep_merge
 

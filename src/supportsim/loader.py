@@ -6,14 +6,15 @@ the key (or of its nearest parent that exists); :mod:`supportsim.problems` puts 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
-from .problems import pydantic_problems
 from .consistency import consistency_problems
+from .problems import pydantic_problems
 from .scenario import Scenario
 from .trace import trace_problems
 from .variants import variant_data

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import difflib
 import types
-from typing import Annotated, Any, Mapping, Union, get_args, get_origin
+from collections.abc import Mapping
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 

@@ -18,11 +18,20 @@ from typing import Any
 import numpy as np
 import yaml
 
+from .profiles import combine_profiles, hour_of_week_labels
 from .records import ReplicationRecord
 from .scenario import Scenario
+from .stats import (
+    Key,
+    business_clock_segments,
+    combine,
+    nest,
+    paired_ratios,
+    replication_figures,
+    sla_met,
+    ticket_table,
+)
 from .variants import baseline_name
-from .profiles import combine_profiles, hour_of_week_labels
-from .stats import Key, business_clock_segments, combine, nest, paired_ratios, replication_figures, sla_met, ticket_table
 
 TICKET_COLUMNS = ["variant", "replication", "ticket", "segment", "priority", "arrived", "first_response",
                   "resolved", "reaction", "resolution", "path"]
@@ -131,7 +140,7 @@ class SimulationResult:
     # ---- the ticket table -------------------------------------------------------------------------------
     def ticket_rows(self):
         """Yield one dict per counted ticket, every variant and replication, in the tickets.csv columns."""
-        for variant, record, columns in self._ticket_columns():
+        for _variant, _record, columns in self._ticket_columns():
             names = list(columns)
             for values in zip(*columns.values()):
                 yield dict(zip(names, values))

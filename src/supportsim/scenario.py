@@ -8,7 +8,7 @@ exist, escalation that ends) is checked in :mod:`supportsim.consistency`.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal, Optional, Union
+from typing import Annotated, Any, Literal, Union
 
 import numpy as np
 from pydantic import BeforeValidator, Discriminator, Field, PlainSerializer, Tag
@@ -36,18 +36,18 @@ PolicySpec = Annotated[policy_config_type(), BeforeValidator(_policy_shorthand)]
 
 
 class Segment(Model):
-    share: Optional[float] = Field(None, gt=0, le=1, description="Fraction of all tickets from this segment.")
-    rate: Optional[Rate] = Field(None, gt=0, description="This segment's own arrival rate, instead of a share.")
+    share: float | None = Field(None, gt=0, le=1, description="Fraction of all tickets from this segment.")
+    rate: Rate | None = Field(None, gt=0, description="This segment's own arrival rate, instead of a share.")
     vip: bool = Field(False, description="VIP segments are served first by priority strategies.")
     description: str = Field("", description="Free text for people; not used by the simulation.")
 
 
 class Arrivals(Model):
-    rate: Optional[Rate] = Field(None, gt=0, description="Poisson arrival rate over all segments (mean over the week).")
-    profile: Optional[Profile] = Field(None, description="Weekly pattern of the arrival rate.")
+    rate: Rate | None = Field(None, gt=0, description="Poisson arrival rate over all segments (mean over the week).")
+    profile: Profile | None = Field(None, description="Weekly pattern of the arrival rate.")
     bursts: Annotated[list[Burst], BeforeValidator(listed)] = Field(
         default_factory=list, description="Incident bursts on top of the arrivals (one mapping or a list).")
-    trace: Optional[str] = Field(None, description="CSV of real tickets to replay instead of a rate "
+    trace: str | None = Field(None, description="CSV of real tickets to replay instead of a rate "
                                                    "(relative to the scenario file).")
 
 
@@ -71,7 +71,7 @@ def _work_kind(value: Any) -> str:
 
 
 Work = Annotated[
-    Union[Annotated[Distribution, Tag("dist")], Annotated[WorkByClass, Tag("by_class")]],
+    Annotated[Distribution, Tag("dist")] | Annotated[WorkByClass, Tag("by_class")],
     Discriminator(_work_kind),
 ]
 
@@ -83,9 +83,9 @@ class Group(Model):
     escalate: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(
         default_factory=dict, description="After work here, probability of going on to each group."
     )
-    policy: Optional[PolicySpec] = Field(None, description="This group's queue strategy (default: the scenario's).")
-    ola: Optional[OLA] = Field(None, description="Pickup target for tickets escalated to this group.")
-    vip_privileges: Optional[bool] = Field(
+    policy: PolicySpec | None = Field(None, description="This group's queue strategy (default: the scenario's).")
+    ola: OLA | None = Field(None, description="Pickup target for tickets escalated to this group.")
+    vip_privileges: bool | None = Field(
         None, description="Whether VIP tickets get VIP treatment here (default: yes at the entry group, "
                           "the scenario's vip_in_escalation elsewhere)."
     )
@@ -101,9 +101,9 @@ class Group(Model):
 
 
 class SLA(Model):
-    reaction: Optional[Duration] = Field(None, gt=0, description="Target time to first response.")
-    resolution: Optional[Duration] = Field(None, gt=0, description="Target time to resolution.")
-    clock: Optional[str] = Field(None, description="Calendar the targets are counted on (default: around the clock).")
+    reaction: Duration | None = Field(None, gt=0, description="Target time to first response.")
+    resolution: Duration | None = Field(None, gt=0, description="Target time to resolution.")
+    clock: str | None = Field(None, description="Calendar the targets are counted on (default: around the clock).")
 
 
 class Sweep(Model):
@@ -112,7 +112,7 @@ class Sweep(Model):
     grid: dict[str, Annotated[list[Any], Field(min_length=1)]] = Field(
         min_length=1, description="Dotted key path into the scenario (e.g. 'groups.L1.staff') -> values to try."
     )
-    replications: Optional[int] = Field(None, ge=1, description="Replications per point (default: the scenario's).")
+    replications: int | None = Field(None, ge=1, description="Replications per point (default: the scenario's).")
     tickets: Literal["common", "independent"] = Field(
         "common", description="'common': every point sees the same tickets (common random numbers); "
                               "'independent': each point draws its own."
@@ -126,7 +126,7 @@ CheckSpec = Union[str, dict[str, str]]
 class Scenario(Model):
     name: str = Field(pattern=NAME_PATTERN, description="Used for the output folder.")
     description: str = Field("", description="Free text for people; not used by the simulation.")
-    start: Optional[Start] = Field(
+    start: Start | None = Field(
         None, description="Wall-clock time of simulated time 0, the calendars' origin (default: a Monday 00:00).")
     calendars: dict[Name, CalendarValue] = Field(
         default_factory=dict, description="Named working-time calendars; 'always' and '24x7' are built in.")
@@ -135,11 +135,11 @@ class Scenario(Model):
     replications: int = Field(10, ge=1, description="Independent runs; figures are means over them with 95% CIs.")
     seed: int = Field(1, ge=0, description="Seed of every random stream; the same seed gives the same results.")
     segments: dict[Name, Segment] = Field(min_length=1, description="Customer segments by name.")
-    priorities: Optional[dict[Name, Annotated[float, Field(gt=0, le=1)]]] = Field(
+    priorities: dict[Name, Annotated[float, Field(gt=0, le=1)]] | None = Field(
         None, description="Share of tickets at each priority, most urgent first.")
     arrivals: Arrivals = Field(default_factory=Arrivals, description="How tickets arrive.")
     groups: dict[Name, Group] = Field(min_length=1, description="Engineer groups by name.")
-    entry: Optional[str] = Field(None, description="The group where tickets arrive.")
+    entry: str | None = Field(None, description="The group where tickets arrive.")
     policy: PolicySpec = Field(default_factory=lambda: {"kind": "fifo"}, validate_default=True,
                                description="Queue strategy of every group without its own.")
     vip_in_escalation: bool = Field(
@@ -150,8 +150,8 @@ class Scenario(Model):
     variants: dict[Name, dict[str, Any]] = Field(
         default_factory=dict, description="Named alternatives: the base scenario with these keys replaced (deep merge)."
     )
-    baseline: Optional[str] = Field(None, description="Variant that ratios are reported against (default: the first).")
-    sweep: Optional[Sweep] = Field(None, description="A parameter sweep over this scenario, run by `supportsim sweep`.")
+    baseline: str | None = Field(None, description="Variant that ratios are reported against (default: the first).")
+    sweep: Sweep | None = Field(None, description="A parameter sweep over this scenario, run by `supportsim sweep`.")
     checks: list[CheckSpec] = Field(
         default_factory=list, description="Service targets `supportsim check` judges, e.g. 'vip.reaction.p90 <= 1h'."
     )
@@ -246,7 +246,7 @@ class Scenario(Model):
         entry[self.group_names.index(self.entry_group)] = 1.0
         return np.linalg.solve((np.eye(len(entry)) - self.routing_matrix()).T, entry)
 
-    def mean_work(self, group: str, segments: Optional[list[str]] = None) -> float:
+    def mean_work(self, group: str, segments: list[str] | None = None) -> float:
         """Mean work of a visit to the group, averaged over the ticket mix (of ``segments`` only, if given)."""
         work = self.groups[group].work
         if not isinstance(work, WorkByClass):

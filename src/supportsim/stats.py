@@ -17,11 +17,11 @@ flat out is at 100%, not 27%.
 from __future__ import annotations
 
 import math
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
-# scipy.stats costs a second to import; only the CI needs it (see estimate)
 
+# scipy.stats costs a second to import; only the CI needs it (see estimate)
 from .calendar import Calendar
 from .records import ReplicationRecord
 

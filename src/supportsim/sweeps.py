@@ -21,10 +21,11 @@ import hashlib
 import io
 import json
 import math
+from collections.abc import Mapping
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -186,7 +187,7 @@ def point_document(plan: Plan, point: Point, figures: dict[str, list[dict[Key, f
 
 
 def run_sweep(plan: Plan, out: str | Path | None = None, jobs: int = 1, scheduler: str | None = None,
-              progress: bool | None = None) -> "SweepResult":
+              progress: bool | None = None) -> SweepResult:
     """Run the points not yet saved in ``out`` (all of them without ``out``); :meth:`SweepResult.save` then
     writes the tables.
 

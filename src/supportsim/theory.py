@@ -12,7 +12,7 @@ and raises ``ValueError`` otherwise.
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 
 def _check_stable(lam: float, mu: float, c: int) -> float:

@@ -8,7 +8,7 @@ cross-field checks that belong to them. Calendar values are read by :mod:`suppor
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Optional, Union
+from typing import Annotated, Any
 
 import numpy as np
 from pydantic import BeforeValidator, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
@@ -74,8 +74,8 @@ class Burst(Model):
     every: Duration = Field(gt=0, description="Mean time between incidents (Poisson).")
     tickets: Headcount = Field(description="Tickets each incident brings.")
     within: Duration = Field(ge=0, description="The incident's tickets arrive uniformly within this time.")
-    priority: Optional[str] = Field(None, description="Priority of the incident's tickets (default: drawn by share).")
-    segment: Optional[str] = Field(None, description="Segment of the incident's tickets (default: drawn by share).")
+    priority: str | None = Field(None, description="Priority of the incident's tickets (default: drawn by share).")
+    segment: str | None = Field(None, description="Segment of the incident's tickets (default: drawn by share).")
 
 
 def listed(value: Any) -> Any:
@@ -91,7 +91,7 @@ class StaffBlock(Model):
 
 
 Staff = Annotated[
-    Union[Annotated[Headcount, Tag("count")], Annotated[list[StaffBlock], Tag("blocks")]],
+    Annotated[Headcount, Tag("count")] | Annotated[list[StaffBlock], Tag("blocks")],
     Discriminator(lambda v: "blocks" if isinstance(v, list) else "count"),
 ]
 
@@ -116,13 +116,13 @@ def _week_table_value(value: Any) -> Any:
 class CalendarSpec(Model):
     """Working time: days and hours of a repeating week (or an hour-of-week table), minus holidays."""
 
-    days: Optional[Union[str, list[str]]] = Field(None, description="Weekdays on duty, e.g. 'mon-fri' (default: every day).")
-    hours: Optional[Union[str, list[str]]] = Field(None, description="Hours on duty each of those days, e.g. '09:00-18:00'; "
+    days: str | list[str] | None = Field(None, description="Weekdays on duty, e.g. 'mon-fri' (default: every day).")
+    hours: str | list[str] | None = Field(None, description="Hours on duty each of those days, e.g. '09:00-18:00'; "
                                                                      "an end before the start crosses midnight.")
-    week: Optional[Annotated[dict[str, str], BeforeValidator(_week_table_value)]] = Field(
+    week: Annotated[dict[str, str], BeforeValidator(_week_table_value)] | None = Field(
         None, description="Hour-of-week table instead of days/hours: per day 24 characters, '1' on, '0' off.")
     holidays: list[date] = Field(default_factory=list, description="Dates with no working time at all.")
-    offset: Optional[str] = Field(None, description="How far this calendar's clock is ahead of the scenario's, e.g. '+7h'.")
+    offset: str | None = Field(None, description="How far this calendar's clock is ahead of the scenario's, e.g. '+7h'.")
 
     @field_validator("days")
     @classmethod
@@ -165,7 +165,7 @@ def _always_only(value: Any) -> Any:
 
 
 CalendarValue = Annotated[
-    Union[Annotated[Annotated[str, BeforeValidator(_always_only)], Tag("24x7")], Annotated[CalendarSpec, Tag("spec")]],
+    Annotated[Annotated[str, BeforeValidator(_always_only)], Tag("24x7")] | Annotated[CalendarSpec, Tag("spec")],
     Discriminator(lambda v: "24x7" if isinstance(v, str) else "spec"),
 ]
 

@@ -20,7 +20,6 @@ from pathlib import Path
 import yaml
 
 from ..variants import deep_merge
-
 from . import models
 from .models import R1
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .data import ReportError, Results
-from .folder import read_results
 from .figures import CSV_COLUMNS, headline_rows
+from .folder import read_results
 
 REPORT_NAME = "report.html"
 

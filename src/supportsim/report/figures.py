@@ -6,8 +6,9 @@ Shared by the HTML tables, the "at a glance" sentences and ``--format csv``, so 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from ..stats import estimate
 from ..units import WEEK, format_duration, human_duration

@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as _dt
 from html import escape
 
-from .._version import __version__
 import numpy as np
 
-from . import comparisons, plots, sweepplots, timeplots
+from .._version import __version__
 from ..units import human_duration
+from . import comparisons, plots, sweepplots, timeplots
 from .data import Estimate, Results
 from .figures import Change, baseline_change, change_words, duration_text, finite, short_duration, sla_change
 from .style import CSS

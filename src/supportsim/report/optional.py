@@ -13,8 +13,18 @@ from typing import Any
 import numpy as np
 
 from ..units import WEEK, parse_duration
-from .data import (ReportError, ReportedVerdict, Results, Series, WeekProfile, as_estimate, floats, is_number, number,
-                   read_json)
+from .data import (
+    ReportedVerdict,
+    ReportError,
+    Results,
+    Series,
+    WeekProfile,
+    as_estimate,
+    floats,
+    is_number,
+    number,
+    read_json,
+)
 
 SWEEP_COLUMNS = ("variant", "scope", "metric", "statistic", "value", "ci95_low", "ci95_high")
 """The columns of sweep.csv after the swept parameters (one column each, named by key path)."""
