@@ -8,7 +8,7 @@ exist, escalation that ends) is checked in :mod:`supportsim.consistency`.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BeforeValidator, Discriminator, Field, PlainSerializer, Tag
@@ -119,7 +119,7 @@ class Sweep(Model):
     )
 
 
-CheckSpec = Union[str, dict[str, str]]
+CheckSpec = str | dict[str, str]
 """'vip.reaction.p90 <= 1h', or {variant: '...'} for a check on one variant (YAML reads '- v: ...' that way)."""
 
 

@@ -210,7 +210,7 @@ def _best(results: Results) -> list[str]:
         fastest = min(e.value for _, e in scored)
         tied = [v for v, e in scored if abs(e.value - fastest) <= 1e-9]
 
-        def their_time(v: str) -> float:
+        def their_time(v: str, measure: str = measure) -> float:
             e = results.estimate(v, "tiers", "non_vip", measure, "mean")
             return e.value if e is not None else 0.0
 
