@@ -8,6 +8,8 @@ and read reaction and resolution times per segment with confidence intervals::
     result.summary()["variants"]["base"]["segments"]["vip"]["reaction"]["mean"]
 """
 
+from typing import Any
+
 from ._version import __version__
 from .loader import ScenarioError, load_scenario
 from .scenario import Scenario
@@ -15,7 +17,7 @@ from .scenario import Scenario
 __all__ = ["__version__", "load_scenario", "simulate", "sweep", "Scenario", "ScenarioError", "SimulationResult"]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     # the engine and statistics load on first use, so `supportsim validate` and bad input answer at once
     if name in ("simulate", "sweep"):
         from . import api

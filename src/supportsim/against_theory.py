@@ -152,7 +152,7 @@ def _scenario(name: str, horizon: float, seed: int, rate: float, groups: dict, *
     return scenario
 
 
-def _exponential_desk(staff: int, mean_hours: float = 1.0, **extra) -> dict:
+def _exponential_desk(staff: int, mean_hours: float = 1.0, **extra: Any) -> dict:
     return {"staff": staff, "work": {"dist": "exponential", "mean": f"{mean_hours:g}h"}, **extra}
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import operator
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .scenario import Scenario
@@ -166,21 +166,23 @@ def parse_checks(scenario: Scenario, variants: Mapping[str, Scenario]) -> tuple[
     return checks, problems
 
 
-def judge(checks: list[Check], figures: Mapping[str, list[Mapping[Key, float]]], lenient: bool = False) -> list[Verdict]:
+def judge(checks: list[Check], figures: Mapping[str, Sequence[Mapping[Key, float]]], lenient: bool = False) -> list[Verdict]:
     """Each check against each variant it applies to, from per-replication figures."""
     verdicts = []
     for check in checks:
         for variant in [check.variant] if check.variant else list(figures):
             est = estimate(f.get(check.key, math.nan) for f in figures[variant])
-            verdicts.append(_verdict(check, variant, est["value"], *est["ci95"], lenient))
+            low, high = est["ci95"]
+            verdicts.append(_verdict(check, variant, est["value"], low, high, lenient))
     return verdicts
 
 
-def _verdict(check: Check, variant: str, value, low, high, lenient: bool) -> Verdict:
+def _verdict(check: Check, variant: str, value: float | None, low: float | None, high: float | None,
+             lenient: bool) -> Verdict:
     holds = OPERATORS[check.op]
     if value is None:
         return Verdict(check, variant, None, None, None, "fail", False, "no data: no counted tickets")
-    if low is None:
+    if low is None or high is None:  # the two bounds are None together
         outcome, reason = "inconclusive", "one replication gives no interval: increase replications"
     elif holds(low, check.bound) and holds(high, check.bound):
         outcome, reason = "pass", ""

@@ -8,13 +8,15 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from ._version import __version__
 from .ci import load_checked, run_check, write_baseline
 from .extras import MissingDependency
-from .loader import ScenarioError, load_scenario, validate_data
+from .loader import ScenarioError, expand_variants, load_scenario, validate_data
 from .report import CSV_COLUMNS, REPORT_NAME, ReportError, headline_rows, write_report
 from .results import write_atomic
+from .scenario import Scenario
 from .sweeps import load_plan, run_sweep
 from .tables import business_table, comparison_table, group_table, segment_table, week_table
 from .trace import mean_rate as trace_rate
@@ -47,7 +49,7 @@ def _non_negative(text: str) -> int:
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage mistake is one line on stderr (exit 2) like every other error."""
 
-    def error(self, message: str):
+    def error(self, message: str) -> NoReturn:
         self.exit(EXIT_BAD_INPUT, f"error: {self.prog}: {message} (see '{self.prog} --help')\n")
 
 
@@ -145,7 +147,7 @@ def print_machine(summary: dict, fmt: str) -> None:
         writer.writerow({k: "" if v is None else repr(v) if isinstance(v, float) else v for k, v in row.items()})
 
 
-def cmd_validate(args) -> int:
+def cmd_validate(args: argparse.Namespace) -> int:
     checked = load_checked(args.file)
     scenario = checked.scenario
     plan = load_plan(args.file) if scenario.sweep else None
@@ -175,16 +177,14 @@ def cmd_validate(args) -> int:
     return EXIT_OK
 
 
-def _variants_of(scenario):
-    from .loader import expand_variants
-
+def _variants_of(scenario: Scenario) -> list[tuple[str, Scenario]]:
     variants = expand_variants(scenario)
     if not scenario.variants:
         return [("", scenario)]
     return [(f"variants.{name}.", variant) for name, variant in variants.items()]
 
 
-def policy_load_warnings(scenario) -> list[tuple[str, str]]:
+def policy_load_warnings(scenario: Scenario) -> list[tuple[str, str]]:
     """The load warnings of every policy in force (the scenario's and the groups' own)."""
     found = scenario.policy.load_warnings(scenario, "policy")
     for group, spec in scenario.groups.items():
@@ -193,12 +193,12 @@ def policy_load_warnings(scenario) -> list[tuple[str, str]]:
     return found
 
 
-def cmd_run(args) -> int:
+def cmd_run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.file)
     return _simulate_and_report(scenario, args, Path("results") / scenario.name)
 
 
-def cmd_compare(args) -> int:
+def cmd_compare(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.file)
     try:
         policies = policy_variants(args.policy)
@@ -216,7 +216,7 @@ def cmd_compare(args) -> int:
     return _simulate_and_report(compared, args, Path("results") / f"{scenario.name}-compare")
 
 
-def _simulate_and_report(scenario, args, default_out: Path) -> int:
+def _simulate_and_report(scenario: Scenario, args: argparse.Namespace, default_out: Path) -> int:
     out = Path(args.out) if args.out else default_out
     if out.exists() and not out.is_dir():
         raise ScenarioError([("", f"--out {out}: exists and is not a folder")], args.file)
@@ -260,7 +260,7 @@ def _simulate_and_report(scenario, args, default_out: Path) -> int:
     return EXIT_OK
 
 
-def cmd_report(args) -> int:
+def cmd_report(args: argparse.Namespace) -> int:
     target = write_report(args.folder, args.out)
     if args.format != "table":
         summary_path = Path(args.folder) / "summary.json"
@@ -276,7 +276,7 @@ def cmd_report(args) -> int:
     return EXIT_OK
 
 
-def cmd_sweep(args) -> int:
+def cmd_sweep(args: argparse.Namespace) -> int:
     plan = load_plan(args.file, replications=args.replications)
     out = Path(args.out) if args.out else Path("results") / "sweeps" / Path(args.file).stem
     if out.exists() and not out.is_dir():
@@ -295,7 +295,7 @@ def cmd_sweep(args) -> int:
     return EXIT_OK
 
 
-def cmd_check(args) -> int:
+def cmd_check(args: argparse.Namespace) -> int:
     report = run_check(args.file, args.baseline, args.tolerance, args.lenient, args.replications, args.jobs)
     print(report.text())
     if args.junit:
@@ -303,7 +303,7 @@ def cmd_check(args) -> int:
     return EXIT_OK if report.passed else EXIT_FAILED
 
 
-def cmd_baseline(args) -> int:
+def cmd_baseline(args: argparse.Namespace) -> int:
     path = write_baseline(args.file, args.out, args.replications, args.jobs)
     print(f"wrote {path}")
     return EXIT_OK

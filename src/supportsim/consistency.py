@@ -35,15 +35,15 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
         if missing and len(s.segments) > 1:
             problems.append((f"segments.{missing[0]}.share", "is missing: every segment needs a share when arrivals.rate is given"))
         elif with_share:
-            total = sum(s.segments[n].share for n in with_share)
+            total: float = sum(s.segments[n].share or 0.0 for n in with_share)
             if abs(total - 1) > 1e-6:
                 problems.append(("segments", f"shares must sum to 1, got {total:g}"))
     else:
         if not with_rate:
             problems.append(("arrivals.rate", "is missing: give arrivals.rate (e.g. '9/h') or a rate per segment"))
         elif len(with_rate) < len(s.segments):
-            missing = [n for n in s.segments if s.segments[n].rate is None][0]
-            problems.append((f"segments.{missing}.rate", "is missing: without arrivals.rate every segment needs its own rate"))
+            no_rate = [n for n in s.segments if s.segments[n].rate is None][0]
+            problems.append((f"segments.{no_rate}.rate", "is missing: without arrivals.rate every segment needs its own rate"))
         if with_share and with_rate:
             problems.append((f"segments.{with_share[0]}.share", "shares need arrivals.rate; with a rate per segment leave shares out"))
     if s.priorities is not None:

@@ -8,7 +8,7 @@ queueing formulas need) and draws many values at once from a numpy Generator.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
 import numpy as np
 from pydantic import BeforeValidator, Field, PlainSerializer, model_validator
@@ -51,7 +51,7 @@ class Exponential(_Dist):
     def second_moment(self) -> float:
         return 2 * self.mean**2
 
-    def sample(self, rng, size):
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.exponential(self.mean, size)
 
 
@@ -73,7 +73,7 @@ class Lognormal(_MeanCV):
 
     dist: Literal["lognormal"] = "lognormal"
 
-    def sample(self, rng, size):
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         sigma2 = math.log1p(self.cv**2)
         mu = math.log(self.mean) - sigma2 / 2
         return rng.lognormal(mu, math.sqrt(sigma2), size)
@@ -82,7 +82,7 @@ class Lognormal(_MeanCV):
 class Gamma(_MeanCV):
     dist: Literal["gamma"] = "gamma"
 
-    def sample(self, rng, size):
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         shape = 1 / self.cv**2
         return rng.gamma(shape, self.mean / shape, size)
 
@@ -99,7 +99,7 @@ class Deterministic(_Dist):
     def second_moment(self) -> float:
         return self.mean**2
 
-    def sample(self, rng, size):
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return np.full(size, self.mean)
 
 
@@ -109,7 +109,7 @@ class Uniform(_Dist):
     high: Duration = Field(description="Longest work time.")
 
     @model_validator(mode="after")
-    def _ordered(self):
+    def _ordered(self) -> Self:
         if self.high <= self.low:
             raise ValueError("high must be greater than low")
         return self
@@ -122,7 +122,7 @@ class Uniform(_Dist):
     def second_moment(self) -> float:
         return (self.low**2 + self.low * self.high + self.high**2) / 3
 
-    def sample(self, rng, size):
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.uniform(self.low, self.high, size)
 
 
@@ -133,7 +133,7 @@ class Triangular(_Dist):
     high: Duration = Field(description="Longest work time.")
 
     @model_validator(mode="after")
-    def _ordered(self):
+    def _ordered(self) -> Self:
         if not (self.low <= self.mode <= self.high and self.low < self.high):
             raise ValueError("need low <= mode <= high and low < high")
         return self
@@ -148,7 +148,7 @@ class Triangular(_Dist):
         var = (a * a + b * b + c * c - a * b - a * c - b * c) / 18
         return var + self.mean_hours**2
 
-    def sample(self, rng, size):
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.triangular(self.low, self.mode, self.high, size)
 
 
@@ -159,7 +159,7 @@ class Empirical(_Dist):
     values: list[Duration] = Field(min_length=1, description="Observed work times, each with a unit.")
 
     @model_validator(mode="after")
-    def _non_negative(self):
+    def _non_negative(self) -> Self:
         if min(self.values) < 0:
             raise ValueError("values must not be negative")
         if max(self.values) <= 0:
@@ -174,7 +174,7 @@ class Empirical(_Dist):
     def second_moment(self) -> float:
         return float(np.mean(np.square(self.values)))
 
-    def sample(self, rng, size):
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.choice(np.asarray(self.values, dtype=float), size)
 
 

@@ -78,7 +78,7 @@ def _balance_shares(data: dict, params: Mapping[str, Any]) -> None:
     segments = data.get("segments")
     fixed = {p.split(".")[1] for p in params if len(p.split(".")) == 3 and p.startswith("segments.") and p.endswith(".share")}
     if fixed and isinstance(segments, dict):
-        shares = {k: s.get("share") for k, s in segments.items() if isinstance(s, dict)}
+        shares: dict[str, Any] = {k: s.get("share") for k, s in segments.items() if isinstance(s, dict)}
         if fixed <= set(shares) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in shares.values()):
             for k, v in _rebalance(shares, fixed).items():
                 segments[k] = {**segments[k], "share": v}

@@ -125,7 +125,8 @@ def _yaml_error(exc: yaml.YAMLError, source: str) -> ScenarioError:
     context_mark = getattr(exc, "context_mark", None)
     line = mark.line + 1 if mark is not None else None
     words = next((plain for fragment, plain in YAML_WORDS if fragment in problem), None)
-    if context.startswith("while parsing a flow") and context_mark is not None and context_mark.line != mark.line:
+    if (context.startswith("while parsing a flow") and context_mark is not None and mark is not None
+            and context_mark.line != mark.line):
         opener = "{" if "mapping" in context else "["
         closer = "}" if opener == "{" else "]"
         message = f"'{opener}' opened here is not closed with '{closer}' before line {line} ({problem})"

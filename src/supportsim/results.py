@@ -13,6 +13,7 @@ import math
 import os
 import tempfile
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -138,14 +139,14 @@ class SimulationResult:
         return out
 
     # ---- the ticket table -------------------------------------------------------------------------------
-    def ticket_rows(self):
+    def ticket_rows(self) -> Iterator[dict[str, Any]]:
         """Yield one dict per counted ticket, every variant and replication, in the tickets.csv columns."""
         for _variant, _record, columns in self._ticket_columns():
             names = list(columns)
             for values in zip(*columns.values()):
                 yield dict(zip(names, values))
 
-    def tickets(self):
+    def tickets(self) -> Any:
         """The ticket table: a pandas DataFrame when pandas is installed, else a list of dicts."""
         try:
             import pandas as pd
@@ -154,7 +155,7 @@ class SimulationResult:
         frames = [pd.DataFrame(columns) for _, _, columns in self._ticket_columns()]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=TICKET_COLUMNS)
 
-    def _ticket_columns(self):
+    def _ticket_columns(self) -> Iterator[tuple[str, ReplicationRecord, dict[str, np.ndarray]]]:
         scenario = self.scenario
         segments = np.array(scenario.segment_names, dtype=object)
         priorities = np.array(scenario.priority_names or [""], dtype=object)
@@ -233,7 +234,7 @@ def ticket_paths(record: ReplicationRecord) -> np.ndarray:
     t = record.tickets
     if len(t.arrived) == 0:
         return np.array([], dtype=object)
-    if t.contact.any():  # a first contact is the reaction, not a step of the ticket's path
+    if t.contact is not None and t.contact.any():  # a first contact is the reaction, not a step of the path
         kept = t.contact == 0
         visits = np.add.reduceat(kept.astype(np.int64), t.offset)
         offset = np.zeros(len(visits), dtype=np.int64)

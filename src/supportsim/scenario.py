@@ -8,7 +8,7 @@ exist, escalation that ends) is checked in :mod:`supportsim.consistency`.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BeforeValidator, Discriminator, Field, PlainSerializer, Tag
@@ -32,7 +32,10 @@ def _policy_shorthand(value: Any) -> Any:
     return {"kind": value} if isinstance(value, str) else value
 
 
-PolicySpec = Annotated[policy_config_type(), BeforeValidator(_policy_shorthand)]
+if TYPE_CHECKING:  # the union of every registered policy's settings is only known at run time
+    PolicySpec = PolicyConfig
+else:
+    PolicySpec = Annotated[policy_config_type(), BeforeValidator(_policy_shorthand)]
 
 
 class Segment(Model):
@@ -203,7 +206,7 @@ class Scenario(Model):
         spec = self.calendars.get(name) if name is not None else None
         if spec is None or isinstance(spec, str):
             return cal.ALWAYS
-        return spec.build(self.origin, name)
+        return spec.build(self.origin, name or "")
 
     def shifts_of(self, group: str) -> list[tuple[int, cal.Calendar]]:
         """The group's staff blocks as (engineers, calendar), in the order engineers are numbered."""
@@ -211,7 +214,7 @@ class Scenario(Model):
 
     def uses_working_time(self) -> bool:
         """Whether anything here is not the stationary 24x7 model (a calendar, profile, burst or trace)."""
-        clocks = [b.calendar for g in self.groups.values() for b in g.blocks]
+        clocks: list[str | None] = [b.calendar for g in self.groups.values() for b in g.blocks]
         clocks += [g.ola.clock for g in self.groups.values() if g.ola] + [s.clock for s in self.sla.values()]
         a = self.arrivals
         return (any(not self.calendar(c).is_always for c in clocks) or a.profile is not None or bool(a.bursts)

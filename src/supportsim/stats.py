@@ -17,13 +17,15 @@ flat out is at 100%, not 27%.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
 # scipy.stats costs a second to import; only the CI needs it (see estimate)
 from .calendar import Calendar
 from .records import ReplicationRecord
+from .scenario import Scenario
 
 Key = tuple[str, ...]
 QUANTILES = {"p50": 50, "p90": 90, "p95": 95}
@@ -41,12 +43,12 @@ def overlap(start: np.ndarray, end: np.ndarray, low: float, high: float) -> floa
     return float(np.clip(np.minimum(end, high) - np.maximum(start, low), 0.0, None).sum())
 
 
-def sla_clocks(scenario) -> list[Calendar]:
+def sla_clocks(scenario: Scenario) -> list[Calendar]:
     """Per segment (by index), the calendar its SLA clock runs on."""
     return [scenario.calendar(scenario.sla[s].clock if s in scenario.sla else None) for s in scenario.segment_names]
 
 
-def business_clock_segments(scenario) -> list[str]:
+def business_clock_segments(scenario: Scenario) -> list[str]:
     """Segments whose SLA clock is not around the clock."""
     return [s for s, clock in zip(scenario.segment_names, sla_clocks(scenario)) if not clock.is_always]
 
@@ -117,7 +119,7 @@ def replication_figures(record: ReplicationRecord) -> dict[Key, float]:
     for where, selected in selections.items():
         mask = selected & counted
         figures[(*where, "tickets")] = float(mask.sum())
-        measures = ("reaction", "resolution")
+        measures: tuple[str, ...] = ("reaction", "resolution")
         if where[0] == "segments" and where[1] in on_business_clock:
             measures += ("reaction_business", "resolution_business")
         for measure in measures:
@@ -133,7 +135,7 @@ def replication_figures(record: ReplicationRecord) -> dict[Key, float]:
     return figures
 
 
-def available_hours(scenario, group: str, low: float, high: float) -> float:
+def available_hours(scenario: Scenario, group: str, low: float, high: float) -> float:
     """Engineer-hours on duty in the group within [low, high)."""
     shifts = scenario.shifts_of(group)
     around_the_clock = sum(count for count, calendar in shifts if calendar.is_always)
@@ -141,7 +143,7 @@ def available_hours(scenario, group: str, low: float, high: float) -> float:
                                                        for count, calendar in shifts if not calendar.is_always))
 
 
-def figure_keys(scenario) -> list[Key]:
+def figure_keys(scenario: Scenario) -> list[Key]:
     """Every key :func:`replication_figures` gives for this scenario, in the same order, known before simulating
     (checks use it). A tier's SLA figure is listed when a segment of that tier has the target."""
     described = list(_describe(np.empty(0)))
@@ -242,7 +244,7 @@ def estimate(values: Iterable[float], confidence: float = 0.95) -> dict:
     return {"value": mean, "ci95": [mean - half, mean + half]}
 
 
-def combine(per_replication: list[Mapping[Key, float]]) -> dict[Key, dict]:
+def combine(per_replication: Sequence[Mapping[Key, float]]) -> dict[Key, dict]:
     """Estimate every figure over replications (a figure missing in one replication counts as missing)."""
     return {k: estimate(values) for k, values in columns(per_replication).items()}
 
@@ -255,7 +257,7 @@ RATIO_FIGURES: tuple[Key, ...] = tuple(
 """Figures compared with the baseline in ``vs_baseline``."""
 
 
-def paired_ratios(variant: list[Mapping[Key, float]], baseline: list[Mapping[Key, float]],
+def paired_ratios(variant: Sequence[Mapping[Key, float]], baseline: Sequence[Mapping[Key, float]],
                   keys: Iterable[Key] = RATIO_FIGURES, confidence: float = 0.95) -> dict[Key, dict]:
     """Ratio variant/baseline of each figure, paired over replications.
 
@@ -293,9 +295,9 @@ def nest(flat: Mapping[Key, object]) -> dict:
     return out
 
 
-def flatten(nested: Mapping, prefix: Key = ()) -> dict[Key, object]:
+def flatten(nested: Mapping, prefix: Key = ()) -> dict[Key, Any]:
     """The inverse of :func:`nest`: every value that is not a mapping, keyed by its path."""
-    out: dict[Key, object] = {}
+    out: dict[Key, Any] = {}
     for part, value in nested.items():
         if isinstance(value, Mapping):
             out.update(flatten(value, (*prefix, part)))
@@ -304,7 +306,7 @@ def flatten(nested: Mapping, prefix: Key = ()) -> dict[Key, object]:
     return out
 
 
-def columns(per_replication: list[Mapping[Key, float]]) -> dict[Key, list[float]]:
+def columns(per_replication: Sequence[Mapping[Key, float]]) -> dict[Key, list[float]]:
     """Per-replication figures turned around: each figure's values over the replications, in order."""
     keys: dict[Key, None] = {}
     for figures in per_replication:

@@ -8,7 +8,7 @@ cross-field checks that belong to them. Calendar values are read by :mod:`suppor
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
 import numpy as np
 from pydantic import BeforeValidator, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
@@ -41,14 +41,14 @@ class Profile(Model):
 
     @field_validator("weekdays")
     @classmethod
-    def _days(cls, value):
+    def _days(cls, value: Any) -> Any:
         for name in value:
             cal.day_index(name)
         return value
 
     @field_validator("hours")
     @classmethod
-    def _hours(cls, value):
+    def _hours(cls, value: Any) -> Any:
         seen: dict[int, str] = {}
         for text in value:
             for hour in cal.parse_hour_ranges(text):
@@ -58,7 +58,7 @@ class Profile(Model):
         return value
 
     @model_validator(mode="after")
-    def _not_all_zero(self):
+    def _not_all_zero(self) -> Self:
         if cal.profile_table(self.weekdays, self.hours).sum() <= 0:
             raise ValueError("every factor is 0: no ticket would ever arrive")
         return self
@@ -126,21 +126,21 @@ class CalendarSpec(Model):
 
     @field_validator("days")
     @classmethod
-    def _days(cls, value):
+    def _days(cls, value: Any) -> Any:
         if value is not None:
             cal.parse_days(value)
         return value
 
     @field_validator("hours")
     @classmethod
-    def _hours(cls, value):
+    def _hours(cls, value: Any) -> Any:
         if value is not None:
             cal.parse_hours(value)
         return value
 
     @field_validator("week")
     @classmethod
-    def _week(cls, value, info: ValidationInfo):
+    def _week(cls, value: Any, info: ValidationInfo) -> Any:
         if value is not None:
             if info.data.get("days") is not None or info.data.get("hours") is not None:
                 raise ValueError("give either week (an hour-of-week table) or days/hours, not both")
@@ -149,7 +149,7 @@ class CalendarSpec(Model):
 
     @field_validator("offset")
     @classmethod
-    def _offset(cls, value):
+    def _offset(cls, value: Any) -> Any:
         cal.parse_offset(value)
         return value
 
