@@ -19,9 +19,18 @@ from __future__ import annotations
 import heapq
 import math
 from collections import deque
+from collections.abc import Generator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from ..records import ReplicationRecord
+    from ..scenario import Scenario
+
+Tickets = tuple[list[float], list[int], list[float]]
+"""Arrival times, class (0 VIP, 1 other) and work of each ticket, as :func:`draw` gives them."""
 
 CLASSES = ("vip", "standard")
 """Class 0 is served first."""
@@ -98,7 +107,7 @@ def scenario_dict(model: R1) -> dict:
     }
 
 
-def run_supportsim(model: R1, scenario=None):
+def run_supportsim(model: R1, scenario: Scenario | None = None) -> ReplicationRecord:
     """Draw and simulate one replication; returns the engine's record (every ticket's times are in it)."""
     from ..api import run_replications
     from ..loader import load_scenario
@@ -107,7 +116,7 @@ def run_supportsim(model: R1, scenario=None):
     return run_replications(scenario, 1, model.seed)[0]
 
 
-def supportsim_waits(scenario, record) -> Waits:
+def supportsim_waits(scenario: Scenario, record: ReplicationRecord) -> Waits:
     """Mean wait per segment, as the summary reports it (the statistics step, timed separately)."""
     from ..results import SimulationResult
 
@@ -130,11 +139,11 @@ def _waits(total: list[float], count: list[int]) -> Waits:
     return Waits(sum(count), {c: total[k] / count[k] if count[k] else math.nan for k, c in enumerate(CLASSES)})
 
 
-def run_floor(model: R1, tickets=None) -> Waits:
+def run_floor(model: R1, tickets: Tickets | None = None) -> Waits:
     """The hand-written floor: one heap of events, two FIFO queues, running sums instead of records."""
     arrived, klass, work = tickets or draw(model)
     n = len(arrived)
-    queues = (deque(), deque())
+    queues: tuple[deque[int], deque[int]] = (deque(), deque())
     total, count = [0.0, 0.0], [0, 0]
     free = model.engineers
     events = [(arrived[0], 0)] if n else []  # (time, ticket) for an arrival, (time, -1) for work ending
@@ -161,7 +170,7 @@ def run_floor(model: R1, tickets=None) -> Waits:
     return _waits(total, count)
 
 
-def run_simpy(model: R1, tickets=None) -> Waits:
+def run_simpy(model: R1, tickets: Tickets | None = None) -> Waits:
     """The textbook SimPy model: one process per ticket requesting a PriorityResource."""
     import simpy
 
@@ -170,14 +179,14 @@ def run_simpy(model: R1, tickets=None) -> Waits:
     desk = simpy.PriorityResource(env, capacity=model.engineers)
     waits: tuple[list[float], list[float]] = ([], [])
 
-    def ticket(k, w):
+    def ticket(k: int, w: float) -> Generator[Any, Any, None]:
         start = env.now
         with desk.request(priority=k) as request:
             yield request
             waits[k].append(env.now - start)
             yield env.timeout(w)
 
-    def source():
+    def source() -> Generator[Any, Any, None]:
         for a, k, w in zip(arrived, klass, work):
             yield env.timeout(a - env.now)
             env.process(ticket(k, w))

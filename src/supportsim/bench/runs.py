@@ -8,20 +8,25 @@ the least disturbed figure, and running them interleaved lets a slow spell hit a
 from __future__ import annotations
 
 import json
+import math
 import os
 import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, replace
 from pathlib import Path
+from typing import Any, TypeVar
 
 import yaml
 
 from ..variants import deep_merge
 from . import models
 from .models import R1
+
+T = TypeVar("T")
 
 IMPLEMENTATIONS = ("supportsim", "ciw", "simpy", "floor")
 LABELS = {
@@ -32,7 +37,7 @@ LABELS = {
 }
 
 
-def _timed(function, *args):
+def _timed(function: Callable[..., T], *args: Any) -> tuple[T, float]:
     start = time.perf_counter()
     value = function(*args)
     return value, time.perf_counter() - start
@@ -83,7 +88,8 @@ def scaled(model: R1, engineers: list[int], repeat: int) -> list[dict]:
     variants = [replace(model, engineers=c) for c in [model.engineers, *engineers]]
     scenarios = [load_scenario(models.scenario_dict(v)) for v in variants]
     best: list[dict[str, float]] = [{} for _ in variants]
-    records, floors = [None] * len(variants), [None] * len(variants)
+    records: list[Any] = [None] * len(variants)
+    floors: list[Any] = [None] * len(variants)
     for _ in range(repeat):
         for i, (variant, scenario) in enumerate(zip(variants, scenarios)):
             records[i], seconds = _timed(models.run_supportsim, variant, scenario)
@@ -125,10 +131,10 @@ def r2(data: dict, repeat: int) -> dict:
     from ..loader import load_scenario
 
     scenario = load_scenario(data)
-    best = None
+    best = math.inf
     for _ in range(repeat):
         records, seconds = _timed(run_replications, scenario, 1, scenario.seed)
-        best = seconds if best is None else min(best, seconds)
+        best = min(best, seconds)
     record = records[0]
     return {"scenario": data["name"], "horizon": data["horizon"], "tickets": len(record.tickets),
             "visits": len(record.ended), "groups": len(scenario.groups), "seconds": best,

@@ -119,7 +119,7 @@ def describe_scenario(data: dict, scenario: Any, loads: dict[str, float] | None)
         targets = []
         for seg, t in sla.items():
             if isinstance(t, dict):
-                spelled = [f"{m} {short_duration(_hours(t[m]))}" for m in ("reaction", "resolution") if _hours(t.get(m))]
+                spelled = [f"{m} {short_duration(hours)}" for m in ("reaction", "resolution") if (hours := _hours(t.get(m)))]
                 if spelled:
                     targets.append(f"{escape(seg)} {' and '.join(spelled)}")
         if targets:

@@ -82,7 +82,7 @@ def baseline_change(results: Results, variant: str, tier: str, measure: str, sta
     given = results.ratio(variant, tier, measure, statistic)
     if given is None:
         return None
-    clear = given.low is not None and not (given.low <= 1 <= given.high)
+    clear = given.low is not None and given.high is not None and not (given.low <= 1 <= given.high)
     return Change(given.value, given.low, given.high, clear, given.low is not None)
 
 
@@ -124,7 +124,8 @@ def sla_change(results: Results, variant: str, segment: str, measure: str) -> Ch
     b = results.estimate(base, "segments", segment, "sla", f"{measure}_met")
     if a is None or b is None:
         return None
-    apart = a.low is not None and b.low is not None and (a.high < b.low or a.low > b.high)
+    apart = (a.low is not None and a.high is not None and b.low is not None and b.high is not None
+             and (a.high < b.low or a.low > b.high))
     return Change(100 * (a.value - b.value), None, None, apart, False)
 
 

@@ -7,6 +7,7 @@ SLA attainment, time profiles, backlog, sweep, checks; a note at the bottom says
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
 from html import escape
 
 import numpy as np
@@ -16,6 +17,7 @@ from ..units import human_duration
 from . import comparisons, plots, sweepplots, timeplots
 from .data import Estimate, Results
 from .figures import Change, baseline_change, change_words, duration_text, finite, short_duration, sla_change
+from .plots import Style
 from .style import CSS
 
 WARN_LOAD, NEAR_LOAD = 1.0, 0.95
@@ -125,7 +127,7 @@ def _loads(results: Results) -> dict[str, dict[str, float]]:
 
 # ---- at a glance ----------------------------------------------------------------------------------------
 
-def _glance(results: Results, styles) -> str:
+def _glance(results: Results, styles: dict[str, Style]) -> str:
     segments = results.segments
     if not results.summary or not segments:
         return ""
@@ -153,8 +155,8 @@ def _glance(results: Results, styles) -> str:
             if said:
                 label = f"{segment} (VIP)" if segment in vip else segment
                 lines.append(f"<li><b>{escape(label)}</b>: " + ", ".join(said) + "</li>")
-        busiest = [(g, results.estimate(variant, "groups", g, "utilization")) for g in results.groups]
-        busiest = [(g, e) for g, e in busiest if e is not None]
+        busiest = [(g, e) for g in results.groups
+                   if (e := results.estimate(variant, "groups", g, "utilization")) is not None]
         if busiest:
             g, e = max(busiest, key=lambda item: item[1].value)
             lines.append(f"<li>Busiest group: <b>{escape(g)}</b>, engineers busy {100 * e.value:.0f}% of the time.</li>")
@@ -171,7 +173,7 @@ def _glance(results: Results, styles) -> str:
             f"{picture}</section>")
 
 
-def _verdicts(results: Results, styles, base: str) -> str:
+def _verdicts(results: Results, styles: dict[str, Style], base: str) -> str:
     """Each variant against the baseline in words, per tier (VIP, non-VIP) and measure (mean times)."""
     columns = [(t, m) for t in results.tiers for m in ("reaction", "resolution")]
     rows = []
@@ -203,8 +205,8 @@ def _best(results: Results) -> list[str]:
     all) the one that costs the non-VIP tickets least, naming the others."""
     out = []
     for measure in ("reaction", "resolution"):
-        scored = [(v, results.estimate(v, "tiers", "vip", measure, "mean")) for v in results.variants]
-        scored = [(v, e) for v, e in scored if e is not None]
+        scored = [(v, e) for v in results.variants
+                  if (e := results.estimate(v, "tiers", "vip", measure, "mean")) is not None]
         if not scored:
             continue
         fastest = min(e.value for _, e in scored)
@@ -227,7 +229,7 @@ def _best(results: Results) -> list[str]:
     return out
 
 
-def _swatch(styles, variant: str) -> str:
+def _swatch(styles: dict[str, Style], variant: str) -> str:
     return f'<span class="swatch" style="background:{styles[variant].colour}"></span>'
 
 
@@ -284,17 +286,17 @@ def _cell_share(results: Results, variant: str, *path: str, change: Change | Non
     return f"<td>{text}</td>"
 
 
-def _pm(e: Estimate, fmt) -> str:
+def _pm(e: Estimate, fmt: Callable[[float], str]) -> str:
     half = e.half_width
     return "" if half is None else f' <span class="ci">±{fmt(half)}</span>'
 
 
-def _variant_cell(results: Results, styles, variant: str) -> str:
+def _variant_cell(results: Results, styles: dict[str, Style], variant: str) -> str:
     mark = ' <span class="muted">(baseline)</span>' if variant == results.baseline else ""
     return f'<th scope="row">{_swatch(styles, variant)}{escape(variant)}{mark}</th>'
 
 
-def _headline(results: Results, styles) -> str:
+def _headline(results: Results, styles: dict[str, Style]) -> str:
     if not results.summary:
         return ""
     segments, variants, vip = results.segments, results.variants, set(results.vip_segments)
@@ -366,7 +368,7 @@ def _figure_section(anchor: str, title: str, svg: str | None, caption: str) -> s
     return f'<section id="{anchor}"><h2>{escape(title)}</h2><figure>{svg}<figcaption>{escape(caption)}</figcaption></figure></section>'
 
 
-def _sweep(results: Results, styles) -> str:
+def _sweep(results: Results, styles: dict[str, Style]) -> str:
     if not results.sweep:
         return ""
     present = {(r["scope"], r["metric"], r["statistic"]) for r in results.sweep}

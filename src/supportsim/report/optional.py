@@ -103,7 +103,7 @@ def read_sweep(results: Results) -> None:
         results.notes.append(f"sweep.csv lacks the column(s) {', '.join(missing)}; the sweep section is left out.")
         return
     parameters = [c for c in header if c not in SWEEP_COLUMNS]
-    parsed = []
+    parsed: list[dict[str, Any]] = []
     for row in rows:
         value = number(row["value"])
         if not math.isfinite(value):

@@ -7,6 +7,7 @@ at weekends and how Monday morning works them off.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.axes import Axes
 
 from ..units import WEEK
 from .data import Results, Series
@@ -24,7 +25,7 @@ def week(results: Results, styles: dict[str, Style]) -> str | None:
     if not variants or not groups:
         return None
     first = data[variants[0]]
-    panels = [("arrivals", None, "Tickets arriving per hour", "tickets per hour", 1.0),
+    panels: list[tuple[str, str | None, str, str, float]] = [("arrivals", None, "Tickets arriving per hour", "tickets per hour", 1.0),
               ("backlog", None, "Open tickets (waiting or in work)", "open tickets", 1.0)]
     for g in groups:
         panels += [("utilization", g, f"{g}: utilization", "engineers busy (%)", 100.0),
@@ -53,14 +54,14 @@ def _off_duty(on_duty: np.ndarray | None) -> np.ndarray:
     return np.zeros(int(WEEK), dtype=bool) if on_duty is None else ~(np.nan_to_num(on_duty) > 1e-9)
 
 
-def _shade(ax, off: np.ndarray) -> None:
+def _shade(ax: Axes, off: np.ndarray) -> None:
     """Grey spans over the hours of week nobody is on duty."""
     edges = np.flatnonzero(np.diff(np.concatenate([[0], off.astype(int), [0]])))
     for start, end in zip(edges[::2], edges[1::2]):
         ax.axvspan(start, end, color=OFF_DUTY, linewidth=0, zorder=0)
 
 
-def _week_axis(ax) -> None:
+def _week_axis(ax: Axes) -> None:
     ax.set_xticks([24 * d + 12 for d in range(7)], DAYS)
     ax.set_xticks([24 * d for d in range(8)], minor=True)
     ax.grid(axis="x", which="major", visible=False)
