@@ -85,7 +85,8 @@ def render(results: list[tuple[Case, list[Outcome], list[LittleOutcome]]]) -> st
         "",
         f"A check passes when |simulated - exact| <= max({against_theory.TOLERANCE_FACTOR:g} x h, floor), where h is "
         f"the half-width of the 95% interval. With {against_theory.REPLICATIONS} replications, "
-        f"{against_theory.TOLERANCE_FACTOR:g}h is {against_theory.TOLERANCE_FACTOR * t_quantile:.2f} standard errors, so a "
+        f"{against_theory.TOLERANCE_FACTOR:g}h is {against_theory.TOLERANCE_FACTOR * t_quantile:.2f} standard errors, "
+        "so a "
         f"correct simulator fails a given check with probability {false_alarm:.1e} (Student t, "
         f"{against_theory.REPLICATIONS - 1} degrees of freedom): the tests do not flake, whatever the seeds. A bare "
         "95% interval would fail one correct check in twenty.",

@@ -182,12 +182,15 @@ def mmc_case(rho: float, horizon: float, seed: int, sla_hours: float, staff: int
         scenario=scenario,
         figures=(
             ExactFigure("mean wait (h)", (*all_, "reaction", "mean"), theory.mmc_mean_wait(lam, mu, c), headline=True),
-            ExactFigure(f"P(wait > {t})", (*all_, "sla", "reaction_met"), theory.mmc_wait_exceeds(lam, mu, c, sla_hours),
-                  complement=True),
+            ExactFigure(f"P(wait > {t})", (*all_, "sla", "reaction_met"),
+                        theory.mmc_wait_exceeds(lam, mu, c, sla_hours),
+                        complement=True),
             ExactFigure("p90 wait (h)", (*all_, "reaction", "p90"), theory.mmc_wait_quantile(lam, mu, c, 0.9)),
             ExactFigure("utilization", ("groups", "desk", "utilization"), rho),
-            ExactFigure("mean queue length", ("groups", "desk", "queue_length"), theory.mmc_mean_queue_length(lam, mu, c)),
-            ExactFigure("mean tickets present", ("groups", "desk", "tickets_present"), theory.mmc_mean_present(lam, mu, c)),
+            ExactFigure("mean queue length", ("groups", "desk", "queue_length"),
+                        theory.mmc_mean_queue_length(lam, mu, c)),
+            ExactFigure("mean tickets present", ("groups", "desk", "tickets_present"),
+                        theory.mmc_mean_present(lam, mu, c)),
         ),
     )
 
@@ -209,9 +212,10 @@ def priority_case(rho: float, horizon: float, seed: int, vip_share: float = 0.2,
                            policy="priority", vip_share=vip_share),
         figures=(
             ExactFigure("VIP mean wait (h)", ("segments", "vip", "reaction", "mean"), vip),
-            ExactFigure("standard mean wait (h)", ("segments", "standard", "reaction", "mean"), standard, headline=True),
+            ExactFigure("standard mean wait (h)", ("segments", "standard", "reaction", "mean"), standard,
+                        headline=True),
             ExactFigure("all tickets mean wait (h)", ("segments", "all", "reaction", "mean"),
-                  theory.mmc_mean_wait(lam, mu, c)),
+                        theory.mmc_mean_wait(lam, mu, c)),
         ),
     )
 
@@ -235,8 +239,9 @@ def preemptive_case(rho: float, horizon: float, seed: int, vip_share: float = 0.
         figures=(
             ExactFigure("VIP mean resolution (h)", ("segments", "vip", "resolution", "mean"), vip),
             ExactFigure("standard mean resolution (h)", ("segments", "standard", "resolution", "mean"), standard,
-                  headline=True),
-            ExactFigure("mean tickets present", ("groups", "desk", "tickets_present"), theory.mmc_mean_present(lam, mu, c)),
+                        headline=True),
+            ExactFigure("mean tickets present", ("groups", "desk", "tickets_present"),
+                        theory.mmc_mean_present(lam, mu, c)),
         ),
     )
 
@@ -262,7 +267,7 @@ def tandem_case(rate: float, horizon: float, seed: int, escalation: float, staff
             ExactFigure("L2 mean queue wait (h)", ("groups", "L2", "queue_wait", "mean"), w2, headline=True),
             ExactFigure("L2 utilization", ("groups", "L2", "utilization"), lam2 / c2),
             ExactFigure("mean resolution (h)", ("segments", "all", "resolution", "mean"),
-                  w1 + 1.0 + escalation * (w2 + 1.0)),
+                        w1 + 1.0 + escalation * (w2 + 1.0)),
         ),
     )
 

@@ -100,7 +100,8 @@ def _bound(text: str, kind: str) -> float:
     if value is None:
         if re.sub(r"^[0-9.eE+-]+\s*", "", text) in HOURS_PER_UNIT:
             raise ValueError(f"bound {text!r} has a time unit, but this figure is a {kind}, not a time")
-        raise ValueError(f"cannot read bound {text!r}: write {'0.9 or 90%' if kind == 'fraction' else 'a number such as 5'}")
+        example = "0.9 or 90%" if kind == "fraction" else "a number such as 5"
+        raise ValueError(f"cannot read bound {text!r}: write {example}")
     value = value / 100 if percent else value
     if kind == "fraction" and not 0 <= value <= 1:
         raise ValueError(f"bound {text!r} is outside 0..1 (write 0.9 or 90%)")
@@ -166,7 +167,8 @@ def parse_checks(scenario: Scenario, variants: Mapping[str, Scenario]) -> tuple[
     return checks, problems
 
 
-def judge(checks: list[Check], figures: Mapping[str, Sequence[Mapping[Key, float]]], lenient: bool = False) -> list[Verdict]:
+def judge(checks: list[Check], figures: Mapping[str, Sequence[Mapping[Key, float]]],
+          lenient: bool = False) -> list[Verdict]:
     """Each check against each variant it applies to, from per-replication figures."""
     verdicts = []
     for check in checks:

@@ -71,7 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check a scenario file and print the offered load per group")
     validate.add_argument("file", help="scenario YAML file")
 
-    run = commands.add_parser("run", help="simulate a scenario and write summary.json, profiles.json, tickets.csv, scenario.resolved.yaml")
+    run = commands.add_parser("run", help="simulate a scenario and write summary.json, profiles.json, tickets.csv, "
+                                          "scenario.resolved.yaml")
     run.add_argument("file", help="scenario YAML file")
     run.add_argument("--out", metavar="DIR", help="output folder (default: results/<scenario name>/)")
     _simulation_options(run)
@@ -81,7 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("file", help="scenario YAML file")
     compare.add_argument("--policy", required=True, metavar="LIST",
                          help="policies to compare, the first is the baseline: e.g. fifo,priority,vip_lane or "
-                              "vip_lane:pickup_within=30m,dedicated:engineers.L1=2 (kind:key=value, defaults otherwise)")
+                              "vip_lane:pickup_within=30m,dedicated:engineers.L1=2 "
+                              "(kind:key=value, defaults otherwise)")
     compare.add_argument("--out", metavar="DIR", help="output folder (default: results/<scenario name>-compare/)")
     _simulation_options(compare)
 

@@ -23,17 +23,20 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     groups = s.group_names
     if s.warmup >= s.horizon:
-        problems.append(("warmup", f"must be shorter than horizon ({format_duration(s.horizon)}), got {format_duration(s.warmup)}"))
+        problems.append(("warmup", f"must be shorter than horizon ({format_duration(s.horizon)}), "
+                                   f"got {format_duration(s.warmup)}"))
     with_share = [n for n, seg in s.segments.items() if seg.share is not None]
     with_rate = [n for n, seg in s.segments.items() if seg.rate is not None]
     if s.arrivals.trace is not None:
         problems += replay_conflicts(s, with_rate)
     elif s.arrivals.rate is not None:
         if with_rate:
-            problems.append((f"segments.{with_rate[0]}.rate", "give either arrivals.rate with segment shares, or a rate per segment, not both"))
+            problems.append((f"segments.{with_rate[0]}.rate",
+                             "give either arrivals.rate with segment shares, or a rate per segment, not both"))
         missing = [n for n in s.segments if s.segments[n].share is None]
         if missing and len(s.segments) > 1:
-            problems.append((f"segments.{missing[0]}.share", "is missing: every segment needs a share when arrivals.rate is given"))
+            problems.append((f"segments.{missing[0]}.share",
+                             "is missing: every segment needs a share when arrivals.rate is given"))
         elif with_share:
             total: float = sum(s.segments[n].share or 0.0 for n in with_share)
             if abs(total - 1) > 1e-6:
@@ -43,21 +46,25 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
             problems.append(("arrivals.rate", "is missing: give arrivals.rate (e.g. '9/h') or a rate per segment"))
         elif len(with_rate) < len(s.segments):
             no_rate = [n for n in s.segments if s.segments[n].rate is None][0]
-            problems.append((f"segments.{no_rate}.rate", "is missing: without arrivals.rate every segment needs its own rate"))
+            problems.append((f"segments.{no_rate}.rate",
+                             "is missing: without arrivals.rate every segment needs its own rate"))
         if with_share and with_rate:
-            problems.append((f"segments.{with_share[0]}.share", "shares need arrivals.rate; with a rate per segment leave shares out"))
+            problems.append((f"segments.{with_share[0]}.share",
+                             "shares need arrivals.rate; with a rate per segment leave shares out"))
     if s.priorities is not None:
         total = sum(s.priorities.values())
         if abs(total - 1) > 1e-6:
             problems.append(("priorities", f"shares must sum to 1, got {total:g}"))
     if s.entry is None and len(groups) > 1:
-        problems.append(("entry", f"is missing: with several groups say where tickets arrive (one of {', '.join(groups)})"))
+        problems.append(("entry", "is missing: with several groups say where tickets arrive "
+                                  f"(one of {', '.join(groups)})"))
     elif s.entry is not None and s.entry not in s.groups:
         problems.append(("entry", f"unknown group {s.entry!r}; groups are {', '.join(groups)}"))
     for g, group in s.groups.items():
         for target in group.escalate:
             if target not in s.groups:
-                problems.append((f"groups.{g}.escalate.{target}", f"unknown group {target!r}; groups are {', '.join(groups)}"))
+                problems.append((f"groups.{g}.escalate.{target}",
+                                 f"unknown group {target!r}; groups are {', '.join(groups)}"))
         total = sum(group.escalate.values())
         if total > 1 + 1e-9:
             problems.append((f"groups.{g}.escalate", f"probabilities sum to {total:g}, more than 1"))
@@ -67,7 +74,8 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
                     problems.append((f"groups.{g}.work.by_segment.{seg}", f"unknown segment {seg!r}"))
             for pri in group.work.by_priority:
                 if pri not in (s.priorities or {}):
-                    problems.append((f"groups.{g}.work.by_priority.{pri}", f"unknown priority {pri!r}; declare it under priorities"))
+                    problems.append((f"groups.{g}.work.by_priority.{pri}",
+                                     f"unknown priority {pri!r}; declare it under priorities"))
     if s.baseline is not None and s.baseline not in s.variants:
         known = ", ".join(s.variants) or "none are defined"
         problems.append(("baseline", f"unknown variant {s.baseline!r}; variants: {known}"))
@@ -87,7 +95,8 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
     if not any(p[0].startswith(("groups", "entry")) for p in problems):
         loop = _closed_loop(s)
         if loop:
-            problems.append((f"groups.{loop[0]}.escalate", f"escalation loop {'>'.join(loop + [loop[0]])} never ends: tickets would never be resolved"))
+            problems.append((f"groups.{loop[0]}.escalate", f"escalation loop {'>'.join(loop + [loop[0]])} never ends: "
+                                                           "tickets would never be resolved"))
     return problems
 
 
@@ -126,7 +135,8 @@ def replay_conflicts(s: Scenario, with_rate: list[str]) -> list[tuple[str, str]]
     if s.arrivals.rate is not None:
         problems.append(("arrivals.rate", "give either a rate or a trace to replay, not both"))
     if with_rate:
-        problems.append((f"segments.{with_rate[0]}.rate", "a replayed trace brings its own arrivals; leave segment rates out"))
+        problems.append((f"segments.{with_rate[0]}.rate",
+                         "a replayed trace brings its own arrivals; leave segment rates out"))
     if s.arrivals.profile is not None:
         problems.append(("arrivals.profile", "shapes a rate; a replayed trace has its own arrival times"))
     if s.start is None:
@@ -134,7 +144,8 @@ def replay_conflicts(s: Scenario, with_rate: list[str]) -> list[tuple[str, str]]
     if len(s.segments) > 1 and not all(seg.share for seg in s.segments.values()):
         for i, burst in enumerate(s.arrivals.bursts):
             if burst.segment is None:
-                problems.append((f"arrivals.bursts.{i}.segment", "is required with a trace (segments have no shares to draw from)"))
+                problems.append((f"arrivals.bursts.{i}.segment",
+                                 "is required with a trace (segments have no shares to draw from)"))
     return problems
 
 
@@ -144,7 +155,8 @@ def working_time_problems(s: Scenario) -> list[tuple[str, str]]:
     known = list(s.calendars) + [n for n in cal.ALWAYS_NAMES if n not in s.calendars]
     for name, spec in s.calendars.items():
         if name in cal.ALWAYS_NAMES and not isinstance(spec, str):
-            problems.append((f"calendars.{name}", f"{name!r} is built in (around the clock); give your calendar another name"))
+            problems.append((f"calendars.{name}",
+                             f"{name!r} is built in (around the clock); give your calendar another name"))
         elif not isinstance(spec, str):
             if spec.holidays and s.start is None:
                 problems.append((f"calendars.{name}.holidays", "need start: the date simulated time 0 stands for"))
@@ -165,7 +177,9 @@ def working_time_problems(s: Scenario) -> list[tuple[str, str]]:
         check(f"sla.{seg}.clock", sla.clock)
     for i, burst in enumerate(s.arrivals.bursts):
         if burst.segment is not None and burst.segment not in s.segments:
-            problems.append((f"arrivals.bursts.{i}.segment", f"unknown segment {burst.segment!r}; segments are {', '.join(s.segments)}"))
+            problems.append((f"arrivals.bursts.{i}.segment",
+                             f"unknown segment {burst.segment!r}; segments are {', '.join(s.segments)}"))
         if burst.priority is not None and burst.priority not in (s.priorities or {}):
-            problems.append((f"arrivals.bursts.{i}.priority", f"unknown priority {burst.priority!r}; declare it under priorities"))
+            problems.append((f"arrivals.bursts.{i}.priority",
+                             f"unknown priority {burst.priority!r}; declare it under priorities"))
     return problems

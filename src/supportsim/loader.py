@@ -23,7 +23,8 @@ from .variants import variant_data
 class ScenarioError(ValueError):
     """Bad input. ``problems`` is a list of (key path, message); ``str()`` gives the one-line-each form."""
 
-    def __init__(self, problems: list[tuple[str, str]], source: str = "<scenario>", lines: Mapping[str, int] | None = None):
+    def __init__(self, problems: list[tuple[str, str]], source: str = "<scenario>",
+                 lines: Mapping[str, int] | None = None):
         self.problems = problems
         self.source = source
         self.lines = dict(lines or {})
@@ -178,7 +179,8 @@ def validate_data(data: Mapping, source: str = "<scenario>", lines: Mapping[str,
     return scenario
 
 
-def expand_variants(scenario: Scenario, source: str = "<scenario>", lines: Mapping[str, int] | None = None) -> dict[str, Scenario]:
+def expand_variants(scenario: Scenario, source: str = "<scenario>",
+                    lines: Mapping[str, int] | None = None) -> dict[str, Scenario]:
     """Each variant as a validated Scenario of its own; problems name the path under ``variants.<name>``."""
     out, problems = {}, []
     for name, data in variant_data(scenario).items():

@@ -137,7 +137,8 @@ def _message(error: Mapping[str, Any], loc: tuple, data: Any) -> str:
         fields, chosen = _fields_at(loc[:-1], data)
         info = fields.get(str(loc[-1])) if loc else None
         what = f" for {chosen}" if chosen else ""
-        about = f": {info.description[0].lower()}{info.description[1:].rstrip('.')}" if info and info.description else ""
+        text = info.description if info else None
+        about = f": {text[0].lower()}{text[1:].rstrip('.')}" if text else ""
         return f"is required{what}{about}"
     if kind == "union_tag_invalid":
         discriminator = ctx.get("discriminator", "kind").strip("'")

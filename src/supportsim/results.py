@@ -159,7 +159,8 @@ class SimulationResult:
         scenario = self.scenario
         segments = np.array(scenario.segment_names, dtype=object)
         priorities = np.array(scenario.priority_names or [""], dtype=object)
-        with_sla = {m: any(getattr(s, m) is not None for s in scenario.sla.values()) for m in ("reaction", "resolution")}
+        with_sla = {m: any(getattr(s, m) is not None for s in scenario.sla.values())
+                    for m in ("reaction", "resolution")}
         # the same columns for every variant, or the CSV would not line up
         variants = [records[0].scenario for records in self.records.values() if records]
         business = any(business_clock_segments(v) for v in variants)
@@ -212,7 +213,8 @@ class SimulationResult:
         profiles = json.dumps(self.profiles()) + "\n"
         tickets = self.tickets_csv()
         # what was run, after --replications and --seed, so that running the resolved file repeats this run
-        resolved = resolved_scenario_yaml(self.scenario.model_copy(update={"replications": self.replications, "seed": self.seed}))
+        as_run = self.scenario.model_copy(update={"replications": self.replications, "seed": self.seed})
+        resolved = resolved_scenario_yaml(as_run)
         write_atomic(directory / "scenario.resolved.yaml", resolved)
         write_atomic(directory / "tickets.csv", tickets)
         write_atomic(directory / "profiles.json", profiles)
@@ -242,7 +244,8 @@ def ticket_paths(record: ReplicationRecord) -> np.ndarray:
         t = type(t)(t.arrived, t.segment, t.priority, offset, visits, t.route[kept], t.work[kept])
     base = len(names) + 1
     if base ** int(t.visits.max()) >= 2**62:  # very long paths: spell them out one by one
-        return np.array([">".join(names[g] for g in t.route[o:o + k]) for o, k in zip(t.offset, t.visits)], dtype=object)
+        return np.array([">".join(names[g] for g in t.route[o:o + k]) for o, k in zip(t.offset, t.visits)],
+                        dtype=object)
     step = np.arange(len(t.route)) - np.repeat(t.offset, t.visits)
     codes = np.add.reduceat((t.route.astype(np.int64) + 1) * base ** step, t.offset)
     unique, inverse = np.unique(codes, return_inverse=True)

@@ -169,7 +169,8 @@ def figure_keys(scenario: Scenario) -> list[Key]:
             keys.append(("groups", group, "ola_met"))
         keys.append(("groups", group, "queue_wait", "mean"))
         keys += [("groups", group, "queue_wait", seg, "mean") for seg in scenario.segment_names]
-        keys += [("groups", group, name) for name in ("queue_length", "tickets_present", "arrival_rate", "time_in_group")]
+        keys += [("groups", group, name)
+                 for name in ("queue_length", "tickets_present", "arrival_rate", "time_in_group")]
     return keys
 
 
@@ -217,11 +218,13 @@ def group_figures(record: ReplicationRecord) -> dict[Key, float]:
             clock = scenario.calendar(ola.clock)
             pickup = clock.business_hours(queued[picked], started[picked])
             slack = 0.0 if clock.is_always else 1e-9
-            figures[("groups", name, "ola_met")] = float((pickup <= ola.pickup + slack).mean()) if picked.any() else math.nan
+            met = float((pickup <= ola.pickup + slack).mean()) if picked.any() else math.nan
+            figures[("groups", name, "ola_met")] = met
         figures[("groups", name, "queue_wait", "mean")] = float(waits.mean()) if len(waits) else math.nan
         for i, seg in enumerate(scenario.segment_names):
             seg_waits = waits[segment[mine] == i]
-            figures[("groups", name, "queue_wait", seg, "mean")] = float(seg_waits.mean()) if len(seg_waits) else math.nan
+            seg_mean = float(seg_waits.mean()) if len(seg_waits) else math.nan
+            figures[("groups", name, "queue_wait", seg, "mean")] = seg_mean
         figures[("groups", name, "queue_length")] = (present - busy) / span
         figures[("groups", name, "tickets_present")] = present / span
         figures[("groups", name, "arrival_rate")] = float(in_window.sum()) / span

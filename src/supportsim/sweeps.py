@@ -51,7 +51,8 @@ class SweepFile(Sweep):
 class SweepInterrupted(KeyboardInterrupt):
     def __init__(self, saved: int, total: int, out: Path | None):
         where = f" in {out}" if out else ""
-        super().__init__(f"interrupted: {saved} of {total} points are saved{where}; run the same command again to resume")
+        super().__init__(f"interrupted: {saved} of {total} points are saved{where}; "
+                         "run the same command again to resume")
 
 
 @dataclass(frozen=True)

@@ -122,7 +122,8 @@ class CalendarSpec(Model):
     week: Annotated[dict[str, str], BeforeValidator(_week_table_value)] | None = Field(
         None, description="Hour-of-week table instead of days/hours: per day 24 characters, '1' on, '0' off.")
     holidays: list[date] = Field(default_factory=list, description="Dates with no working time at all.")
-    offset: str | None = Field(None, description="How far this calendar's clock is ahead of the scenario's, e.g. '+7h'.")
+    offset: str | None = Field(
+        None, description="How far this calendar's clock is ahead of the scenario's, e.g. '+7h'.")
 
     @field_validator("days")
     @classmethod

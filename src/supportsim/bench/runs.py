@@ -118,7 +118,8 @@ def r2_scenario(scenarios: Path, horizon: str) -> tuple[dict, str, str]:
             # R2 times one replication of the VIP-lane variant (the "three groups, escalation, vip_lane")
             variants = data.pop("variants", None) or {}
             data.pop("baseline", None)
-            lane = [v for v in variants.values() if isinstance(v.get("policy"), dict) and v["policy"].get("kind") == "vip_lane"]
+            lane = [v for v in variants.values()
+                    if isinstance(v.get("policy"), dict) and v["policy"].get("kind") == "vip_lane"]
             if lane:
                 data = deep_merge(data, lane[0])
             return data, name, note

@@ -33,8 +33,10 @@ def tradeoff(results: Results, styles: dict[str, Style]) -> str | None:
         xunit, xsize = time_unit(max(p[0].high or p[0].value for p in points.values()))
         yunit, ysize = time_unit(max(p[1].high or p[1].value for p in points.values()))
         for v, (x, y) in points.items():
-            xerr = None if x.low is None or x.high is None else [[(x.value - x.low) / xsize], [(x.high - x.value) / xsize]]
-            yerr = None if y.low is None or y.high is None else [[(y.value - y.low) / ysize], [(y.high - y.value) / ysize]]
+            xerr = (None if x.low is None or x.high is None
+                    else [[(x.value - x.low) / xsize], [(x.high - x.value) / xsize]])
+            yerr = (None if y.low is None or y.high is None
+                    else [[(y.value - y.low) / ysize], [(y.high - y.value) / ysize]])
             st = styles[v]
             ax.errorbar(x.value / xsize, y.value / ysize, xerr=xerr, yerr=yerr, color=st.colour, marker=st.marker,
                         markersize=7, capsize=2.5, linewidth=1.0, markeredgecolor="white", markeredgewidth=0.6,
@@ -129,7 +131,8 @@ def cdfs(results: Results, styles: dict[str, Style]) -> str | None:
             for v, c in curves.items():
                 st = styles[v]
                 ax.plot(np.concatenate([[0.0], c / size]), np.concatenate([[0.0], 100 * p]), color=st.colour,
-                        linestyle=st.linestyle, linewidth=1.5, marker=st.marker, markersize=4, markevery=list(marks + 1),
+                        linestyle=st.linestyle, linewidth=1.5, marker=st.marker, markersize=4,
+                        markevery=list(marks + 1),
                         drawstyle="steps-post")
             if target and target <= reach:
                 ax.axvline(target / size, color="#b00020", linewidth=1.1, linestyle=(0, (4, 2)))

@@ -42,9 +42,10 @@ def render(results: Results, generated: str | None = None) -> str:
         _figure_section("profiles", "The week: load, backlog, utilization and queue length by hour of week",
                         timeplots.week(results, styles) if _weekly(results) else None,
                         "Means over replications, by hour of the week (Monday 00:00 first) on the scenario's "
-                        "clock, counted after the warm-up. Grey: hours nobody is on duty (in a group's panels, nobody of that "
-                        "group; in the top row, nobody at all). Utilization is busy time over on-duty time: engineers "
-                        "off shift are not idle, and an hour with nobody on duty has no utilization (a gap). "
+                        "clock, counted after the warm-up. Grey: hours nobody is on duty (in a group's panels, "
+                        "nobody of that group; in the top row, nobody at all). Utilization is busy time over "
+                        "on-duty time: engineers off shift are not idle, and an hour with nobody on duty has no "
+                        "utilization (a gap). "
                         "Queue length counts tickets waiting, paused work included."),
         _figure_section("backlog", "Backlog over time", timeplots.backlog(results, styles),
                         "Open tickets (arrived, not yet resolved: waiting or in work) over the whole run, mean over "
@@ -68,7 +69,8 @@ def render(results: Results, generated: str | None = None) -> str:
 
 
 def _title(results: Results) -> str:
-    return str((results.summary or {}).get("scenario") or (results.scenario_data or {}).get("name") or results.folder.name)
+    return str((results.summary or {}).get("scenario") or (results.scenario_data or {}).get("name")
+               or results.folder.name)
 
 
 def _meta(results: Results) -> str:
@@ -80,7 +82,8 @@ def _meta(results: Results) -> str:
         parts.append(f"seed {s['seed']}")
     window = s.get("window") or {}
     if finite(window.get("from")) and finite(window.get("to")):
-        parts.append(f"tickets arriving from {short_duration(window['from'])} to {short_duration(window['to'])} counted")
+        start, end = short_duration(window["from"]), short_duration(window["to"])
+        parts.append(f"tickets arriving from {start} to {end} counted")
     parts.append("figures are means over replications with 95% confidence intervals (±)")
     return escape(" · ".join(parts))
 
@@ -93,12 +96,13 @@ def _warnings(results: Results) -> str:
         where = f" in variant <b>{escape(variant)}</b>" if len(results.variants) > 1 else ""
         for group, load in rho.items():
             if load >= WARN_LOAD:
-                items.append(("bad", f"Unstable load{where}: group <b>{escape(group)}</b> is offered ρ = {load:.2f} ≥ 1 "
-                                     "(more work than its engineers can do). Its queue grows for as long as the run "
-                                     "lasts, so its figures depend on the horizon, not on the desk."))
+                items.append(("bad", f"Unstable load{where}: group <b>{escape(group)}</b> is offered "
+                                     f"ρ = {load:.2f} ≥ 1 (more work than its engineers can do). Its queue grows "
+                                     "for as long as the run lasts, so its figures depend on the horizon, not on the "
+                                     "desk."))
             elif load >= NEAR_LOAD:
-                items.append(("warn", f"Near saturation{where}: group <b>{escape(group)}</b> is offered ρ = {load:.2f}; "
-                                      "waits there react strongly to small changes in load."))
+                items.append(("warn", f"Near saturation{where}: group <b>{escape(group)}</b> is offered "
+                                      f"ρ = {load:.2f}; waits there react strongly to small changes in load."))
     for check in results.checks:
         if check.status in ("fail", "inconclusive"):
             kind = "bad" if check.status == "fail" else "warn"
@@ -159,7 +163,8 @@ def _glance(results: Results, styles: dict[str, Style]) -> str:
                    if (e := results.estimate(variant, "groups", g, "utilization")) is not None]
         if busiest:
             g, e = max(busiest, key=lambda item: item[1].value)
-            lines.append(f"<li>Busiest group: <b>{escape(g)}</b>, engineers busy {100 * e.value:.0f}% of the time.</li>")
+            lines.append(f"<li>Busiest group: <b>{escape(g)}</b>, engineers busy {100 * e.value:.0f}% "
+                         "of the time.</li>")
     if not lines and not verdicts:
         return ""
     picture = ""
@@ -320,7 +325,8 @@ def _headline(results: Results, styles: dict[str, Style]) -> str:
     sla_columns = [(s, m) for s in segments for m in ("reaction", "resolution")
                    if any(results.estimate(v, "segments", s, "sla", f"{m}_met") for v in variants)]
     groups = results.groups
-    head = "".join(f"<th>{escape(s)}{' (VIP)' if s in vip else ''}<br>{m}{_target(results, s, m)}</th>" for s, m in sla_columns)
+    head = "".join(f"<th>{escape(s)}{' (VIP)' if s in vip else ''}<br>{m}{_target(results, s, m)}</th>"
+                   for s, m in sla_columns)
     head += "".join(f"<th>{escape(g)}<br>utilization</th>" for g in groups)
     head += "".join(f"<th>{escape(g)}<br>queue length</th>" for g in groups)
     rows = []
@@ -365,7 +371,8 @@ def _weekly(results: Results) -> bool:
 def _figure_section(anchor: str, title: str, svg: str | None, caption: str) -> str:
     if not svg:
         return ""
-    return f'<section id="{anchor}"><h2>{escape(title)}</h2><figure>{svg}<figcaption>{escape(caption)}</figcaption></figure></section>'
+    return (f'<section id="{anchor}"><h2>{escape(title)}</h2><figure>{svg}'
+            f'<figcaption>{escape(caption)}</figcaption></figure></section>')
 
 
 def _sweep(results: Results, styles: dict[str, Style]) -> str:
@@ -379,7 +386,8 @@ def _sweep(results: Results, styles: dict[str, Style]) -> str:
     wanted = []
     for s in [*vip[:1], *others[:1]]:
         label = f"{s} (VIP)" if s in vip else s
-        wanted += [(s, "reaction", "mean", f"{label} reaction mean"), (s, "resolution", "mean", f"{label} resolution mean")]
+        wanted += [(s, "reaction", "mean", f"{label} reaction mean"),
+                   (s, "resolution", "mean", f"{label} resolution mean")]
     for s in [*vip[:1], *others[:1]]:
         wanted += [(s, "sla", "reaction_met", f"{s} reaction within SLA")]
     wanted += [(g, "utilization", "value", f"{g} utilization") for g in results.groups[:1]]

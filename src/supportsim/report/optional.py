@@ -154,4 +154,5 @@ def read_checks(results: Results) -> None:
         if not detail and estimate is not None:
             detail = f"estimate {estimate.value:.4g}" + (
                 f" [{estimate.low:.4g}, {estimate.high:.4g}]" if estimate.low is not None else "")
-        results.checks.append(ReportedVerdict(str(item.get("check") or "check"), item["status"], item.get("variant"), detail))
+        results.checks.append(ReportedVerdict(str(item.get("check") or "check"), item["status"], item.get("variant"),
+                                              detail))

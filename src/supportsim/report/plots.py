@@ -112,7 +112,8 @@ def legend(fig: Figure, variants: list[str], styles: dict[str, Style], bars: boo
         return
 
     if bars:
-        handles = [Patch(facecolor=styles[v].colour, edgecolor="white", hatch=styles[v].hatch, label=v) for v in variants]
+        handles = [Patch(facecolor=styles[v].colour, edgecolor="white", hatch=styles[v].hatch, label=v)
+                   for v in variants]
     elif points:
         handles = [Line2D([], [], label=v, color=styles[v].colour, marker=styles[v].marker, linestyle="",
                           markersize=7) for v in variants]

@@ -12,7 +12,8 @@ from .optional import parameter_value
 from .plots import Style, band_line, figure, legend, time_unit, to_svg
 
 
-def sweep(results: Results, panels: list[tuple[str, str, str, str]], styles: dict[str, Style]) -> tuple[str, str] | None:
+def sweep(results: Results, panels: list[tuple[str, str, str, str]],
+          styles: dict[str, Style]) -> tuple[str, str] | None:
     """Each chosen (scope, metric, statistic) against the first swept parameter, one line per variant with a
     95% band. Up to three values of the other swept parameters become columns (with fewer metrics); beyond
     that the others stay at their first value. Returns the SVG and a sentence on what is held fixed."""

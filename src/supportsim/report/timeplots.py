@@ -25,8 +25,10 @@ def week(results: Results, styles: dict[str, Style]) -> str | None:
     if not variants or not groups:
         return None
     first = data[variants[0]]
-    panels: list[tuple[str, str | None, str, str, float]] = [("arrivals", None, "Tickets arriving per hour", "tickets per hour", 1.0),
-              ("backlog", None, "Open tickets (waiting or in work)", "open tickets", 1.0)]
+    panels: list[tuple[str, str | None, str, str, float]] = [
+        ("arrivals", None, "Tickets arriving per hour", "tickets per hour", 1.0),
+        ("backlog", None, "Open tickets (waiting or in work)", "open tickets", 1.0),
+    ]
     for g in groups:
         panels += [("utilization", g, f"{g}: utilization", "engineers busy (%)", 100.0),
                    ("queue_length", g, f"{g}: queue length", "tickets waiting", 1.0)]
