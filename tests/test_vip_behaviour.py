@@ -1,4 +1,4 @@
-"""VIP strategies that have no closed form, checked ticket by ticket against what they promise."""
+"""VIP policies that have no closed form, checked ticket by ticket against what they promise."""
 
 import numpy as np
 

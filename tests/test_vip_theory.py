@@ -1,4 +1,4 @@
-"""VIP strategies against exact queueing results on one M/M/c group (tolerances from replication spread)."""
+"""VIP policies against exact queueing results on one M/M/c group (tolerances from replication spread)."""
 
 import numpy as np
 

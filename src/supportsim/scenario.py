@@ -41,7 +41,7 @@ else:
 class Segment(Model):
     share: float | None = Field(None, gt=0, le=1, description="Fraction of all tickets from this segment.")
     rate: Rate | None = Field(None, gt=0, description="This segment's own arrival rate, instead of a share.")
-    vip: bool = Field(False, description="VIP segments are served first by priority strategies.")
+    vip: bool = Field(False, description="VIP segments are served first by the VIP policies.")
     description: str = Field("", description="Free text for people; not used by the simulation.")
 
 
@@ -86,7 +86,7 @@ class Group(Model):
     escalate: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(
         default_factory=dict, description="After work here, probability of going on to each group."
     )
-    policy: PolicySpec | None = Field(None, description="This group's queue strategy (default: the scenario's).")
+    policy: PolicySpec | None = Field(None, description="This group's queue policy (default: the scenario's).")
     ola: OLA | None = Field(None, description="Pickup target for tickets escalated to this group.")
     vip_privileges: bool | None = Field(
         None, description="Whether VIP tickets get VIP treatment here (default: yes at the entry group, "
@@ -144,7 +144,7 @@ class Scenario(Model):
     groups: dict[Name, Group] = Field(min_length=1, description="Engineer groups by name.")
     entry: str | None = Field(None, description="The group where tickets arrive.")
     policy: PolicySpec = Field(default_factory=lambda: {"kind": "fifo"}, validate_default=True,
-                               description="Queue strategy of every group without its own.")
+                               description="Queue policy of every group without its own.")
     vip_in_escalation: bool = Field(
         True, description="Whether VIP privileges carry into the groups a ticket is escalated to; with false "
                           "those groups treat every ticket alike (no OLA honours VIP)."

@@ -80,7 +80,7 @@ def _work_words(work: Any) -> str:
 
 
 def describe_scenario(data: dict, scenario: Any, loads: dict[str, float] | None) -> str:
-    """One paragraph (HTML) about the base scenario: arrivals, segments, groups with staff and load, strategy, SLA."""
+    """One paragraph (HTML) about the base scenario: arrivals, segments, groups with staff and load, policy, SLA."""
     parts = []
     if data.get("description"):
         parts.append(f"<b>{escape(str(data['description']).rstrip('.'))}.</b>")
@@ -114,7 +114,7 @@ def describe_scenario(data: dict, scenario: Any, loads: dict[str, float] | None)
         group_words.append(words)
     if group_words:
         parts.append("; ".join(group_words) + ".")
-    parts.append(f"Queue strategy: {policy_words(data.get('policy', 'fifo'))}" + _group_policies(data) + ".")
+    parts.append(f"Queue policy: {policy_words(data.get('policy', 'fifo'))}" + _group_policies(data) + ".")
     sla = data.get("sla") or {}
     if sla:
         targets = []

@@ -1,7 +1,7 @@
-"""Regenerate the measured parts of docs/vip-strategies.md.
+"""Regenerate the measured parts of docs/vip-policies.md.
 
-    PYTHONPATH=src python scripts/vip_strategies_report.py            # both parts (about a minute)
-    PYTHONPATH=src python scripts/vip_strategies_report.py --only table
+    PYTHONPATH=src python scripts/vip_policies_report.py            # both parts (about a minute)
+    PYTHONPATH=src python scripts/vip_policies_report.py --only table
 
 ``table``: the comparison table ``supportsim run scenarios/vip-no-extra-staff.yaml`` prints, plus the queue
 waits at L2/L3 per variant. ``sweep``: the same desk at other loads and escalation rates, fifo against the VIP
@@ -26,7 +26,7 @@ from supportsim.units import human_duration
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "vip-no-extra-staff.yaml"
-DOC = ROOT / "docs" / "vip-strategies.md"
+DOC = ROOT / "docs" / "vip-policies.md"
 
 LOADS = (0.70, 0.80, 0.85, 0.90, 0.95)
 ESCALATION = (0.1, 0.2, 0.4)       # share of L1 tickets escalated to L2 (a quarter of those go on to L3)
