@@ -8,15 +8,17 @@ and read reaction and resolution times per segment with confidence intervals::
     result.summary()["variants"]["base"]["segments"]["vip"]["reaction"]["mean"]
 """
 
-__version__ = "0.1.0"  # before the imports: modules below record it in what they write
+from typing import Any
 
+from ._version import __version__
 from .loader import ScenarioError, load_scenario
 from .scenario import Scenario
 
-__all__ = ["load_scenario", "simulate", "sweep", "fit", "Scenario", "ScenarioError", "SimulationResult"]
+__all__ = ["__version__", "load_scenario", "simulate", "sweep", "fit", "Scenario", "ScenarioError",
+           "SimulationResult"]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     # the engine and statistics load on first use, so `supportsim validate` and bad input answer at once
     if name in ("simulate", "sweep", "fit"):
         from . import api

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Mapping
 
-from .engine import ReplicationRecord
+from .records import ReplicationRecord
 from .admit import admit, load_plan
 from .extras import require
 from .progress import Callback

@@ -15,14 +15,14 @@ import hashlib
 import json
 import math
 import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 import numpy as np
 from scipy import stats as _st
 
-from . import __version__
+from ._version import __version__
 from .loader import ScenarioError
 from .results import _json_safe
 from .scenario import Scenario
@@ -37,7 +37,7 @@ def default_path(scenario: Scenario) -> Path:
     return Path("results") / "baselines" / f"{scenario.name}.json"
 
 
-def baseline_document(scenario: Scenario, figures: Mapping[str, list[Mapping[Key, float]]], seed: int) -> str:
+def baseline_document(scenario: Scenario, figures: Mapping[str, Sequence[Mapping[Key, float]]], seed: int) -> str:
     """The baseline file: every variant's figures, one value per replication."""
     document = {
         "format": FORMAT,
@@ -166,7 +166,7 @@ def _holm(p_values: list[float], alpha: float) -> list[bool]:
     return rejected
 
 
-def compare(baseline: Baseline, figures: Mapping[str, list[Mapping[Key, float]]], seed: int,
+def compare(baseline: Baseline, figures: Mapping[str, Sequence[Mapping[Key, float]]], seed: int,
             tolerance: float = 0.05, alpha: float = ALPHA) -> list[Comparison]:
     """Every reaction, resolution and SLA figure of every variant the two runs share."""
     found = []   # (variant, key, baseline mean, current mean, p, test)
@@ -192,6 +192,6 @@ def compare(baseline: Baseline, figures: Mapping[str, list[Mapping[Key, float]]]
     significant = _holm([f[4] for f in found], alpha)
     out = []
     for (variant, key, b, c, p, test), sure in zip(found, significant):
-        worse = worse_direction(key) * relative_change(b, c)
+        worse = (worse_direction(key) or 0) * relative_change(b, c)  # found holds only keys with a direction
         out.append(Comparison(variant, key, b, c, p, test, regression=sure and worse > tolerance))
     return out

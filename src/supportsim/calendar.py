@@ -23,13 +23,15 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-WEEK = 168.0
+from .units import WEEK as WEEK  # re-exported: calendars and week profiles count in it
+
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _LONG_NAMES = {name: i for i, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday",
                                                  "saturday", "sunday"))}
@@ -141,7 +143,7 @@ def parse_offset(value: object) -> float:
         except ValueError:
             pass
         else:
-            if hours <= 168:
+            if hours <= WEEK:
                 return sign * hours
     raise ValueError(f"cannot read offset {value!r}; write e.g. '+7h', '-5h30m' or '+05:30'")
 
@@ -200,8 +202,10 @@ class Calendar:
     phase: float = 0.0
     holidays: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
     name: str = ""
+    _xs: np.ndarray = field(init=False, repr=False, compare=False)  # week breakpoints (set below)
+    _ys: np.ndarray = field(init=False, repr=False, compare=False)  # on-duty hours up to each breakpoint
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         week = _fold_into_week(map(tuple, np.asarray(self.week, dtype=float).reshape(-1, 2)))
         holidays = _merge(map(tuple, np.asarray(self.holidays, dtype=float).reshape(-1, 2)))
         object.__setattr__(self, "week", week)
@@ -226,13 +230,13 @@ class Calendar:
         """On duty around the clock: no shift ever starts or ends."""
         return self.covers_week and len(self.holidays) == 0
 
-    def _week_cumulative(self, u):
+    def _week_cumulative(self, u: ArrayLike) -> np.ndarray:
         """On-duty hours from the calendar-week origin to calendar-week time ``u`` (any number of weeks)."""
         u = np.asarray(u, dtype=float)
         weeks = np.floor(u / WEEK)
         return weeks * self.hours_per_week + np.interp(u - weeks * WEEK, self._xs, self._ys)
 
-    def on_time(self, t):
+    def on_time(self, t: ArrayLike) -> np.ndarray:
         """On-duty hours in [0, t) of simulated time (negative for t < 0); NaN stays NaN."""
         u = np.asarray(t, dtype=float) + self.phase
         g0 = self._week_cumulative(self.phase)
@@ -242,7 +246,7 @@ class Calendar:
             total = total - (self._week_cumulative(np.clip(u, a, b)) - self._week_cumulative(a))
         return total
 
-    def business_hours(self, a, b):
+    def business_hours(self, a: ArrayLike, b: ArrayLike) -> np.ndarray:
         """On-duty hours between times ``a`` and ``b`` (arrays broadcast; NaN where either is NaN)."""
         return self.on_time(b) - self.on_time(a)
 

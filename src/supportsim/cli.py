@@ -10,8 +10,9 @@ import re
 import sys
 import warnings
 from pathlib import Path
+from typing import NoReturn
 
-from . import __version__
+from ._version import __version__
 from .admit import admit, load_plan, refuse_sweep_beyond
 from .loader import ScenarioError, validate_data
 from .tables import business_table, comparison_table, group_table, segment_table, week_table
@@ -25,6 +26,7 @@ from .fitting.errors import FitError
 from .manifest import FolderError
 from .progress import Progress
 from .results import write_atomic
+from .scenario import Scenario
 from .strategies import PluginError
 from .sweeps import run_sweep
 from .targets import OutputError, file_target, folder_target
@@ -59,7 +61,7 @@ def _non_negative(text: str) -> int:
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage mistake is one line on stderr (exit 2) like every other error."""
 
-    def error(self, message: str):
+    def error(self, message: str) -> NoReturn:
         self.exit(EXIT_BAD_INPUT, f"error: {self.prog}: {message} (see '{self.prog} --help')\n")
 
 
@@ -82,7 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("file", help="scenario YAML file")
     _max_tickets_option(validate)
 
-    run = commands.add_parser("run", help="simulate a scenario and write summary.json, profiles.json, tickets.csv, scenario.resolved.yaml")
+    run = commands.add_parser("run", help="simulate a scenario and write summary.json, profiles.json, tickets.csv, "
+                                          "scenario.resolved.yaml")
     run.add_argument("file", help="scenario YAML file")
     run.add_argument("--out", metavar="DIR", help="output folder (default: results/<scenario name>/)")
     run.add_argument("--visits", action="store_true", help="also write visits.csv, one row per visit (what "
@@ -94,7 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("file", help="scenario YAML file")
     compare.add_argument("--policy", required=True, metavar="LIST",
                          help="policies to compare, the first is the baseline: e.g. fifo,priority,vip_lane or "
-                              "vip_lane:pickup_within=30m,dedicated:engineers.L1=2 (kind:key=value, defaults otherwise)")
+                              "vip_lane:pickup_within=30m,dedicated:engineers.L1=2 "
+                              "(kind:key=value, defaults otherwise)")
     compare.add_argument("--out", metavar="DIR", help="output folder (default: results/<scenario name>-compare/)")
     _simulation_options(compare)
 
@@ -223,7 +227,7 @@ def print_machine(summary: dict, fmt: str) -> None:
         writer.writerow({k: "" if v is None else repr(v) if isinstance(v, float) else v for k, v in row.items()})
 
 
-def cmd_validate(args) -> int:
+def cmd_validate(args: argparse.Namespace) -> int:
     checked = admit(args.file)
     scenario, plan = checked.scenario, checked.plan
     checked.refuse_beyond(max_tickets=args.max_tickets)  # what run would refuse, validate refuses
@@ -254,14 +258,14 @@ def _print_warnings(source: str, found: list[tuple[str, str]]) -> None:
         print(f"warning: {source}: {path}: {message}", file=sys.stderr)
 
 
-def cmd_run(args) -> int:
+def cmd_run(args: argparse.Namespace) -> int:
     checked = admit(args.file)
     checked.refuse_beyond(args.replications, args.max_tickets)
     _print_warnings(args.file, checked.warnings())
     return _simulate_and_report(checked.scenario, args, Path("results") / checked.scenario.name)
 
 
-def cmd_compare(args) -> int:
+def cmd_compare(args: argparse.Namespace) -> int:
     scenario = admit(args.file).scenario
     try:
         policies = policy_variants(args.policy)
@@ -282,7 +286,7 @@ def cmd_compare(args) -> int:
     return _simulate_and_report(compared, args, Path("results") / f"{scenario.name}-compare")
 
 
-def _simulate_and_report(scenario, args, default_out: Path) -> int:
+def _simulate_and_report(scenario: Scenario, args: argparse.Namespace, default_out: Path) -> int:
     out = Path(args.out) if args.out else default_out
     # find out before a long simulation, not after, that the results cannot be written; create nothing yet, so
     # a run that fails leaves no trace
@@ -303,8 +307,8 @@ def _simulate_and_report(scenario, args, default_out: Path) -> int:
         print()
         if len(summary["variants"]) > 1:
             print(comparison_table(summary))
-            print(f"\nvs baseline: variant/baseline mean time, paired over replications on the same tickets "
-                  f"(geometric mean, [95% interval]); per-segment and per-group figures are in summary.json")
+            print("\nvs baseline: variant/baseline mean time, paired over replications on the same tickets "
+                  "(geometric mean, [95% interval]); per-segment and per-group figures are in summary.json")
         else:
             figures = next(iter(summary["variants"].values()))
             print(segment_table(figures, scenario))
@@ -322,7 +326,7 @@ def _simulate_and_report(scenario, args, default_out: Path) -> int:
     return EXIT_OK
 
 
-def cmd_report(args) -> int:
+def cmd_report(args: argparse.Namespace) -> int:
     if args.out:
         file_target(args.out, "--out ")
     target = write_report(args.folder, args.out)
@@ -340,7 +344,7 @@ def cmd_report(args) -> int:
     return EXIT_OK
 
 
-def cmd_sweep(args) -> int:
+def cmd_sweep(args: argparse.Namespace) -> int:
     if args.scheduler is not None and not SCHEDULER.match(args.scheduler):
         raise ScenarioError([("", f"--scheduler {args.scheduler!r}: give 'local' or a Dask scheduler address "
                                   "such as tcp://10.0.0.5:8786")], args.file)
@@ -361,7 +365,7 @@ def cmd_sweep(args) -> int:
     return EXIT_OK
 
 
-def cmd_check(args) -> int:
+def cmd_check(args: argparse.Namespace) -> int:
     if args.junit:  # a bad target is bad input (exit 2), found before simulating; never exit 1, "checks failed"
         file_target(args.junit, "--junit ")
     with Progress(f"check {Path(args.file).stem}", quiet=args.quiet) as progress:
@@ -373,7 +377,7 @@ def cmd_check(args) -> int:
     return EXIT_OK if report.passed else EXIT_FAILED
 
 
-def cmd_baseline(args) -> int:
+def cmd_baseline(args: argparse.Namespace) -> int:
     with Progress(f"baseline {Path(args.file).stem}", quiet=args.quiet) as progress:
         path = write_baseline(args.file, args.out, args.replications, args.jobs, args.max_tickets, progress)
     if not args.quiet:
@@ -381,7 +385,7 @@ def cmd_baseline(args) -> int:
     return EXIT_OK
 
 
-def cmd_schema(args) -> int:
+def cmd_schema(args: argparse.Namespace) -> int:
     from .schema import schema_text
 
     text = schema_text(args.which, args.builtin)
@@ -396,7 +400,7 @@ def cmd_schema(args) -> int:
     return EXIT_OK
 
 
-def cmd_strategies(args) -> int:
+def cmd_strategies(args: argparse.Namespace) -> int:
     from .strategies import package_of, strategies
     from .strategies.listing import strategy_keys, summary
 
@@ -407,12 +411,12 @@ def cmd_strategies(args) -> int:
     return EXIT_OK
 
 
-def cmd_fit(args) -> int:
+def cmd_fit(args: argparse.Namespace) -> int:
     from .fitting.cli import run_fit
     return run_fit(args)
 
 
-def cmd_export(args) -> int:
+def cmd_export(args: argparse.Namespace) -> int:
     from .export import export
     path, events = export(args.folder, args.out, args.format, args.variant, args.replication)
     print(f"wrote {path}: {events} events; read it back with: supportsim fit {path}")

@@ -15,14 +15,16 @@ from __future__ import annotations
 import difflib
 import itertools
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from pydantic import ValidationError
 
+from .consistency import consistency_problems
 from .limits import MAX_SWEEP_POINTS
 from .loader import ScenarioError
 from .problems import pydantic_problems
-from .scenario import Scenario, consistency_problems
+from .scenario import Scenario
 from .variants import deep_merge
 
 FIXED_KEYS = {"name", "description", "variants", "baseline", "sweep", "checks", "replications"}
@@ -111,10 +113,12 @@ def _rebalance(shares: dict[str, float], fixed: set[str]) -> dict[str, float]:
 
 def _balance_shares(data: dict, params: Mapping[str, Any]) -> None:
     segments = data.get("segments")
-    fixed = {p.split(".")[1] for p in params if len(p.split(".")) == 3 and p.startswith("segments.") and p.endswith(".share")}
+    fixed = {p.split(".")[1] for p in params
+             if len(p.split(".")) == 3 and p.startswith("segments.") and p.endswith(".share")}
     if fixed and isinstance(segments, dict):
-        shares = {k: s.get("share") for k, s in segments.items() if isinstance(s, dict)}
-        if fixed <= set(shares) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in shares.values()):
+        shares: dict[str, Any] = {k: s.get("share") for k, s in segments.items() if isinstance(s, dict)}
+        numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in shares.values())
+        if fixed <= set(shares) and numbers:
             for k, v in _rebalance(shares, fixed).items():
                 segments[k] = {**segments[k], "share": v}
     priorities = data.get("priorities")
@@ -137,7 +141,8 @@ def apply_point(variants: Mapping[str, dict], params: Mapping[str, Any]) -> dict
     return out
 
 
-def validate_point(variants: Mapping[str, dict], params: Mapping[str, Any], prefix: str = "grid.") -> tuple[dict[str, Scenario], list[tuple[str, str]]]:
+def validate_point(variants: Mapping[str, dict], params: Mapping[str, Any],
+                   prefix: str = "grid.") -> tuple[dict[str, Scenario], list[tuple[str, str]]]:
     """Each variant of the point as a Scenario, or problems keyed by the grid path that caused them."""
     scenarios, problems = {}, []
     for name, data in apply_point(variants, params).items():

@@ -9,15 +9,17 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
 from . import safe_yaml
+from .consistency import consistency_problems
 from .problems import pydantic_problems
-from .scenario import Scenario, consistency_problems
+from .scenario import Scenario
 from .trace import trace_problems
 from .variants import variant_data
 
@@ -25,7 +27,8 @@ from .variants import variant_data
 class ScenarioError(ValueError):
     """Bad input. ``problems`` is a list of (key path, message); ``str()`` gives the one-line-each form."""
 
-    def __init__(self, problems: list[tuple[str, str]], source: str = "<scenario>", lines: Mapping[str, int] | None = None):
+    def __init__(self, problems: list[tuple[str, str]], source: str = "<scenario>",
+                 lines: Mapping[str, int] | None = None):
         self.problems = problems
         self.source = source
         self.lines = dict(lines or {})
@@ -161,7 +164,8 @@ def _yaml_error(exc: yaml.YAMLError, source: str) -> ScenarioError:
     context_mark = getattr(exc, "context_mark", None)
     line = mark.line + 1 if mark is not None else None
     words = next((plain for fragment, plain in YAML_WORDS if fragment in problem), None)
-    if context.startswith("while parsing a flow") and context_mark is not None and context_mark.line != mark.line:
+    if (context.startswith("while parsing a flow") and context_mark is not None and mark is not None
+            and context_mark.line != mark.line):
         opener = "{" if "mapping" in context else "["
         closer = "}" if opener == "{" else "]"
         message = f"'{opener}' opened here is not closed with '{closer}' before line {line} ({problem})"
@@ -240,7 +244,8 @@ def validate_data(data: Mapping, source: str = "<scenario>", lines: Mapping[str,
     return scenario
 
 
-def expand_variants(scenario: Scenario, source: str = "<scenario>", lines: Mapping[str, int] | None = None) -> dict[str, Scenario]:
+def expand_variants(scenario: Scenario, source: str = "<scenario>",
+                    lines: Mapping[str, int] | None = None) -> dict[str, Scenario]:
     """Each variant as a validated Scenario of its own; problems name the path under ``variants.<name>``."""
     out, problems = {}, []
     for name, data in variant_data(scenario).items():

@@ -12,20 +12,30 @@ import json
 import math
 import os
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import yaml
 
-from .engine import ReplicationRecord
 from .manifest import digest, save_run
 from .targets import OutputError, file_target, make_folder, shared_mode
-from .scenario import Scenario
-from .variants import baseline_name
 from .visits import WORK
 from .profiles import combine_profiles, hour_of_week_labels
-from .stats import Key, business_clock_segments, combine, nest, paired_ratios, replication_figures, sla_met, ticket_table
+from .records import ReplicationRecord
+from .scenario import Scenario
+from .stats import (
+    Key,
+    business_clock_segments,
+    combine,
+    nest,
+    paired_ratios,
+    replication_figures,
+    sla_met,
+    ticket_table,
+)
+from .variants import baseline_name
 
 TICKET_COLUMNS = ["variant", "replication", "ticket", "segment", "priority", "arrived", "first_response",
                   "resolved", "reaction", "resolution", "path"]
@@ -136,14 +146,14 @@ class SimulationResult:
         return out
 
     # ---- the ticket table -------------------------------------------------------------------------------
-    def ticket_rows(self):
+    def ticket_rows(self) -> Iterator[dict[str, Any]]:
         """Yield one dict per counted ticket, every variant and replication, in the tickets.csv columns."""
-        for variant, record, columns in self._ticket_columns():
+        for _variant, _record, columns in self._ticket_columns():
             names = list(columns)
             for values in zip(*columns.values()):
                 yield dict(zip(names, values))
 
-    def tickets(self):
+    def tickets(self) -> Any:
         """The ticket table: a pandas DataFrame when pandas is installed, else a list of dicts."""
         try:
             import pandas as pd
@@ -152,11 +162,12 @@ class SimulationResult:
         frames = [pd.DataFrame(columns) for _, _, columns in self._ticket_columns()]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=TICKET_COLUMNS)
 
-    def _ticket_columns(self):
+    def _ticket_columns(self) -> Iterator[tuple[str, ReplicationRecord, dict[str, np.ndarray]]]:
         scenario = self.scenario
         segments = np.array(scenario.segment_names, dtype=object)
         priorities = np.array(scenario.priority_names or [""], dtype=object)
-        with_sla = {m: any(getattr(s, m) is not None for s in scenario.sla.values()) for m in ("reaction", "resolution")}
+        with_sla = {m: any(getattr(s, m) is not None for s in scenario.sla.values())
+                    for m in ("reaction", "resolution")}
         # the same columns for every variant, or the CSV would not line up
         variants = [records[0].scenario for records in self.records.values() if records]
         business = any(business_clock_segments(v) for v in variants)
@@ -207,7 +218,8 @@ class SimulationResult:
         folder as one whole run: see :mod:`supportsim.manifest`."""
         directory = Path(directory)
         # what was run, after --replications and --seed, so that running the resolved file repeats this run
-        resolved = resolved_scenario_yaml(self.scenario.model_copy(update={"replications": self.replications, "seed": self.seed}))
+        as_run = self.scenario.model_copy(update={"replications": self.replications, "seed": self.seed})
+        resolved = resolved_scenario_yaml(as_run)
         files = {
             "summary.json": json.dumps(self.summary(), indent=2) + "\n",
             "profiles.json": json.dumps(self.profiles()) + "\n",
@@ -223,7 +235,7 @@ class SimulationResult:
         return save_run(directory, files, run, derive=_report_of(directory) if report else None)
 
 
-def _report_of(directory: Path):
+def _report_of(directory: Path) -> Callable[[Path], dict[str, str]]:
     def derive(staged: Path) -> dict[str, str]:
         from .report import REPORT_NAME, build_report
 
@@ -253,7 +265,8 @@ def ticket_paths(record: ReplicationRecord) -> np.ndarray:
         t = type(t)(t.arrived, t.segment, t.priority, offset, visits, t.route[kept], t.work[kept])
     base = len(names) + 1
     if base ** int(t.visits.max()) >= 2**62:  # very long paths: spell them out one by one
-        return np.array([">".join(names[g] for g in t.route[o:o + k]) for o, k in zip(t.offset, t.visits)], dtype=object)
+        return np.array([">".join(names[g] for g in t.route[o:o + k]) for o, k in zip(t.offset, t.visits)],
+                        dtype=object)
     step = np.arange(len(t.route)) - np.repeat(t.offset, t.visits)
     codes = np.add.reduceat((t.route.astype(np.int64) + 1) * base ** step, t.offset)
     unique, inverse = np.unique(codes, return_inverse=True)

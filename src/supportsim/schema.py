@@ -41,7 +41,7 @@ DURATION = {"type": "string", "pattern": rf"^\s*{_NUMBER}\s*({_UNITS})\s*$",
             "description": "A duration: a number and a unit (s, m or min, h, d, w), e.g. '30m', '8h', '3d'."}
 RATE = {"type": "string", "pattern": rf"^\s*{_NUMBER}\s*/\s*({_UNITS})\s*$",
         "description": "A rate: tickets per unit of time, e.g. '9/h' or '40/d'."}
-# Not part of any model: scenario keys a variant may not replace (see scenario.consistency_problems)
+# Not part of any model: scenario keys a variant may not replace (see consistency.consistency_problems)
 _FIXED_IN_VARIANTS = ("name", "variants", "baseline", "sweep", "checks")
 
 

@@ -20,12 +20,13 @@ import hashlib
 import io
 import json
 import math
+from collections.abc import Mapping
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
-from . import __version__
+from ._version import __version__
 from .grid import check_grid
 from .loader import expand_variants
 from .manifest import FolderError, digest, opened, remove_leftovers, retire, save_run
@@ -48,7 +49,8 @@ class SweepFile(Sweep):
 class SweepInterrupted(KeyboardInterrupt):
     def __init__(self, saved: int, total: int, out: Path | None):
         where = f" in {out}" if out else ""
-        super().__init__(f"interrupted: {saved} of {total} points are saved{where}; run the same command again to resume")
+        super().__init__(f"interrupted: {saved} of {total} points are saved{where}; "
+                         "run the same command again to resume")
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class Plan:
 
     @property
     def grid(self) -> dict[str, list]:
+        assert self.scenario.sweep is not None, "a plan's scenario always has its sweep"
         return self.scenario.sweep.grid
 
     @property
@@ -139,7 +142,7 @@ def point_document(plan: Plan, point: Point, figures: dict[str, list[dict[Key, f
 
 
 def run_sweep(plan: Plan, out: str | Path | None = None, jobs: int = 1, scheduler: str | None = None,
-              progress: bool | None = None) -> "SweepResult":
+              progress: bool | None = None) -> SweepResult:
     """Run the points not yet saved in ``out`` (all of them without ``out``); :meth:`SweepResult.save` then
     writes the tables.
 
@@ -166,13 +169,15 @@ def run_sweep(plan: Plan, out: str | Path | None = None, jobs: int = 1, schedule
             for r in range(plan.replications):
                 tasks.append((scenario, r, point.seed))
                 owners.append((point, variant, r))
-    collected = {p.id: {v: [None] * plan.replications for v in p.variants} for p in todo}
+    collected: dict[str, dict[str, list[Any]]] = {p.id: {v: [None] * plan.replications for v in p.variants}
+                                                  for p in todo}
     missing = {p.id: len(p.variants) * plan.replications for p in todo}
     bar = Progress(f"sweep {plan.scenario.name}", len(plan.points), len(documents),
                    enabled=False if progress is False else None)
     bar(0, len(tasks))
     try:
-        with closing(run_unordered(tasks, jobs, scheduler)) as results:
+        # TODO(issue 11, pass 2): workers.run_unordered is a generator; annotated so, this ignore goes
+        with closing(run_unordered(tasks, jobs, scheduler)) as results:  # type: ignore[type-var]
             for finished, (i, figures) in enumerate(results, 1):
                 point, variant, r = owners[i]
                 collected[point.id][variant][r] = figures

@@ -52,6 +52,8 @@ class TraceError(ValueError):
 
 def load_trace(scenario: Scenario) -> Trace:
     """The scenario's trace, read once per file version. Raises :class:`TraceError` on bad content."""
+    if scenario.arrivals.trace is None:
+        raise ValueError("the scenario replays no trace")
     path = Path(scenario.arrivals.trace)
     try:
         stat = path.stat()
@@ -130,7 +132,7 @@ def _read(path: str, _mtime: int, _size: int, start: datetime, horizon: float, s
     for key in needed:
         if key not in column:
             problems.append(f"{name}:1: no {key!r} column (columns: {', '.join(header)})")
-    work_columns = {}
+    work_columns: dict[int, int] = {}  # group index -> column
     for h, i in column.items():
         if h.startswith("work_"):
             if h[5:] in groups:
@@ -165,7 +167,7 @@ def _read(path: str, _mtime: int, _size: int, start: datetime, horizon: float, s
             for g in route:
                 if g not in groups:
                     raise ValueError(f"path {path_text!r}: unknown group {g!r}; groups are {', '.join(groups)}")
-            visit_work = {g: _parse_work(row[i] if i < len(row) else "") for g, i in work_columns.items()}
+            visit_work = {k: _parse_work(row[i] if i < len(row) else "") for k, i in work_columns.items()}
         except ValueError as exc:
             errors += 1
             if errors <= MAX_REPORTED:
@@ -178,8 +180,8 @@ def _read(path: str, _mtime: int, _size: int, start: datetime, horizon: float, s
         priority.append(priorities.index(pri) if priorities else 0)
         paths.append([groups.index(g) for g in route])
         given.append(bool(route))
-        for g, value in visit_work.items():
-            work[g].append(value)
+        for k, value in visit_work.items():
+            work[k].append(value)
     if errors > MAX_REPORTED:
         problems.append(f"{name}: and {errors - MAX_REPORTED} more bad rows")
     if not problems and not arrived:
@@ -188,14 +190,14 @@ def _read(path: str, _mtime: int, _size: int, start: datetime, horizon: float, s
         raise TraceError(problems)
     order = np.argsort(np.array(arrived, dtype=float), kind="stable")
     width = max([len(p) for p in paths] + [1])
-    route = np.full((len(paths), width), -1, dtype=np.int64)
+    route_table = np.full((len(paths), width), -1, dtype=np.int64)
     for i, p in enumerate(paths):
-        route[i, :len(p)] = p
+        route_table[i, :len(p)] = p
     return Trace(
         arrived=np.array(arrived, dtype=float)[order],
         segment=np.array(segment, dtype=np.int64)[order],
         priority=np.array(priority, dtype=np.int64)[order],
-        route=route[order],
+        route=route_table[order],
         has_route=np.array(given, dtype=bool)[order],
         work={g: np.array(values, dtype=float)[order] for g, values in work.items()},
     )

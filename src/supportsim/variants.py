@@ -8,7 +8,8 @@ A variant is the base scenario with some keys replaced. Mappings merge key by ke
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import yaml
 

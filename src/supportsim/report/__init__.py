@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .data import ReportError, Results, read_results
+from .data import ReportError, Results
 from .figures import CSV_COLUMNS, headline_rows
+from .folder import read_results
 
 REPORT_NAME = "report.html"
 
