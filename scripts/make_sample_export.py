@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 import supportsim
-from supportsim.export import event_log, visit_columns
+from supportsim.export import event_log
+from supportsim.results import visit_columns
 
 SCENARIO = ROOT / "scenarios" / "fit" / "sample-desk.yaml"
 OUT = ROOT / "scenarios" / "fit" / "jira-export.csv"

@@ -18,19 +18,24 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "supportsim"
 
 LAYERS: list[tuple[str, list[str]]] = [
     # lowest first; names relative to the package, "x.*" for every module of the subpackage x
-    ("units and calendars", ["_version", "units", "calendar", "theory", "extras", "progress", "junit", "model"]),
-    ("scenario model", ["distributions", "working_time", "strategies", "strategies.*", "scenario", "variants",
-                        "trace", "problems", "consistency", "loader", "grid"]),
-    ("tickets", ["tickets"]),
+    ("units, calendars and the file system", ["_version", "units", "calendar", "theory", "extras", "progress",
+                                              "junit", "model", "limits", "safe_yaml", "targets", "lifeline",
+                                              "manifest"]),
+    ("scenario model", ["distributions", "visits", "working_time", "strategies", "strategies.*", "scenario",
+                        "variants", "trace", "problems", "consistency", "loader", "grid", "plan", "budget"]),
+    ("tickets", ["tickets", "visit_attributes"]),
     ("records", ["records"]),
     ("engine", ["engine"]),
     ("statistics", ["stats", "profiles", "checks"]),
+    ("admission", ["admit"]),
     ("results and report", ["results", "baseline", "tables", "report", "report.*"]),
-    ("api", ["workers", "sweeps", "api", "ci", "against_theory", "bench", "bench.*", ""]),
+    ("api", ["workers", "sweeps", "api", "ci", "against_theory", "bench", "bench.*", "export", "fitting",
+             "fitting.*", "schema", ""]),
     ("cli", ["cli", "__main__"]),
 ]
 """The records of a replication sit below the engine that writes them, so statistics, results and reports
-read records without importing the engine (and SimPy)."""
+read records without importing the engine (and SimPy). Admission (:mod:`supportsim.admit`, the one way in
+for every command) checks a scenario's ``checks:`` too, so it sits on the statistics."""
 
 
 def modules() -> dict[str, Path]:

@@ -14,7 +14,7 @@ from supportsim.engine import simulate_replication
 from supportsim.strategies import REGISTRY, PolicyConfig
 from supportsim.strategies.deadline import Deadline
 from supportsim.tickets import draw_tickets
-from supportsim.visits import visit_attribute
+from supportsim.visit_attributes import visit_attribute
 
 WORK_BY_CLASS = {"default": {"dist": "exponential", "mean": "1h"},
                  "by_segment": {"vip": {"dist": "lognormal", "mean": "30m", "cv": 0.5}},

@@ -11,7 +11,8 @@ and read reaction and resolution times per segment with confidence intervals::
 from typing import Any
 
 from ._version import __version__
-from .loader import ScenarioError, load_scenario
+from .admit import load_scenario
+from .loader import ScenarioError
 from .scenario import Scenario
 
 __all__ = ["__version__", "load_scenario", "simulate", "sweep", "fit", "Scenario", "ScenarioError",

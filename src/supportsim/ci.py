@@ -16,7 +16,7 @@ from .junit import Case, junit_xml
 from .admit import admit
 from .loader import ScenarioError
 from .progress import Callback
-from .results import write_atomic
+from .targets import write_atomic
 from .scenario import Scenario
 from .targets import file_target
 from .workers import run_figures

@@ -25,11 +25,10 @@ from .export import ExportError
 from .fitting.errors import FitError
 from .manifest import FolderError
 from .progress import Progress
-from .results import write_atomic
 from .scenario import Scenario
 from .strategies import PluginError
 from .sweeps import run_sweep
-from .targets import OutputError, file_target, folder_target
+from .targets import OutputError, file_target, folder_target, write_atomic
 from .workers import WorkerError
 from .limits import MAX_TICKETS
 

@@ -27,7 +27,7 @@ from .records import ReplicationRecord
 from .scenario import Scenario
 from .strategies import strategy_for
 from .tickets import TicketStream, draw_tickets
-from .visits import visit_attribute
+from .visit_attributes import visit_attribute
 
 
 class _Alarm(Event):

@@ -263,11 +263,3 @@ def expand_variants(scenario: Scenario, source: str = "<scenario>",
     if problems:
         raise ScenarioError(problems, source, lines)
     return out
-
-
-def load_scenario(path_or_data: str | Path | Mapping) -> Scenario:
-    """Load and check a scenario from a YAML file path or a dict, as ``supportsim validate`` does (variants,
-    checks and sweep included: see :mod:`supportsim.admit`). Raises :class:`ScenarioError`."""
-    from .admit import admit  # admit builds on this module
-
-    return admit(path_or_data).scenario

@@ -20,7 +20,7 @@ import numpy as np
 import yaml
 
 from .manifest import digest, save_run
-from .targets import OutputError, file_target, make_folder, shared_mode
+from .targets import OutputError, file_target, write_atomic
 from .visits import WORK
 from .profiles import combine_profiles, hour_of_week_labels
 from .records import ReplicationRecord
@@ -37,33 +37,10 @@ from .stats import (
 )
 from .variants import baseline_name
 
+VISIT_COLUMNS = ["variant", "replication", "ticket", "segment", "priority", "visit", "group", "queued", "started",
+                 "ended", "engineer"]
 TICKET_COLUMNS = ["variant", "replication", "ticket", "segment", "priority", "arrived", "first_response",
                   "resolved", "reaction", "resolution", "path"]
-
-
-def write_atomic(path: Path, data: str | bytes) -> Path:
-    """Write one file atomically (a temporary name in the same folder, then renamed), at a target checked by
-    :func:`supportsim.targets.file_target`: a link is written through, a device or pipe refused (OutputError)."""
-    target = file_target(path)
-    make_folder(target.parent)
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent)
-        # mkstemp makes the file private (0600); results and reports are meant to be shared, so give it the
-        # mode any new file gets here (0644 under the usual umask 022)
-        os.fchmod(fd, shared_mode())
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.replace(tmp, target)
-    except OSError as exc:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"{path}: cannot write it ({exc.strerror or exc})") from None
-    except BaseException:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
 
 
 def _json_safe(value: Any) -> Any:
@@ -227,8 +204,6 @@ class SimulationResult:
             "scenario.resolved.yaml": resolved,
         }
         if visits:
-            from .export import visits_csv
-
             files["visits.csv"] = visits_csv(self)
         run = {"kind": "run", "scenario": self.scenario.name, "scenario_hash": digest(resolved.encode("utf-8")),
                "seed": self.seed, "replications": self.replications}
@@ -241,6 +216,47 @@ def _report_of(directory: Path) -> Callable[[Path], dict[str, str]]:
 
         return {REPORT_NAME: build_report(staged, shown_as=directory)}
     return derive
+
+
+def visit_columns(result: SimulationResult) -> Iterator[dict[str, np.ndarray]]:
+    """Per variant and replication: one row per visit of a counted ticket, as columns (visits.csv)."""
+    for variant, records in result.records.items():
+        for record in records:
+            scenario = record.scenario
+            t = record.tickets
+            ticket = t.ticket_of_visit
+            keep = (t.arrived >= scenario.warmup)[ticket]
+            keep &= t.activity == WORK  # visits a policy inserts (a first contact) count in reaction, not as work
+            segments = np.array(scenario.segment_names, dtype=object)
+            priorities = np.array(scenario.priority_names or [""], dtype=object)
+            groups = np.array(scenario.group_names, dtype=object)
+            step = np.arange(len(t.route)) - np.repeat(t.offset, t.visits)
+            n = int(keep.sum())
+            yield {
+                "variant": np.full(n, variant, dtype=object),
+                "replication": np.full(n, record.replication),
+                "ticket": ticket[keep],
+                "segment": segments[t.segment[ticket[keep]]],
+                "priority": priorities[t.priority[ticket[keep]]],
+                "visit": step[keep],
+                "group": groups[t.route[keep]],
+                "queued": record.queued[keep],
+                "started": record.started[keep],
+                "ended": record.ended[keep],
+                "engineer": record.engineer[keep],
+            }
+
+
+def visits_csv(result: SimulationResult) -> str:
+    """visits.csv: one row per visit of a counted ticket (what `supportsim export` reads)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(VISIT_COLUMNS)
+    for columns in visit_columns(result):
+        formatted = [[f"{v:.6f}" for v in values.tolist()] if values.dtype.kind == "f" else values.tolist()
+                     for values in columns.values()]
+        writer.writerows(zip(*formatted))
+    return out.getvalue()
 
 
 def _format_column(name: str, values: np.ndarray) -> list:

@@ -209,7 +209,7 @@ def scenario_schema(registry: Mapping[str, Any] | None = None) -> dict:
 
 def sweep_schema() -> dict:
     """The JSON Schema of a sweep file (a scenario file's name and a grid, see docs/sweeps.md)."""
-    from .sweeps import SweepFile
+    from .plan import SweepFile
 
     schema = _model_schema(SweepFile)
     schema["properties"]["scenario"]["description"] = "The scenario file to sweep, relative to this file."

@@ -110,7 +110,7 @@ def scenario_dict(model: R1) -> dict:
 def run_supportsim(model: R1, scenario: Scenario | None = None) -> ReplicationRecord:
     """Draw and simulate one replication; returns the engine's record (every ticket's times are in it)."""
     from ..api import run_replications
-    from ..loader import load_scenario
+    from ..admit import load_scenario
 
     scenario = scenario or load_scenario(scenario_dict(model))
     return run_replications(scenario, 1, model.seed)[0]

@@ -53,7 +53,7 @@ def ciw_available() -> bool:
 
 def r1(model: R1, repeat: int, ciw_tickets: int | None) -> dict:
     """R1 four ways: tickets/s of each, supportsim's statistics time, mean waits next to Cobham."""
-    from ..loader import load_scenario
+    from ..admit import load_scenario
 
     scenario, load_seconds = _timed(load_scenario, models.scenario_dict(model))
     best: dict[str, float] = {}
@@ -83,7 +83,7 @@ def scaled(model: R1, engineers: list[int], repeat: int) -> list[dict]:
     """supportsim (and the floor, for reference) at more engineers, the load kept at ``model.load``.
 
     The staff sizes are timed round-robin too, so a slow spell of the machine does not land on one of them."""
-    from ..loader import load_scenario
+    from ..admit import load_scenario
 
     variants = [replace(model, engineers=c) for c in [model.engineers, *engineers]]
     scenarios = [load_scenario(models.scenario_dict(v)) for v in variants]
@@ -125,7 +125,7 @@ def r2_scenario(scenarios: Path, horizon: str) -> tuple[dict, str]:
 def r2(data: dict, repeat: int) -> dict:
     """Tickets/s of the R2 scenario (in this process) and its peak memory (in a fresh one)."""
     from ..api import run_replications
-    from ..loader import load_scenario
+    from ..admit import load_scenario
 
     scenario = load_scenario(data)
     best = math.inf
@@ -181,7 +181,7 @@ def scaling(data: dict, replications: int, repeat: int) -> dict:
     its speedup is what the machine gave at that moment, so a shortfall of supportsim's speedup can be told apart
     from a busy machine."""
     from ..api import run_replications
-    from ..loader import load_scenario
+    from ..admit import load_scenario
     from ..results import SimulationResult
 
     def cpu() -> float:

@@ -18,7 +18,7 @@ from ..report.timeplots import _week_axis
 from . import families
 
 if TYPE_CHECKING:
-    from .pipeline import FitResult
+    from .result import FitResult
 
 EXTRA_CSS = """
 h1::after { content: " · fit report"; }

@@ -210,7 +210,9 @@ def read_scenario(results: Results) -> None:
         return
     results.scenario_data = data
     results.files.append(path.name)
-    from ..loader import ScenarioError, expand_variants, load_scenario  # late: keeps data reading importable alone
+    # late: keeps data reading importable alone
+    from ..admit import load_scenario
+    from ..loader import ScenarioError, expand_variants
 
     try:
         results.scenario = load_scenario(data)

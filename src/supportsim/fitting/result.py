@@ -1,4 +1,5 @@
-"""The fitted scenario as YAML people can read: every fitted value followed by its interval and sample size.
+"""What a fit found (:class:`FitResult`), and the fitted scenario as YAML people can read: every fitted value
+followed by its interval and sample size.
 
 The text is written by hand (PyYAML drops comments) and read back through the scenario loader before it is
 saved, so what ``supportsim fit`` writes is always a valid scenario.
@@ -7,13 +8,45 @@ saved, so what ``supportsim fit`` writes is always a valid scenario.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+
+import numpy as np
 
 from ..units import format_rate
+from . import estimate
+from . import work as work_mod
+from .read import Events
 from .work import staff_blocks
 
-if TYPE_CHECKING:
-    from .pipeline import FitResult
+@dataclass
+class FitResult:
+    source: str
+    events: Events
+    arrivals: estimate.Arrivals
+    segments: dict[str, estimate.Estimate]
+    priorities: dict[str, estimate.Estimate]
+    routing: estimate.Routing
+    work: dict[str, work_mod.WorkFit]
+    waiting: dict
+    staff: np.ndarray
+    staff_seen: np.ndarray
+    customers: list[dict]
+    cut: bool
+    start: str
+    first_seen: str
+    last_seen: str
+    group_order: list[str]
+    entry_group: str
+    staff_guessed: dict[str, int] = field(default_factory=dict)
+    vip: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    text: str = ""
+
+    def scenario_yaml(self, name: str) -> str:
+        """The fitted scenario as YAML, named ``name``: see :func:`scenario_yaml`."""
+        return scenario_yaml(self, name)
+
+
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
