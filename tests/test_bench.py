@@ -12,12 +12,12 @@ import math
 import numpy as np
 import pytest
 
+from supportsim.admit import load_scenario
 from supportsim.api import run_replications
 from supportsim.bench import models, report, runs
 from supportsim.bench.__main__ import main
 from supportsim.bench.models import CLASSES, R1
 from supportsim.bench.runs import LABELS
-from supportsim.admit import load_scenario
 
 # Tolerances. Forty to sixty seeds of the floor at 80% load and 20,000 tickets gave a relative standard deviation
 # of the mean wait of 0.06 (VIP) and 0.14 (standard) around Cobham; it shrinks as 1/sqrt(tickets). A check at

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from supportsim import load_scenario
-from supportsim.schema import builtin_strategies
 from supportsim.against_theory import CASES
+from supportsim.schema import builtin_strategies
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = sorted((ROOT / "docs").glob("*.md")) + [ROOT / "README.md"]

@@ -12,6 +12,7 @@ import re
 
 import numpy as np
 import pytest
+
 from cli_runner import run_cli, run_many
 from report_fixtures import seal
 from test_bad_input import BASE, WORK, edit

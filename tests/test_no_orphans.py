@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from cli_runner import _env
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")

@@ -21,9 +21,9 @@ from pydantic import ValidationError
 from . import budget
 from .checks import Check, parse_checks
 from .loader import ScenarioError, expand_variants, read_scenario_data, validate_data
+from .plan import Plan, SweepFile, make_plan
 from .problems import pydantic_problems
 from .scenario import Scenario, Sweep
-from .plan import Plan, SweepFile, make_plan
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
-from .records import ReplicationRecord
 from .admit import admit, load_plan
 from .extras import require
 from .progress import Callback
+from .records import ReplicationRecord
 from .results import SimulationResult
 from .scenario import Scenario
 from .sweeps import run_sweep

@@ -10,15 +10,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .admit import admit
 from .baseline import Baseline, Comparison, baseline_document, compare, default_path, load_baseline
 from .checks import Verdict, judge, kind_of, show
 from .junit import Case, junit_xml
-from .admit import admit
 from .loader import ScenarioError
 from .progress import Callback
-from .targets import write_atomic
 from .scenario import Scenario
-from .targets import file_target
+from .targets import file_target, write_atomic
 from .workers import run_figures
 
 

@@ -14,23 +14,23 @@ from typing import NoReturn
 
 from ._version import __version__
 from .admit import admit, load_plan, refuse_sweep_beyond
-from .loader import ScenarioError, validate_data
-from .tables import business_table, comparison_table, group_table, segment_table, week_table
-from .trace import mean_rate as trace_rate
-from .variants import policy_variants, with_policy_variants
-from .report import CSV_COLUMNS, REPORT_NAME, ReportError, headline_rows, write_report
 from .ci import run_check, write_baseline
-from .extras import MissingDependency
 from .export import ExportError
+from .extras import MissingDependency
 from .fitting.errors import FitError
+from .limits import MAX_TICKETS
+from .loader import ScenarioError, validate_data
 from .manifest import FolderError
 from .progress import Progress
+from .report import CSV_COLUMNS, REPORT_NAME, ReportError, headline_rows, write_report
 from .scenario import Scenario
 from .strategies import PluginError
 from .sweeps import run_sweep
+from .tables import business_table, comparison_table, group_table, segment_table, week_table
 from .targets import OutputError, file_target, folder_target, write_atomic
+from .trace import mean_rate as trace_rate
+from .variants import policy_variants, with_policy_variants
 from .workers import WorkerError
-from .limits import MAX_TICKETS
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 SCHEDULER = re.compile(r"^(local|(tcp|tls|inproc|ucx|ws|wss)://[^\s/:]+(:\d{1,5})?/?)$")
@@ -447,7 +447,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt as exc:
-        print(str(exc) or "interrupted before anything was saved; files already there are as they were", file=sys.stderr)
+        print(str(exc) or "interrupted before anything was saved; files already there are as they were",
+              file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -187,7 +187,8 @@ class Empirical(_Dist):
     """Resample observed work times (for example from a ticket export) with equal weight."""
 
     dist: Literal["empirical"] = "empirical"
-    values: list[Duration] = Field(min_length=1, max_length=MAX_LIST, description="Observed work times, each with a unit.")
+    values: list[Duration] = Field(min_length=1, max_length=MAX_LIST,
+                                   description="Observed work times, each with a unit.")
 
     @model_validator(mode="after")
     def _non_negative(self) -> Self:

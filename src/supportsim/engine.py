@@ -66,7 +66,7 @@ def visit_ranks(scenario: Scenario, tickets: TicketStream) -> tuple[np.ndarray, 
 class Desk:
     """One engineer group at run time: its engineers and its strategy (see strategies.base.Desk)."""
 
-    def __init__(self, run: "_Run", name: str, staff: int, policy):
+    def __init__(self, run: _Run, name: str, staff: int, policy):
         self.run = run
         self.env = run.env
         self.name = name
@@ -159,7 +159,7 @@ class ShiftDesk(Desk):
     shift ends counts as done, not paused.
     """
 
-    def __init__(self, run: "_Run", name: str, shifts: list[tuple[int, Calendar]], policy):
+    def __init__(self, run: _Run, name: str, shifts: list[tuple[int, Calendar]], policy):
         super().__init__(run, name, sum(count for count, _ in shifts), policy)
         self.on_shift = [True] * self.staff
         self.paused = [-1] * self.staff

@@ -12,8 +12,6 @@ The per-visit times come from ``visits.csv``, which ``supportsim run --visits`` 
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from pathlib import Path
 from xml.sax.saxutils import quoteattr

@@ -59,7 +59,8 @@ an escalation target (``groups.L1.escalate.L2``), targets for a segment (``sla.v
 segment or priority (``groups.L1.work.by_segment.vip``); see docs/sweeps.md."""
 
 
-def missing_key_problems(grid: Mapping[str, list], variants: Mapping[str, dict], prefix: str = "grid.") -> list[tuple[str, str]]:
+def missing_key_problems(grid: Mapping[str, list], variants: Mapping[str, dict],
+                         prefix: str = "grid.") -> list[tuple[str, str]]:
     """Paths through a segment, group, priority or calendar that no variant declares."""
     problems = []
     for path in grid:
@@ -72,7 +73,8 @@ def missing_key_problems(grid: Mapping[str, list], variants: Mapping[str, dict],
             kind = NAMED[parts[0]]
             close = difflib.get_close_matches(parts[1], sorted(declared), n=1, cutoff=0.5) or \
                 [n for n in sorted(declared) if n.lower() == parts[1].lower()]
-            hint = f"; did you mean {close[0]!r}?" if close else f"; {parts[0]} are {', '.join(sorted(declared)) or 'none'}"
+            known = ", ".join(sorted(declared)) or "none"
+            hint = f"; did you mean {close[0]!r}?" if close else f"; {parts[0]} are {known}"
             problems.append((prefix + path, f"no {kind} {parts[1]!r}{hint} (a sweep varies what the scenario "
                                             f"declares; it cannot add a {kind})"))
     return problems
@@ -173,7 +175,8 @@ def _blame(params: Mapping[str, Any], path: str, message: str, prefix: str) -> t
 def check_grid(grid: Mapping[str, list], variants: Mapping[str, dict], source: str, lines: Mapping[str, int] | None,
                prefix: str = "grid.") -> list[tuple[dict[str, Any], dict[str, Scenario]]]:
     """Every point with its variants' Scenarios; every problem of every point at once as a ScenarioError."""
-    problems = path_problems(grid, prefix) + missing_key_problems(grid, variants, prefix) + grid_size_problems(grid, prefix)
+    problems = (path_problems(grid, prefix) + missing_key_problems(grid, variants, prefix)
+                + grid_size_problems(grid, prefix))
     if problems:
         raise ScenarioError(problems, source, lines)
     out = []

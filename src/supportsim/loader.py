@@ -130,7 +130,8 @@ def data_problems(data: Any) -> list[tuple[str, str]]:
             return [("", f"holds more than {safe_yaml.MAX_NODES:,} values")]
         if depth > safe_yaml.MAX_DEPTH:
             return [(path, f"nested more than {safe_yaml.MAX_DEPTH} levels deep; a scenario needs far fewer")]
-        children = node.items() if isinstance(node, Mapping) else enumerate(node) if isinstance(node, (list, tuple)) else ()
+        children = (node.items() if isinstance(node, Mapping) else
+                    enumerate(node) if isinstance(node, (list, tuple)) else ())
         for key, value in children:
             stack.append((value, f"{path}.{key}" if path else str(key), depth + 1))
         if isinstance(node, str) and _SURROGATE.search(node):

@@ -10,8 +10,6 @@ import csv
 import io
 import json
 import math
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,8 +18,6 @@ import numpy as np
 import yaml
 
 from .manifest import digest, save_run
-from .targets import OutputError, file_target, write_atomic
-from .visits import WORK
 from .profiles import combine_profiles, hour_of_week_labels
 from .records import ReplicationRecord
 from .scenario import Scenario
@@ -36,6 +32,7 @@ from .stats import (
     ticket_table,
 )
 from .variants import baseline_name
+from .visits import WORK
 
 VISIT_COLUMNS = ["variant", "replication", "ticket", "segment", "priority", "visit", "group", "queued", "started",
                  "ended", "engineer"]

@@ -58,8 +58,10 @@ class ScenarioLoader(yaml.SafeLoader):
         return ".".join(self.keys)
 
     def compose_node(self, parent, index):
-        key = (str(index.value) if isinstance(index, yaml.ScalarNode) else "?") if isinstance(parent, yaml.MappingNode) \
-            and index is not None else str(index) if isinstance(index, int) else None
+        if isinstance(parent, yaml.MappingNode) and index is not None:
+            key: str | None = str(index.value) if isinstance(index, yaml.ScalarNode) else "?"
+        else:
+            key = str(index) if isinstance(index, int) else None
         if key is not None:
             self.keys.append(key)
         try:
@@ -99,7 +101,8 @@ def _construct_int(loader: ScenarioLoader, node: yaml.ScalarNode) -> int:
             return -value if text.startswith("-") else value
         return int(text, 10)
     except ValueError:
-        raise yaml.constructor.ConstructorError(None, None, f"{text!r} is not a whole number", node.start_mark) from None
+        raise yaml.constructor.ConstructorError(None, None, f"{text!r} is not a whole number",
+                                                node.start_mark) from None
 
 
 def _construct_float(loader: ScenarioLoader, node: yaml.ScalarNode) -> float:
@@ -114,7 +117,8 @@ def _construct_float(loader: ScenarioLoader, node: yaml.ScalarNode) -> float:
 ScenarioLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 ScenarioLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 # The YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution), plus the merge key '<<'.
-ScenarioLoader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+ScenarioLoader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"),
+                                     ["~", "n", "N", ""])
 ScenarioLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
                                      list("tTfF"))
 ScenarioLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),

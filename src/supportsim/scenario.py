@@ -131,7 +131,8 @@ class Scenario(Model):
         default_factory=dict, description="Named working-time calendars; 'always' and '24x7' are built in.")
     horizon: Duration = Field(gt=0, description="Arrivals stop here; the run then drains.")
     warmup: Duration = Field(0.0, ge=0, description="Tickets arriving before this are not counted.")
-    replications: int = Field(10, ge=1, le=MAX_REPLICATIONS, description="Independent runs; figures are means over them with 95% CIs.")
+    replications: int = Field(10, ge=1, le=MAX_REPLICATIONS,
+                              description="Independent runs; figures are means over them with 95% CIs.")
     seed: int = Field(1, ge=0, description="Seed of every random stream; the same seed gives the same results.")
     segments: dict[Name, Segment] = Field(min_length=1, max_length=MAX_SEGMENTS,
                                           description="Customer segments by name.")
@@ -153,7 +154,8 @@ class Scenario(Model):
     baseline: str | None = Field(None, description="Variant that ratios are reported against (default: the first).")
     sweep: Sweep | None = Field(None, description="A parameter sweep over this scenario, run by `supportsim sweep`.")
     checks: list[CheckSpec] = Field(
-        default_factory=list, max_length=MAX_LIST, description="Service targets `supportsim check` judges, e.g. 'vip.reaction.p90 <= 1h'."
+        default_factory=list, max_length=MAX_LIST,
+        description="Service targets `supportsim check` judges, e.g. 'vip.reaction.p90 <= 1h'."
     )
 
     # ---- derived values (plain functions of the data) -------------------------------------------------

@@ -16,22 +16,17 @@ replication, never on the worker or the order in which work finishes.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import math
-from collections.abc import Mapping
 from contextlib import closing
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ._version import __version__
 from .manifest import FolderError, digest, opened, remove_leftovers, retire, save_run
 from .plan import Plan, Point
 from .progress import Progress
 from .results import _json_safe, resolved_scenario_yaml
-from .scenario import Scenario, Sweep
 from .stats import Key, columns, estimate, flatten, nest
 from .targets import make_folder, write_atomic
 from .workers import WorkerError, run_unordered

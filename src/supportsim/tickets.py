@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import zlib
 from dataclasses import dataclass
-from typing import Optional
 
 import numpy as np
 
@@ -42,9 +41,9 @@ class TicketStream:
     visits: np.ndarray     # int64 [tickets], number of visits
     route: np.ndarray      # int [visits] (index_dtype), index into scenario.group_names
     work: np.ndarray       # float64 [visits]
-    burst: Optional[np.ndarray] = None  # int64 [tickets]: incident number of a burst's ticket, -1 otherwise
-    customer: Optional[np.ndarray] = None  # float64 [tickets]: which customer of its segment, uniform in [0, 1)
-    activity: Optional[np.ndarray] = None  # int8 [visits]: index into activities (0, work, unless a policy inserted it)
+    burst: np.ndarray | None = None  # int64 [tickets]: incident number of a burst's ticket, -1 otherwise
+    customer: np.ndarray | None = None  # float64 [tickets]: which customer of its segment, uniform in [0, 1)
+    activity: np.ndarray | None = None  # int8 [visits]: index into activities (0, work, unless a policy inserted it)
     activities: tuple[str, ...] = ("work",)  # names of the activity codes (see supportsim.visits)
 
     def __post_init__(self):
@@ -197,7 +196,8 @@ def burst_times(every: float, tickets: int, within: float, horizon: float,
 def _with_bursts(scenario: Scenario, arrived, segment, priority, rng):
     """Add every burst's tickets to the arrivals, in order of time; returns the tickets' arrays, their
     incident numbers (-1 for regular tickets) and source rows (index of the regular arrival, or -1)."""
-    parts_time, parts_segment, parts_priority, parts_burst = [arrived], [segment], [priority], [np.full(len(arrived), -1)]
+    parts_time, parts_segment, parts_priority = [arrived], [segment], [priority]
+    parts_burst = [np.full(len(arrived), -1)]
     incidents = 0
     for spec in scenario.arrivals.bursts:
         starts, times = burst_times(spec.every, spec.tickets, spec.within, scenario.horizon, rng)

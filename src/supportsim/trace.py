@@ -60,9 +60,11 @@ def load_trace(scenario: Scenario) -> Trace:
     except OSError as exc:
         raise TraceError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
     if not stat_module.S_ISREG(stat.st_mode):  # a pipe would block and a device never end
-        raise TraceError([f"{path}: is not a regular file (a pipe, device or socket or folder); save the trace to a file"])
+        raise TraceError([f"{path}: is not a regular file (a pipe, device or socket or folder); "
+                          "save the trace to a file"])
     if stat.st_size > MAX_TRACE_BYTES:
-        raise TraceError([f"{path}: is {stat.st_size / 2**20:.0f} MiB; a trace is at most {MAX_TRACE_BYTES // 2**20} MiB"])
+        raise TraceError([f"{path}: is {stat.st_size / 2**20:.0f} MiB; "
+                          f"a trace is at most {MAX_TRACE_BYTES // 2**20} MiB"])
     return _read(str(path), stat.st_mtime_ns, stat.st_size, scenario.origin, scenario.horizon,
                  tuple(scenario.segment_names), tuple(scenario.priority_names), tuple(scenario.group_names))
 
@@ -185,7 +187,8 @@ def _read(path: str, _mtime: int, _size: int, start: datetime, horizon: float, s
     if errors > MAX_REPORTED:
         problems.append(f"{name}: and {errors - MAX_REPORTED} more bad rows")
     if not problems and not arrived:
-        problems.append(f"{name}: no ticket arrives before the horizon ({len(rows) - 1} rows): there is nothing to replay")
+        problems.append(f"{name}: no ticket arrives before the horizon ({len(rows) - 1} rows): "
+                        "there is nothing to replay")
     if problems:
         raise TraceError(problems)
     order = np.argsort(np.array(arrived, dtype=float), kind="stable")

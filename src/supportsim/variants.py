@@ -68,7 +68,8 @@ def policy_variants(spec: str) -> dict[str, dict]:
             node = policy
             *parents, last = key.split(".")
             if key == "kind":
-                raise ValueError(f"{item!r}: the kind is what the item starts with; write {text}:... as an item of its own")
+                raise ValueError(f"{item!r}: the kind is what the item starts with; "
+                                 f"write {text}:... as an item of its own")
             if not all(key.split(".")):
                 raise ValueError(f"{item!r}: {key!r} is not a key path; write keys joined by dots, e.g. engineers.L1")
             for part in parents:

@@ -53,7 +53,8 @@ def expected_work(scenario: Scenario, tickets: TicketStream) -> np.ndarray:
                 out[here & (segment == s) & (priority == p)] = spec.for_ticket(seg, pri).mean_hours
     for visit in scenario.extra_visits():
         code = tickets.activities.index(visit.activity)
-        out[(tickets.activity == code) & (tickets.route == scenario.group_names.index(visit.group))] = visit.work.mean_hours
+        group = scenario.group_names.index(visit.group)
+        out[(tickets.activity == code) & (tickets.route == group)] = visit.work.mean_hours
     return out
 
 

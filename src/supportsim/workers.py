@@ -15,10 +15,11 @@ import logging
 import queue
 import signal
 from collections import deque
+from collections.abc import Iterator
 from concurrent.futures import CancelledError, ProcessPoolExecutor
-from contextlib import ExitStack, contextmanager
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, Iterator, Literal
+from contextlib import ExitStack, contextmanager
+from typing import Any, Literal
 
 from .engine import simulate_replication
 from .extras import require
@@ -70,7 +71,7 @@ class Workers:
         self._client: Any = None
         self._clean = False
 
-    def __enter__(self) -> "Workers":
+    def __enter__(self) -> Workers:
         self._interrupted = self._stack.enter_context(_deferred_interrupts())
         return self
 

@@ -109,8 +109,8 @@ def scenario_dict(model: R1) -> dict:
 
 def run_supportsim(model: R1, scenario: Scenario | None = None) -> ReplicationRecord:
     """Draw and simulate one replication; returns the engine's record (every ticket's times are in it)."""
-    from ..api import run_replications
     from ..admit import load_scenario
+    from ..api import run_replications
 
     scenario = scenario or load_scenario(scenario_dict(model))
     return run_replications(scenario, 1, model.seed)[0]

@@ -124,8 +124,8 @@ def r2_scenario(scenarios: Path, horizon: str) -> tuple[dict, str]:
 
 def r2(data: dict, repeat: int) -> dict:
     """Tickets/s of the R2 scenario (in this process) and its peak memory (in a fresh one)."""
-    from ..api import run_replications
     from ..admit import load_scenario
+    from ..api import run_replications
 
     scenario = load_scenario(data)
     best = math.inf
@@ -180,8 +180,8 @@ def scaling(data: dict, replications: int, repeat: int) -> dict:
     job of as many tasks of pure busy work, each as long as one replication, runs on the same number of workers:
     its speedup is what the machine gave at that moment, so a shortfall of supportsim's speedup can be told apart
     from a busy machine."""
-    from ..api import run_replications
     from ..admit import load_scenario
+    from ..api import run_replications
     from ..results import SimulationResult
 
     def cpu() -> float:

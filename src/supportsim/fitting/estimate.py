@@ -182,5 +182,6 @@ def customer_classes(ev: Events, cases: np.ndarray) -> list[dict]:
         mine = (per >= low) & ((per <= high) if high is not None else True)
         if mine.any():
             label = f"{low}" if low == high else f"{low}-{high}" if high else f"{low}+"
-            classes.append({"tickets": label, "customers": int(mine.sum()), "share_of_tickets": per[mine].sum() / total})
+            classes.append({"tickets": label, "customers": int(mine.sum()),
+                            "share_of_tickets": per[mine].sum() / total})
     return classes

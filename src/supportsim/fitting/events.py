@@ -152,7 +152,8 @@ def _load(path: Path, options: ReadOptions) -> Events:
     for key, mask in bad.items():
         if mask.any():
             where = np.flatnonzero(mask)
-            quality["bad"][BAD_KINDS[key]] = {"count": int(mask.sum()), "examples": [int(line[i]) for i in where[:EXAMPLES]]}
+            quality["bad"][BAD_KINDS[key]] = {"count": int(mask.sum()),
+                                              "examples": [int(line[i]) for i in where[:EXAMPLES]]}
     if quality["bad"] and not options.skip_bad:
         first_kind = min(bad, key=lambda k: np.flatnonzero(bad[k])[0] if bad[k].any() else np.inf)
         i = int(np.flatnonzero(bad[first_kind])[0])

@@ -100,7 +100,8 @@ def read_table(path: str | Path, options: ReadOptions | None = None):
     except FitError:
         raise
     except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise FitError(f"{path}: cannot read ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})") from None
+        why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise FitError(f"{path}: cannot read ({why})") from None
 
 
 def _engine() -> str:
@@ -169,7 +170,8 @@ def _resolve_columns(frame, options: ReadOptions) -> dict[str, list[str]]:
     chosen: dict[str, list[str]] = {}
     for role in ROLES:
         given = options.columns.get(role)
-        spec = given if given is not None else preset.get(role, XES_COLUMNS[role]) if options.preset else XES_COLUMNS[role]
+        default = preset.get(role, XES_COLUMNS[role]) if options.preset else XES_COLUMNS[role]
+        spec = given if given is not None else default
         if spec is None:
             continue
         names = [c.strip() for c in spec.split(",")] if role == "status" else [spec]

@@ -52,7 +52,8 @@ def _dur(hours: float) -> str:
 def render(r: FitResult, scenario_path: str) -> str:
     q = r.events.quality
     meta = (f'<p class="meta">{_e(q["kind"])}, {q["events"]} events of {q["cases"]} tickets, {r.arrivals.weeks:.1f} '
-            f'weeks from {_e(r.first_seen)} to {_e(r.last_seen)}; fitted scenario: <code>{_e(scenario_path)}</code></p>')
+            f'weeks from {_e(r.first_seen)} to {_e(r.last_seen)}; '
+            f'fitted scenario: <code>{_e(scenario_path)}</code></p>')
     parts = [f"<h1>{_e(r.source)}</h1>", meta]
     parts += [_quality(r), _arrivals(r), _mix(r), _routing(r), _work(r), _staff(r), _customers(r)]
     return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>fit report: "
@@ -147,7 +148,8 @@ def _work(r: FitResult) -> str:
         facts = [f"n = {w.fit.n} visits ({w.censored} censored), {w.untouched} ended with no working time (left out)"]
         if w.gof:
             facts.append(f"KS distance {w.gof['ks_distance']:.3f} (bootstrap p = {w.gof['p_value']:.2f}, "
-                         f"{w.gof['draws']} draws on {w.gof['subsample']} visits); p90 fitted {_dur(w.gof['p90_fitted'])}"
+                         f"{w.gof['draws']} draws on {w.gof['subsample']} visits); "
+                         f"p90 fitted {_dur(w.gof['p90_fitted'])}"
                          f" vs observed {_dur(w.gof['p90_observed'])} ({w.gof['p90_error']:+.1%})")
         if math.isfinite(w.cut_mean):
             facts.append(f"on-duty cut ({'applied' if r.cut else 'not applied'}): mean {_dur(w.uncut_mean)} "

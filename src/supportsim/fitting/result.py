@@ -18,6 +18,7 @@ from . import work as work_mod
 from .read import Events
 from .work import staff_blocks
 
+
 @dataclass
 class FitResult:
     source: str
@@ -94,7 +95,8 @@ def scenario_yaml(r: FitResult, name: str) -> str:
         add(f"# note: {note}")
     add(f"name: {name}")
     add(f"description: {_quote(f'Fitted from {r.source}')}")
-    add(f"start: {r.start}   # the Monday 00:00 before the export's first event (hours of the week are read against it)")
+    add(f"start: {r.start}   # the Monday 00:00 before the export's first event "
+        "(hours of the week are read against it)")
     weeks = max(4, math.ceil(r.arrivals.weeks))
     add(f"horizon: {weeks + 1}w   # one week of warm-up, then as many weeks as the export holds (at least 4)")
     add("warmup: 1w")
@@ -121,7 +123,8 @@ def scenario_yaml(r: FitResult, name: str) -> str:
         add(f"  # holidays seen in the data and left out of the rate and profile: {days}")
     if a.factors is not None:
         add("  profile:   # factor per hour of the week (1 = the mean); [95% interval] of each in the report")
-        add(f"    # {a.counts.sum():.0f} tickets; weeks behind each factor: {a.exposure.min():.1f} to {a.exposure.max():.1f}")
+        add(f"    # {a.counts.sum():.0f} tickets; weeks behind each factor: "
+            f"{a.exposure.min():.1f} to {a.exposure.max():.1f}")
         add("    hour_of_week: [")
         for d, day in enumerate(_DAYS):
             add(f"      # {day} 00-23")
@@ -176,10 +179,12 @@ def _group(r: FitResult, g: str, calendars: list[str]) -> list[str]:
             out.append(f"      {target}: {_share(est.value)}   # {est.comment(_num)}")
     res = r.routing.resolved[g]
     if res.n:
-        out.append(f"    # resolved here: {res.value:.1%} of {res.n} ended visits (95% CI {res.low:.1%}..{res.high:.1%})")
+        out.append(f"    # resolved here: {res.value:.1%} of {res.n} ended visits "
+                   f"(95% CI {res.low:.1%}..{res.high:.1%})")
     wait = r.waiting.get(g)
     if wait is not None:
-        out.append(f"    # waiting on the customer or a vendor (not simulated yet): {wait.family} mean {_dur(wait.mean)}, "
+        out.append("    # waiting on the customer or a vendor (not simulated yet): "
+                   f"{wait.family} mean {_dur(wait.mean)}, "
                    f"cv {wait.cv:.2f}, n={wait.n} ({wait.n - wait.events} still waiting at the end)")
     return out
 

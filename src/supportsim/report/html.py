@@ -16,8 +16,16 @@ from .._version import __version__
 from ..units import human_duration
 from . import comparisons, plots, sweepplots, timeplots
 from .data import Estimate, Results
-from .figures import (Change, baseline_change, change_words, duration_text, finite, in_one_unit, short_duration,
-                      sla_change)
+from .figures import (
+    Change,
+    baseline_change,
+    change_words,
+    duration_text,
+    finite,
+    in_one_unit,
+    short_duration,
+    sla_change,
+)
 from .plots import Style
 from .style import CSS
 

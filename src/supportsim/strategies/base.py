@@ -11,13 +11,14 @@ leave). Visits are small integers; the desk gives their attributes (``rank[v]``,
 from __future__ import annotations
 
 from collections import deque
-from typing import Any, ClassVar, Protocol, Sequence
+from collections.abc import Sequence
+from typing import Any, ClassVar, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
 from ..visits import ExtraVisit
 
-REGISTRY: dict[str, type["Strategy"]] = {}
+REGISTRY: dict[str, type[Strategy]] = {}
 
 
 class PolicyConfig(BaseModel):
@@ -103,7 +104,7 @@ class Strategy:
         self.idle: list[int] = []
 
     @classmethod
-    def for_desk(cls, config: PolicyConfig, desk: Desk) -> "Strategy":
+    def for_desk(cls, config: PolicyConfig, desk: Desk) -> Strategy:
         """The strategy object for one group. A strategy whose settings leave a group out (no dedicated
         engineers there, say) may return a plainer strategy for it."""
         return cls(config, desk)
@@ -205,7 +206,8 @@ def engineer_counts_problems(scenario: Any, path: str, engineers: dict[str, int]
             problems.append((key, f"reserves {count} engineers but {group} has {staff}"))
         elif exclusive and not scenario.honours_vip(group):
             problems.append((key, f"{group} gives VIP tickets no privileges (vip_in_escalation: false or "
-                                  f"groups.{group}.vip_privileges: false), so its dedicated engineers would never work"))
+                                  f"groups.{group}.vip_privileges: false), so its dedicated engineers would "
+                                  "never work"))
     if exclusive and not scenario.vip_segments:
         problems.append((path, "dedicated engineers need VIP tickets: mark a segment 'vip: true'"))
     return problems

@@ -15,7 +15,7 @@ VIP or not makes no difference there.
 from __future__ import annotations
 
 from collections import deque
-from typing import Literal, Optional
+from typing import Literal
 
 from pydantic import Field
 
@@ -33,7 +33,7 @@ class ContactFirstConfig(PolicyConfig):
                                                       "other work is interrupted for it.")
     contact: Distribution = Field(default_factory=lambda: Deterministic(mean="5m"),
                                   description="Work time of the first contact.")
-    group: Optional[str] = Field(None, description="Group whose engineers make the contact (default: entry).")
+    group: str | None = Field(None, description="Group whose engineers make the contact (default: entry).")
 
     def extra_visits(self, scenario, group):
         """The contact: a visit to the contact group before the first visit of every VIP ticket."""

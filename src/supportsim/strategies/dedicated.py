@@ -9,7 +9,7 @@ VIP).
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -19,7 +19,7 @@ from .set_apart import SetApart
 
 class DedicatedConfig(PolicyConfig):
     kind: Literal["dedicated"] = "dedicated"
-    engineers: Optional[dict[str, Annotated[int, Field(ge=1)]]] = Field(
+    engineers: dict[str, Annotated[int, Field(ge=1)]] | None = Field(
         None, description="Engineers per group who serve VIP tickets only, e.g. {L1: 2} (default: one engineer "
                           "of the entry group)."
     )

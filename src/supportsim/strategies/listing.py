@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+
 import yaml
 
 from .base import Strategy

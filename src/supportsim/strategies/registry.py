@@ -17,9 +17,10 @@ class, whose ``Config`` validates the rest of the mapping.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from importlib.metadata import entry_points, packages_distributions, version
 from types import ModuleType
-from typing import Annotated, Any, Mapping, Union
+from typing import Annotated, Any, Union
 
 from pydantic import Field, PlainValidator, SerializeAsAny, TypeAdapter
 from pydantic_core import PydanticCustomError
@@ -131,7 +132,8 @@ class _RegisteredConfigs:
 
     def __get_pydantic_json_schema__(self, core_schema, handler):
         configs = tuple(cls.Config for cls in strategies().values())
-        return handler(TypeAdapter(Annotated[Union[configs], Field(discriminator="kind")]).core_schema)
+        union = Union[configs]  # noqa: UP007 (Union[...] of a tuple spreads it: the classes known at run time)
+        return handler(TypeAdapter(Annotated[union, Field(discriminator="kind")]).core_schema)
 
 
 PolicySpec = Annotated[SerializeAsAny[PolicyConfig], PlainValidator(validate_policy), _RegisteredConfigs()]

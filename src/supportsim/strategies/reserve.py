@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import deque
 from itertools import count
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -22,7 +22,7 @@ from .set_apart import SetApart
 
 class ReserveConfig(PolicyConfig):
     kind: Literal["reserve"] = "reserve"
-    engineers: Optional[dict[str, Annotated[int, Field(ge=1)]]] = Field(
+    engineers: dict[str, Annotated[int, Field(ge=1)]] | None = Field(
         None, description="Engineers per group who take VIP work first, e.g. {L1: 2} (default: one engineer "
                           "of the entry group)."
     )
