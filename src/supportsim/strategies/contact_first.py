@@ -21,7 +21,7 @@ from pydantic import Field
 
 from ..distributions import Deterministic, Distribution, Duration
 from ..visits import ExtraVisit
-from .base import PolicyConfig, RankedQueue, Strategy, register, unknown_group
+from .base import Desk, PolicyConfig, RankedQueue, ScenarioView, Strategy, register, unknown_group
 
 CONTACT = "contact"
 """The activity of the contact visits this policy inserts."""
@@ -35,13 +35,13 @@ class ContactFirstConfig(PolicyConfig):
                                   description="Work time of the first contact.")
     group: str | None = Field(None, description="Group whose engineers make the contact (default: entry).")
 
-    def extra_visits(self, scenario, group):
+    def extra_visits(self, scenario: ScenarioView, group: str) -> list[ExtraVisit]:
         """The contact: a visit to the contact group before the first visit of every VIP ticket."""
         if group != (self.group or scenario.entry_group) or not scenario.honours_vip(group):
             return []
         return [ExtraVisit(CONTACT, group, self.contact, tuple(scenario.vip_segments))]
 
-    def problems(self, scenario, path):
+    def problems(self, scenario: ScenarioView, path: str) -> list[tuple[str, str]]:
         group = self.group or scenario.entry_group
         key = f"{path}.group" if self.group else path
         if group not in scenario.groups:
@@ -63,7 +63,7 @@ class ContactFirst(Strategy):
     kind = "contact_first"
     Config = ContactFirstConfig
 
-    def __init__(self, config, desk):
+    def __init__(self, config: ContactFirstConfig, desk: Desk) -> None:
         super().__init__(config, desk)
         self.contacts: deque[int] = deque()
         self.waiting_contacts: set[int] = set()
@@ -76,12 +76,12 @@ class ContactFirst(Strategy):
         self._segment = desk.segment
         self.within = config.within
 
-    def _begin(self, engineer, visit):
+    def _begin(self, engineer: int, visit: int) -> None:
         if self._activity[visit] != self._contact:
             self.on_work[self._segment_vip[self._segment[visit]]][engineer] = None
         self._start(engineer, visit)
 
-    def arrive(self, visit):
+    def arrive(self, visit: int) -> None:
         if self.idle:
             self._begin(self.idle.pop(), visit)
         elif self._activity[visit] == self._contact:
@@ -94,7 +94,7 @@ class ContactFirst(Strategy):
         else:
             self.normal.push(visit, self._priority[visit])
 
-    def _due(self, visit):
+    def _due(self, visit: int) -> None:
         if visit not in self.waiting_contacts:
             return
         for working in self.on_work:
@@ -108,7 +108,7 @@ class ContactFirst(Strategy):
                 return
         # every engineer is making a contact: this one is next
 
-    def release(self, engineer):
+    def release(self, engineer: int) -> None:
         self.on_work[0].pop(engineer, None)
         self.on_work[1].pop(engineer, None)
         if self.contacts:
@@ -120,13 +120,13 @@ class ContactFirst(Strategy):
         else:
             self.idle.append(engineer)
 
-    def pause(self, engineer):
+    def pause(self, engineer: int) -> None:
         """Off shift during work (working-time calendars): not to be interrupted until resumed."""
         self.on_work[0].pop(engineer, None)
         self.on_work[1].pop(engineer, None)
 
-    def resume(self, engineer, visit):
+    def resume(self, engineer: int, visit: int) -> None:
         self._begin(engineer, visit)
 
-    def waiting(self):
+    def waiting(self) -> int:
         return len(self.contacts) + self.normal.count

@@ -15,13 +15,13 @@ import heapq
 from itertools import count
 from typing import Literal
 
-from .base import PolicyConfig, Strategy, register
+from .base import Desk, PolicyConfig, ScenarioView, Strategy, register
 
 
 class DeadlineConfig(PolicyConfig):
     kind: Literal["deadline"] = "deadline"
 
-    def problems(self, scenario, path):
+    def problems(self, scenario: ScenarioView, path: str) -> list[tuple[str, str]]:
         missing = [seg for seg in scenario.segment_names
                    if scenario.sla.get(seg) is None or scenario.sla[seg].reaction is None]
         return [(f"sla.{seg}.reaction" if seg in scenario.sla else f"sla.{seg}",
@@ -34,27 +34,28 @@ class Deadline(Strategy):
     kind = "deadline"
     Config = DeadlineConfig
 
-    def __init__(self, config, desk):
+    def __init__(self, config: DeadlineConfig, desk: Desk) -> None:
         super().__init__(config, desk)
         scenario = desk.scenario
-        targets = [scenario.sla[seg].reaction for seg in scenario.segment_names]
+        # every segment has a reaction target here (DeadlineConfig.problems refuses a scenario without one)
+        targets = [scenario.sla[seg].reaction or 0.0 for seg in scenario.segment_names]
         self.target = targets if desk.vip_privileges else [0.0] * len(targets)
         self.heap: list[tuple[float, int, int]] = []
         self.arrivals = count()  # ties (equal deadlines) go in arrival order
         self._segment, self._start = desk.segment, desk.start
 
-    def arrive(self, visit):
+    def arrive(self, visit: int) -> None:
         if self.idle:
             self._start(self.idle.pop(), visit)
         else:
             due = self.desk.now + self.target[self._segment[visit]]
             heapq.heappush(self.heap, (due, next(self.arrivals), visit))
 
-    def release(self, engineer):
+    def release(self, engineer: int) -> None:
         if self.heap:
             self._start(engineer, heapq.heappop(self.heap)[2])
         else:
             self.idle.append(engineer)
 
-    def waiting(self):
+    def waiting(self) -> int:
         return len(self.heap)

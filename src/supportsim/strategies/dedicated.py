@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .base import PolicyConfig, RankedQueue, engineer_counts_problems, register
+from .base import Desk, PolicyConfig, RankedQueue, ScenarioView, engineer_counts_problems, register
 from .set_apart import SetApart
 
 
@@ -24,10 +24,10 @@ class DedicatedConfig(PolicyConfig):
                           "of the entry group)."
     )
 
-    def problems(self, scenario, path):
+    def problems(self, scenario: ScenarioView, path: str) -> list[tuple[str, str]]:
         return engineer_counts_problems(scenario, path, self.engineers, self.kind, exclusive=True)
 
-    def load_warnings(self, scenario, path):
+    def load_warnings(self, scenario: ScenarioView, path: str) -> list[tuple[str, str]]:
         """Each side of the split is a queue of its own: warn when either side's offered load is 1 or more."""
         warnings = []
         engineers = self.engineers if self.engineers is not None else {scenario.entry_group: 1}
@@ -58,21 +58,21 @@ class Dedicated(SetApart):
     kind = "dedicated"
     Config = DedicatedConfig
 
-    def __init__(self, config, desk):
+    def __init__(self, config: DedicatedConfig, desk: Desk) -> None:
         super().__init__(config, desk)
         self.queues = (RankedQueue(desk.ranks), RankedQueue(desk.ranks))  # by side: 0 non-VIP, 1 VIP
 
-    def arrive(self, visit):
+    def arrive(self, visit: int) -> None:
         side = self._vip[visit]
         if not self.start_free(side, visit):
             self.queues[side].push(visit, self._rank[visit])
 
-    def release(self, engineer):
+    def release(self, engineer: int) -> None:
         queue = self.queues[self.side(engineer)]
         if queue.count:
             self._start(engineer, queue.pop())
         else:
             self.make_free(engineer)
 
-    def waiting(self):
+    def waiting(self) -> int:
         return self.queues[0].count + self.queues[1].count

@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import Field
 
 from ..distributions import Duration
-from .base import PolicyConfig, RankedQueue, Strategy, register
+from .base import Desk, PolicyConfig, RankedQueue, ScenarioView, Strategy, register
 from .priority import Priority
 
 
@@ -28,7 +28,7 @@ class PersonalConfig(PolicyConfig):
     speedup: float = Field(0.8, gt=0, description="Work time of the personal engineer relative to anyone else's "
                                                   "(0.8: 20% faster, since they know the history).")
 
-    def problems(self, scenario, path):
+    def problems(self, scenario: ScenarioView, path: str) -> list[tuple[str, str]]:
         entry = scenario.entry_group
         own = scenario.groups[entry].policy
         if path == "policy" and own is not None and own.kind != self.kind:
@@ -39,22 +39,20 @@ class PersonalConfig(PolicyConfig):
         return []
 
 
-def personal_engineer(customer: float, customers: int, staff: int) -> int:
-    """The named engineer of the customer who wrote a ticket (``customer`` is the ticket's uniform draw)."""
-    return int(customer * customers) % staff
-
-
 @register
 class Personal(Strategy):
     kind = "personal"
     Config = PersonalConfig
 
     @classmethod
-    def for_desk(cls, config, desk):
+    def for_desk(cls, config: PolicyConfig, desk: Desk) -> Strategy:
         personal = desk.name == desk.scenario.entry_group and desk.vip_privileges
-        return cls(config, desk) if personal else Priority(config, desk)
+        if not personal:
+            return Priority(config, desk)
+        assert isinstance(config, PersonalConfig)
+        return cls(config, desk)
 
-    def __init__(self, config, desk):
+    def __init__(self, config: PersonalConfig, desk: Desk) -> None:
         super().__init__(config, desk)
         self.own: list[deque[int]] = [deque() for _ in range(desk.staff)]  # per engineer: own customers' tickets
         self.waiting_own: set[int] = set()
@@ -74,7 +72,7 @@ class Personal(Strategy):
         self.free[engineer] = False
         self.idle.remove(engineer)
 
-    def arrive(self, visit):
+    def arrive(self, visit: int) -> None:
         if self._vip[visit]:
             engineer = self._named(visit)
             if self.free[engineer]:
@@ -89,7 +87,7 @@ class Personal(Strategy):
         else:
             self._to_shared(visit)
 
-    def _to_shared(self, visit):
+    def _to_shared(self, visit: int) -> None:
         if self.idle:
             engineer = self.idle.pop()
             self.free[engineer] = False
@@ -97,13 +95,13 @@ class Personal(Strategy):
         else:
             self.shared.push(visit, self._rank[visit])
 
-    def _fall_back(self, visit):
+    def _fall_back(self, visit: int) -> None:
         if visit in self.waiting_own:
             self.waiting_own.discard(visit)
             self.own[self._named(visit)].remove(visit)
             self._to_shared(visit)
 
-    def release(self, engineer):
+    def release(self, engineer: int) -> None:
         if self.own[engineer]:
             visit = self.own[engineer].popleft()
             self.waiting_own.discard(visit)
@@ -114,13 +112,13 @@ class Personal(Strategy):
             self.free[engineer] = True
             self.idle.append(engineer)
 
-    def resume(self, engineer, visit):
+    def resume(self, engineer: int, visit: int) -> None:
         """Back on shift (working-time calendars): the paused work goes on at the same pace."""
         self._begin(engineer, visit)
 
-    def withdraw(self, engineer):
+    def withdraw(self, engineer: int) -> None:
         self.free[engineer] = False
         self.idle.remove(engineer)
 
-    def waiting(self):
+    def waiting(self) -> int:
         return self.shared.count + len(self.waiting_own)

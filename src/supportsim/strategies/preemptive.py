@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Literal
 
 from .at_work import AtWork
-from .base import PolicyConfig, register
+from .base import Desk, PolicyConfig, register
 from .priority import Priority
 
 
@@ -23,15 +23,15 @@ class Preemptive(Priority):
     kind = "preemptive"
     Config = PreemptiveConfig
 
-    def __init__(self, config, desk):
+    def __init__(self, config: PreemptiveConfig, desk: Desk) -> None:
         super().__init__(config, desk)
         self.at_work = AtWork(desk.ranks, desk.staff)
 
-    def _begin(self, engineer, visit):
+    def _begin(self, engineer: int, visit: int) -> None:
         self.at_work.add(engineer, self._rank[visit])
         self._start(engineer, visit)
 
-    def arrive(self, visit):
+    def arrive(self, visit: int) -> None:
         if self.idle:
             self._begin(self.idle.pop(), visit)
             return
@@ -46,13 +46,13 @@ class Preemptive(Priority):
         self.queues[rank].append(visit)
         self.count += 1
 
-    def pause(self, engineer):
+    def pause(self, engineer: int) -> None:
         self.at_work.drop(engineer)  # off shift: not to be interrupted
 
-    def resume(self, engineer, visit):
+    def resume(self, engineer: int, visit: int) -> None:
         self._begin(engineer, visit)
 
-    def release(self, engineer):
+    def release(self, engineer: int) -> None:
         self.at_work.drop(engineer)
         if self.count:
             self.count -= 1

@@ -7,9 +7,9 @@ times the ticket priorities), so looking through them is cheaper than a heap.
 from __future__ import annotations
 
 from collections import deque
-from typing import Literal
+from typing import ClassVar, Literal
 
-from .base import PolicyConfig, Strategy, register
+from .base import Desk, PolicyConfig, Strategy, register
 
 
 class PriorityConfig(PolicyConfig):
@@ -19,23 +19,23 @@ class PriorityConfig(PolicyConfig):
 @register
 class Priority(Strategy):
     kind = "priority"
-    Config = PriorityConfig
+    Config: ClassVar[type[PolicyConfig]] = PriorityConfig
 
-    def __init__(self, config, desk):
+    def __init__(self, config: PolicyConfig, desk: Desk) -> None:
         super().__init__(config, desk)
         self.queues: list[deque[int]] = [deque() for _ in range(desk.ranks)]
         self.count = 0
         self._start = desk.start
         self._rank = desk.rank
 
-    def arrive(self, visit):
+    def arrive(self, visit: int) -> None:
         if self.idle:
             self._start(self.idle.pop(), visit)
         else:
             self.queues[self._rank[visit]].append(visit)
             self.count += 1
 
-    def release(self, engineer):
+    def release(self, engineer: int) -> None:
         if self.count:
             self.count -= 1
             for queue in self.queues:
@@ -44,5 +44,5 @@ class Priority(Strategy):
                     return
         self.idle.append(engineer)
 
-    def waiting(self):
+    def waiting(self) -> int:
         return self.count

@@ -6,13 +6,15 @@ entry group). A group the map leaves out keeps one shared queue in ``priority`` 
 
 from __future__ import annotations
 
-from .base import Strategy
+from .base import Desk, PolicyConfig, Strategy
 from .priority import Priority
 
 
-def set_apart(config, desk) -> int:
+def set_apart(config: PolicyConfig, desk: Desk) -> int:
     """How many engineers of this desk the policy sets apart for VIP tickets."""
-    engineers = config.engineers if config.engineers is not None else {desk.scenario.entry_group: 1}
+    engineers: dict[str, int] | None = getattr(config, "engineers", None)  # dedicated's and reserve's key
+    if engineers is None:
+        engineers = {desk.scenario.entry_group: 1}
     return engineers.get(desk.name, 0)
 
 
@@ -21,10 +23,10 @@ class SetApart(Strategy):
     engineer of the side it needs in O(1)."""
 
     @classmethod
-    def for_desk(cls, config, desk):
+    def for_desk(cls, config: PolicyConfig, desk: Desk) -> Strategy:
         return cls(config, desk) if set_apart(config, desk) else Priority(config, desk)
 
-    def __init__(self, config, desk):
+    def __init__(self, config: PolicyConfig, desk: Desk) -> None:
         super().__init__(config, desk)
         self.set_apart = set_apart(config, desk)
         self.free: tuple[list[int], list[int]] = ([], [])

@@ -15,7 +15,7 @@ from pydantic import Field
 
 from ..distributions import Duration
 from .at_work import AtWork
-from .base import PolicyConfig, RankedQueue, Strategy, register
+from .base import Desk, PolicyConfig, RankedQueue, Strategy, register
 
 
 class VipLaneConfig(PolicyConfig):
@@ -29,7 +29,7 @@ class VipLane(Strategy):
     kind = "vip_lane"
     Config = VipLaneConfig
 
-    def __init__(self, config, desk):
+    def __init__(self, config: VipLaneConfig, desk: Desk) -> None:
         super().__init__(config, desk)
         self.queue = RankedQueue(desk.ranks)
         self.waiting_vip: set[int] = set()
@@ -38,12 +38,12 @@ class VipLane(Strategy):
         self._rank, self._vip, self._start = desk.rank, desk.vip, desk.start
         self.limit = config.pickup_within
 
-    def _begin(self, engineer, visit):
+    def _begin(self, engineer: int, visit: int) -> None:
         if not self._vip[visit]:
             self.on_plain.add(engineer, self._rank[visit])
         self._start(engineer, visit)
 
-    def arrive(self, visit):
+    def arrive(self, visit: int) -> None:
         if self.idle:
             self._begin(self.idle.pop(), visit)
             return
@@ -55,7 +55,7 @@ class VipLane(Strategy):
             else:
                 self._overdue(visit)
 
-    def _overdue(self, visit):
+    def _overdue(self, visit: int) -> None:
         if visit not in self.waiting_vip:
             return  # already taken
         engineer = self.on_plain.take_below(-1)
@@ -67,7 +67,7 @@ class VipLane(Strategy):
         self.waiting_vip.discard(visit)
         self._begin(engineer, visit)
 
-    def release(self, engineer):
+    def release(self, engineer: int) -> None:
         self.on_plain.drop(engineer)
         if self.queue.count:
             visit = self.queue.pop()
@@ -77,12 +77,12 @@ class VipLane(Strategy):
         else:
             self.idle.append(engineer)
 
-    def pause(self, engineer):
+    def pause(self, engineer: int) -> None:
         """Off shift during work (working-time calendars): not to be interrupted until resumed."""
         self.on_plain.drop(engineer)
 
-    def resume(self, engineer, visit):
+    def resume(self, engineer: int, visit: int) -> None:
         self._begin(engineer, visit)
 
-    def waiting(self):
+    def waiting(self) -> int:
         return self.queue.count
