@@ -77,7 +77,7 @@ def test_ctrl_c_stops_run_with_two_jobs_at_once_and_writes_nothing(tmp_path):
             run.kill()
             run.communicate()
     assert run.returncode == 130
-    assert err.strip().splitlines() == ["interrupted; files already written are complete, nothing was half-written"]
+    assert err.strip().splitlines() == ["interrupted before anything was saved; files already there are as they were"]
     assert not (out / "summary.json").exists() and not list(out.glob(".*.tmp"))
     time.sleep(0.5)
     assert not [c for c in children if Path(f"/proc/{c}").exists() and
