@@ -17,15 +17,17 @@ shift-end events taken from its calendar (see :mod:`supportsim.calendar` and doc
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, Protocol, cast
+
 import numpy as np
 import simpy
-from simpy.core import URGENT
-from simpy.events import NORMAL, Event, Timeout
+from simpy.events import NORMAL, URGENT, Event, Timeout
 
 from .calendar import Calendar
 from .records import ReplicationRecord
 from .scenario import Scenario
-from .strategies import strategy_for
+from .strategies import PolicyConfig, strategy_for
 from .tickets import TicketStream, draw_tickets
 from .visit_attributes import visit_attribute
 
@@ -43,7 +45,7 @@ class _Alarm(Event):
 
     _ok = True  # an alarm always succeeds, as a Timeout does; SimPy's step() reads this after the callbacks
 
-    def __init__(self, env: simpy.Environment, delay: float, callback, value=None):
+    def __init__(self, env: simpy.Environment, delay: float, callback: Callable[[Any], None], value: Any = None):
         self.env = env
         self.callbacks = [callback]
         self._value = value
@@ -63,10 +65,24 @@ def visit_ranks(scenario: Scenario, tickets: TicketStream) -> tuple[np.ndarray, 
     return rank.astype(np.int64), n_priorities * (2 if has_vip else 1), vip.astype(np.int8)
 
 
+class _Floats(Protocol):
+    """A float64 column through its memoryview: indexed like a list, one float per visit."""
+
+    def __getitem__(self, index: int, /) -> float: ...
+    def __setitem__(self, index: int, value: float, /) -> None: ...
+
+
+class _Ints(Protocol):
+    """An integer column through its memoryview: indexed like a list, one int per visit."""
+
+    def __getitem__(self, index: int, /) -> int: ...
+    def __setitem__(self, index: int, value: int, /) -> None: ...
+
+
 class Desk:
     """One engineer group at run time: its engineers and its strategy (see strategies.base.Desk)."""
 
-    def __init__(self, run: _Run, name: str, staff: int, policy):
+    def __init__(self, run: _Run, name: str, staff: int, policy: PolicyConfig):
         self.run = run
         self.env = run.env
         self.name = name
@@ -133,7 +149,9 @@ class Desk:
 
     def interrupt(self, engineer: int) -> int:
         visit = self.serving[engineer]
-        self.pending[engineer].callbacks.clear()  # the finish event still fires, but does nothing
+        pending = self.pending[engineer]
+        assert pending is not None, "an engineer at work has a finish event"
+        pending.callbacks.clear()  # the finish event still fires, but does nothing
         now = self.env._now
         done = (now - self._resumed[visit]) / self.pace[engineer]
         self._remaining[visit] = max(0.0, self._remaining[visit] - done)
@@ -141,7 +159,7 @@ class Desk:
         self.serving[engineer] = -1
         return visit
 
-    def call_later(self, delay: float, callback, argument) -> None:
+    def call_later(self, delay: float, callback: Callable[[Any], None], argument: Any) -> None:
         timer = Timeout(self.env, delay, argument)
         timer.callbacks.append(lambda event: callback(event._value))
 
@@ -159,7 +177,7 @@ class ShiftDesk(Desk):
     shift ends counts as done, not paused.
     """
 
-    def __init__(self, run: _Run, name: str, shifts: list[tuple[int, Calendar]], policy):
+    def __init__(self, run: _Run, name: str, shifts: list[tuple[int, Calendar]], policy: PolicyConfig):
         super().__init__(run, name, sum(count for count, _ in shifts), policy)
         self.on_shift = [True] * self.staff
         self.paused = [-1] * self.staff
@@ -201,7 +219,9 @@ class ShiftDesk(Desk):
             left = self._remaining[visit] - (now - self._resumed[visit]) / self.pace[engineer]
             if left <= 1e-12 * max(1.0, now):  # a few units of rounding in the last place of `now`
                 continue  # done this very instant: its finish event fires next and does not release the engineer
-            self.pending[engineer].callbacks.clear()
+            pending = self.pending[engineer]
+            assert pending is not None, "an engineer at work has a finish event"
+            pending.callbacks.clear()
             self._remaining[visit] = left
             self.run.pauses.append(len(self.run.interruptions))
             self.run.interruptions.append((visit, engineer, self._resumed[visit], now))
@@ -228,7 +248,7 @@ class _Roster:
                 desk.strategy.withdraw(engineer)
             self._at(self.on, self._start)
 
-    def _at(self, time: float, callback) -> None:
+    def _at(self, time: float, callback: Callable[[Event], None]) -> None:
         if time == float("inf"):
             return
         event = Event(self.desk.env)
@@ -236,11 +256,11 @@ class _Roster:
         event.callbacks.append(callback)
         self.desk.env.schedule(event, URGENT, time - self.desk.env.now)
 
-    def _start(self, event) -> None:
+    def _start(self, event: Event) -> None:
         self.desk.shift_start(self.team)
         self._at(self.off, self._end)
 
-    def _end(self, event) -> None:
+    def _end(self, event: Event) -> None:
         self.desk.shift_end(self.team)
         if self.desk.run.drained():
             return  # every ticket is resolved and none will come: shifts need not go on forever
@@ -264,8 +284,11 @@ class _Run:
             "ended": np.full(n_visits, np.nan),
             "engineer": np.zeros(n_visits, dtype=np.int32),
         }
-        self.started, self.resumed, self.ended, self.engineer = (c.data for c in self.columns.values())
-        self.remaining = np.array(tickets.work, dtype=np.float64).data
+        self.started = cast(_Floats, self.columns["started"].data)
+        self.resumed = cast(_Floats, self.columns["resumed"].data)
+        self.ended = cast(_Floats, self.columns["ended"].data)
+        self.engineer = cast(_Ints, self.columns["engineer"].data)
+        self.remaining = cast(_Floats, np.array(tickets.work, dtype=np.float64).data)
         last = np.zeros(n_visits, dtype=np.int8)
         last[tickets.offset + tickets.visits - 1] = 1
         self.last = last.data
@@ -308,7 +331,7 @@ class _Run:
             visit += 1
             self.arrive_at[self.route[visit]](visit)
 
-    def _arrival(self, event) -> None:
+    def _arrival(self, event: Event) -> None:
         ticket = event._value
         visit = self.offset[ticket]
         self.arrive_at[self.route[visit]](visit)
