@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .admit import admit, load_plan
 from .extras import require
@@ -14,6 +15,9 @@ from .results import SimulationResult
 from .scenario import Scenario
 from .sweeps import run_sweep
 from .workers import run_in_order
+
+if TYPE_CHECKING:
+    from .fitting.result import FitResult
 
 
 def run_replications(scenario: Scenario, replications: int, seed: int, jobs: int = 1,
@@ -48,7 +52,7 @@ def simulate(scenario: Scenario | str | Mapping, replications: int | None = None
 
 def sweep(source: Scenario | str | Path | Mapping, grid: Mapping[str, list] | None = None,
           replications: int | None = None, jobs: int | None = None, scheduler: str | None = None,
-          out: str | Path | None = None, progress: bool = False, max_tickets: int | None = None):
+          out: str | Path | None = None, progress: bool = False, max_tickets: int | None = None) -> Any:
     """Run a parameter sweep and return its tidy table as a pandas DataFrame (see docs/sweeps.md).
 
     ``source`` is a sweep file, or a scenario (path, dict or Scenario) with a ``sweep:`` section or a
@@ -68,7 +72,7 @@ def fit(export: str | Path, out: str | Path | None = None, report: str | Path | 
         preset: str | None = None, states: str | Path | Mapping | None = None, columns: Mapping[str, str] | None = None,
         ignore_unknown: bool = False, skip_bad: bool = False, tz: str | None = None, since: str | None = None,
         until: str | None = None, on_duty_cut: bool = False, bootstrap: int = 99, name: str | None = None,
-        vip: list[str] | None = None):
+        vip: list[str] | None = None) -> FitResult:
     """Fit a scenario to a ticket system's export, as ``supportsim fit`` does (see docs/fit.md).
 
     Returns the :class:`supportsim.fitting.FitResult` (every estimate with its interval; ``scenario_yaml(name)``

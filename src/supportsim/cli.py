@@ -10,7 +10,7 @@ import re
 import sys
 import warnings
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from ._version import __version__
 from .admit import admit, load_plan, refuse_sweep_beyond
@@ -153,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _fit_commands(commands) -> None:
+def _fit_commands(commands: Any) -> None:
     fit = commands.add_parser("fit", help="fit a scenario to a ticket system's export (event log or ticket table); "
                                           "write the scenario and fit-report.html")
     fit.add_argument("file", metavar="EXPORT", help="event log (CSV, XES, Parquet) or ticket table (CSV)")
@@ -422,7 +422,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
+def _one_line_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                      file: Any = None, line: str | None = None) -> None:
     """A warning from a library (numpy's RuntimeWarning, say) as one line like ours, not its source line."""
     print(f"warning: {category.__name__}: {str(message).splitlines()[0] if str(message) else ''}", file=sys.stderr)
 

@@ -97,7 +97,7 @@ class Weibull(_MeanCV):
     def shape(self) -> float:
         return weibull_shape(self.cv)
 
-    def sample(self, rng, size):
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         k = self.shape
         return self.mean / math.gamma(1 + 1 / k) * rng.weibull(k, size)
 

@@ -12,8 +12,10 @@ The per-visit times come from ``visits.csv``, which ``supportsim run --visits`` 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import quoteattr
 
 import numpy as np
@@ -29,7 +31,7 @@ class ExportError(ValueError):
     """A results folder that cannot be exported: the message says what is missing."""
 
 
-def event_log(visits, start: datetime) -> dict[str, np.ndarray]:
+def event_log(visits: Mapping[str, Any], start: datetime) -> dict[str, np.ndarray]:
     """The event-log columns from one replication's visits (a mapping of VISIT_COLUMNS arrays)."""
     ticket = np.asarray(visits["ticket"])
     order = np.lexsort((np.asarray(visits["visit"]), ticket))
@@ -93,7 +95,7 @@ def export(folder: str | Path, out: str | Path, fmt: str = "event-log", variant:
     return Path(out), len(log["concept:name"])
 
 
-def log_csv(log: dict[str, np.ndarray], pd) -> str:
+def log_csv(log: dict[str, np.ndarray], pd: Any) -> str:
     return pd.DataFrame(log).to_csv(index=False, lineterminator="\n")
 
 
@@ -124,7 +126,7 @@ def log_xes(log: dict[str, np.ndarray]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _pandas():
+def _pandas() -> Any:
     from .extras import require
     return require("pandas", "pandas", "supportsim export")
 

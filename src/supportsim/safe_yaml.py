@@ -57,7 +57,7 @@ class ScenarioLoader(yaml.SafeLoader):
     def path(self) -> str:
         return ".".join(self.keys)
 
-    def compose_node(self, parent, index):
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         if isinstance(parent, yaml.MappingNode) and index is not None:
             key: str | None = str(index.value) if isinstance(index, yaml.ScalarNode) else "?"
         else:
@@ -67,15 +67,15 @@ class ScenarioLoader(yaml.SafeLoader):
         try:
             if len(self.keys) >= MAX_DEPTH:
                 raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep; a scenario needs far fewer",
-                                  self.peek_event().start_mark, self.path)
+                                  self.peek_event().start_mark, self.path)  # type: ignore[no-untyped-call]
             if self.check_event(yaml.AliasEvent):
-                event = self.peek_event()
+                event = self.peek_event()  # type: ignore[no-untyped-call]
                 target = self.anchors.get(event.anchor)
                 if target is not None and id(target) not in self.sizes:
                     raise YamlProblem(f"alias *{event.anchor} is inside the value it refers to (&{event.anchor}), "
                                       "which would never end", event.start_mark, self.path)
             node = super().compose_node(parent, index)
-            if id(node) not in self.sizes:
+            if node is not None and id(node) not in self.sizes:
                 children = node.value if isinstance(node, yaml.SequenceNode) else \
                     [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else []
                 size = 1 + sum(self.sizes.get(id(child), 1) for child in children)

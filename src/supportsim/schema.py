@@ -13,10 +13,10 @@ from __future__ import annotations
 import inspect
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from pydantic.json_schema import GenerateJsonSchema
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 
 from . import strategies
 from .units import (
@@ -48,7 +48,7 @@ _FIXED_IN_VARIANTS = ("name", "variants", "baseline", "sweep", "checks")
 class _Generator(GenerateJsonSchema):
     """pydantic's generator, told how the file spells what the model holds as floats and lists."""
 
-    def function_before_schema(self, schema):
+    def function_before_schema(self, schema: Any) -> JsonSchemaValue:
         function = schema["function"]["function"]
         if function is parse_duration:
             return dict(DURATION)
@@ -63,7 +63,7 @@ class _Generator(GenerateJsonSchema):
             return {"type": "string", "description": "A date and time, e.g. 2027-01-04T00:00."}
         return inner
 
-    def default_schema(self, schema):
+    def default_schema(self, schema: Any) -> JsonSchemaValue:
         out = super().default_schema(schema)
         default = out.get("default")
         if isinstance(default, (int, float)) and not isinstance(default, bool):
@@ -87,7 +87,7 @@ def _explained(text: str, unit: dict) -> str:
     return f"{text.rstrip('.')}. {unit['description']}" if text else unit["description"]
 
 
-def _walk(node: Any, visit) -> None:
+def _walk(node: Any, visit: Callable[[dict], None]) -> None:
     if isinstance(node, dict):
         visit(node)
         for value in node.values():

@@ -93,10 +93,11 @@ def run_sweep(plan: Plan, out: str | Path | None = None, jobs: int = 1, schedule
         opened(out)  # a whole run there must be whole (a point file edited since is refused), a killed save finished
     if folder is not None and folder.is_dir():
         remove_leftovers(folder)  # temporary files of a run killed while writing
-    for point in plan.points if folder else []:
-        saved = _saved(folder / f"{point.id}.json", point, plan)
-        if saved is not None:
-            documents[point.id] = saved
+    if folder is not None:
+        for point in plan.points:
+            saved = _saved(folder / f"{point.id}.json", point, plan)
+            if saved is not None:
+                documents[point.id] = saved
     todo = [p for p in plan.points if p.id not in documents]
     if todo and out is not None:
         make_folder(out, "--out ")
@@ -115,8 +116,7 @@ def run_sweep(plan: Plan, out: str | Path | None = None, jobs: int = 1, schedule
                    enabled=False if progress is False else None)
     bar(0, len(tasks))
     try:
-        # TODO(issue 11, pass 2): workers.run_unordered is a generator; annotated so, this ignore goes
-        with closing(run_unordered(tasks, jobs, scheduler)) as results:  # type: ignore[type-var]
+        with closing(run_unordered(tasks, jobs, scheduler)) as results:
             for finished, (i, figures) in enumerate(results, 1):
                 point, variant, r = owners[i]
                 collected[point.id][variant][r] = figures

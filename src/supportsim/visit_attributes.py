@@ -68,7 +68,7 @@ def _deadlines(scenario: Scenario, tickets: TicketStream, measure: str) -> np.nd
         sla = scenario.sla.get(seg)
         target = getattr(sla, measure, None) if sla is not None else None
         here = segment == s
-        if target is None or not here.any():
+        if sla is None or target is None or not here.any():
             continue
         clock = scenario.calendar(sla.clock)
         out[here] = arrived[here] + target if clock.is_always else _after_business_hours(clock, arrived[here], target)

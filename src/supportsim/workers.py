@@ -15,7 +15,7 @@ import logging
 import queue
 import signal
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, contextmanager
@@ -75,7 +75,7 @@ class Workers:
         self._interrupted = self._stack.enter_context(_deferred_interrupts())
         return self
 
-    def __exit__(self, kind, value, traceback) -> None:
+    def __exit__(self, kind: object, value: object, traceback: object) -> None:
         self._clean = kind is None
         try:
             self._stop()
@@ -170,7 +170,7 @@ class Workers:
 
 
 def run_unordered(tasks: list[Task], jobs: int = 1, scheduler: str | None = None,
-                  keep: Keep = "figures") -> Iterator[tuple[int, Any]]:
+                  keep: Keep = "figures") -> Generator[tuple[int, Any], None, None]:
     """Yield ``(task index, result)`` as tasks finish (see :class:`Workers`)."""
     with Workers(jobs, scheduler, size=len(tasks)) as workers:
         for task in tasks:

@@ -63,7 +63,7 @@ class Profile(Model):
 
     @field_validator("hour_of_week")
     @classmethod
-    def _week(cls, value, info: ValidationInfo):
+    def _week(cls, value: Any, info: ValidationInfo) -> Any:
         if value is not None:
             if len(value) != 168:
                 raise ValueError(f"needs 168 factors (24 hours x 7 days from Monday 00-01), got {len(value)}")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from ..scenario import Scenario
 from . import estimate
 from . import visits as visit_mod
 from . import work as work_mod
@@ -75,12 +77,12 @@ def fit_export(path: str | Path, options: ReadOptions | None = None, cut: bool =
                      vip_names, notes)
 
 
-def _days(n: int):
+def _days(n: int) -> Any:
     import pandas as pd
     return pd.Timedelta(days=n)
 
 
-def _hours(h: float):
+def _hours(h: float) -> Any:
     import pandas as pd
     return pd.Timedelta(hours=h)
 
@@ -91,7 +93,8 @@ def scenario_name(out: str | Path) -> str:
     return valid_names([stem]).get(stem, stem)
 
 
-def save(result: FitResult, out: str | Path, report: str | Path | None = None, name: str | None = None):
+def save(result: FitResult, out: str | Path, report: str | Path | None = None, name: str | None = None
+         ) -> Scenario:
     """Write the scenario (checked by the scenario loader first) and the report, each atomically.
     Returns the Scenario."""
     import yaml

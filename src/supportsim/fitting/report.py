@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -29,7 +29,7 @@ table.fit th:first-child, table.fit td:first-child { text-align: left; }
 """
 
 
-def _e(text) -> str:
+def _e(text: Any) -> str:
     return html.escape(str(text))
 
 
@@ -39,7 +39,7 @@ def _table(header: list[str], rows: list[list]) -> str:
     return f'<table class="fit"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def _pct(est) -> str:
+def _pct(est: Any) -> str:
     return f"{est.value:.1%} [{est.low:.1%}, {est.high:.1%}]" if est.n else "-"
 
 
@@ -166,7 +166,7 @@ def _work(r: FitResult) -> str:
     return "".join(out)
 
 
-def _histogram(w) -> str:
+def _histogram(w: Any) -> str:
     x, event = w.observations, w.events
     fig = figure(5, 3)
     ax = fig.add_subplot()
@@ -183,7 +183,7 @@ def _histogram(w) -> str:
     return to_svg(fig)
 
 
-def _qq(w) -> str:
+def _qq(w: Any) -> str:
     times, surv = families.kaplan_meier(w.observations, w.events)
     fig = figure(5, 3)
     ax = fig.add_subplot()

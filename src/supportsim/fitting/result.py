@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -189,14 +190,14 @@ def _group(r: FitResult, g: str, calendars: list[str]) -> list[str]:
     return out
 
 
-def _dist_text(fit) -> str:
+def _dist_text(fit: Any) -> str:
     d = fit.dist()
     if d["dist"] == "exponential":
         return f"{{dist: exponential, mean: {_dur(d['mean'])}}}"
     return f"{{dist: {d['dist']}, mean: {_dur(d['mean'])}, cv: {d['cv']:.4g}}}"
 
 
-def _work_comment(fit) -> str:
+def _work_comment(fit: Any) -> str:
     cv = "" if fit.family == "exponential" else f", cv {fit.cv_ci[0]:.3g}..{fit.cv_ci[1]:.3g}"
     return (f"95% CI mean {_dur(fit.mean_ci[0])}..{_dur(fit.mean_ci[1])}{cv}, n={fit.n} "
             f"({fit.n - fit.events} censored)")
