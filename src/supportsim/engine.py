@@ -187,15 +187,11 @@ class ShiftDesk(Desk):
             first += count
             if not calendar.is_always:
                 run.rosters.append(_Roster(self, team, calendar))
+        self._release = self._release_on_shift  # work done off shift (at its very end) frees no one
 
-    def _finish(self, event: Timeout) -> None:
-        engineer = event._value
-        visit = self.serving[engineer]
-        self.serving[engineer] = -1
-        self._ended[visit] = self.env._now
+    def _release_on_shift(self, engineer: int) -> None:
         if self.on_shift[engineer]:
-            self._release(engineer)
-        self._advance(visit)
+            self.strategy.release(engineer)
 
     def shift_start(self, team: list[int]) -> None:
         for engineer in reversed(team):  # like the first release: the lowest-numbered engineer is picked first

@@ -282,17 +282,16 @@ def _work(scenario: Scenario, route: np.ndarray, segment: np.ndarray, priority: 
         if not isinstance(spec, WorkByClass):
             work[in_group] = spec.sample(rng, int(in_group.sum()))
             continue
-        chosen = np.full(len(route), -1)
-        dists = [spec.default]
-        for p_index, p_name in enumerate(priorities):
-            if p_name in spec.by_priority:
-                dists.append(spec.by_priority[p_name])
-                chosen[in_group & (priority == p_index) & (chosen < 0)] = len(dists) - 1
+        # each class's distribution by the one rule (WorkByClass.for_ticket); drawn in a fixed order: the default,
+        # then the priorities' own, then the segments' own, so a stream's draws never depend on the tickets
+        dists = ([spec.default] + [spec.by_priority[p] for p in priorities if p in spec.by_priority]
+                 + [spec.by_segment[s] for s in segments if s in spec.by_segment])
+        position = {id(dist): i for i, dist in enumerate(dists)}
+        chosen = np.zeros(len(route), dtype=np.int64)
         for s_index, s_name in enumerate(segments):
-            if s_name in spec.by_segment:
-                dists.append(spec.by_segment[s_name])
-                chosen[in_group & (segment == s_index)] = len(dists) - 1  # segment wins over priority
-        chosen[in_group & (chosen < 0)] = 0
+            for p_index, p_name in enumerate(priorities or [""]):
+                here = in_group & (segment == s_index) & (priority == p_index)
+                chosen[here] = position[id(spec.for_ticket(s_name, p_name))]
         for d_index, dist in enumerate(dists):
             mask = in_group & (chosen == d_index)
             work[mask] = dist.sample(rng, int(mask.sum()))

@@ -21,6 +21,7 @@ from pydantic import Field
 
 from ..distributions import Deterministic, Distribution, Duration
 from ..visits import ExtraVisit
+from .at_work import AtWork
 from .base import Desk, PolicyConfig, RankedQueue, ScenarioView, Strategy, register, unknown_group
 
 CONTACT = "contact"
@@ -68,8 +69,8 @@ class ContactFirst(Strategy):
         self.contacts: deque[int] = deque()
         self.waiting_contacts: set[int] = set()
         self.normal = RankedQueue(desk.priorities)
-        # engineers on non-contact work, non-VIP [0] and VIP [1]; dicts keep start order
-        self.on_work: tuple[dict[int, None], dict[int, None]] = ({}, {})
+        # engineers on non-contact work by rank: VIP 0, non-VIP 1 (interrupted first)
+        self.on_work = AtWork(2, desk.staff)
         self._activity, self._priority, self._start = desk.activity, desk.priority, desk.start
         self._contact = desk.activities.index(CONTACT) if CONTACT in desk.activities else -1
         self._segment_vip = [int(s.vip) for s in desk.scenario.segments.values()]
@@ -78,7 +79,7 @@ class ContactFirst(Strategy):
 
     def _begin(self, engineer: int, visit: int) -> None:
         if self._activity[visit] != self._contact:
-            self.on_work[self._segment_vip[self._segment[visit]]][engineer] = None
+            self.on_work.add(engineer, 1 - self._segment_vip[self._segment[visit]])
         self._start(engineer, visit)
 
     def arrive(self, visit: int) -> None:
@@ -97,20 +98,17 @@ class ContactFirst(Strategy):
     def _due(self, visit: int) -> None:
         if visit not in self.waiting_contacts:
             return
-        for working in self.on_work:
-            if working:
-                engineer, _ = working.popitem()
-                interrupted = self.desk.interrupt(engineer)
-                self.normal.push_front(interrupted, self._priority[interrupted])
-                self.contacts.remove(visit)
-                self.waiting_contacts.discard(visit)
-                self._start(engineer, visit)
-                return
-        # every engineer is making a contact: this one is next
+        engineer = self.on_work.take_below(-1)
+        if engineer is None:
+            return  # every engineer is making a contact: this one is next
+        interrupted = self.desk.interrupt(engineer)
+        self.normal.push_front(interrupted, self._priority[interrupted])
+        self.contacts.remove(visit)
+        self.waiting_contacts.discard(visit)
+        self._start(engineer, visit)
 
     def release(self, engineer: int) -> None:
-        self.on_work[0].pop(engineer, None)
-        self.on_work[1].pop(engineer, None)
+        self.on_work.drop(engineer)
         if self.contacts:
             visit = self.contacts.popleft()
             self.waiting_contacts.discard(visit)
@@ -122,8 +120,7 @@ class ContactFirst(Strategy):
 
     def pause(self, engineer: int) -> None:
         """Off shift during work (working-time calendars): not to be interrupted until resumed."""
-        self.on_work[0].pop(engineer, None)
-        self.on_work[1].pop(engineer, None)
+        self.on_work.drop(engineer)
 
     def resume(self, engineer: int, visit: int) -> None:
         self._begin(engineer, visit)

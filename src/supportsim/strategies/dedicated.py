@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from ..units import WEEK
 from .base import Desk, PolicyConfig, RankedQueue, ScenarioView, engineer_counts_problems, register
 from .set_apart import SetApart
 
@@ -39,7 +40,7 @@ class DedicatedConfig(PolicyConfig):
             if group not in scenario.groups or not scenario.honours_vip(group):
                 continue
             offered, available = scenario.weekly_hours()[group]
-            on_duty = available / (168.0 * scenario.groups[group].headcount)  # share of the week on duty
+            on_duty = available / (WEEK * scenario.groups[group].headcount)  # share of the week on duty
             rate = scenario.mean_arrival_rate * visits[group]
             sides = (("VIP", vip_share, vip, dedicated), ("non-VIP", 1 - vip_share, others,
                                                           scenario.groups[group].headcount - dedicated))
