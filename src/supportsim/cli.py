@@ -139,8 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
     baseline.add_argument("--quiet", action="store_true", help="print nothing but errors")
     _max_tickets_option(baseline)
 
-    commands.add_parser("strategies", help="list every queue strategy a policy can name (built in and installed "
-                                           "packages): its package and its keys with their defaults")
+    commands.add_parser("strategies", help="list every policy kind a scenario can name, one strategy class each "
+                                           "(built in or from an installed package): its package, keys and defaults")
 
     schema = commands.add_parser("schema", help="print the JSON Schema of scenario files (or sweep files) for "
                                                 "editors: completion, descriptions and typos flagged as you type")
