@@ -11,7 +11,7 @@ arrives, each later one when the previous ended. Interruptions (preemption, and 
 shift) are rare and kept in a list.
 
 Groups whose engineers all work around the clock run exactly as above. A group with shifts is a
-:class:`ShiftDesk`: each staff block that is not 24x7 gets a :class:`_Roster`, a chain of shift-start and
+:class:`ShiftGroup`: each staff block that is not 24x7 gets a :class:`_Roster`, a chain of shift-start and
 shift-end events taken from its calendar (see :mod:`supportsim.calendar` and docs/working-time.md).
 """
 
@@ -79,8 +79,9 @@ class _Ints(Protocol):
     def __setitem__(self, index: int, value: int, /) -> None: ...
 
 
-class Desk:
-    """One engineer group at run time: its engineers and its strategy (see strategies.base.Desk)."""
+class StaffedGroup:
+    """One engineer group at run time: its engineers and its strategy (what strategies see of it is the
+    protocol strategies.Group)."""
 
     def __init__(self, run: _Run, name: str, staff: int, policy: PolicyConfig):
         self.run = run
@@ -101,7 +102,7 @@ class Desk:
         self._ended = run.ended
         self._advance = run.advance
         self._on_finish = self._finish  # bound once: start() runs for every visit, and binding costs ~5%
-        self.strategy = strategy_for(policy).for_desk(policy, self)
+        self.strategy = strategy_for(policy).for_group(policy, self)
         self.arrive = self.strategy.arrive
         self._release = self.strategy.release
         for engineer in reversed(range(staff)):
@@ -168,7 +169,7 @@ class Desk:
         return self.strategy.waiting() == 0 and all(v < 0 for v in self.serving)
 
 
-class ShiftDesk(Desk):
+class ShiftGroup(StaffedGroup):
     """A group whose engineers work shifts.
 
     An engineer takes no new work off shift. Work in progress when a shift ends pauses: the piece of work
@@ -232,33 +233,33 @@ class _Roster:
     """The shift changes of one staff block: one event at each shift start and end, the next scheduled when
     one fires. Shift changes come before anything else at the same instant (a shift is [start, end))."""
 
-    def __init__(self, desk: ShiftDesk, team: list[int], calendar: Calendar):
-        self.desk, self.team = desk, team
+    def __init__(self, group: ShiftGroup, team: list[int], calendar: Calendar):
+        self.group, self.team = group, team
         self.shifts = calendar.shifts(0.0)
         self.on, self.off = next(self.shifts)
-        if self.on <= 0.0:  # on duty at time 0: the desk released them already
+        if self.on <= 0.0:  # on duty at time 0: the group released them already
             self._at(self.off, self._end)
         else:
             for engineer in team:
-                desk.on_shift[engineer] = False
-                desk.strategy.withdraw(engineer)
+                group.on_shift[engineer] = False
+                group.strategy.withdraw(engineer)
             self._at(self.on, self._start)
 
     def _at(self, time: float, callback: Callable[[Event], None]) -> None:
         if time == float("inf"):
             return
-        event = Event(self.desk.env)
+        event = Event(self.group.env)
         event._ok, event._value = True, None
         event.callbacks.append(callback)
-        self.desk.env.schedule(event, URGENT, time - self.desk.env.now)
+        self.group.env.schedule(event, URGENT, time - self.group.env.now)
 
     def _start(self, event: Event) -> None:
-        self.desk.shift_start(self.team)
+        self.group.shift_start(self.team)
         self._at(self.off, self._end)
 
     def _end(self, event: Event) -> None:
-        self.desk.shift_end(self.team)
-        if self.desk.run.drained():
+        self.group.shift_end(self.team)
+        if self.group.run.drained():
             return  # every ticket is resolved and none will come: shifts need not go on forever
         self.on, self.off = next(self.shifts)
         self._at(self.on, self._start)
@@ -299,21 +300,21 @@ class _Run:
         self.arrived = np.ascontiguousarray(tickets.arrived, dtype=np.float64).data
         self.offset = np.ascontiguousarray(tickets.offset, dtype=np.int64).data
         self.n_tickets = len(tickets)
-        self._on_arrival = self._arrival  # bound once, as Desk._on_finish
-        self.desks = [self._desk(scenario, g) for g in scenario.group_names]
-        self.arrive_at = [d.arrive for d in self.desks]
+        self._on_arrival = self._arrival  # bound once, as StaffedGroup._on_finish
+        self.groups = [self._group(scenario, g) for g in scenario.group_names]
+        self.arrive_at = [g.arrive for g in self.groups]
 
-    def _desk(self, scenario: Scenario, group: str) -> Desk:
+    def _group(self, scenario: Scenario, group: str) -> StaffedGroup:
         shifts = scenario.shifts_of(group)
         if all(calendar.is_always for _, calendar in shifts):
-            return Desk(self, group, scenario.groups[group].headcount, scenario.policy_of(group))
-        return ShiftDesk(self, group, shifts, scenario.policy_of(group))
+            return StaffedGroup(self, group, scenario.groups[group].headcount, scenario.policy_of(group))
+        return ShiftGroup(self, group, shifts, scenario.policy_of(group))
 
     def drained(self) -> bool:
         """Every ticket has arrived and is resolved."""
         if self.n_tickets and self.env._now <= self.arrived[self.n_tickets - 1]:
             return False
-        return all(desk.quiet() for desk in self.desks)
+        return all(group.quiet() for group in self.groups)
 
     def visit_attribute(self, name: str) -> list:
         """A per-visit attribute, as a list (which indexes fastest), built on first use."""

@@ -1,11 +1,11 @@
 """What a queue strategy is, and the registry that names them.
 
 A strategy decides, for one engineer group, which waiting ticket an engineer takes next and which engineer a
-newly arrived ticket goes to. It sees the group through a :class:`Desk` (implemented by the engine) and never
+newly arrived ticket goes to. It sees the group through a :class:`Group` (implemented by the engine) and never
 touches SimPy, so a strategy is a small class that can be read on one screen.
 
 Strategies work on **visits**: a visit is one ticket's stay at one group (arrive, wait, be worked on,
-leave). Visits are small integers; the desk gives their attributes (``rank[v]``, ``vip[v]``...) as arrays.
+leave). Visits are small integers; the group gives their attributes (``rank[v]``, ``vip[v]``...) as arrays.
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ class PolicyConfig(BaseModel):
         return []
 
 
-class Desk(Protocol):
+class Group(Protocol):
     """The engine's view of one group, as strategies see it.
 
     Per-visit attributes are sequences indexed by visit. ``rank`` and ``vip`` are always at hand; the others are
@@ -190,16 +190,16 @@ class Strategy:
     kind: ClassVar[str]
     Config: ClassVar[type[PolicyConfig]]
 
-    def __init__(self, config: PolicyConfig, desk: Desk):
+    def __init__(self, config: PolicyConfig, group: Group):
         self.config = config
-        self.desk = desk
+        self.group = group
         self.idle: list[int] = []
 
     @classmethod
-    def for_desk(cls, config: PolicyConfig, desk: Desk) -> Strategy:
+    def for_group(cls, config: PolicyConfig, group: Group) -> Strategy:
         """The strategy object for one group. A strategy whose settings leave a group out (no dedicated
         engineers there, say) may return a plainer strategy for it."""
-        return cls(config, desk)
+        return cls(config, group)
 
     def arrive(self, visit: int) -> None:
         raise NotImplementedError
@@ -216,7 +216,7 @@ class Strategy:
 
     def resume(self, engineer: int, visit: int) -> None:
         """The engineer's shift starts again and they take up the visit they paused."""
-        self.desk.start(engineer, visit)
+        self.group.start(engineer, visit)
 
     def waiting(self) -> int:
         """How many visits wait for an engineer (for checks and reports, not the hot path)."""

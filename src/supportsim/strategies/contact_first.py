@@ -22,7 +22,7 @@ from pydantic import Field
 from ..distributions import Deterministic, Distribution, Duration
 from ..visits import ExtraVisit
 from .at_work import AtWork
-from .base import Desk, PolicyConfig, RankedQueue, ScenarioView, Strategy, register, unknown_group
+from .base import Group, PolicyConfig, RankedQueue, ScenarioView, Strategy, register, unknown_group
 
 CONTACT = "contact"
 """The activity of the contact visits this policy inserts."""
@@ -64,17 +64,17 @@ class ContactFirst(Strategy):
     kind = "contact_first"
     Config = ContactFirstConfig
 
-    def __init__(self, config: ContactFirstConfig, desk: Desk) -> None:
-        super().__init__(config, desk)
+    def __init__(self, config: ContactFirstConfig, group: Group) -> None:
+        super().__init__(config, group)
         self.contacts: deque[int] = deque()
         self.waiting_contacts: set[int] = set()
-        self.normal = RankedQueue(desk.priorities)
+        self.normal = RankedQueue(group.priorities)
         # engineers on non-contact work by rank: VIP 0, non-VIP 1 (interrupted first)
-        self.on_work = AtWork(2, desk.staff)
-        self._activity, self._priority, self._start = desk.activity, desk.priority, desk.start
-        self._contact = desk.activities.index(CONTACT) if CONTACT in desk.activities else -1
-        self._segment_vip = [int(s.vip) for s in desk.scenario.segments.values()]
-        self._segment = desk.segment
+        self.on_work = AtWork(2, group.staff)
+        self._activity, self._priority, self._start = group.activity, group.priority, group.start
+        self._contact = group.activities.index(CONTACT) if CONTACT in group.activities else -1
+        self._segment_vip = [int(s.vip) for s in group.scenario.segments.values()]
+        self._segment = group.segment
         self.within = config.within
 
     def _begin(self, engineer: int, visit: int) -> None:
@@ -89,7 +89,7 @@ class ContactFirst(Strategy):
             self.contacts.append(visit)
             self.waiting_contacts.add(visit)
             if self.within > 0:
-                self.desk.call_later(self.within, self._due, visit)
+                self.group.call_later(self.within, self._due, visit)
             else:
                 self._due(visit)
         else:
@@ -101,7 +101,7 @@ class ContactFirst(Strategy):
         engineer = self.on_work.take_below(-1)
         if engineer is None:
             return  # every engineer is making a contact: this one is next
-        interrupted = self.desk.interrupt(engineer)
+        interrupted = self.group.interrupt(engineer)
         self.normal.push_front(interrupted, self._priority[interrupted])
         self.contacts.remove(visit)
         self.waiting_contacts.discard(visit)

@@ -15,7 +15,7 @@ import heapq
 from itertools import count
 from typing import Literal
 
-from .base import Desk, PolicyConfig, ScenarioView, Strategy, register
+from .base import Group, PolicyConfig, ScenarioView, Strategy, register
 
 
 class DeadlineConfig(PolicyConfig):
@@ -34,21 +34,21 @@ class Deadline(Strategy):
     kind = "deadline"
     Config = DeadlineConfig
 
-    def __init__(self, config: DeadlineConfig, desk: Desk) -> None:
-        super().__init__(config, desk)
-        scenario = desk.scenario
+    def __init__(self, config: DeadlineConfig, group: Group) -> None:
+        super().__init__(config, group)
+        scenario = group.scenario
         # every segment has a reaction target here (DeadlineConfig.problems refuses a scenario without one)
         targets = [scenario.sla[seg].reaction or 0.0 for seg in scenario.segment_names]
-        self.target = targets if desk.vip_privileges else [0.0] * len(targets)
+        self.target = targets if group.vip_privileges else [0.0] * len(targets)
         self.heap: list[tuple[float, int, int]] = []
         self.arrivals = count()  # ties (equal deadlines) go in arrival order
-        self._segment, self._start = desk.segment, desk.start
+        self._segment, self._start = group.segment, group.start
 
     def arrive(self, visit: int) -> None:
         if self.idle:
             self._start(self.idle.pop(), visit)
         else:
-            due = self.desk.now + self.target[self._segment[visit]]
+            due = self.group.now + self.target[self._segment[visit]]
             heapq.heappush(self.heap, (due, next(self.arrivals), visit))
 
     def release(self, engineer: int) -> None:

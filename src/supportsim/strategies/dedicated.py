@@ -1,6 +1,6 @@
 """``dedicated``: some engineers of a group serve VIP tickets only; the others serve non-VIP tickets only.
 
-The group splits into two independent desks, each with its own queue (ticket priority, then arrival). An
+The group splits into two independent parts, each with its own queue (ticket priority, then arrival). An
 engineer of one side idles rather than help the other: that is the price of the guarantee, and what makes
 each side an M/M/c queue of its own. Engineers 0..n-1 of the group are the dedicated ones. A group the
 ``engineers`` map leaves out keeps one shared queue in ``priority`` order (VIP first where the group honours
@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from ..units import WEEK
-from .base import Desk, PolicyConfig, RankedQueue, ScenarioView, engineer_counts_problems, register
+from .base import Group, PolicyConfig, RankedQueue, ScenarioView, engineer_counts_problems, register
 from .set_apart import SetApart
 
 
@@ -59,9 +59,9 @@ class Dedicated(SetApart):
     kind = "dedicated"
     Config = DedicatedConfig
 
-    def __init__(self, config: DedicatedConfig, desk: Desk) -> None:
-        super().__init__(config, desk)
-        self.queues = (RankedQueue(desk.ranks), RankedQueue(desk.ranks))  # by side: 0 non-VIP, 1 VIP
+    def __init__(self, config: DedicatedConfig, group: Group) -> None:
+        super().__init__(config, group)
+        self.queues = (RankedQueue(group.ranks), RankedQueue(group.ranks))  # by side: 0 non-VIP, 1 VIP
 
     def arrive(self, visit: int) -> None:
         side = self._vip[visit]

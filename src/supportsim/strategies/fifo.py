@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 from typing import Literal
 
-from .base import Desk, PolicyConfig, Strategy, register
+from .base import Group, PolicyConfig, Strategy, register
 
 
 class FifoConfig(PolicyConfig):
@@ -17,10 +17,10 @@ class Fifo(Strategy):
     kind = "fifo"
     Config = FifoConfig
 
-    def __init__(self, config: FifoConfig, desk: Desk) -> None:
-        super().__init__(config, desk)
+    def __init__(self, config: FifoConfig, group: Group) -> None:
+        super().__init__(config, group)
         self.queue: deque[int] = deque()
-        self._start = desk.start
+        self._start = group.start
 
     def arrive(self, visit: int) -> None:
         if self.idle:

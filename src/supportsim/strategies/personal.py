@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import Field
 
 from ..distributions import Duration
-from .base import Desk, PolicyConfig, RankedQueue, ScenarioView, Strategy, register
+from .base import Group, PolicyConfig, RankedQueue, ScenarioView, Strategy, register
 from .priority import Priority
 
 
@@ -45,24 +45,24 @@ class Personal(Strategy):
     Config = PersonalConfig
 
     @classmethod
-    def for_desk(cls, config: PolicyConfig, desk: Desk) -> Strategy:
-        personal = desk.name == desk.scenario.entry_group and desk.vip_privileges
+    def for_group(cls, config: PolicyConfig, group: Group) -> Strategy:
+        personal = group.name == group.scenario.entry_group and group.vip_privileges
         if not personal:
-            return Priority(config, desk)
+            return Priority(config, group)
         assert isinstance(config, PersonalConfig)
-        return cls(config, desk)
+        return cls(config, group)
 
-    def __init__(self, config: PersonalConfig, desk: Desk) -> None:
-        super().__init__(config, desk)
-        self.own: list[deque[int]] = [deque() for _ in range(desk.staff)]  # per engineer: own customers' tickets
+    def __init__(self, config: PersonalConfig, group: Group) -> None:
+        super().__init__(config, group)
+        self.own: list[deque[int]] = [deque() for _ in range(group.staff)]  # per engineer: own customers' tickets
         self.waiting_own: set[int] = set()
-        self.shared = RankedQueue(desk.ranks)
-        self.free = [False] * desk.staff
-        self._rank, self._vip, self._start, self._customer = desk.rank, desk.vip, desk.start, desk.customer
+        self.shared = RankedQueue(group.ranks)
+        self.free = [False] * group.staff
+        self._rank, self._vip, self._start, self._customer = group.rank, group.vip, group.start, group.customer
         self.customers, self.speedup, self.fallback_after = config.customers, config.speedup, config.fallback_after
 
     def _named(self, visit: int) -> int:
-        return int(self._customer[visit] * self.customers) % self.desk.staff
+        return int(self._customer[visit] * self.customers) % self.group.staff
 
     def _begin(self, engineer: int, visit: int) -> None:
         own = self._vip[visit] and engineer == self._named(visit)
@@ -81,7 +81,7 @@ class Personal(Strategy):
             elif self.fallback_after > 0:
                 self.own[engineer].append(visit)
                 self.waiting_own.add(visit)
-                self.desk.call_later(self.fallback_after, self._fall_back, visit)
+                self.group.call_later(self.fallback_after, self._fall_back, visit)
             else:
                 self._to_shared(visit)
         else:

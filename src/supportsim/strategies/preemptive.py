@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Literal
 
 from .at_work import AtWork
-from .base import Desk, PolicyConfig, register
+from .base import Group, PolicyConfig, register
 from .priority import Priority
 
 
@@ -23,9 +23,9 @@ class Preemptive(Priority):
     kind = "preemptive"
     Config = PreemptiveConfig
 
-    def __init__(self, config: PreemptiveConfig, desk: Desk) -> None:
-        super().__init__(config, desk)
-        self.at_work = AtWork(desk.ranks, desk.staff)
+    def __init__(self, config: PreemptiveConfig, group: Group) -> None:
+        super().__init__(config, group)
+        self.at_work = AtWork(group.ranks, group.staff)
 
     def _begin(self, engineer: int, visit: int) -> None:
         self.at_work.add(engineer, self._rank[visit])
@@ -38,7 +38,7 @@ class Preemptive(Priority):
         rank = self._rank[visit]
         engineer = self.at_work.take_below(rank)
         if engineer is not None:
-            interrupted = self.desk.interrupt(engineer)
+            interrupted = self.group.interrupt(engineer)
             self.queues[self._rank[interrupted]].appendleft(interrupted)
             self.count += 1
             self._begin(engineer, visit)

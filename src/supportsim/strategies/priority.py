@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import deque
 from typing import ClassVar, Literal
 
-from .base import Desk, PolicyConfig, Strategy, register
+from .base import Group, PolicyConfig, Strategy, register
 
 
 class PriorityConfig(PolicyConfig):
@@ -21,12 +21,12 @@ class Priority(Strategy):
     kind = "priority"
     Config: ClassVar[type[PolicyConfig]] = PriorityConfig
 
-    def __init__(self, config: PolicyConfig, desk: Desk) -> None:
-        super().__init__(config, desk)
-        self.queues: list[deque[int]] = [deque() for _ in range(desk.ranks)]
+    def __init__(self, config: PolicyConfig, group: Group) -> None:
+        super().__init__(config, group)
+        self.queues: list[deque[int]] = [deque() for _ in range(group.ranks)]
         self.count = 0
-        self._start = desk.start
-        self._rank = desk.rank
+        self._start = group.start
+        self._rank = group.rank
 
     def arrive(self, visit: int) -> None:
         if self.idle:

@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .base import Desk, PolicyConfig, ScenarioView, engineer_counts_problems, register
+from .base import Group, PolicyConfig, ScenarioView, engineer_counts_problems, register
 from .set_apart import SetApart
 
 
@@ -36,8 +36,8 @@ class Reserve(SetApart):
     kind = "reserve"
     Config = ReserveConfig
 
-    def __init__(self, config: ReserveConfig, desk: Desk) -> None:
-        super().__init__(config, desk)
+    def __init__(self, config: ReserveConfig, group: Group) -> None:
+        super().__init__(config, group)
         # waiting (arrival number, visit), VIP and non-VIP apart so the reserve finds VIP tickets at once
         self.queues: tuple[deque, deque] = (deque(), deque())
         self.arrivals = count()

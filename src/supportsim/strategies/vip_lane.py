@@ -15,7 +15,7 @@ from pydantic import Field
 
 from ..distributions import Duration
 from .at_work import AtWork
-from .base import Desk, PolicyConfig, RankedQueue, Strategy, register
+from .base import Group, PolicyConfig, RankedQueue, Strategy, register
 
 
 class VipLaneConfig(PolicyConfig):
@@ -29,13 +29,13 @@ class VipLane(Strategy):
     kind = "vip_lane"
     Config = VipLaneConfig
 
-    def __init__(self, config: VipLaneConfig, desk: Desk) -> None:
-        super().__init__(config, desk)
-        self.queue = RankedQueue(desk.ranks)
+    def __init__(self, config: VipLaneConfig, group: Group) -> None:
+        super().__init__(config, group)
+        self.queue = RankedQueue(group.ranks)
         self.waiting_vip: set[int] = set()
-        # engineers on non-VIP work, by rank; dicts keep start order and delete in O(1)
-        self.on_plain = AtWork(desk.ranks, desk.staff)  # engineers on non-VIP work only: VIP work is never interrupted
-        self._rank, self._vip, self._start = desk.rank, desk.vip, desk.start
+        # engineers on non-VIP work, by rank (VIP work is never interrupted); start order kept, O(1) deletes
+        self.on_plain = AtWork(group.ranks, group.staff)
+        self._rank, self._vip, self._start = group.rank, group.vip, group.start
         self.limit = config.pickup_within
 
     def _begin(self, engineer: int, visit: int) -> None:
@@ -51,7 +51,7 @@ class VipLane(Strategy):
         if self._vip[visit]:
             self.waiting_vip.add(visit)
             if self.limit > 0:
-                self.desk.call_later(self.limit, self._overdue, visit)
+                self.group.call_later(self.limit, self._overdue, visit)
             else:
                 self._overdue(visit)
 
@@ -61,7 +61,7 @@ class VipLane(Strategy):
         engineer = self.on_plain.take_below(-1)
         if engineer is None:
             return  # every engineer is on VIP work: the ticket is taken when one becomes free
-        interrupted = self.desk.interrupt(engineer)
+        interrupted = self.group.interrupt(engineer)
         self.queue.push_front(interrupted, self._rank[interrupted])
         self.queue.remove(visit, self._rank[visit])
         self.waiting_vip.discard(visit)
