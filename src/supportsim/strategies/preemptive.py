@@ -39,12 +39,10 @@ class Preemptive(Priority):
         engineer = self.at_work.take_below(rank)
         if engineer is not None:
             interrupted = self.group.interrupt(engineer)
-            self.queues[self._rank[interrupted]].appendleft(interrupted)
-            self.count += 1
+            self.queue.push_front(interrupted, self._rank[interrupted])
             self._begin(engineer, visit)
             return
-        self.queues[rank].append(visit)
-        self.count += 1
+        self._push(visit, rank)
 
     def pause(self, engineer: int) -> None:
         self.at_work.drop(engineer)  # off shift: not to be interrupted
@@ -54,10 +52,7 @@ class Preemptive(Priority):
 
     def release(self, engineer: int) -> None:
         self.at_work.drop(engineer)
-        if self.count:
-            self.count -= 1
-            for queue in self.queues:
-                if queue:
-                    self._begin(engineer, queue.popleft())
-                    return
-        self.idle.append(engineer)
+        if self.queue.count:
+            self._begin(engineer, self._pop())
+        else:
+            self.idle.append(engineer)

@@ -1,15 +1,15 @@
 """``priority``: non-preemptive priority. VIP segments first, then ticket priority (P1 first), then arrival.
 
-One FIFO queue per rank; a free engineer takes the head of the best non-empty one. Ranks are few (VIP or not,
-times the ticket priorities), so looking through them is cheaper than a heap.
+One FIFO queue per rank (a :class:`~supportsim.strategies.base.RankedQueue`); a free engineer takes the head of the
+best non-empty one. Ranks are few (VIP or not, times the ticket priorities), so looking through them is cheaper
+than a heap.
 """
 
 from __future__ import annotations
 
-from collections import deque
 from typing import ClassVar, Literal
 
-from .base import Group, PolicyConfig, Strategy, register
+from .base import Group, PolicyConfig, RankedQueue, Strategy, register
 
 
 class PriorityConfig(PolicyConfig):
@@ -23,8 +23,8 @@ class Priority(Strategy):
 
     def __init__(self, config: PolicyConfig, group: Group) -> None:
         super().__init__(config, group)
-        self.queues: list[deque[int]] = [deque() for _ in range(group.ranks)]
-        self.count = 0
+        self.queue = RankedQueue(group.ranks)
+        self._push, self._pop = self.queue.push, self.queue.pop
         self._start = group.start
         self._rank = group.rank
 
@@ -32,17 +32,13 @@ class Priority(Strategy):
         if self.idle:
             self._start(self.idle.pop(), visit)
         else:
-            self.queues[self._rank[visit]].append(visit)
-            self.count += 1
+            self._push(visit, self._rank[visit])
 
     def release(self, engineer: int) -> None:
-        if self.count:
-            self.count -= 1
-            for queue in self.queues:
-                if queue:
-                    self._start(engineer, queue.popleft())
-                    return
-        self.idle.append(engineer)
+        if self.queue.count:
+            self._start(engineer, self._pop())
+        else:
+            self.idle.append(engineer)
 
     def waiting(self) -> int:
-        return self.count
+        return self.queue.count
