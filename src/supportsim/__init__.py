@@ -1,6 +1,6 @@
 """supportsim: discrete-event simulation for support desk capacity planning.
 
-Load a scenario (engineer groups, customer segments, queue strategy), simulate it over many replications,
+Load a scenario (engineer groups, customer segments, queue policy), simulate it over many replications,
 and read reaction and resolution times per segment with confidence intervals::
 
     import supportsim

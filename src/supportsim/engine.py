@@ -108,7 +108,7 @@ class StaffedGroup:
         for engineer in reversed(range(staff)):
             self._release(engineer)
 
-    # per-visit attributes few strategies need (see supportsim.visits): built on first use, shared by the
+    # per-visit attributes few strategies need (see supportsim.visit_attributes): built on first use, shared by the
     # groups of the run
     priority = property(lambda self: self.run.visit_attribute("priority"))
     segment = property(lambda self: self.run.visit_attribute("segment"))

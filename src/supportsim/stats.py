@@ -99,7 +99,7 @@ def sla_met(record: ReplicationRecord, table: Mapping[str, np.ndarray]) -> dict[
 
 
 TIERS = ("vip", "non_vip")
-"""Pseudo-segments over all VIP segments and all others: what comparisons of VIP strategies report. They live
+"""Pseudo-segments over all VIP segments and all others: what comparisons of VIP policies report. They live
 under ``tiers`` (not ``segments``) so they never clash with a segment named ``vip``."""
 
 
