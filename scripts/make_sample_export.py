@@ -18,8 +18,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-import supportsim
-from supportsim.export import event_log, visit_columns
+import supportsim  # noqa: E402
+from supportsim.export import event_log  # noqa: E402
+from supportsim.results import visit_columns  # noqa: E402
 
 SCENARIO = ROOT / "scenarios" / "fit" / "sample-desk.yaml"
 OUT = ROOT / "scenarios" / "fit" / "jira-export.csv"

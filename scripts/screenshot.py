@@ -4,7 +4,7 @@
 
 By default it runs the bundled VIP comparison (scenarios/vip-no-extra-staff.yaml) when it is there; otherwise
 small-desk with its policy compared as variants (fifo, priority, preemptive), so the picture always answers
-"which VIP strategy, and what does it cost the others?". The PNG is cut at a blank line near the chosen
+"which VIP policy, and what does it cost the others?". The PNG is cut at a blank line near the chosen
 height and stored with a small palette, to keep it light for the README.
 """
 

@@ -10,15 +10,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fit_histories import history
 from scipy import stats
 
+from fit_histories import history
+from supportsim.admit import load_scenario
 from supportsim.backlog import Backlog, backlog_tickets, with_backlog
 from supportsim.backtesting import backtest
 from supportsim.backtesting.figures import interval
+from supportsim.backtesting.output import summary
 from supportsim.cli import main
 from supportsim.engine import simulate_replication, simulate_tickets
-from supportsim.loader import load_scenario
 from supportsim.tickets import draw_tickets
 
 DESK = {  # a weekly profile, an office-hours second line, two segments with SLA targets, two priorities
@@ -162,7 +163,7 @@ def test_the_command_writes_one_whole_run_with_summary_csv_and_report(one_histor
 
 def test_replayed_arrivals_are_the_exports(one_history):
     r = backtest(one_history, DESK, split="2027-03-08", replications=5, replay_arrivals=True)
-    assert r.summary()["backtest"]["arrivals"] == "replayed"
+    assert summary(r)["backtest"]["arrivals"] == "replayed"
     assert r.coverage()["weeks"] > 0
 
 

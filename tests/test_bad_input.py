@@ -8,7 +8,6 @@ both ``validate`` and ``run``; a few also through a fresh interpreter, exactly a
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest

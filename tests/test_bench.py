@@ -12,12 +12,12 @@ import math
 import numpy as np
 import pytest
 
+from supportsim.admit import load_scenario
 from supportsim.api import run_replications
 from supportsim.bench import models, report, runs
 from supportsim.bench.__main__ import main
 from supportsim.bench.models import CLASSES, R1
 from supportsim.bench.runs import LABELS
-from supportsim.loader import load_scenario
 
 # Tolerances. Forty to sixty seeds of the floor at 80% load and 20,000 tickets gave a relative standard deviation
 # of the mean wait of 0.06 (VIP) and 0.14 (standard) around Cobham; it shrinks as 1/sqrt(tickets). A check at
@@ -56,7 +56,7 @@ def test_floor_and_simpy_replay_supportsim_exactly():
     tickets = _supportsim_tickets(record)
     waits = record.first_response - record.tickets.arrived
     own = {k: float(waits[np.array(tickets[1]) == i].mean()) for i, k in enumerate(CLASSES)}
-    summary = models.supportsim_outcome(scenario, record)
+    summary = models.supportsim_waits(scenario, record)
     floor = models.run_floor(model, tickets)
     simpy = models.run_simpy(model, tickets)
     assert floor.tickets == simpy.tickets == summary.tickets == len(record.tickets)
@@ -77,7 +77,7 @@ def test_implementation_agrees_with_cobham(name, tickets):
     model = R1(tickets=tickets, load=LOAD, seed=3)
     if name == "supportsim":
         record = models.run_supportsim(model)
-        waits = models.supportsim_outcome(record.scenario, record).mean_wait
+        waits = models.supportsim_waits(record.scenario, record).mean_wait
     elif name == "floor":
         waits = models.run_floor(model).mean_wait
     else:

@@ -6,8 +6,16 @@ from itertools import islice
 import numpy as np
 import pytest
 
-from supportsim.calendar import (ALWAYS, Calendar, build_calendar, parse_days, parse_hours, parse_offset,
-                                 parse_week_table, profile_table)
+from supportsim.calendar import (
+    ALWAYS,
+    Calendar,
+    build_calendar,
+    parse_days,
+    parse_hours,
+    parse_offset,
+    parse_week_table,
+    profile_table,
+)
 
 MONDAY = datetime(2027, 1, 4)  # a Monday
 

@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from supportsim import ScenarioError, load_scenario
-from supportsim.checks import judge, parse_check
 from supportsim.admit import admit
+from supportsim.checks import judge, parse_check
 from supportsim.cli import main
 from supportsim.engine import simulate_replication
 from supportsim.stats import estimate, figure_keys, replication_figures

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 import yaml
+
 from cli_runner import ROOT, _env
 
 OPTIONAL = ["pandas", "pyarrow", "dask", "distributed", "ciw", "jsonschema", "pytest"]

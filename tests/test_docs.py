@@ -285,6 +285,16 @@ def test_readme_opens_with_a_virtual_environment_and_the_two_commands_and_ci_run
     assert commands[-1] == "python -m pytest -q"
 
 
+def test_ci_runs_the_readmes_lint_and_type_checks():
+    text = README.read_text()
+    section = text[text.index("## Checking the code"):]
+    command = FENCE.search(section).group(3).strip()
+    assert command == 'python3 -m pip install -e ".[lint]" && ruff check . && mypy'
+    ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
+    # CI runs inside its fresh venv (`python`), -q only quiets pip
+    assert command.replace("python3 -m pip install -e", "python -m pip install -q -e") in ci
+
+
 def test_readme_links_resolve():
     for target in re.findall(r"\]\(([^)#]+)\)", README.read_text()):
         assert (ROOT / target).exists(), target

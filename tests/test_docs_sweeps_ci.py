@@ -8,9 +8,9 @@ import pytest
 import yaml
 
 from supportsim import load_scenario
+from supportsim.admit import load_plan
 from supportsim.checks import parse_check
 from supportsim.loader import expand_variants
-from supportsim.admit import load_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from supportsim import load_scenario
+from supportsim.against_theory import CASES
 from supportsim.schema import builtin_strategies
-from supportsim.validation import CASES
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = sorted((ROOT / "docs").glob("*.md")) + [ROOT / "README.md"]
@@ -24,8 +24,8 @@ PATH = re.compile(r"(?<![\w/.<~-])((?:\.?[\w.-]+/)+[\w.<>*{}-]*)")
 ABSOLUTE = re.compile(r"(?<![\w.~/<>:-])(/(?:[\w.-]+/)+[\w.-]+)")
 SYSTEM = ("/proc/", "/dev/", "/usr/", "/etc/", "/bin/")
 GENERATED = {
-    "validation.md": "PYTHONPATH=src python scripts/validation.py",
-    "vip-strategies.md": "PYTHONPATH=src python scripts/vip_strategies_report.py",
+    "against-theory.md": "PYTHONPATH=src python scripts/against_theory.py",
+    "vip-policies.md": "PYTHONPATH=src python scripts/vip_policies_report.py",
     "performance.md": "python -m supportsim.bench --write docs/performance.md",
 }
 
@@ -85,27 +85,27 @@ def test_a_generated_page_says_which_command_regenerates_it(page, command):
 
 
 def test_the_validation_page_shows_every_case():
-    page = (ROOT / "docs" / "validation.md").read_text()
+    page = (ROOT / "docs" / "against-theory.md").read_text()
     for case in CASES:
-        assert f"### {case.name}: {case.title}" in page, f"docs/validation.md lacks case {case.name}: " \
-                                                         f"run {GENERATED['validation.md']}"
+        assert f"### {case.name}: {case.title}" in page, f"docs/against-theory.md lacks case {case.name}: " \
+                                                         f"run {GENERATED['against-theory.md']}"
         assert f"| {case.name} |" in page
 
 
 def test_the_vip_page_covers_every_built_in_strategy():
     """A section per strategy, and the generated table has a row for every variant of the bundled scenario,
     which runs every strategy."""
-    page = (ROOT / "docs" / "vip-strategies.md").read_text()
+    page = (ROOT / "docs" / "vip-policies.md").read_text()
     headings = " ".join(re.findall(r"^### (.*)$", page, re.MULTILINE))
     table = re.search(r"<!-- generated: table -->\n(.*?)<!-- end generated: table -->", page, re.DOTALL).group(1)
     variants = load_scenario(ROOT / "scenarios" / "vip-no-extra-staff.yaml").variants
     kinds = {name: v["policy"] if isinstance(v["policy"], str) else v["policy"]["kind"] for name, v in variants.items()}
     assert set(kinds.values()) == set(builtin_strategies()), "the bundled comparison should run every strategy"
     for kind in builtin_strategies():
-        assert f"`{kind}`" in headings, f"docs/vip-strategies.md has no section for `{kind}`"
+        assert f"`{kind}`" in headings, f"docs/vip-policies.md has no section for `{kind}`"
     for name in variants:
         assert re.search(rf"^{re.escape(name)}\b", table, re.MULTILINE), \
-            f"the generated table lacks variant {name}: run {GENERATED['vip-strategies.md']}"
+            f"the generated table lacks variant {name}: run {GENERATED['vip-policies.md']}"
 
 
 def test_the_performance_page_has_every_part_of_the_benchmark():

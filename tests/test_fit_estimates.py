@@ -8,11 +8,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fit_histories import history
-from test_fit_input import ZENDESK
 
+from fit_histories import history
 from supportsim.fitting import ReadOptions, fit_export, save
 from supportsim.fitting.estimate import arrivals
+from test_fit_input import ZENDESK
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "scenarios" / "fit" / "jira-export.csv"

@@ -13,10 +13,10 @@ import math
 import numpy as np
 import pytest
 import yaml
-from fit_histories import FAMILY, KNOWN, TRUTH, history, intervals
 from scipy import stats
 
 import supportsim
+from fit_histories import FAMILY, KNOWN, TRUTH, history, intervals
 from supportsim.fitting import ReadOptions, fit_export, save
 from supportsim.fitting.families import fit_family
 

@@ -29,11 +29,11 @@ import pytest
 import yaml
 
 hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 
-from supportsim.cli import main
-from supportsim.strategies import REGISTRY
+from supportsim.cli import main  # noqa: E402
+from supportsim.strategies import REGISTRY  # noqa: E402
 
 COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
               print_blob=True)

@@ -3,9 +3,9 @@
 import pytest
 
 from supportsim import ScenarioError, load_scenario
-from supportsim.scenario import Sweep
 from supportsim.admit import load_plan
-from supportsim.sweeps import make_plan
+from supportsim.plan import make_plan
+from supportsim.scenario import Sweep
 
 DESK = {
     "name": "desk", "horizon": "200h", "seed": 4,

@@ -12,6 +12,7 @@ import re
 
 import numpy as np
 import pytest
+
 from cli_runner import run_cli, run_many
 from report_fixtures import seal
 from test_bad_input import BASE, WORK, edit
@@ -188,7 +189,7 @@ def test_a_tampered_summary_nested_deep_is_one_line(tmp_path):
     folder = tmp_path / "results"
     folder.mkdir()
     (folder / "summary.json").write_text('{"variants": ' + "[" * 5000 + "]" * 5000 + "}")
-    seal(folder)  # tampered along with its manifest, so the reader gets as far as parsing it
+    seal(folder)  # a whole run by its manifest, so the report gets as far as reading the summary
     done = run_cli("report", folder)
     assert done.returncode == 2
     assert done.stderr == f"error: {folder / 'summary.json'}: invalid JSON: nested too deeply to be a results file\n"

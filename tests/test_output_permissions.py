@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from supportsim.results import write_atomic
+from supportsim.targets import write_atomic
 
 
 @pytest.mark.parametrize("umask, expected", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])

@@ -12,8 +12,8 @@ import sys
 
 import pytest
 import yaml
-from cli_runner import ROOT, _env
 
+from cli_runner import ROOT, _env
 from supportsim.progress import Progress
 
 COMMANDS = {

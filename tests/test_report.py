@@ -22,11 +22,10 @@ import pytest
 import yaml
 
 from report_fixtures import seal, write_checks, write_sweep
-from supportsim.cli import main, print_machine
 from supportsim import simulate
-from supportsim.report import build_report, read_results, write_report
+from supportsim.cli import main, print_machine
+from supportsim.report import build_report, optional, read_results, write_report
 from supportsim.report.browser import find_browser, screenshot
-from supportsim.report import optional
 from supportsim.report.plots import variant_styles
 from supportsim.units import parse_duration
 
@@ -179,6 +178,7 @@ def test_styles_stay_apart_in_grayscale():
 
 def test_inline_svg_keeps_everything_but_path_precision_and_urls():
     import matplotlib.pyplot as plt
+
     from supportsim.report.plots import _RC, figure, to_svg
 
     fig = figure(4, 3)

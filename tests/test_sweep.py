@@ -15,10 +15,10 @@ import pytest
 import yaml
 
 import supportsim
+from supportsim.admit import load_plan
 from supportsim.cli import main
 from supportsim.extras import MissingDependency, require
 from supportsim.progress import Progress
-from supportsim.admit import load_plan
 from supportsim.sweeps import run_sweep
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")

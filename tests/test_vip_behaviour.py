@@ -1,10 +1,9 @@
-"""VIP strategies that have no closed form, checked ticket by ticket against what they promise."""
+"""VIP policies that have no closed form, checked ticket by ticket against what they promise."""
 
 import numpy as np
 
-from supportsim.api import simulate
-from supportsim.engine import simulate_replication
 from supportsim import load_scenario
+from supportsim.engine import simulate_replication
 from supportsim.tickets import draw_tickets
 
 EPS = 1e-9
@@ -97,7 +96,8 @@ def test_reserve_keeps_reserved_engineers_for_vip_tickets_first():
     scenario = one_group(6, 1.0, 4.2, {"kind": "reserve", "engineers": {"L1": 2}}, horizon="1000h")
     record = simulate_replication(scenario, 0)
     vip = record.tickets.segment == 0
-    share_reserved = lambda mask: np.isin(record.engineer[mask], [0, 1]).mean()
+    def share_reserved(mask):
+        return np.isin(record.engineer[mask], [0, 1]).mean()
     assert share_reserved(vip) > 2 * share_reserved(~vip)
     reaction = record.first_response - record.tickets.arrived
     assert reaction[vip].mean() < 0.5 * reaction[~vip].mean()

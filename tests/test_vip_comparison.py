@@ -53,7 +53,7 @@ def test_paired_ratios_in_summary_agree_with_ratios_from_tickets_csv(tmp_path):
         for tier in ("vip", "non_vip"):
             for measure in ("reaction", "resolution"):
                 for stat, reduce in (("mean", np.mean), ("p90", lambda x: np.percentile(x, 90))):
-                    def per_replication(name):
+                    def per_replication(name, tier=tier, measure=measure, reduce=reduce):
                         chosen = tickets[(tickets["variant"] == name) & (tickets["tier"] == tier)]
                         return chosen.groupby("replication")[measure].agg(reduce).sort_index().to_numpy()
                     ratios = per_replication(variant) / per_replication("fifo")

@@ -1,4 +1,4 @@
-"""docs/vip-strategies.md: its examples run, and its generated table is what the bundled scenario produces."""
+"""docs/vip-policies.md: its examples run, and its generated table is what the bundled scenario produces."""
 
 import importlib.util
 import re
@@ -12,7 +12,7 @@ from supportsim.cli import main
 from supportsim.variants import deep_merge
 
 ROOT = Path(__file__).resolve().parent.parent
-DOC = (ROOT / "docs" / "vip-strategies.md").read_text()
+DOC = (ROOT / "docs" / "vip-policies.md").read_text()
 BUNDLED = ROOT / "scenarios" / "vip-no-extra-staff.yaml"
 
 
@@ -46,8 +46,8 @@ def test_the_bundled_scenario_is_the_desk_the_issue_asks_for():
 
 
 def test_the_generated_table_in_the_docs_is_up_to_date():
-    spec = importlib.util.spec_from_file_location("report", ROOT / "scripts" / "vip_strategies_report.py")
+    spec = importlib.util.spec_from_file_location("report", ROOT / "scripts" / "vip_policies_report.py")
     report = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(report)
     block = re.search(r"<!-- generated: table -->\n(.*?)<!-- end generated: table -->", DOC, re.S).group(1)
-    assert block == report.table_part(), "rerun: PYTHONPATH=src python scripts/vip_strategies_report.py --only table"
+    assert block == report.table_part(), "rerun: PYTHONPATH=src python scripts/vip_policies_report.py --only table"

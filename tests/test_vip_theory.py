@@ -1,15 +1,12 @@
-"""VIP strategies against exact queueing results on one M/M/c group (tolerances from replication spread)."""
+"""VIP policies against exact queueing results on one M/M/c group (tolerances from replication spread)."""
 
 import numpy as np
-import pytest
 
-from supportsim import load_scenario
 from supportsim.api import simulate
-from vip_tolerance import assert_matches
-
 from supportsim.theory import mmc_mean_wait as mmc_wait
 from supportsim.theory import preemptive_mean_sojourns as preemptive_sojourns
 from supportsim.theory import priority_mean_waits as cobham_waits
+from vip_tolerance import assert_matches
 
 REPLICATIONS = 20
 
@@ -124,7 +121,8 @@ def test_vip_in_escalation_false_makes_the_second_line_treat_every_ticket_alike(
     }
     result = simulate(base, replications=REPLICATIONS)
     vip, standard = cobham_waits([0.6, 1.4], 1.0, 3)
-    wait = lambda variant, seg: per_replication(result, "groups", "L2", "queue_wait", seg, "mean", variant=variant)
+    def wait(variant, seg):
+        return per_replication(result, "groups", "L2", "queue_wait", seg, "mean", variant=variant)
     assert_matches(wait("honoured", "vip"), vip, "L2 VIP wait, VIP honoured")
     assert_matches(wait("honoured", "standard"), standard, "L2 standard wait, VIP honoured")
     alike = mmc_wait(2.0, 1.0, 3)

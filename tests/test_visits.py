@@ -14,14 +14,14 @@ from supportsim.engine import simulate_replication
 from supportsim.strategies import REGISTRY, PolicyConfig
 from supportsim.strategies.deadline import Deadline
 from supportsim.tickets import draw_tickets
-from supportsim.visits import visit_attribute
+from supportsim.visit_attributes import visit_attribute
 
 WORK_BY_CLASS = {"default": {"dist": "exponential", "mean": "1h"},
                  "by_segment": {"vip": {"dist": "lognormal", "mean": "30m", "cv": 0.5}},
                  "by_priority": {"P1": {"dist": "uniform", "low": "1h", "high": "3h"}}}
 
 
-def desk(**changes) -> dict:
+def group(**changes) -> dict:
     data = {
         "name": "v", "horizon": "2000h", "seed": 3,
         "segments": {"vip": {"share": 0.3, "vip": True}, "standard": {"share": 0.7}},
@@ -38,7 +38,7 @@ def desk(**changes) -> dict:
 
 
 def test_expected_work_is_the_mean_of_the_distribution_each_visit_is_drawn_from():
-    scenario = load_scenario(desk())
+    scenario = load_scenario(group())
     t = draw_tickets(scenario, 0)
     expected = visit_attribute(scenario, t, "expected_work")
     drawn = visit_attribute(scenario, t, "oracle_work")
@@ -62,7 +62,7 @@ def test_expected_work_is_the_mean_of_the_distribution_each_visit_is_drawn_from(
 
 
 def test_deadlines_are_arrival_plus_target_on_the_slas_clock():
-    data = desk(calendars={"office": {"days": "Mon-Fri", "hours": "09:00-17:00"}},
+    data = group(calendars={"office": {"days": "Mon-Fri", "hours": "09:00-17:00"}},
                 sla={"vip": {"reaction": "15m", "resolution": "8h", "clock": "office"}, "standard": {"reaction": "1h"}})
     scenario = load_scenario(data)
     t = draw_tickets(scenario, 0)
@@ -89,14 +89,14 @@ class EarliestReactionDeadlineConfig(PolicyConfig):
 
 
 class EarliestReactionDeadline(Deadline):
-    """The ``deadline`` policy's queue, but each visit's due time read from the desk instead of computed."""
+    """The ``deadline`` policy's queue, but each visit's due time read from the group instead of computed."""
 
     kind = "test_edf"
     Config = EarliestReactionDeadlineConfig
 
-    def __init__(self, config, desk):
-        super().__init__(config, desk)
-        self._due = desk.reaction_deadline
+    def __init__(self, config, group):
+        super().__init__(config, group)
+        self._due = group.reaction_deadline
 
     def arrive(self, visit):
         if self.idle:
@@ -107,7 +107,7 @@ class EarliestReactionDeadline(Deadline):
 
 def test_a_strategy_reading_the_reaction_deadline_is_the_deadline_policy_at_the_entry_group(monkeypatch):
     monkeypatch.setitem(REGISTRY, "test_edf", EarliestReactionDeadline)
-    data = desk(groups={"L1": {"staff": 5, "work": {"dist": "exponential", "mean": "1h"}}},
+    data = group(groups={"L1": {"staff": 5, "work": {"dist": "exponential", "mean": "1h"}}},
                 arrivals={"rate": "4.5/h"}, sla={"vip": {"reaction": "15m"}, "standard": {"reaction": "2h"}})
     data.pop("entry")
     mine = simulate_replication(load_scenario({**data, "policy": "test_edf"}), 0)

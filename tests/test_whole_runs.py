@@ -9,8 +9,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from cli_runner import run_many
 
+from cli_runner import run_many
 from supportsim.cli import main
 from supportsim.manifest import MANIFEST, SAVE_POINTS
 from supportsim.report import read_results

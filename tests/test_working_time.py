@@ -101,10 +101,10 @@ def test_nobody_works_off_shift_and_paused_work_stops_at_a_shift_end(policy):
         calendar = _calendar_of_engineer(scenario, names[g], e)
         assert calendar.business_hours(start, end) == pytest.approx(end - start, abs=1e-9), (names[g], e, start, end)
         by_engineer.setdefault((g, e), []).append((start, end))
-    for (g, e), pieces in by_engineer.items():  # one piece of work at a time per engineer
+    for pieces in by_engineer.values():  # one piece of work at a time per engineer
         pieces.sort()
         assert all(a[1] <= b[0] + 1e-9 for a, b in zip(pieces, pieces[1:]))
-    for (v, e, start, end), paused in zip(record.interruptions, record.pauses):
+    for (v, e, _start, end), paused in zip(record.interruptions, record.pauses):
         if paused:  # a pause ends exactly when the engineer's shift ends
             calendar = _calendar_of_engineer(scenario, names[record.tickets.route[int(v)]], int(e))
             assert not calendar.on_duty(end) and calendar.on_duty(end - 1e-6)

@@ -1,4 +1,4 @@
-"""The tolerance rule the VIP strategy tests use against exact results (formulas: ``supportsim.theory``)."""
+"""The tolerance rule the VIP policy tests use against exact results (formulas: ``supportsim.theory``)."""
 
 from __future__ import annotations
 

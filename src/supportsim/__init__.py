@@ -1,6 +1,6 @@
 """supportsim: discrete-event simulation for support desk capacity planning.
 
-Load a scenario (engineer groups, customer segments, queue strategy), simulate it over many replications,
+Load a scenario (engineer groups, customer segments, queue policy), simulate it over many replications,
 and read reaction and resolution times per segment with confidence intervals::
 
     import supportsim
@@ -8,15 +8,18 @@ and read reaction and resolution times per segment with confidence intervals::
     result.summary()["variants"]["base"]["segments"]["vip"]["reaction"]["mean"]
 """
 
-__version__ = "0.1.0"  # before the imports: modules below record it in what they write
+from typing import Any
 
-from .loader import ScenarioError, load_scenario
+from ._version import __version__
+from .admit import load_scenario
+from .loader import ScenarioError
 from .scenario import Scenario
 
-__all__ = ["load_scenario", "simulate", "sweep", "fit", "backtest", "Scenario", "ScenarioError", "SimulationResult"]
+__all__ = ["__version__", "load_scenario", "simulate", "sweep", "fit", "backtest", "Scenario", "ScenarioError",
+           "SimulationResult"]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     # the engine and statistics load on first use, so `supportsim validate` and bad input answer at once
     if name in ("simulate", "sweep", "fit", "backtest"):
         from . import api

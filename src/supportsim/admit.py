@@ -21,9 +21,9 @@ from pydantic import ValidationError
 from . import budget
 from .checks import Check, parse_checks
 from .loader import ScenarioError, expand_variants, read_scenario_data, validate_data
+from .plan import Plan, SweepFile, make_plan
 from .problems import pydantic_problems
 from .scenario import Scenario, Sweep
-from .sweeps import Plan, SweepFile, make_plan
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,12 @@ def admit(source: str | Path | Mapping | Scenario) -> Admitted:
         return admit_data(source)
     data, lines, where = read_scenario_data(source)
     return admit_data(data, where, lines)
+
+
+def load_scenario(source: str | Path | Mapping) -> Scenario:
+    """Load and check a scenario from a YAML file path or a dict, as ``supportsim validate`` does (variants,
+    checks and sweep included). Raises :class:`ScenarioError`."""
+    return admit(source).scenario
 
 
 def admit_data(data: Mapping, where: str = "<scenario>", lines: Mapping[str, int] | None = None) -> Admitted:

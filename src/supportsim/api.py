@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Any
 
-from .engine import ReplicationRecord
 from .admit import admit, load_plan
 from .extras import require
 from .progress import Callback
+from .records import ReplicationRecord
 from .results import SimulationResult
 from .scenario import Scenario
 from .sweeps import run_sweep
 from .workers import run_in_order
+
+if TYPE_CHECKING:
+    from .backtesting.result import BacktestResult
+    from .fitting.result import FitResult
 
 
 def run_replications(scenario: Scenario, replications: int, seed: int, jobs: int = 1,
@@ -48,7 +53,7 @@ def simulate(scenario: Scenario | str | Mapping, replications: int | None = None
 
 def sweep(source: Scenario | str | Path | Mapping, grid: Mapping[str, list] | None = None,
           replications: int | None = None, jobs: int | None = None, scheduler: str | None = None,
-          out: str | Path | None = None, progress: bool = False, max_tickets: int | None = None):
+          out: str | Path | None = None, progress: bool = False, max_tickets: int | None = None) -> Any:
     """Run a parameter sweep and return its tidy table as a pandas DataFrame (see docs/sweeps.md).
 
     ``source`` is a sweep file, or a scenario (path, dict or Scenario) with a ``sweep:`` section or a
@@ -68,7 +73,7 @@ def fit(export: str | Path, out: str | Path | None = None, report: str | Path | 
         preset: str | None = None, states: str | Path | Mapping | None = None, columns: Mapping[str, str] | None = None,
         ignore_unknown: bool = False, skip_bad: bool = False, tz: str | None = None, since: str | None = None,
         until: str | None = None, on_duty_cut: bool = False, bootstrap: int = 99, name: str | None = None,
-        vip: list[str] | None = None):
+        vip: list[str] | None = None) -> FitResult:
     """Fit a scenario to a ticket system's export, as ``supportsim fit`` does (see docs/fit.md).
 
     Returns the :class:`supportsim.fitting.FitResult` (every estimate with its interval; ``scenario_yaml(name)``
@@ -91,7 +96,7 @@ def backtest(export: str | Path, scenario: str | Path | None = None, *, split: s
              level: float = 0.9, preset: str | None = None, states: str | Path | Mapping | None = None,
              columns: Mapping[str, str] | None = None, ignore_unknown: bool = False, skip_bad: bool = False,
              tz: str | None = None, on_duty_cut: bool = False, vip: list[str] | None = None,
-             max_tickets: int | None = None):
+             max_tickets: int | None = None) -> BacktestResult:
     """Backtest, as ``supportsim backtest`` does (see docs/fit.md): fit on the export before ``split`` (or take
     ``scenario``), simulate the whole weeks after it from the backlog open at the split, and compare each week's
     figures with the simulation's prediction interval for one week.
@@ -100,6 +105,7 @@ def backtest(export: str | Path, scenario: str | Path | None = None, *, split: s
     ``out``, saves the results folder there. Bad input raises FitError or ScenarioError.
     """
     from .backtesting import backtest as run
+    from .backtesting.saving import save
     from .fitting import ReadOptions
     from .targets import folder_target
 
@@ -112,5 +118,5 @@ def backtest(export: str | Path, scenario: str | Path | None = None, *, split: s
                  level=level, backlog=backlog, options=options, on_duty_cut=on_duty_cut, vip=vip,
                  max_tickets=max_tickets)
     if out is not None:
-        result.save(out)
+        save(result, out)
     return result

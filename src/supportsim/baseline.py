@@ -15,14 +15,15 @@ import hashlib
 import json
 import math
 import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 import numpy as np
 from scipy import stats as _st
 
-from . import __version__, formats, service_targets
+from . import formats, service_targets
+from ._version import __version__
 from .loader import ScenarioError
 from .results import _json_safe
 from .scenario import Scenario
@@ -37,7 +38,7 @@ def default_path(scenario: Scenario) -> Path:
     return Path("results") / "baselines" / f"{scenario.name}.json"
 
 
-def baseline_document(scenario: Scenario, figures: Mapping[str, list[Mapping[Key, float]]], seed: int,
+def baseline_document(scenario: Scenario, figures: Mapping[str, Sequence[Mapping[Key, float]]], seed: int,
                       variants: Mapping[str, Scenario] | None = None) -> str:
     """The baseline file: every variant's figures, one value per replication, and what each variant's targets
     mean (within and clock), so that a later check does not compare attainments of targets that changed."""
@@ -48,7 +49,8 @@ def baseline_document(scenario: Scenario, figures: Mapping[str, list[Mapping[Key
         "seed": seed,
         "replications": len(next(iter(figures.values()))),
         "variants": {variant: nest(columns(reps)) for variant, reps in figures.items()},
-        "targets": {variant: service_targets.definitions((variants or {}).get(variant, scenario)) for variant in figures},
+        "targets": {variant: service_targets.definitions((variants or {}).get(variant, scenario))
+                    for variant in figures},
     }
     document = _json_safe(document)
     document["sha256"] = _checksum(document)  # so a baseline changed since (a bad merge, an edit) is refused
@@ -181,7 +183,7 @@ def changed_meaning(baseline: Baseline, variants: Mapping[str, Scenario]) -> dic
     """(variant, figure) -> why the baseline's figure means something else now: SLA attainments of a format-1
     baseline (counted on one clock per segment, targets not recorded) and of targets whose within or clock
     changed since the baseline was written."""
-    out = {}
+    out: dict[tuple[str, Key], str] = {}
     for variant, scenario in variants.items():
         before = baseline.figures.get(variant)
         if before is None:
@@ -206,7 +208,7 @@ def changed_meaning(baseline: Baseline, variants: Mapping[str, Scenario]) -> dic
     return out
 
 
-def compare(baseline: Baseline, figures: Mapping[str, list[Mapping[Key, float]]], seed: int,
+def compare(baseline: Baseline, figures: Mapping[str, Sequence[Mapping[Key, float]]], seed: int,
             tolerance: float = 0.05, alpha: float = ALPHA,
             refused: Mapping[tuple[str, Key], str] | None = None) -> list[Comparison]:
     """Every reaction, resolution and SLA figure of every variant the two runs share, but those ``refused``
@@ -234,6 +236,6 @@ def compare(baseline: Baseline, figures: Mapping[str, list[Mapping[Key, float]]]
     significant = _holm([f[4] for f in found], alpha)
     out = []
     for (variant, key, b, c, p, test), sure in zip(found, significant):
-        worse = worse_direction(key) * relative_change(b, c)
+        worse = (worse_direction(key) or 0) * relative_change(b, c)  # found holds only keys with a direction
         out.append(Comparison(variant, key, b, c, p, test, regression=sure and worse > tolerance))
     return out

@@ -23,13 +23,15 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-WEEK = 168.0
+from .units import WEEK as WEEK  # re-exported: calendars and week profiles count in it
+
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _LONG_NAMES = {name: i for i, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday",
                                                  "saturday", "sunday"))}
@@ -141,7 +143,7 @@ def parse_offset(value: object) -> float:
         except ValueError:
             pass
         else:
-            if hours <= 168:
+            if hours <= WEEK:
                 return sign * hours
     raise ValueError(f"cannot read offset {value!r}; write e.g. '+7h', '-5h30m' or '+05:30'")
 
@@ -207,8 +209,13 @@ class Calendar:
     phase_changes: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
     day_shifts: tuple[tuple[int, float, float], ...] = ()
     monday: date | None = None   # the date of week hour 0 (u = 0 on the calendar's clock), when built from dates
+    _xs: np.ndarray = field(init=False, repr=False, compare=False)  # week breakpoints (set below)
+    _ys: np.ndarray = field(init=False, repr=False, compare=False)  # on-duty hours up to each breakpoint
+    _starts: np.ndarray = field(init=False, repr=False, compare=False)  # where each phase segment starts
+    _phases: np.ndarray = field(init=False, repr=False, compare=False)  # its phase
+    _base: np.ndarray = field(init=False, repr=False, compare=False)    # on-duty hours before it
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         week = _fold_into_week(map(tuple, np.asarray(self.week, dtype=float).reshape(-1, 2)))
         holidays = _merge(map(tuple, np.asarray(self.holidays, dtype=float).reshape(-1, 2)))
         object.__setattr__(self, "week", week)
@@ -248,20 +255,20 @@ class Calendar:
         """On duty around the clock: no shift ever starts or ends."""
         return self.covers_week and len(self.holidays) == 0
 
-    def _week_cumulative(self, u):
+    def _week_cumulative(self, u: ArrayLike) -> np.ndarray:
         """On-duty hours from the calendar-week origin to calendar-week time ``u`` (any number of weeks)."""
         u = np.asarray(u, dtype=float)
         weeks = np.floor(u / WEEK)
         return weeks * self.hours_per_week + np.interp(u - weeks * WEEK, self._xs, self._ys)
 
-    def phase_at(self, t):
+    def phase_at(self, t: ArrayLike) -> np.ndarray | float:
         """The calendar's clock minus simulated time at ``t``: its week hour is (t + phase_at(t)) mod 168."""
         if not len(self.phase_changes):
             return np.full(np.shape(t), self.phase) if np.ndim(t) else self.phase
         k = np.searchsorted(self._starts, np.asarray(t, dtype=float), side="right") - 1
         return self._phases[np.maximum(k, 0)]
 
-    def _weekly(self, t):
+    def _weekly(self, t: ArrayLike) -> np.ndarray:
         """Hours of the repeating week (holidays aside) in [0, t) of simulated time."""
         t = np.asarray(t, dtype=float)
         if not len(self.phase_changes):
@@ -271,7 +278,7 @@ class Calendar:
         p = self._phases[k]
         return self._base[k] + self._week_cumulative(t + p) - self._week_cumulative(self._starts[k] + p)
 
-    def on_time(self, t):
+    def on_time(self, t: ArrayLike) -> np.ndarray:
         """On-duty hours in [0, t) of simulated time (negative for t < 0); NaN stays NaN."""
         t = np.asarray(t, dtype=float)
         total = self._weekly(t)
@@ -279,7 +286,7 @@ class Calendar:
             total = total - (self._weekly(np.clip(t, h0, h1)) - self._weekly(h0))
         return total
 
-    def business_hours(self, a, b):
+    def business_hours(self, a: ArrayLike, b: ArrayLike) -> np.ndarray:
         """On-duty hours between times ``a`` and ``b`` (arrays broadcast; NaN where either is NaN)."""
         return self.on_time(b) - self.on_time(a)
 
@@ -421,7 +428,8 @@ def build_calendar(*, start: datetime, days: object = None, hours: object = None
     shift = parse_offset(offset)
     week_array, shifts = week_of(days, hours, week)
     off = [(hours_since(start, day) - shift, hours_since(start, day) - shift + 24.0) for day in holidays]
-    return Calendar(week=week_array, phase=week_hour(start) + shift, monday=start.date() - timedelta(days=start.weekday()),
+    return Calendar(week=week_array, phase=week_hour(start) + shift,
+                    monday=start.date() - timedelta(days=start.weekday()),
                     holidays=np.array(off, dtype=float).reshape(-1, 2), name=name, day_shifts=shifts)
 
 

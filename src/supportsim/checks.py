@@ -17,13 +17,13 @@ from __future__ import annotations
 import math
 import operator
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping
 
 from .scenario import Scenario
 from .stats import Key, estimate, figure_keys
-from .variants import BASE
 from .units import HOURS_PER_UNIT, human_duration, parse_duration, parse_rate
+from .variants import BASE
 
 OPERATORS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt}
 _CHECK = re.compile(r"^\s*(?P<figure>[^\s<>=]+)\s*(?P<op><=|>=|<|>)\s*(?P<bound>\S.*?)\s*$")
@@ -100,7 +100,8 @@ def _bound(text: str, kind: str) -> float:
     if value is None:
         if re.sub(r"^[0-9.eE+-]+\s*", "", text) in HOURS_PER_UNIT:
             raise ValueError(f"bound {text!r} has a time unit, but this figure is a {kind}, not a time")
-        raise ValueError(f"cannot read bound {text!r}: write {'0.9 or 90%' if kind == 'fraction' else 'a number such as 5'}")
+        example = "0.9 or 90%" if kind == "fraction" else "a number such as 5"
+        raise ValueError(f"cannot read bound {text!r}: write {example}")
     value = value / 100 if percent else value
     if kind == "fraction" and not 0 <= value <= 1:
         raise ValueError(f"bound {text!r} is outside 0..1 (write 0.9 or 90%)")
@@ -166,21 +167,24 @@ def parse_checks(scenario: Scenario, variants: Mapping[str, Scenario]) -> tuple[
     return checks, problems
 
 
-def judge(checks: list[Check], figures: Mapping[str, list[Mapping[Key, float]]], lenient: bool = False) -> list[Verdict]:
+def judge(checks: list[Check], figures: Mapping[str, Sequence[Mapping[Key, float]]],
+          lenient: bool = False) -> list[Verdict]:
     """Each check against each variant it applies to, from per-replication figures."""
     verdicts = []
     for check in checks:
         for variant in [check.variant] if check.variant else list(figures):
             est = estimate(f.get(check.key, math.nan) for f in figures[variant])
-            verdicts.append(_verdict(check, variant, est["value"], *est["ci95"], lenient))
+            low, high = est["ci95"]
+            verdicts.append(_verdict(check, variant, est["value"], low, high, lenient))
     return verdicts
 
 
-def _verdict(check: Check, variant: str, value, low, high, lenient: bool) -> Verdict:
+def _verdict(check: Check, variant: str, value: float | None, low: float | None, high: float | None,
+             lenient: bool) -> Verdict:
     holds = OPERATORS[check.op]
     if value is None:
         return Verdict(check, variant, None, None, None, "fail", False, "no data: no counted tickets")
-    if low is None:
+    if low is None or high is None:  # the two bounds are None together
         outcome, reason = "inconclusive", "one replication gives no interval: increase replications"
     elif holds(low, check.bound) and holds(high, check.bound):
         outcome, reason = "pass", ""

@@ -10,15 +10,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .admit import admit
 from .baseline import Baseline, Comparison, baseline_document, changed_meaning, compare, default_path, load_baseline
 from .checks import Verdict, judge, kind_of, show
 from .junit import Case, junit_xml
-from .admit import admit
 from .loader import ScenarioError
 from .progress import Callback
-from .results import write_atomic
 from .scenario import Scenario
-from .targets import file_target
+from .targets import file_target, write_atomic
 from .workers import run_figures
 
 
@@ -64,7 +63,8 @@ class CheckReport:
             return []
         tests = sorted({"paired t-test" if c.test == "paired" else "Welch t-test" for c in self.comparisons})
         found = self.regressions
-        lines = [f"baseline {self.baseline.path} ({self.baseline.replications} replications, seed {self.baseline.seed}): "
+        b = self.baseline
+        lines = [f"baseline {b.path} ({b.replications} replications, seed {b.seed}): "
                  f"{len(self.comparisons)} figures compared by {' and '.join(tests) or 'no test'}, tolerance "
                  f"{100 * self.tolerance:g}%: " + (f"{len(found)} regressed" if found else "no regression")]
         for c in found:
@@ -106,7 +106,8 @@ def run_check(path: str | Path, baseline: str | Path | None = None, tolerance: f
                             checked.source, checked.lines)
     before = load_baseline(baseline) if baseline is not None else None
     if before is not None and before.scenario != scenario.name:
-        raise ScenarioError([("", f"is the baseline of scenario {before.scenario!r}, not {scenario.name!r}")], str(baseline))
+        raise ScenarioError([("", f"is the baseline of scenario {before.scenario!r}, not {scenario.name!r}")],
+                            str(baseline))
     if before is not None and not set(before.figures) & set(checked.variants):
         raise ScenarioError([("", f"shares no variant with {scenario.name!r} (baseline: {', '.join(before.figures)}; "
                                   f"now: {', '.join(checked.variants)})")], str(baseline))

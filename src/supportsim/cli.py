@@ -10,30 +10,30 @@ import re
 import sys
 import warnings
 from pathlib import Path
+from typing import Any, NoReturn
 
-from . import __version__
+from ._version import __version__
 from .admit import admit, load_plan, refuse_sweep_beyond
-from .arrival_calendar import PerWorkingDay, unused_factor_warnings
-from .loader import ScenarioError, validate_data
-from .service_targets import calendar_unit_warnings
-from .tables import business_table, comparison_table, group_table, segment_table, targets_table, week_table
-from .units import format_rate
-from .trace import mean_rate as trace_rate
-from .variants import policy_variants, with_policy_variants
-from .report import CSV_COLUMNS, REPORT_NAME, ReportError, headline_rows, write_report
-from .ci import run_check, write_baseline
-from .extras import MissingDependency
-from .export import ExportError
-from .fitting.errors import FitError
+from .arrival_calendar import PerWorkingDay
 from .backtesting.cli import add_command as add_backtest_command
+from .ci import run_check, write_baseline
+from .export import ExportError
+from .extras import MissingDependency
+from .fitting.errors import FitError
+from .limits import MAX_TICKETS
+from .loader import ScenarioError, validate_data
 from .manifest import FolderError
 from .progress import Progress
-from .results import write_atomic
+from .report import CSV_COLUMNS, REPORT_NAME, ReportError, headline_rows, write_report
+from .scenario import Scenario
 from .strategies import PluginError
 from .sweeps import run_sweep
-from .targets import OutputError, file_target, folder_target
+from .tables import business_table, comparison_table, group_table, segment_table, targets_table, week_table
+from .targets import OutputError, file_target, folder_target, write_atomic
+from .trace import mean_rate as trace_rate
+from .units import WEEK, format_rate
+from .variants import policy_variants, with_policy_variants
 from .workers import WorkerError
-from .limits import MAX_TICKETS
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 SCHEDULER = re.compile(r"^(local|(tcp|tls|inproc|ucx|ws|wss)://[^\s/:]+(:\d{1,5})?/?)$")
@@ -63,7 +63,7 @@ def _non_negative(text: str) -> int:
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage mistake is one line on stderr (exit 2) like every other error."""
 
-    def error(self, message: str):
+    def error(self, message: str) -> NoReturn:
         self.exit(EXIT_BAD_INPUT, f"error: {self.prog}: {message} (see '{self.prog} --help')\n")
 
 
@@ -86,7 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("file", help="scenario YAML file")
     _max_tickets_option(validate)
 
-    run = commands.add_parser("run", help="simulate a scenario and write summary.json, profiles.json, tickets.csv, scenario.resolved.yaml")
+    run = commands.add_parser("run", help="simulate a scenario and write summary.json, profiles.json, tickets.csv, "
+                                          "scenario.resolved.yaml")
     run.add_argument("file", help="scenario YAML file")
     run.add_argument("--out", metavar="DIR", help="output folder (default: results/<scenario name>/)")
     run.add_argument("--visits", action="store_true", help="also write visits.csv, one row per visit (what "
@@ -98,7 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("file", help="scenario YAML file")
     compare.add_argument("--policy", required=True, metavar="LIST",
                          help="policies to compare, the first is the baseline: e.g. fifo,priority,vip_lane or "
-                              "vip_lane:pickup_within=30m,dedicated:engineers.L1=2 (kind:key=value, defaults otherwise)")
+                              "vip_lane:pickup_within=30m,dedicated:engineers.L1=2 "
+                              "(kind:key=value, defaults otherwise)")
     compare.add_argument("--out", metavar="DIR", help="output folder (default: results/<scenario name>-compare/)")
     _simulation_options(compare)
 
@@ -140,8 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
     baseline.add_argument("--quiet", action="store_true", help="print nothing but errors")
     _max_tickets_option(baseline)
 
-    commands.add_parser("strategies", help="list every queue strategy a policy can name (built in and installed "
-                                           "packages): its package and its keys with their defaults")
+    commands.add_parser("strategies", help="list every policy kind a scenario can name, one strategy class each "
+                                           "(built in or from an installed package): its package, keys and defaults")
 
     schema = commands.add_parser("schema", help="print the JSON Schema of scenario files (or sweep files) for "
                                                 "editors: completion, descriptions and typos flagged as you type")
@@ -155,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _fit_commands(commands) -> None:
+def _fit_commands(commands: Any) -> None:
     fit = commands.add_parser("fit", help="fit a scenario to a ticket system's export (event log or ticket table); "
                                           "write the scenario and fit-report.html")
     fit.add_argument("file", metavar="EXPORT", help="event log (CSV, XES, Parquet) or ticket table (CSV)")
@@ -228,7 +230,7 @@ def print_machine(summary: dict, fmt: str) -> None:
         writer.writerow({k: "" if v is None else repr(v) if isinstance(v, float) else v for k, v in row.items()})
 
 
-def cmd_validate(args) -> int:
+def cmd_validate(args: argparse.Namespace) -> int:
     checked = admit(args.file)
     scenario, plan = checked.scenario, checked.plan
     checked.refuse_beyond(max_tickets=args.max_tickets)  # what run would refuse, validate refuses
@@ -258,10 +260,10 @@ def cmd_validate(args) -> int:
     return EXIT_OK
 
 
-def arrival_words(scenario, trace_rate: float | None) -> str:
+def arrival_words(scenario: Scenario, trace_rate: float | None) -> str:
     """The arrival rate in the unit it was given and per week (and the growth over a year)."""
     if trace_rate is not None:
-        return f"{trace_rate:g} tickets/h ({trace_rate * 168:.0f}/w) replayed from the trace"
+        return f"{trace_rate:g} tickets/h ({trace_rate * WEEK:.0f}/w) replayed from the trace"
     per_hour = scenario.mean_arrival_rate
     given = scenario.arrivals.rate
     text = f"{per_hour:.4g} tickets/h"
@@ -269,11 +271,12 @@ def arrival_words(scenario, trace_rate: float | None) -> str:
         text = f"{given} of calendar {scenario.arrivals.calendar!r} = {text}"
     elif given is not None and not format_rate(given).endswith("/h"):
         text = f"{format_rate(given)} = {text}"
-    text += f" = {per_hour * 168:.0f}/w"
+    text += f" = {per_hour * WEEK:.0f}/w"
     if scenario.arrivals.bursts:
         text += " (bursts included)"
     if scenario.arrivals.growth:
-        text += f" at start, growing {100 * scenario.arrivals.growth:+g}%/y ({per_hour * 168 * (1 + scenario.arrivals.growth):.0f}/w a year later)"
+        later = per_hour * WEEK * (1 + scenario.arrivals.growth)
+        text += f" at start, growing {100 * scenario.arrivals.growth:+g}%/y ({later:.0f}/w a year later)"
     return text
 
 
@@ -283,14 +286,14 @@ def _print_warnings(source: str, found: list[tuple[str, str]]) -> None:
         print(f"warning: {source}: {path}: {message}", file=sys.stderr)
 
 
-def cmd_run(args) -> int:
+def cmd_run(args: argparse.Namespace) -> int:
     checked = admit(args.file)
     checked.refuse_beyond(args.replications, args.max_tickets)
     _print_warnings(args.file, checked.warnings())
     return _simulate_and_report(checked.scenario, args, Path("results") / checked.scenario.name)
 
 
-def cmd_compare(args) -> int:
+def cmd_compare(args: argparse.Namespace) -> int:
     scenario = admit(args.file).scenario
     try:
         policies = policy_variants(args.policy)
@@ -311,7 +314,7 @@ def cmd_compare(args) -> int:
     return _simulate_and_report(compared, args, Path("results") / f"{scenario.name}-compare")
 
 
-def _simulate_and_report(scenario, args, default_out: Path) -> int:
+def _simulate_and_report(scenario: Scenario, args: argparse.Namespace, default_out: Path) -> int:
     out = Path(args.out) if args.out else default_out
     # find out before a long simulation, not after, that the results cannot be written; create nothing yet, so
     # a run that fails leaves no trace
@@ -332,8 +335,8 @@ def _simulate_and_report(scenario, args, default_out: Path) -> int:
         print()
         if len(summary["variants"]) > 1:
             print(comparison_table(summary))
-            print(f"\nvs baseline: variant/baseline mean time, paired over replications on the same tickets "
-                  f"(geometric mean, [95% interval]); per-segment and per-group figures are in summary.json")
+            print("\nvs baseline: variant/baseline mean time, paired over replications on the same tickets "
+                  "(geometric mean, [95% interval]); per-segment and per-group figures are in summary.json")
             _print_targets(summary)
         else:
             figures = next(iter(summary["variants"].values()))
@@ -362,7 +365,7 @@ def _print_targets(summary: dict) -> None:
               "above attain, missed when below, else inconclusive")
 
 
-def cmd_report(args) -> int:
+def cmd_report(args: argparse.Namespace) -> int:
     if args.out:
         file_target(args.out, "--out ")
     target = write_report(args.folder, args.out)
@@ -380,7 +383,7 @@ def cmd_report(args) -> int:
     return EXIT_OK
 
 
-def cmd_sweep(args) -> int:
+def cmd_sweep(args: argparse.Namespace) -> int:
     if args.scheduler is not None and not SCHEDULER.match(args.scheduler):
         raise ScenarioError([("", f"--scheduler {args.scheduler!r}: give 'local' or a Dask scheduler address "
                                   "such as tcp://10.0.0.5:8786")], args.file)
@@ -401,7 +404,7 @@ def cmd_sweep(args) -> int:
     return EXIT_OK
 
 
-def cmd_check(args) -> int:
+def cmd_check(args: argparse.Namespace) -> int:
     if args.junit:  # a bad target is bad input (exit 2), found before simulating; never exit 1, "checks failed"
         file_target(args.junit, "--junit ")
     with Progress(f"check {Path(args.file).stem}", quiet=args.quiet) as progress:
@@ -413,7 +416,7 @@ def cmd_check(args) -> int:
     return EXIT_OK if report.passed else EXIT_FAILED
 
 
-def cmd_baseline(args) -> int:
+def cmd_baseline(args: argparse.Namespace) -> int:
     with Progress(f"baseline {Path(args.file).stem}", quiet=args.quiet) as progress:
         path = write_baseline(args.file, args.out, args.replications, args.jobs, args.max_tickets, progress)
     if not args.quiet:
@@ -421,7 +424,7 @@ def cmd_baseline(args) -> int:
     return EXIT_OK
 
 
-def cmd_schema(args) -> int:
+def cmd_schema(args: argparse.Namespace) -> int:
     from .schema import schema_text
 
     text = schema_text(args.which, args.builtin)
@@ -436,7 +439,7 @@ def cmd_schema(args) -> int:
     return EXIT_OK
 
 
-def cmd_strategies(args) -> int:
+def cmd_strategies(args: argparse.Namespace) -> int:
     from .strategies import package_of, strategies
     from .strategies.listing import strategy_keys, summary
 
@@ -447,24 +450,25 @@ def cmd_strategies(args) -> int:
     return EXIT_OK
 
 
-def cmd_fit(args) -> int:
+def cmd_fit(args: argparse.Namespace) -> int:
     from .fitting.cli import run_fit
     return run_fit(args)
 
 
-def cmd_export(args) -> int:
+def cmd_export(args: argparse.Namespace) -> int:
     from .export import export
     path, events = export(args.folder, args.out, args.format, args.variant, args.replication)
     print(f"wrote {path}: {events} events; read it back with: supportsim fit {path}")
     return EXIT_OK
 
 
-def cmd_backtest(args) -> int:
+def cmd_backtest(args: argparse.Namespace) -> int:
     from .backtesting.cli import run_backtest
     return run_backtest(args)
 
 
-def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
+def _one_line_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                      file: Any = None, line: str | None = None) -> None:
     """A warning from a library (numpy's RuntimeWarning, say) as one line like ours, not its source line."""
     print(f"warning: {category.__name__}: {str(message).splitlines()[0] if str(message) else ''}", file=sys.stderr)
 
@@ -489,7 +493,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt as exc:
-        print(str(exc) or "interrupted before anything was saved; files already there are as they were", file=sys.stderr)
+        print(str(exc) or "interrupted before anything was saved; files already there are as they were",
+              file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -8,12 +8,13 @@ queueing formulas need) and draws many values at once from a numpy Generator.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal, Self
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, BeforeValidator, model_validator
+from pydantic import BeforeValidator, Field, PlainSerializer, model_validator
 
 from .limits import MAX_CV, MAX_LIST, MIN_CV
+from .model import Model
 from .units import format_duration, parse_duration
 
 Duration = Annotated[
@@ -24,9 +25,7 @@ Duration = Annotated[
 """A duration in hours, read from strings such as '15m' and written back the same way."""
 
 
-class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
+class _Dist(Model):
     @property
     def mean_hours(self) -> float:
         raise NotImplementedError
@@ -53,7 +52,7 @@ class Exponential(_Dist):
     def second_moment(self) -> float:
         return 2 * self.mean**2
 
-    def sample(self, rng, size):
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.exponential(self.mean, size)
 
 
@@ -75,7 +74,7 @@ class Lognormal(_MeanCV):
 
     dist: Literal["lognormal"] = "lognormal"
 
-    def sample(self, rng, size):
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         sigma2 = math.log1p(self.cv**2)
         mu = math.log(self.mean) - sigma2 / 2
         return rng.lognormal(mu, math.sqrt(sigma2), size)
@@ -84,7 +83,7 @@ class Lognormal(_MeanCV):
 class Gamma(_MeanCV):
     dist: Literal["gamma"] = "gamma"
 
-    def sample(self, rng, size):
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         shape = 1 / self.cv**2
         return rng.gamma(shape, self.mean / shape, size)
 
@@ -98,7 +97,7 @@ class Weibull(_MeanCV):
     def shape(self) -> float:
         return weibull_shape(self.cv)
 
-    def sample(self, rng, size):
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         k = self.shape
         return self.mean / math.gamma(1 + 1 / k) * rng.weibull(k, size)
 
@@ -131,7 +130,7 @@ class Deterministic(_Dist):
     def second_moment(self) -> float:
         return self.mean**2
 
-    def sample(self, rng, size):
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return np.full(size, self.mean)
 
 
@@ -141,7 +140,7 @@ class Uniform(_Dist):
     high: Duration = Field(description="Longest work time.")
 
     @model_validator(mode="after")
-    def _ordered(self):
+    def _ordered(self) -> Self:
         if self.high <= self.low:
             raise ValueError("high must be greater than low")
         return self
@@ -154,7 +153,7 @@ class Uniform(_Dist):
     def second_moment(self) -> float:
         return (self.low**2 + self.low * self.high + self.high**2) / 3
 
-    def sample(self, rng, size):
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.uniform(self.low, self.high, size)
 
 
@@ -165,7 +164,7 @@ class Triangular(_Dist):
     high: Duration = Field(description="Longest work time.")
 
     @model_validator(mode="after")
-    def _ordered(self):
+    def _ordered(self) -> Self:
         if not (self.low <= self.mode <= self.high and self.low < self.high):
             raise ValueError("need low <= mode <= high and low < high")
         return self
@@ -180,7 +179,7 @@ class Triangular(_Dist):
         var = (a * a + b * b + c * c - a * b - a * c - b * c) / 18
         return var + self.mean_hours**2
 
-    def sample(self, rng, size):
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.triangular(self.low, self.mode, self.high, size)
 
 
@@ -188,10 +187,11 @@ class Empirical(_Dist):
     """Resample observed work times (for example from a ticket export) with equal weight."""
 
     dist: Literal["empirical"] = "empirical"
-    values: list[Duration] = Field(min_length=1, max_length=MAX_LIST, description="Observed work times, each with a unit.")
+    values: list[Duration] = Field(min_length=1, max_length=MAX_LIST,
+                                   description="Observed work times, each with a unit.")
 
     @model_validator(mode="after")
-    def _non_negative(self):
+    def _non_negative(self) -> Self:
         if min(self.values) < 0:
             raise ValueError("values must not be negative")
         if max(self.values) <= 0:
@@ -206,11 +206,11 @@ class Empirical(_Dist):
     def second_moment(self) -> float:
         return float(np.mean(np.square(self.values)))
 
-    def sample(self, rng, size):
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.choice(np.asarray(self.values, dtype=float), size)
 
 
 Distribution = Annotated[
-    Union[Exponential, Lognormal, Gamma, Weibull, Deterministic, Uniform, Triangular, Empirical],
+    Exponential | Lognormal | Gamma | Weibull | Deterministic | Uniform | Triangular | Empirical,
     Field(discriminator="dist"),
 ]

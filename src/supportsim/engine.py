@@ -11,24 +11,25 @@ arrives, each later one when the previous ended. Interruptions (preemption, and 
 shift) are rare and kept in a list.
 
 Groups whose engineers all work around the clock run exactly as above. A group with shifts is a
-:class:`ShiftDesk`: each staff block that is not 24x7 gets a :class:`_Roster`, a chain of shift-start and
+:class:`ShiftGroup`: each staff block that is not 24x7 gets a :class:`_Roster`, a chain of shift-start and
 shift-end events taken from its calendar (see :mod:`supportsim.calendar` and docs/working-time.md).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from typing import Any, Protocol, cast
 
 import numpy as np
 import simpy
-from simpy.core import URGENT
-from simpy.events import NORMAL, Event, Timeout
+from simpy.events import NORMAL, URGENT, Event, Timeout
 
 from .calendar import Calendar
+from .records import ReplicationRecord
 from .scenario import Scenario
-from .strategies import strategy_for
+from .strategies import PolicyConfig, strategy_for
 from .tickets import TicketStream, draw_tickets
-from .visits import visit_attribute
+from .visit_attributes import visit_attribute
 
 
 class _Alarm(Event):
@@ -44,44 +45,11 @@ class _Alarm(Event):
 
     _ok = True  # an alarm always succeeds, as a Timeout does; SimPy's step() reads this after the callbacks
 
-    def __init__(self, env: simpy.Environment, delay: float, callback, value=None):
+    def __init__(self, env: simpy.Environment, delay: float, callback: Callable[[Any], None], value: Any = None):
         self.env = env
         self.callbacks = [callback]
         self._value = value
         env.schedule(self, NORMAL, delay)
-
-
-@dataclass
-class ReplicationRecord:
-    """What one replication leaves behind: the tickets it drew and what happened to each visit."""
-
-    scenario: Scenario
-    replication: int
-    tickets: TicketStream
-    started: np.ndarray        # [visits] first time an engineer began work (NaN never)
-    ended: np.ndarray          # [visits] time the visit left its group
-    resumed: np.ndarray        # [visits] start of the last piece of work
-    engineer: np.ndarray       # [visits] engineer (index within the group) who first took it
-    interruptions: np.ndarray  # [k, 4]: visit, engineer, piece start, piece end (work stopped before done)
-    rank: np.ndarray           # [visits] queue rank the strategies saw
-    staff: dict[str, int] = field(default_factory=dict)
-    pauses: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # [k] interruption was a shift end
-
-    @property
-    def queued(self) -> np.ndarray:
-        """Time each visit joined its group's queue."""
-        queued = np.empty_like(self.ended)
-        queued[1:] = self.ended[:-1]
-        queued[self.tickets.offset] = self.tickets.arrived
-        return queued
-
-    @property
-    def first_response(self) -> np.ndarray:
-        return self.started[self.tickets.offset]
-
-    @property
-    def resolved(self) -> np.ndarray:
-        return self.ended[self.tickets.offset + self.tickets.visits - 1]
 
 
 def visit_ranks(scenario: Scenario, tickets: TicketStream) -> tuple[np.ndarray, int, np.ndarray]:
@@ -97,10 +65,25 @@ def visit_ranks(scenario: Scenario, tickets: TicketStream) -> tuple[np.ndarray, 
     return rank.astype(np.int64), n_priorities * (2 if has_vip else 1), vip.astype(np.int8)
 
 
-class Desk:
-    """One engineer group at run time: its engineers and its strategy (see strategies.base.Desk)."""
+class _Floats(Protocol):
+    """A float64 column through its memoryview: indexed like a list, one float per visit."""
 
-    def __init__(self, run: "_Run", name: str, staff: int, policy):
+    def __getitem__(self, index: int, /) -> float: ...
+    def __setitem__(self, index: int, value: float, /) -> None: ...
+
+
+class _Ints(Protocol):
+    """An integer column through its memoryview: indexed like a list, one int per visit."""
+
+    def __getitem__(self, index: int, /) -> int: ...
+    def __setitem__(self, index: int, value: int, /) -> None: ...
+
+
+class StaffedGroup:
+    """One engineer group at run time: its engineers and its strategy (what strategies see of it is the
+    protocol strategies.Group)."""
+
+    def __init__(self, run: _Run, name: str, staff: int, policy: PolicyConfig):
         self.run = run
         self.env = run.env
         self.name = name
@@ -119,13 +102,13 @@ class Desk:
         self._ended = run.ended
         self._advance = run.advance
         self._on_finish = self._finish  # bound once: start() runs for every visit, and binding costs ~5%
-        self.strategy = strategy_for(policy).for_desk(policy, self)
+        self.strategy = strategy_for(policy).for_group(policy, self)
         self.arrive = self.strategy.arrive
         self._release = self.strategy.release
         for engineer in reversed(range(staff)):
             self._release(engineer)
 
-    # per-visit attributes few strategies need (see supportsim.visits): built on first use, shared by the
+    # per-visit attributes few strategies need (see supportsim.visit_attributes): built on first use, shared by the
     # groups of the run
     priority = property(lambda self: self.run.visit_attribute("priority"))
     segment = property(lambda self: self.run.visit_attribute("segment"))
@@ -167,7 +150,9 @@ class Desk:
 
     def interrupt(self, engineer: int) -> int:
         visit = self.serving[engineer]
-        self.pending[engineer].callbacks.clear()  # the finish event still fires, but does nothing
+        pending = self.pending[engineer]
+        assert pending is not None, "an engineer at work has a finish event"
+        pending.callbacks.clear()  # the finish event still fires, but does nothing
         now = self.env._now
         done = (now - self._resumed[visit]) / self.pace[engineer]
         self._remaining[visit] = max(0.0, self._remaining[visit] - done)
@@ -175,7 +160,7 @@ class Desk:
         self.serving[engineer] = -1
         return visit
 
-    def call_later(self, delay: float, callback, argument) -> None:
+    def call_later(self, delay: float, callback: Callable[[Any], None], argument: Any) -> None:
         timer = Timeout(self.env, delay, argument)
         timer.callbacks.append(lambda event: callback(event._value))
 
@@ -184,7 +169,7 @@ class Desk:
         return self.strategy.waiting() == 0 and all(v < 0 for v in self.serving)
 
 
-class ShiftDesk(Desk):
+class ShiftGroup(StaffedGroup):
     """A group whose engineers work shifts.
 
     An engineer takes no new work off shift. Work in progress when a shift ends pauses: the piece of work
@@ -193,7 +178,7 @@ class ShiftDesk(Desk):
     shift ends counts as done, not paused.
     """
 
-    def __init__(self, run: "_Run", name: str, shifts: list[tuple[int, Calendar]], policy):
+    def __init__(self, run: _Run, name: str, shifts: list[tuple[int, Calendar]], policy: PolicyConfig):
         super().__init__(run, name, sum(count for count, _ in shifts), policy)
         self.on_shift = [True] * self.staff
         self.paused = [-1] * self.staff
@@ -203,15 +188,11 @@ class ShiftDesk(Desk):
             first += count
             if not calendar.is_always:
                 run.rosters.append(_Roster(self, team, calendar))
+        self._release = self._release_on_shift  # work done off shift (at its very end) frees no one
 
-    def _finish(self, event: Timeout) -> None:
-        engineer = event._value
-        visit = self.serving[engineer]
-        self.serving[engineer] = -1
-        self._ended[visit] = self.env._now
+    def _release_on_shift(self, engineer: int) -> None:
         if self.on_shift[engineer]:
-            self._release(engineer)
-        self._advance(visit)
+            self.strategy.release(engineer)
 
     def shift_start(self, team: list[int]) -> None:
         for engineer in reversed(team):  # like the first release: the lowest-numbered engineer is picked first
@@ -235,7 +216,9 @@ class ShiftDesk(Desk):
             left = self._remaining[visit] - (now - self._resumed[visit]) / self.pace[engineer]
             if left <= 1e-12 * max(1.0, now):  # a few units of rounding in the last place of `now`
                 continue  # done this very instant: its finish event fires next and does not release the engineer
-            self.pending[engineer].callbacks.clear()
+            pending = self.pending[engineer]
+            assert pending is not None, "an engineer at work has a finish event"
+            pending.callbacks.clear()
             self._remaining[visit] = left
             self.run.pauses.append(len(self.run.interruptions))
             self.run.interruptions.append((visit, engineer, self._resumed[visit], now))
@@ -250,33 +233,33 @@ class _Roster:
     """The shift changes of one staff block: one event at each shift start and end, the next scheduled when
     one fires. Shift changes come before anything else at the same instant (a shift is [start, end))."""
 
-    def __init__(self, desk: ShiftDesk, team: list[int], calendar: Calendar):
-        self.desk, self.team = desk, team
+    def __init__(self, group: ShiftGroup, team: list[int], calendar: Calendar):
+        self.group, self.team = group, team
         self.shifts = calendar.shifts(0.0)
         self.on, self.off = next(self.shifts)
-        if self.on <= 0.0:  # on duty at time 0: the desk released them already
+        if self.on <= 0.0:  # on duty at time 0: the group released them already
             self._at(self.off, self._end)
         else:
             for engineer in team:
-                desk.on_shift[engineer] = False
-                desk.strategy.withdraw(engineer)
+                group.on_shift[engineer] = False
+                group.strategy.withdraw(engineer)
             self._at(self.on, self._start)
 
-    def _at(self, time: float, callback) -> None:
+    def _at(self, time: float, callback: Callable[[Event], None]) -> None:
         if time == float("inf"):
             return
-        event = Event(self.desk.env)
+        event = Event(self.group.env)
         event._ok, event._value = True, None
         event.callbacks.append(callback)
-        self.desk.env.schedule(event, URGENT, time - self.desk.env.now)
+        self.group.env.schedule(event, URGENT, time - self.group.env.now)
 
-    def _start(self, event) -> None:
-        self.desk.shift_start(self.team)
+    def _start(self, event: Event) -> None:
+        self.group.shift_start(self.team)
         self._at(self.off, self._end)
 
-    def _end(self, event) -> None:
-        self.desk.shift_end(self.team)
-        if self.desk.run.drained():
+    def _end(self, event: Event) -> None:
+        self.group.shift_end(self.team)
+        if self.group.run.drained():
             return  # every ticket is resolved and none will come: shifts need not go on forever
         self.on, self.off = next(self.shifts)
         self._at(self.on, self._start)
@@ -298,8 +281,11 @@ class _Run:
             "ended": np.full(n_visits, np.nan),
             "engineer": np.zeros(n_visits, dtype=np.int32),
         }
-        self.started, self.resumed, self.ended, self.engineer = (c.data for c in self.columns.values())
-        self.remaining = np.array(tickets.work, dtype=np.float64).data
+        self.started = cast(_Floats, self.columns["started"].data)
+        self.resumed = cast(_Floats, self.columns["resumed"].data)
+        self.ended = cast(_Floats, self.columns["ended"].data)
+        self.engineer = cast(_Ints, self.columns["engineer"].data)
+        self.remaining = cast(_Floats, np.array(tickets.work, dtype=np.float64).data)
         last = np.zeros(n_visits, dtype=np.int8)
         last[tickets.offset + tickets.visits - 1] = 1
         self.last = last.data
@@ -316,21 +302,21 @@ class _Run:
         self.arrived = np.maximum(np.asarray(tickets.arrived, dtype=np.float64), 0.0).data
         self.offset = np.ascontiguousarray(tickets.offset, dtype=np.int64).data
         self.n_tickets = len(tickets)
-        self._on_arrival = self._arrival  # bound once, as Desk._on_finish
-        self.desks = [self._desk(scenario, g) for g in scenario.group_names]
-        self.arrive_at = [d.arrive for d in self.desks]
+        self._on_arrival = self._arrival  # bound once, as StaffedGroup._on_finish
+        self.groups = [self._group(scenario, g) for g in scenario.group_names]
+        self.arrive_at = [g.arrive for g in self.groups]
 
-    def _desk(self, scenario: Scenario, group: str) -> Desk:
+    def _group(self, scenario: Scenario, group: str) -> StaffedGroup:
         shifts = scenario.shifts_of(group)
         if all(calendar.is_always for _, calendar in shifts):
-            return Desk(self, group, scenario.groups[group].headcount, scenario.policy_of(group))
-        return ShiftDesk(self, group, shifts, scenario.policy_of(group))
+            return StaffedGroup(self, group, scenario.groups[group].headcount, scenario.policy_of(group))
+        return ShiftGroup(self, group, shifts, scenario.policy_of(group))
 
     def drained(self) -> bool:
         """Every ticket has arrived and is resolved."""
         if self.n_tickets and self.env._now <= self.arrived[self.n_tickets - 1]:
             return False
-        return all(desk.quiet() for desk in self.desks)
+        return all(group.quiet() for group in self.groups)
 
     def visit_attribute(self, name: str) -> list:
         """A per-visit attribute, as a list (which indexes fastest), built on first use."""
@@ -344,7 +330,7 @@ class _Run:
             visit += 1
             self.arrive_at[self.route[visit]](visit)
 
-    def _arrival(self, event) -> None:
+    def _arrival(self, event: Event) -> None:
         ticket = event._value
         visit = self.offset[ticket]
         self.arrive_at[self.route[visit]](visit)

@@ -12,20 +12,17 @@ The per-visit times come from ``visits.csv``, which ``supportsim run --visits`` 
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import quoteattr
 
 import numpy as np
 
-from .results import SimulationResult, write_atomic
-from .targets import file_target
-from .visits import WORK
+from .results import VISIT_COLUMNS
+from .targets import file_target, write_atomic
 
-VISIT_COLUMNS = ["variant", "replication", "ticket", "segment", "priority", "visit", "group", "queued", "started",
-                 "ended", "engineer"]
 LOG_COLUMNS = ["case:concept:name", "time:timestamp", "concept:name", "org:group", "org:resource", "priority",
                "segment"]
 
@@ -34,47 +31,7 @@ class ExportError(ValueError):
     """A results folder that cannot be exported: the message says what is missing."""
 
 
-def visit_columns(result: SimulationResult):
-    """Per variant and replication: one row per visit of a counted ticket, as columns (visits.csv)."""
-    for variant, records in result.records.items():
-        for record in records:
-            scenario = record.scenario
-            t = record.tickets
-            ticket = t.ticket_of_visit
-            keep = (t.arrived >= scenario.warmup)[ticket]
-            keep &= t.activity == WORK  # visits a policy inserts (a first contact) count in reaction, not as work
-            segments = np.array(scenario.segment_names, dtype=object)
-            priorities = np.array(scenario.priority_names or [""], dtype=object)
-            groups = np.array(scenario.group_names, dtype=object)
-            step = np.arange(len(t.route)) - np.repeat(t.offset, t.visits)
-            n = int(keep.sum())
-            yield {
-                "variant": np.full(n, variant, dtype=object),
-                "replication": np.full(n, record.replication),
-                "ticket": ticket[keep],
-                "segment": segments[t.segment[ticket[keep]]],
-                "priority": priorities[t.priority[ticket[keep]]],
-                "visit": step[keep],
-                "group": groups[t.route[keep]],
-                "queued": record.queued[keep],
-                "started": record.started[keep],
-                "ended": record.ended[keep],
-                "engineer": record.engineer[keep],
-            }
-
-
-def visits_csv(result: SimulationResult) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(VISIT_COLUMNS)
-    for columns in visit_columns(result):
-        formatted = [[f"{v:.6f}" for v in values.tolist()] if values.dtype.kind == "f" else values.tolist()
-                     for values in columns.values()]
-        writer.writerows(zip(*formatted))
-    return out.getvalue()
-
-
-def event_log(visits, start: datetime) -> dict[str, np.ndarray]:
+def event_log(visits: Mapping[str, Any], start: datetime) -> dict[str, np.ndarray]:
     """The event-log columns from one replication's visits (a mapping of VISIT_COLUMNS arrays)."""
     ticket = np.asarray(visits["ticket"])
     order = np.lexsort((np.asarray(visits["visit"]), ticket))
@@ -114,7 +71,7 @@ def export(folder: str | Path, out: str | Path, fmt: str = "event-log", variant:
         raise ExportError(f"{folder}: no visits.csv; run the scenario with `supportsim run --visits` to save the "
                           "per-visit times an event log needs")
     file_target(Path(out), "--out ")
-    from .loader import load_scenario
+    from .admit import load_scenario
     from .manifest import locked, verified
 
     with locked(folder):  # read as one whole run: the files the manifest names, with their hashes
@@ -138,7 +95,7 @@ def export(folder: str | Path, out: str | Path, fmt: str = "event-log", variant:
     return Path(out), len(log["concept:name"])
 
 
-def log_csv(log: dict[str, np.ndarray], pd) -> str:
+def log_csv(log: dict[str, np.ndarray], pd: Any) -> str:
     return pd.DataFrame(log).to_csv(index=False, lineterminator="\n")
 
 
@@ -169,7 +126,7 @@ def log_xes(log: dict[str, np.ndarray]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _pandas():
+def _pandas() -> Any:
     from .extras import require
     return require("pandas", "pandas", "supportsim export")
 

@@ -15,14 +15,16 @@ from __future__ import annotations
 import difflib
 import itertools
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from pydantic import ValidationError
 
+from .consistency import consistency_problems
 from .limits import MAX_SWEEP_POINTS
 from .loader import ScenarioError
 from .problems import pydantic_problems
-from .scenario import Scenario, consistency_problems
+from .scenario import Scenario
 from .variants import deep_merge
 
 FIXED_KEYS = {"name", "description", "variants", "baseline", "sweep", "checks", "replications"}
@@ -57,7 +59,8 @@ an escalation target (``groups.L1.escalate.L2``), targets for a segment (``sla.v
 segment or priority (``groups.L1.work.by_segment.vip``); see docs/sweeps.md."""
 
 
-def missing_key_problems(grid: Mapping[str, list], variants: Mapping[str, dict], prefix: str = "grid.") -> list[tuple[str, str]]:
+def missing_key_problems(grid: Mapping[str, list], variants: Mapping[str, dict],
+                         prefix: str = "grid.") -> list[tuple[str, str]]:
     """Paths through a segment, group, priority or calendar that no variant declares."""
     problems = []
     for path in grid:
@@ -70,7 +73,8 @@ def missing_key_problems(grid: Mapping[str, list], variants: Mapping[str, dict],
             kind = NAMED[parts[0]]
             close = difflib.get_close_matches(parts[1], sorted(declared), n=1, cutoff=0.5) or \
                 [n for n in sorted(declared) if n.lower() == parts[1].lower()]
-            hint = f"; did you mean {close[0]!r}?" if close else f"; {parts[0]} are {', '.join(sorted(declared)) or 'none'}"
+            known = ", ".join(sorted(declared)) or "none"
+            hint = f"; did you mean {close[0]!r}?" if close else f"; {parts[0]} are {known}"
             problems.append((prefix + path, f"no {kind} {parts[1]!r}{hint} (a sweep varies what the scenario "
                                             f"declares; it cannot add a {kind})"))
     return problems
@@ -111,10 +115,12 @@ def _rebalance(shares: dict[str, float], fixed: set[str]) -> dict[str, float]:
 
 def _balance_shares(data: dict, params: Mapping[str, Any]) -> None:
     segments = data.get("segments")
-    fixed = {p.split(".")[1] for p in params if len(p.split(".")) == 3 and p.startswith("segments.") and p.endswith(".share")}
+    fixed = {p.split(".")[1] for p in params
+             if len(p.split(".")) == 3 and p.startswith("segments.") and p.endswith(".share")}
     if fixed and isinstance(segments, dict):
-        shares = {k: s.get("share") for k, s in segments.items() if isinstance(s, dict)}
-        if fixed <= set(shares) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in shares.values()):
+        shares: dict[str, Any] = {k: s.get("share") for k, s in segments.items() if isinstance(s, dict)}
+        numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in shares.values())
+        if fixed <= set(shares) and numbers:
             for k, v in _rebalance(shares, fixed).items():
                 segments[k] = {**segments[k], "share": v}
     priorities = data.get("priorities")
@@ -137,7 +143,8 @@ def apply_point(variants: Mapping[str, dict], params: Mapping[str, Any]) -> dict
     return out
 
 
-def validate_point(variants: Mapping[str, dict], params: Mapping[str, Any], prefix: str = "grid.") -> tuple[dict[str, Scenario], list[tuple[str, str]]]:
+def validate_point(variants: Mapping[str, dict], params: Mapping[str, Any],
+                   prefix: str = "grid.") -> tuple[dict[str, Scenario], list[tuple[str, str]]]:
     """Each variant of the point as a Scenario, or problems keyed by the grid path that caused them."""
     scenarios, problems = {}, []
     for name, data in apply_point(variants, params).items():
@@ -168,7 +175,8 @@ def _blame(params: Mapping[str, Any], path: str, message: str, prefix: str) -> t
 def check_grid(grid: Mapping[str, list], variants: Mapping[str, dict], source: str, lines: Mapping[str, int] | None,
                prefix: str = "grid.") -> list[tuple[dict[str, Any], dict[str, Scenario]]]:
     """Every point with its variants' Scenarios; every problem of every point at once as a ScenarioError."""
-    problems = path_problems(grid, prefix) + missing_key_problems(grid, variants, prefix) + grid_size_problems(grid, prefix)
+    problems = (path_problems(grid, prefix) + missing_key_problems(grid, variants, prefix)
+                + grid_size_problems(grid, prefix))
     if problems:
         raise ScenarioError(problems, source, lines)
     out = []

@@ -19,6 +19,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from multiprocessing.connection import Connection
 from typing import Any
 
 _line: tuple[Any, Any, int] | None = None   # (reading end, writing end, pid of the process they belong to)
@@ -39,14 +40,14 @@ def pool_options(then: Callable[[], None] | None = None) -> dict:
     return {"initializer": _hold, "initargs": (reader, writer, then)}
 
 
-def _hold(reader, writer, then: Callable[[], None] | None) -> None:
+def _hold(reader: Connection, writer: Connection, then: Callable[[], None] | None) -> None:
     writer.close()  # the worker's copy (inherited on fork): only the parent's may keep the pipe open
     threading.Thread(target=_watch, args=(reader,), name="supportsim-lifeline", daemon=True).start()
     if then is not None:
         then()
 
 
-def _watch(reader) -> None:
+def _watch(reader: Connection) -> None:
     try:
         reader.recv()  # nothing is ever sent: this returns only when the parent's end closes (EOFError)
     except (EOFError, OSError):
@@ -65,14 +66,14 @@ def follow(parent: int, every: float = 0.2) -> None:
         threading.Thread(target=watch, name="supportsim-lifeline", daemon=True).start()
 
 
-def dask_plugin(distributed) -> Any:
+def dask_plugin(distributed: Any) -> Any:
     """A Dask worker plugin that makes each worker of a local cluster follow this process (see :func:`follow`)."""
     parent = os.getpid()
 
-    class Lifeline(distributed.WorkerPlugin):
+    class Lifeline(distributed.WorkerPlugin):  # type: ignore[misc]  # Dask is untyped
         name = "supportsim-lifeline"
 
-        def setup(self, worker) -> None:
+        def setup(self, worker: Any) -> None:
             follow(parent)
 
     return Lifeline()

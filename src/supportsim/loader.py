@@ -9,15 +9,17 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
 from . import safe_yaml
+from .consistency import consistency_problems
 from .problems import pydantic_problems
-from .scenario import Scenario, consistency_problems
+from .scenario import Scenario
 from .trace import trace_problems
 from .variants import variant_data
 
@@ -25,7 +27,8 @@ from .variants import variant_data
 class ScenarioError(ValueError):
     """Bad input. ``problems`` is a list of (key path, message); ``str()`` gives the one-line-each form."""
 
-    def __init__(self, problems: list[tuple[str, str]], source: str = "<scenario>", lines: Mapping[str, int] | None = None):
+    def __init__(self, problems: list[tuple[str, str]], source: str = "<scenario>",
+                 lines: Mapping[str, int] | None = None):
         self.problems = problems
         self.source = source
         self.lines = dict(lines or {})
@@ -127,7 +130,8 @@ def data_problems(data: Any) -> list[tuple[str, str]]:
             return [("", f"holds more than {safe_yaml.MAX_NODES:,} values")]
         if depth > safe_yaml.MAX_DEPTH:
             return [(path, f"nested more than {safe_yaml.MAX_DEPTH} levels deep; a scenario needs far fewer")]
-        children = node.items() if isinstance(node, Mapping) else enumerate(node) if isinstance(node, (list, tuple)) else ()
+        children = (node.items() if isinstance(node, Mapping) else
+                    enumerate(node) if isinstance(node, (list, tuple)) else ())
         for key, value in children:
             stack.append((value, f"{path}.{key}" if path else str(key), depth + 1))
         if isinstance(node, str) and _SURROGATE.search(node):
@@ -161,7 +165,8 @@ def _yaml_error(exc: yaml.YAMLError, source: str) -> ScenarioError:
     context_mark = getattr(exc, "context_mark", None)
     line = mark.line + 1 if mark is not None else None
     words = next((plain for fragment, plain in YAML_WORDS if fragment in problem), None)
-    if context.startswith("while parsing a flow") and context_mark is not None and context_mark.line != mark.line:
+    if (context.startswith("while parsing a flow") and context_mark is not None and mark is not None
+            and context_mark.line != mark.line):
         opener = "{" if "mapping" in context else "["
         closer = "}" if opener == "{" else "]"
         message = f"'{opener}' opened here is not closed with '{closer}' before line {line} ({problem})"
@@ -240,7 +245,8 @@ def validate_data(data: Mapping, source: str = "<scenario>", lines: Mapping[str,
     return scenario
 
 
-def expand_variants(scenario: Scenario, source: str = "<scenario>", lines: Mapping[str, int] | None = None) -> dict[str, Scenario]:
+def expand_variants(scenario: Scenario, source: str = "<scenario>",
+                    lines: Mapping[str, int] | None = None) -> dict[str, Scenario]:
     """Each variant as a validated Scenario of its own; problems name the path under ``variants.<name>``."""
     out, problems = {}, []
     for name, data in variant_data(scenario).items():
@@ -258,11 +264,3 @@ def expand_variants(scenario: Scenario, source: str = "<scenario>", lines: Mappi
     if problems:
         raise ScenarioError(problems, source, lines)
     return out
-
-
-def load_scenario(path_or_data: str | Path | Mapping) -> Scenario:
-    """Load and check a scenario from a YAML file path or a dict, as ``supportsim validate`` does (variants,
-    checks and sweep included: see :mod:`supportsim.admit`). Raises :class:`ScenarioError`."""
-    from .admit import admit  # admit builds on this module
-
-    return admit(path_or_data).scenario

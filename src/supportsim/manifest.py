@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
-from . import __version__
+from ._version import __version__
 from .targets import OutputError, fault, folder_target, make_folder, shared_mode
 
 MANIFEST = "manifest.json"

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import difflib
 import types
-from typing import Annotated, Any, Mapping, Union, get_args, get_origin
+from collections.abc import Mapping
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -68,7 +69,7 @@ def _clean_loc(loc: tuple, data: Any, error: Mapping | None = None) -> tuple:
     walk(0, data, ())
     if error is not None and "input" in error:
         given, missing = error["input"], error["type"] == "missing"
-        for same in (lambda a, b: a is b, _equal):
+        for same in (_identical, _equal):
             holding = [c for c in candidates if c[2] == missing and same(c[1], given)]
             if holding:
                 path, node, _ = max(holding, key=lambda c: len(c[0]))
@@ -76,8 +77,14 @@ def _clean_loc(loc: tuple, data: Any, error: Mapping | None = None) -> tuple:
                 if error["type"] == "union_tag_invalid" and isinstance(node, Mapping) and discriminator in node:
                     path += (discriminator,)
                 return path
-    ends = lambda c: bool(c[0]) and bool(parts) and c[0][-1] == parts[-1]  # noqa: E731
+    def ends(c: tuple[tuple, Any, bool]) -> bool:
+        return bool(c[0]) and bool(parts) and c[0][-1] == parts[-1]
+
     return max(candidates, key=lambda c: (len(c[0]), ends(c)))[0] if candidates else ()
+
+
+def _identical(a: Any, b: Any) -> bool:
+    return a is b
 
 
 def _equal(a: Any, b: Any) -> bool:
@@ -121,7 +128,7 @@ MAPPING_HINTS = {
 }
 
 
-def _message(error: dict, loc: tuple, data: Any) -> str:
+def _message(error: Mapping[str, Any], loc: tuple, data: Any) -> str:
     kind, ctx = error["type"], error.get("ctx", {})
     written = _data_at(data, loc) if loc and kind != "missing" else None  # as in the file ('0h', not 0.0)
     got = _short(error.get("input") if written is None else written)
@@ -131,7 +138,8 @@ def _message(error: dict, loc: tuple, data: Any) -> str:
         fields, chosen = _fields_at(loc[:-1], data)
         info = fields.get(str(loc[-1])) if loc else None
         what = f" for {chosen}" if chosen else ""
-        about = f": {info.description[0].lower()}{info.description[1:].rstrip('.')}" if info and info.description else ""
+        text = info.description if info else None
+        about = f": {text[0].lower()}{text[1:].rstrip('.')}" if text else ""
         return f"is required{what}{about}"
     if kind == "union_tag_invalid":
         discriminator = ctx.get("discriminator", "kind").strip("'")

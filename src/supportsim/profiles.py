@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import Any
 
 import numpy as np
 
 from .calendar import WEEK, week_hour
-from .engine import ReplicationRecord
+from .records import ReplicationRecord
 
 DAY_LABELS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MAX_TIME_BINS = 10_000
@@ -74,7 +75,7 @@ def replication_profile(record: ReplicationRecord) -> dict:
     piece_visit = pieces[:, 0].astype(np.int64)
     in_window = (t.arrived >= low) & (t.arrived < high)
     arrival_hours = (np.floor(t.arrived[in_window] + week_hour(scenario.origin) + 1e-12) % WEEK).astype(np.int64)
-    profile = {
+    profile: dict[str, Any] = {
         "arrivals_per_hour": _ratio(np.bincount(arrival_hours, minlength=int(WEEK)).astype(float), length),
         "backlog": _ratio(_by_hour(covered(t.arrived, record.resolved, edges), hours), length),
         "groups": {},

@@ -10,8 +10,7 @@ import csv
 import io
 import json
 import math
-import os
-import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,42 +18,27 @@ import numpy as np
 import yaml
 
 from . import formats, service_targets
-from .engine import ReplicationRecord
 from .manifest import digest, save_run
-from .targets import OutputError, file_target, make_folder, shared_mode
+from .profiles import combine_profiles, hour_of_week_labels
+from .records import ReplicationRecord
 from .scenario import Scenario
+from .stats import (
+    Key,
+    business_clock_segments,
+    combine,
+    nest,
+    paired_ratios,
+    replication_figures,
+    sla_met,
+    ticket_table,
+)
 from .variants import baseline_name
 from .visits import WORK
-from .profiles import combine_profiles, hour_of_week_labels
-from .stats import Key, business_clock_segments, combine, nest, paired_ratios, replication_figures, sla_met, ticket_table
 
+VISIT_COLUMNS = ["variant", "replication", "ticket", "segment", "priority", "visit", "group", "queued", "started",
+                 "ended", "engineer"]
 TICKET_COLUMNS = ["variant", "replication", "ticket", "segment", "priority", "arrived", "first_response",
                   "resolved", "reaction", "resolution", "path"]
-
-
-def write_atomic(path: Path, data: str | bytes) -> Path:
-    """Write one file atomically (a temporary name in the same folder, then renamed), at a target checked by
-    :func:`supportsim.targets.file_target`: a link is written through, a device or pipe refused (OutputError)."""
-    target = file_target(path)
-    make_folder(target.parent)
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent)
-        # mkstemp makes the file private (0600); results and reports are meant to be shared, so give it the
-        # mode any new file gets here (0644 under the usual umask 022)
-        os.fchmod(fd, shared_mode())
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.replace(tmp, target)
-    except OSError as exc:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"{path}: cannot write it ({exc.strerror or exc})") from None
-    except BaseException:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
 
 
 def _json_safe(value: Any) -> Any:
@@ -145,14 +129,14 @@ class SimulationResult:
         return out
 
     # ---- the ticket table -------------------------------------------------------------------------------
-    def ticket_rows(self):
+    def ticket_rows(self) -> Iterator[dict[str, Any]]:
         """Yield one dict per counted ticket, every variant and replication, in the tickets.csv columns."""
-        for variant, record, columns in self._ticket_columns():
+        for _variant, _record, columns in self._ticket_columns():
             names = list(columns)
             for values in zip(*columns.values()):
                 yield dict(zip(names, values))
 
-    def tickets(self):
+    def tickets(self) -> Any:
         """The ticket table: a pandas DataFrame when pandas is installed, else a list of dicts."""
         try:
             import pandas as pd
@@ -161,11 +145,12 @@ class SimulationResult:
         frames = [pd.DataFrame(columns) for _, _, columns in self._ticket_columns()]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=TICKET_COLUMNS)
 
-    def _ticket_columns(self):
+    def _ticket_columns(self) -> Iterator[tuple[str, ReplicationRecord, dict[str, np.ndarray]]]:
         scenario = self.scenario
         segments = np.array(scenario.segment_names, dtype=object)
         priorities = np.array(scenario.priority_names or [""], dtype=object)
-        with_sla = {m: any(getattr(s, m) is not None for s in scenario.sla.values()) for m in ("reaction", "resolution")}
+        with_sla = {m: any(getattr(s, m) is not None for s in scenario.sla.values())
+                    for m in ("reaction", "resolution")}
         # the same columns for every variant, or the CSV would not line up
         variants = [records[0].scenario for records in self.records.values() if records]
         business = any(business_clock_segments(v) for v in variants)
@@ -216,7 +201,8 @@ class SimulationResult:
         folder as one whole run: see :mod:`supportsim.manifest`."""
         directory = Path(directory)
         # what was run, after --replications and --seed, so that running the resolved file repeats this run
-        resolved = resolved_scenario_yaml(self.scenario.model_copy(update={"replications": self.replications, "seed": self.seed}))
+        as_run = self.scenario.model_copy(update={"replications": self.replications, "seed": self.seed})
+        resolved = resolved_scenario_yaml(as_run)
         files = {
             "summary.json": json.dumps(self.summary(), indent=2) + "\n",
             "profiles.json": json.dumps(self.profiles()) + "\n",
@@ -224,20 +210,59 @@ class SimulationResult:
             "scenario.resolved.yaml": resolved,
         }
         if visits:
-            from .export import visits_csv
-
             files["visits.csv"] = visits_csv(self)
         run = {"kind": "run", "scenario": self.scenario.name, "scenario_hash": digest(resolved.encode("utf-8")),
                "seed": self.seed, "replications": self.replications}
         return save_run(directory, files, run, derive=_report_of(directory) if report else None)
 
 
-def _report_of(directory: Path):
+def _report_of(directory: Path) -> Callable[[Path], dict[str, str]]:
     def derive(staged: Path) -> dict[str, str]:
         from .report import REPORT_NAME, build_report
 
         return {REPORT_NAME: build_report(staged, shown_as=directory)}
     return derive
+
+
+def visit_columns(result: SimulationResult) -> Iterator[dict[str, np.ndarray]]:
+    """Per variant and replication: one row per visit of a counted ticket, as columns (visits.csv)."""
+    for variant, records in result.records.items():
+        for record in records:
+            scenario = record.scenario
+            t = record.tickets
+            ticket = t.ticket_of_visit
+            keep = (t.arrived >= scenario.warmup)[ticket]
+            keep &= t.activity == WORK  # visits a policy inserts (a first contact) count in reaction, not as work
+            segments = np.array(scenario.segment_names, dtype=object)
+            priorities = np.array(scenario.priority_names or [""], dtype=object)
+            groups = np.array(scenario.group_names, dtype=object)
+            step = np.arange(len(t.route)) - np.repeat(t.offset, t.visits)
+            n = int(keep.sum())
+            yield {
+                "variant": np.full(n, variant, dtype=object),
+                "replication": np.full(n, record.replication),
+                "ticket": ticket[keep],
+                "segment": segments[t.segment[ticket[keep]]],
+                "priority": priorities[t.priority[ticket[keep]]],
+                "visit": step[keep],
+                "group": groups[t.route[keep]],
+                "queued": record.queued[keep],
+                "started": record.started[keep],
+                "ended": record.ended[keep],
+                "engineer": record.engineer[keep],
+            }
+
+
+def visits_csv(result: SimulationResult) -> str:
+    """visits.csv: one row per visit of a counted ticket (what `supportsim export` reads)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(VISIT_COLUMNS)
+    for columns in visit_columns(result):
+        formatted = [[f"{v:.6f}" for v in values.tolist()] if values.dtype.kind == "f" else values.tolist()
+                     for values in columns.values()]
+        writer.writerows(zip(*formatted))
+    return out.getvalue()
 
 
 def _format_column(name: str, values: np.ndarray) -> list:
@@ -262,7 +287,8 @@ def ticket_paths(record: ReplicationRecord) -> np.ndarray:
         t = type(t)(t.arrived, t.segment, t.priority, offset, visits, t.route[kept], t.work[kept])
     base = len(names) + 1
     if base ** int(t.visits.max()) >= 2**62:  # very long paths: spell them out one by one
-        return np.array([">".join(names[g] for g in t.route[o:o + k]) for o, k in zip(t.offset, t.visits)], dtype=object)
+        return np.array([">".join(names[g] for g in t.route[o:o + k]) for o, k in zip(t.offset, t.visits)],
+                        dtype=object)
     step = np.arange(len(t.route)) - np.repeat(t.offset, t.visits)
     codes = np.add.reduceat((t.route.astype(np.int64) + 1) * base ** step, t.offset)
     unique, inverse = np.unique(codes, return_inverse=True)

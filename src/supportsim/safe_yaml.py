@@ -57,23 +57,25 @@ class ScenarioLoader(yaml.SafeLoader):
     def path(self) -> str:
         return ".".join(self.keys)
 
-    def compose_node(self, parent, index):
-        key = (str(index.value) if isinstance(index, yaml.ScalarNode) else "?") if isinstance(parent, yaml.MappingNode) \
-            and index is not None else str(index) if isinstance(index, int) else None
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        if isinstance(parent, yaml.MappingNode) and index is not None:
+            key: str | None = str(index.value) if isinstance(index, yaml.ScalarNode) else "?"
+        else:
+            key = str(index) if isinstance(index, int) else None
         if key is not None:
             self.keys.append(key)
         try:
             if len(self.keys) >= MAX_DEPTH:
                 raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep; a scenario needs far fewer",
-                                  self.peek_event().start_mark, self.path)
+                                  self.peek_event().start_mark, self.path)  # type: ignore[no-untyped-call]
             if self.check_event(yaml.AliasEvent):
-                event = self.peek_event()
+                event = self.peek_event()  # type: ignore[no-untyped-call]
                 target = self.anchors.get(event.anchor)
                 if target is not None and id(target) not in self.sizes:
                     raise YamlProblem(f"alias *{event.anchor} is inside the value it refers to (&{event.anchor}), "
                                       "which would never end", event.start_mark, self.path)
             node = super().compose_node(parent, index)
-            if id(node) not in self.sizes:
+            if node is not None and id(node) not in self.sizes:
                 children = node.value if isinstance(node, yaml.SequenceNode) else \
                     [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else []
                 size = 1 + sum(self.sizes.get(id(child), 1) for child in children)
@@ -99,7 +101,8 @@ def _construct_int(loader: ScenarioLoader, node: yaml.ScalarNode) -> int:
             return -value if text.startswith("-") else value
         return int(text, 10)
     except ValueError:
-        raise yaml.constructor.ConstructorError(None, None, f"{text!r} is not a whole number", node.start_mark) from None
+        raise yaml.constructor.ConstructorError(None, None, f"{text!r} is not a whole number",
+                                                node.start_mark) from None
 
 
 def _construct_float(loader: ScenarioLoader, node: yaml.ScalarNode) -> float:
@@ -114,7 +117,8 @@ def _construct_float(loader: ScenarioLoader, node: yaml.ScalarNode) -> float:
 ScenarioLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 ScenarioLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 # The YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution), plus the merge key '<<'.
-ScenarioLoader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+ScenarioLoader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"),
+                                     ["~", "n", "N", ""])
 ScenarioLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
                                      list("tTfF"))
 ScenarioLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),

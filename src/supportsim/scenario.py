@@ -1,29 +1,29 @@
 """The scenario: a support desk described as data.
 
 Pure data, validated by pydantic (unknown keys are errors), with no simulation code. Times are hours inside;
-in files they are strings with units. :func:`consistency_problems` checks what one field cannot check alone
-(shares summing to 1, groups that exist, escalation that ends), returning key paths for the error messages.
+in files they are strings with units. What one field cannot check alone (shares summing to 1, groups that
+exist, escalation that ends) is checked in :mod:`supportsim.consistency`.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal, Optional, Union
+from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, PlainSerializer, Tag, WithJsonSchema
+from pydantic import BeforeValidator, Discriminator, Field, PlainSerializer, Tag, WithJsonSchema
 
 from . import calendar as cal
 from . import formats, zones
-from .distributions import Distribution, Duration
-from .limits import MAX_CUT_SHORT, MAX_GROUPS, MAX_LIST, MAX_PRIORITIES, MAX_REPLICATIONS, MAX_SEGMENTS, MAX_VISITS
-from .strategies import PolicyConfig, PolicySpec
-from .visits import ExtraVisit
-from .service_targets import TargetValue, placed_targets
 from .arrival_calendar import PerWorkingDay, parse_arrival_rate, parse_growth, per_hour
-from .units import format_duration, format_rate, parse_rate
-from .working_time import (OLA, Burst, CalendarValue, Profile, Staff, StaffBlock, Start, listed,
-                           trace_problems, working_time_problems)
+from .distributions import Distribution, Duration
+from .limits import MAX_GROUPS, MAX_LIST, MAX_PRIORITIES, MAX_REPLICATIONS, MAX_SEGMENTS
+from .model import Model
+from .service_targets import TargetValue, placed_targets
+from .strategies import PolicyConfig, PolicySpec
+from .units import format_rate, parse_rate
+from .visits import ExtraVisit
+from .working_time import OLA, Burst, CalendarValue, Profile, Staff, StaffBlock, Start, listed
 
 Rate = Annotated[float, BeforeValidator(parse_rate), PlainSerializer(format_rate, return_type=str)]
 """A rate per hour, read from strings such as '9/h' or '40/d'."""
@@ -31,41 +31,38 @@ Rate = Annotated[float, BeforeValidator(parse_rate), PlainSerializer(format_rate
 NAME_PATTERN = r"^[A-Za-z0-9_-]+$"
 Name = Annotated[str, Field(pattern=NAME_PATTERN)]
 """Names of segments, priorities and groups: they become key paths ('groups.L1'), paths ('L1>L2') and columns."""
-MAX_STAFF = 100_000
-RESERVED_SEGMENT_NAMES = {"all": "segments.all is every segment together",
-                          "mean": "groups.<g>.queue_wait.mean is over every segment"}
-"""Segment names that summary.json uses for totals: a segment so named would overwrite them or be overwritten."""
 
 
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Segment(Model):
-    share: Optional[float] = Field(None, gt=0, le=1, description="Fraction of all tickets from this segment.")
-    rate: Optional[Rate] = Field(None, gt=0, description="This segment's own arrival rate, instead of a share.")
-    vip: bool = Field(False, description="VIP segments are served first by priority strategies.")
+    share: float | None = Field(None, gt=0, le=1, description="Fraction of all tickets from this segment.")
+    rate: Rate | None = Field(None, gt=0, description="This segment's own arrival rate, instead of a share.")
+    vip: bool = Field(False, description="VIP segments are served first by the VIP policies.")
     description: str = Field("", description="Free text for people; not used by the simulation.")
 
 
 ArrivalRate = Annotated[Any, BeforeValidator(parse_arrival_rate),
-                        PlainSerializer(lambda v: str(v) if isinstance(v, PerWorkingDay) else format_rate(v), return_type=str),
+                        PlainSerializer(lambda v: str(v) if isinstance(v, PerWorkingDay) else format_rate(v),
+                                        return_type=str),
                         WithJsonSchema({"type": "string", "examples": ["9/h", "200/d", "120/working_day"]})]
 """A rate per hour ('9/h', '40/d'), or per working day of arrivals.calendar ('120/working_day')."""
-Growth = Annotated[float, BeforeValidator(parse_growth), PlainSerializer(lambda v: f"{100 * v:+.10g}%/y", return_type=str),
+Growth = Annotated[float, BeforeValidator(parse_growth),
+                   PlainSerializer(lambda v: f"{100 * v:+.10g}%/y", return_type=str),
                    WithJsonSchema({"type": "string", "examples": ["+15%/y", "-2%/month"]})]
 
 
 class Arrivals(Model):
-    rate: Optional[ArrivalRate] = Field(None, description="Poisson arrival rate over all segments (mean over an "
+    rate: ArrivalRate | None = Field(None, description="Poisson arrival rate over all segments (mean over an "
                                                           "ordinary week), e.g. '9/h', or '120/working_day'.")
-    profile: Optional[Profile] = Field(None, description="Weekly pattern of the arrival rate.")
-    calendar: Optional[str] = Field(None, description="The customers' calendar: the profile's clock, holidays and "
+    profile: Profile | None = Field(None, description="Weekly pattern of the arrival rate.")
+    calendar: str | None = Field(None, description="The customers' calendar: the profile's clock, holidays and "
                                                       "special days that shape arrivals, the days of '/working_day'.")
-    growth: Optional[Growth] = Field(None, description="Trend of the rate over the run, e.g. '+15%/y' (compounded).")
+    growth: Growth | None = Field(None, description="Trend of the rate over the run, e.g. '+15%/y' (compounded).")
     bursts: Annotated[list[Burst], BeforeValidator(listed)] = Field(
-        default_factory=list, max_length=MAX_LIST, description="Incident bursts on top of the arrivals (one mapping or a list).")
-    trace: Optional[str] = Field(None, description="CSV of real tickets to replay instead of a rate "
+        default_factory=list, max_length=MAX_LIST,
+        description="Incident bursts on top of the arrivals (one mapping or a list).")
+    trace: str | None = Field(None, description="CSV of real tickets to replay instead of a rate "
                                                    "(relative to the scenario file).")
 
 
@@ -76,6 +73,11 @@ class WorkByClass(Model):
     by_segment: dict[str, Distribution] = Field(default_factory=dict, description="Work time per customer segment.")
     by_priority: dict[str, Distribution] = Field(default_factory=dict, description="Work time per ticket priority.")
 
+    def for_ticket(self, segment: str, priority: str) -> Distribution:
+        """The work time of a ticket of this segment and priority: the one rule, by segment first, then by
+        priority, else the default."""
+        return self.by_segment.get(segment) or self.by_priority.get(priority) or self.default
+
 
 def _work_kind(value: Any) -> str:
     if isinstance(value, dict):
@@ -84,7 +86,7 @@ def _work_kind(value: Any) -> str:
 
 
 Work = Annotated[
-    Union[Annotated[Distribution, Tag("dist")], Annotated[WorkByClass, Tag("by_class")]],
+    Annotated[Distribution, Tag("dist")] | Annotated[WorkByClass, Tag("by_class")],
     Discriminator(_work_kind),
 ]
 
@@ -96,9 +98,9 @@ class Group(Model):
     escalate: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(
         default_factory=dict, description="After work here, probability of going on to each group."
     )
-    policy: Optional[PolicySpec] = Field(None, description="This group's queue strategy (default: the scenario's).")
-    ola: Optional[OLA] = Field(None, description="Pickup target for tickets escalated to this group.")
-    vip_privileges: Optional[bool] = Field(
+    policy: PolicySpec | None = Field(None, description="This group's queue policy (default: the scenario's).")
+    ola: OLA | None = Field(None, description="Pickup target for tickets escalated to this group.")
+    vip_privileges: bool | None = Field(
         None, description="Whether VIP tickets get VIP treatment here (default: yes at the entry group, "
                           "the scenario's vip_in_escalation elsewhere)."
     )
@@ -114,11 +116,11 @@ class Group(Model):
 
 
 class SLA(Model):
-    reaction: Optional[TargetValue] = Field(None, description="Target for the time to first response: "
+    reaction: TargetValue | None = Field(None, description="Target for the time to first response: "
                                                                "{within, clock, attain}, or a duration ('15m').")
-    resolution: Optional[TargetValue] = Field(None, description="Target for the time to resolution: "
+    resolution: TargetValue | None = Field(None, description="Target for the time to resolution: "
                                                                  "{within, clock, attain}, or a duration ('5bd').")
-    clock: Optional[str] = Field(None, description="Calendar of the targets that name none (default: around the clock).")
+    clock: str | None = Field(None, description="Calendar of the targets that name none (default: around the clock).")
 
 
 class Sweep(Model):
@@ -127,14 +129,15 @@ class Sweep(Model):
     grid: dict[str, Annotated[list[Any], Field(min_length=1)]] = Field(
         min_length=1, description="Dotted key path into the scenario (e.g. 'groups.L1.staff') -> values to try."
     )
-    replications: Optional[int] = Field(None, ge=1, le=MAX_REPLICATIONS, description="Replications per point (default: the scenario's).")
+    replications: int | None = Field(None, ge=1, le=MAX_REPLICATIONS,
+                                     description="Replications per point (default: the scenario's).")
     tickets: Literal["common", "independent"] = Field(
         "common", description="'common': every point sees the same tickets (common random numbers); "
                               "'independent': each point draws its own."
     )
 
 
-CheckSpec = Union[str, dict[str, str]]
+CheckSpec = str | dict[str, str]
 """'vip.reaction.p90 <= 1h', or {variant: '...'} for a check on one variant (YAML reads '- v: ...' that way)."""
 
 
@@ -152,28 +155,31 @@ def _scenario_format(value: Any) -> Any:
 
 
 class Scenario(Model):
-    format: Annotated[Optional[int], BeforeValidator(_scenario_format)] = Field(
+    format: Annotated[int | None, BeforeValidator(_scenario_format)] = Field(
         None, description="Format the file is written in (1 or 2; absent: 1, which reads the same).")
     name: str = Field(pattern=NAME_PATTERN, description="Used for the output folder.")
     description: str = Field("", description="Free text for people; not used by the simulation.")
-    start: Optional[Start] = Field(
+    start: Start | None = Field(
         None, description="Wall-clock time of simulated time 0, the calendars' origin (default: a Monday 00:00).")
-    tz: Optional[Annotated[str, BeforeValidator(_zone_name)]] = Field(None, description="IANA time zone of start (needed when a calendar names a tz and start "
-                                                "has no offset), e.g. 'Europe/Moscow'.")
+    tz: Annotated[str, BeforeValidator(_zone_name)] | None = Field(
+        None, description="IANA time zone of start (needed when a calendar names a tz and start has no offset), "
+                          "e.g. 'Europe/Moscow'.")
     calendars: dict[Name, CalendarValue] = Field(
         default_factory=dict, description="Named working-time calendars; 'always' and '24x7' are built in.")
     horizon: Duration = Field(gt=0, description="Arrivals stop here; the run then drains.")
     warmup: Duration = Field(0.0, ge=0, description="Tickets arriving before this are not counted.")
-    replications: int = Field(10, ge=1, le=MAX_REPLICATIONS, description="Independent runs; figures are means over them with 95% CIs.")
+    replications: int = Field(10, ge=1, le=MAX_REPLICATIONS,
+                              description="Independent runs; figures are means over them with 95% CIs.")
     seed: int = Field(1, ge=0, description="Seed of every random stream; the same seed gives the same results.")
-    segments: dict[Name, Segment] = Field(min_length=1, max_length=MAX_SEGMENTS, description="Customer segments by name.")
-    priorities: Optional[dict[Name, Annotated[float, Field(gt=0, le=1)]]] = Field(
+    segments: dict[Name, Segment] = Field(min_length=1, max_length=MAX_SEGMENTS,
+                                          description="Customer segments by name.")
+    priorities: dict[Name, Annotated[float, Field(gt=0, le=1)]] | None = Field(
         None, max_length=MAX_PRIORITIES, description="Share of tickets at each priority, most urgent first.")
     arrivals: Arrivals = Field(default_factory=Arrivals, description="How tickets arrive.")
     groups: dict[Name, Group] = Field(min_length=1, max_length=MAX_GROUPS, description="Engineer groups by name.")
-    entry: Optional[str] = Field(None, description="The group where tickets arrive.")
+    entry: str | None = Field(None, description="The group where tickets arrive.")
     policy: PolicySpec = Field(default_factory=lambda: {"kind": "fifo"}, validate_default=True,
-                               description="Queue strategy of every group without its own.")
+                               description="Queue policy of every group without its own.")
     vip_in_escalation: bool = Field(
         True, description="Whether VIP privileges carry into the groups a ticket is escalated to; with false "
                           "those groups treat every ticket alike (no OLA honours VIP)."
@@ -182,10 +188,11 @@ class Scenario(Model):
     variants: dict[Name, dict[str, Any]] = Field(
         default_factory=dict, description="Named alternatives: the base scenario with these keys replaced (deep merge)."
     )
-    baseline: Optional[str] = Field(None, description="Variant that ratios are reported against (default: the first).")
-    sweep: Optional[Sweep] = Field(None, description="A parameter sweep over this scenario, run by `supportsim sweep`.")
+    baseline: str | None = Field(None, description="Variant that ratios are reported against (default: the first).")
+    sweep: Sweep | None = Field(None, description="A parameter sweep over this scenario, run by `supportsim sweep`.")
     checks: list[CheckSpec] = Field(
-        default_factory=list, max_length=MAX_LIST, description="Service targets `supportsim check` judges, e.g. 'vip.reaction.p90 <= 1h'."
+        default_factory=list, max_length=MAX_LIST,
+        description="Service targets `supportsim check` judges, e.g. 'vip.reaction.p90 <= 1h'."
     )
 
     # ---- derived values (plain functions of the data) -------------------------------------------------
@@ -246,7 +253,7 @@ class Scenario(Model):
         spec = self.calendars.get(name) if name is not None else None
         if spec is None or isinstance(spec, str):
             return cal.ALWAYS
-        return spec.build(self.origin, name)
+        return spec.build(self.origin, name or "")
 
     def shifts_of(self, group: str) -> list[tuple[int, cal.Calendar]]:
         """The group's staff blocks as (engineers, calendar), in the order engineers are numbered."""
@@ -255,7 +262,7 @@ class Scenario(Model):
     def uses_working_time(self) -> bool:
         """Whether anything here is not the stationary 24x7 model (a calendar, profile, burst, trace, arrival
         calendar or growth)."""
-        clocks = [b.calendar for g in self.groups.values() for b in g.blocks]
+        clocks: list[str | None] = [b.calendar for g in self.groups.values() for b in g.blocks]
         clocks += [p.clock for p in placed_targets(self)] + [s.clock for s in self.sla.values()]
         a = self.arrivals
         return (any(not self.calendar(c).is_always for c in clocks) or a.profile is not None or bool(a.bursts)
@@ -290,7 +297,7 @@ class Scenario(Model):
         entry[self.group_names.index(self.entry_group)] = 1.0
         return np.linalg.solve((np.eye(len(entry)) - self.routing_matrix()).T, entry)
 
-    def mean_work(self, group: str, segments: Optional[list[str]] = None) -> float:
+    def mean_work(self, group: str, segments: list[str] | None = None) -> float:
         """Mean work of a visit to the group, averaged over the ticket mix (of ``segments`` only, if given)."""
         work = self.groups[group].work
         if not isinstance(work, WorkByClass):
@@ -303,8 +310,7 @@ class Scenario(Model):
         total = 0.0
         for seg, sshare in shares.items():
             for pri, pshare in priorities.items():
-                dist = work.by_segment.get(seg) or work.by_priority.get(pri) or work.default
-                total += sshare * pshare * dist.mean_hours
+                total += sshare * pshare * work.for_ticket(seg, pri).mean_hours
         return total
 
     def weekly_hours(self, arrival_rate: float | None = None) -> dict[str, tuple[float, float]]:
@@ -332,121 +338,3 @@ class Scenario(Model):
     def extra_visits(self) -> list[ExtraVisit]:
         """The visits the policies in force insert into tickets' routes, in order (see supportsim.visits)."""
         return [visit for g in self.group_names for visit in self.policy_of(g).extra_visits(self, g)]
-
-
-def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
-    """Cross-field checks; each problem is (key path, message)."""
-    problems: list[tuple[str, str]] = []
-    groups = s.group_names
-    if s.warmup >= s.horizon:
-        problems.append(("warmup", f"must be shorter than horizon ({format_duration(s.horizon)}), got {format_duration(s.warmup)}"))
-    with_share = [n for n, seg in s.segments.items() if seg.share is not None]
-    with_rate = [n for n, seg in s.segments.items() if seg.rate is not None]
-    if s.arrivals.trace is not None:
-        problems += trace_problems(s, with_rate)
-    elif s.arrivals.rate is not None:
-        if with_rate:
-            problems.append((f"segments.{with_rate[0]}.rate", "give either arrivals.rate with segment shares, or a rate per segment, not both"))
-        missing = [n for n in s.segments if s.segments[n].share is None]
-        if missing and len(s.segments) > 1:
-            problems.append((f"segments.{missing[0]}.share", "is missing: every segment needs a share when arrivals.rate is given"))
-        elif with_share:
-            total = sum(s.segments[n].share for n in with_share)
-            if abs(total - 1) > 1e-6:
-                problems.append(("segments", f"shares must sum to 1, got {total:g}"))
-    else:
-        if not with_rate:
-            problems.append(("arrivals.rate", "is missing: give arrivals.rate (e.g. '9/h') or a rate per segment"))
-        elif len(with_rate) < len(s.segments):
-            missing = [n for n in s.segments if s.segments[n].rate is None][0]
-            problems.append((f"segments.{missing}.rate", "is missing: without arrivals.rate every segment needs its own rate"))
-        if with_share and with_rate:
-            problems.append((f"segments.{with_share[0]}.share", "shares need arrivals.rate; with a rate per segment leave shares out"))
-    if s.priorities is not None:
-        total = sum(s.priorities.values())
-        if abs(total - 1) > 1e-6:
-            problems.append(("priorities", f"shares must sum to 1, got {total:g}"))
-    if s.entry is None and len(groups) > 1:
-        problems.append(("entry", f"is missing: with several groups say where tickets arrive (one of {', '.join(groups)})"))
-    elif s.entry is not None and s.entry not in s.groups:
-        problems.append(("entry", f"unknown group {s.entry!r}; groups are {', '.join(groups)}"))
-    for g, group in s.groups.items():
-        for target in group.escalate:
-            if target not in s.groups:
-                problems.append((f"groups.{g}.escalate.{target}", f"unknown group {target!r}; groups are {', '.join(groups)}"))
-        total = sum(group.escalate.values())
-        if total > 1 + 1e-9:
-            problems.append((f"groups.{g}.escalate", f"probabilities sum to {total:g}, more than 1"))
-        if isinstance(group.work, WorkByClass):
-            for seg in group.work.by_segment:
-                if seg not in s.segments:
-                    problems.append((f"groups.{g}.work.by_segment.{seg}", f"unknown segment {seg!r}"))
-            for pri in group.work.by_priority:
-                if pri not in (s.priorities or {}):
-                    problems.append((f"groups.{g}.work.by_priority.{pri}", f"unknown priority {pri!r}; declare it under priorities"))
-    if s.baseline is not None and s.baseline not in s.variants:
-        known = ", ".join(s.variants) or "none are defined"
-        problems.append(("baseline", f"unknown variant {s.baseline!r}; variants: {known}"))
-    for name, override in s.variants.items():
-        for key in ("name", "variants", "baseline", "sweep", "checks", "format"):
-            if key in override:
-                problems.append((f"variants.{name}.{key}", "cannot be changed by a variant"))
-    for name, why in RESERVED_SEGMENT_NAMES.items():
-        if name in s.segments:
-            problems.append((f"segments.{name}", f"the name {name!r} is reserved ({why} in results); choose another"))
-    if not any(p[0].startswith(("groups", "entry")) for p in problems):
-        problems += _policy_problems(s)
-    for seg in s.sla:
-        if seg not in s.segments:
-            problems.append((f"sla.{seg}", f"unknown segment {seg!r}; segments are {', '.join(s.segments)}"))
-    problems += working_time_problems(s)
-    if not any(p[0].startswith(("groups", "entry")) for p in problems):
-        loop = _closed_loop(s)
-        if loop:
-            problems.append((f"groups.{loop[0]}.escalate", f"escalation loop {'>'.join(loop + [loop[0]])} never ends: tickets would never be resolved"))
-        else:
-            problems += _long_path_problems(s)
-    return problems
-
-
-def _long_path_problems(s: Scenario) -> list[tuple[str, str]]:
-    """Escalation that takes tickets through more than MAX_VISITS groups, where the engine cuts them short."""
-    alive = np.zeros(len(s.groups))
-    alive[s.group_names.index(s.entry_group)] = 1.0
-    matrix = s.routing_matrix()
-    for _ in range(MAX_VISITS - 1):  # after the first visit, MAX_VISITS - 1 escalations fit
-        alive = alive @ matrix
-    cut = float(alive.sum())
-    if cut > MAX_CUT_SHORT:
-        return [("groups", f"escalation takes {cut:.2%} of tickets through more than {MAX_VISITS} group visits, "
-                           "where the simulation would cut them short; lower the escalation probabilities")]
-    return []
-
-
-def _policy_problems(s: Scenario) -> list[tuple[str, str]]:
-    """What each policy finds wrong with itself in this scenario (unknown groups, impossible counts...)."""
-    placed = [("policy", s.policy)] + [(f"groups.{g}.policy", grp.policy) for g, grp in s.groups.items() if grp.policy]
-    return [problem for path, policy in placed for problem in policy.problems(s, path)]
-
-
-def _closed_loop(s: Scenario) -> list[str] | None:
-    """Groups from which a ticket can never leave (escalation probability 1 forever), reachable from entry."""
-    names = s.group_names
-    matrix = s.routing_matrix()
-    escape = (1 - matrix.sum(axis=1)) > 1e-12
-    # a group can finish if it lets tickets go, or escalates (with p > 0) to a group that can finish
-    can_finish = escape.copy()
-    changed = True
-    while changed:
-        changed = False
-        for i in range(len(names)):
-            if not can_finish[i] and np.any((matrix[i] > 0) & can_finish):
-                can_finish[i] = changed = True
-    if can_finish.all():
-        return None
-    start = int(np.flatnonzero(~can_finish)[0])
-    loop, node = [], start
-    while names[node] not in loop:
-        loop.append(names[node])
-        node = int(np.flatnonzero(matrix[node] > 0)[0])
-    return loop[loop.index(names[node]):]

@@ -13,12 +13,14 @@ from __future__ import annotations
 import inspect
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from pydantic.json_schema import GenerateJsonSchema
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 
 from . import strategies
+from .service_targets import WITHIN_SCHEMA, target_shorthand
+from .special_days import DATES_SCHEMA, holiday_shorthand
 from .units import (
     HOURS_PER_UNIT,
     format_duration,
@@ -26,8 +28,6 @@ from .units import (
     parse_duration,
     parse_rate,
 )
-from .service_targets import WITHIN_SCHEMA, target_shorthand
-from .special_days import DATES_SCHEMA, holiday_shorthand
 from .working_time import MAX_COUNT, listed
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -43,14 +43,14 @@ DURATION = {"type": "string", "pattern": rf"^\s*{_NUMBER}\s*({_UNITS})\s*$",
             "description": "A duration: a number and a unit (s, m or min, h, d, w), e.g. '30m', '8h', '3d'."}
 RATE = {"type": "string", "pattern": rf"^\s*{_NUMBER}\s*/\s*({_UNITS})\s*$",
         "description": "A rate: tickets per unit of time, e.g. '9/h' or '40/d'."}
-# Not part of any model: scenario keys a variant may not replace (see scenario.consistency_problems)
+# Not part of any model: scenario keys a variant may not replace (see consistency.consistency_problems)
 _FIXED_IN_VARIANTS = ("name", "variants", "baseline", "sweep", "checks")
 
 
 class _Generator(GenerateJsonSchema):
     """pydantic's generator, told how the file spells what the model holds as floats and lists."""
 
-    def function_before_schema(self, schema):
+    def function_before_schema(self, schema: Any) -> JsonSchemaValue:
         function = schema["function"]["function"]
         if function is parse_duration:
             return dict(DURATION)
@@ -69,7 +69,7 @@ class _Generator(GenerateJsonSchema):
             return {"type": "string", "description": "A date and time, e.g. 2027-01-04T00:00."}
         return inner
 
-    def default_schema(self, schema):
+    def default_schema(self, schema: Any) -> JsonSchemaValue:
         out = super().default_schema(schema)
         default = out.get("default")
         if isinstance(default, (int, float)) and not isinstance(default, bool):
@@ -93,7 +93,7 @@ def _explained(text: str, unit: dict) -> str:
     return f"{text.rstrip('.')}. {unit['description']}" if text else unit["description"]
 
 
-def _walk(node: Any, visit) -> None:
+def _walk(node: Any, visit: Callable[[dict], None]) -> None:
     if isinstance(node, dict):
         visit(node)
         for value in node.values():
@@ -215,7 +215,7 @@ def scenario_schema(registry: Mapping[str, Any] | None = None) -> dict:
 
 def sweep_schema() -> dict:
     """The JSON Schema of a sweep file (a scenario file's name and a grid, see docs/sweeps.md)."""
-    from .sweeps import SweepFile
+    from .plan import SweepFile
 
     schema = _model_schema(SweepFile)
     schema["properties"]["scenario"]["description"] = "The scenario file to sweep, relative to this file."

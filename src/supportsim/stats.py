@@ -19,14 +19,17 @@ flat out is at 100%, not 27%.
 from __future__ import annotations
 
 import math
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
-# scipy.stats costs a second to import; only the CI needs it (see estimate)
 
 from . import service_targets as targets
+
+# scipy.stats costs a second to import; only the CI needs it (see estimate)
 from .calendar import Calendar
-from .engine import ReplicationRecord
+from .records import ReplicationRecord
+from .scenario import Scenario
 from .visits import WORK
 
 Key = tuple[str, ...]
@@ -45,12 +48,12 @@ def overlap(start: np.ndarray, end: np.ndarray, low: float, high: float) -> floa
     return float(np.clip(np.minimum(end, high) - np.maximum(start, low), 0.0, None).sum())
 
 
-def sla_clocks(scenario, measure: str = "reaction") -> list[Calendar]:
+def sla_clocks(scenario: Scenario, measure: str = "reaction") -> list[Calendar]:
     """Per segment (by index), the calendar its reaction (or resolution) is measured on: its target's clock."""
     return [scenario.calendar(targets.measured_clock(scenario, s, measure)) for s in scenario.segment_names]
 
 
-def business_clock_segments(scenario) -> list[str]:
+def business_clock_segments(scenario: Scenario) -> list[str]:
     """Segments with a reaction or resolution measured on a clock that is not around the clock."""
     return [s for s in scenario.segment_names
             if any(not scenario.calendar(targets.measured_clock(scenario, s, m)).is_always for m in MEASURES)]
@@ -107,7 +110,7 @@ def sla_met(record: ReplicationRecord, table: Mapping[str, np.ndarray]) -> dict[
 
 
 TIERS = ("vip", "non_vip")
-"""Pseudo-segments over all VIP segments and all others: what comparisons of VIP strategies report. They live
+"""Pseudo-segments over all VIP segments and all others: what comparisons of VIP policies report. They live
 under ``tiers`` (not ``segments``) so they never clash with a segment named ``vip``."""
 
 
@@ -128,7 +131,7 @@ def replication_figures(record: ReplicationRecord) -> dict[Key, float]:
     for where, selected in selections.items():
         mask = selected & counted
         figures[(*where, "tickets")] = float(mask.sum())
-        measures = ("reaction", "resolution")
+        measures: tuple[str, ...] = ("reaction", "resolution")
         if where[0] == "segments" and where[1] in on_business_clock:
             measures += ("reaction_business", "resolution_business")
         for measure in measures:
@@ -144,7 +147,7 @@ def replication_figures(record: ReplicationRecord) -> dict[Key, float]:
     return figures
 
 
-def available_hours(scenario, group: str, low: float, high: float) -> float:
+def available_hours(scenario: Scenario, group: str, low: float, high: float) -> float:
     """Engineer-hours on duty in the group within [low, high)."""
     shifts = scenario.shifts_of(group)
     around_the_clock = sum(count for count, calendar in shifts if calendar.is_always)
@@ -152,7 +155,7 @@ def available_hours(scenario, group: str, low: float, high: float) -> float:
                                                        for count, calendar in shifts if not calendar.is_always))
 
 
-def figure_keys(scenario) -> list[Key]:
+def figure_keys(scenario: Scenario) -> list[Key]:
     """Every key :func:`replication_figures` gives for this scenario, in the same order, known before simulating
     (checks use it). A tier's SLA figure is listed when a segment of that tier has the target."""
     described = list(_describe(np.empty(0)))
@@ -178,7 +181,8 @@ def figure_keys(scenario) -> list[Key]:
             keys.append(("groups", group, "ola_met"))
         keys.append(("groups", group, "queue_wait", "mean"))
         keys += [("groups", group, "queue_wait", seg, "mean") for seg in scenario.segment_names]
-        keys += [("groups", group, name) for name in ("queue_length", "tickets_present", "arrival_rate", "time_in_group")]
+        keys += [("groups", group, name)
+                 for name in ("queue_length", "tickets_present", "arrival_rate", "time_in_group")]
     return keys
 
 
@@ -230,7 +234,8 @@ def group_figures(record: ReplicationRecord) -> dict[Key, float]:
         figures[("groups", name, "queue_wait", "mean")] = float(waits.mean()) if len(waits) else math.nan
         for i, seg in enumerate(scenario.segment_names):
             seg_waits = waits[segment[mine] == i]
-            figures[("groups", name, "queue_wait", seg, "mean")] = float(seg_waits.mean()) if len(seg_waits) else math.nan
+            seg_mean = float(seg_waits.mean()) if len(seg_waits) else math.nan
+            figures[("groups", name, "queue_wait", seg, "mean")] = seg_mean
         figures[("groups", name, "queue_length")] = (present - busy) / span
         figures[("groups", name, "tickets_present")] = present / span
         figures[("groups", name, "arrival_rate")] = float(in_window.sum()) / span
@@ -253,7 +258,7 @@ def estimate(values: Iterable[float], confidence: float = 0.95) -> dict:
     return {"value": mean, "ci95": [mean - half, mean + half]}
 
 
-def combine(per_replication: list[Mapping[Key, float]]) -> dict[Key, dict]:
+def combine(per_replication: Sequence[Mapping[Key, float]]) -> dict[Key, dict]:
     """Estimate every figure over replications (a figure missing in one replication counts as missing)."""
     return {k: estimate(values) for k, values in columns(per_replication).items()}
 
@@ -266,7 +271,7 @@ RATIO_FIGURES: tuple[Key, ...] = tuple(
 """Figures compared with the baseline in ``vs_baseline``."""
 
 
-def paired_ratios(variant: list[Mapping[Key, float]], baseline: list[Mapping[Key, float]],
+def paired_ratios(variant: Sequence[Mapping[Key, float]], baseline: Sequence[Mapping[Key, float]],
                   keys: Iterable[Key] = RATIO_FIGURES, confidence: float = 0.95) -> dict[Key, dict]:
     """Ratio variant/baseline of each figure, paired over replications.
 
@@ -304,9 +309,9 @@ def nest(flat: Mapping[Key, object]) -> dict:
     return out
 
 
-def flatten(nested: Mapping, prefix: Key = ()) -> dict[Key, object]:
+def flatten(nested: Mapping, prefix: Key = ()) -> dict[Key, Any]:
     """The inverse of :func:`nest`: every value that is not a mapping, keyed by its path."""
-    out: dict[Key, object] = {}
+    out: dict[Key, Any] = {}
     for part, value in nested.items():
         if isinstance(value, Mapping):
             out.update(flatten(value, (*prefix, part)))
@@ -315,7 +320,7 @@ def flatten(nested: Mapping, prefix: Key = ()) -> dict[Key, object]:
     return out
 
 
-def columns(per_replication: list[Mapping[Key, float]]) -> dict[Key, list[float]]:
+def columns(per_replication: Sequence[Mapping[Key, float]]) -> dict[Key, list[float]]:
     """Per-replication figures turned around: each figure's values over the replications, in order."""
     keys: dict[Key, None] = {}
     for figures in per_replication:

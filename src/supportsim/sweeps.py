@@ -16,87 +16,29 @@ replication, never on the worker or the order in which work finishes.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import math
 from contextlib import closing
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
-from . import __version__
-from .grid import check_grid
-from .loader import expand_variants
 from .manifest import FolderError, digest, opened, remove_leftovers, retire, save_run
+from .plan import Plan, Point
 from .progress import Progress
-from .results import _json_safe, resolved_scenario_yaml, write_atomic
-from .scenario import Scenario, Sweep
+from .results import _json_safe, resolved_scenario_yaml
 from .stats import Key, columns, estimate, flatten, nest
-from .targets import make_folder
+from .targets import make_folder, write_atomic
 from .workers import WorkerError, run_unordered
 
 TIDY_COLUMNS = ["variant", "scope", "name", "metric", "statistic", "value", "ci95_low", "ci95_high"]
 
 
-class SweepFile(Sweep):
-    """A sweep kept apart from its scenario."""
-
-    scenario: str
-
-
 class SweepInterrupted(KeyboardInterrupt):
     def __init__(self, saved: int, total: int, out: Path | None):
         where = f" in {out}" if out else ""
-        super().__init__(f"interrupted: {saved} of {total} points are saved{where}; run the same command again to resume")
-
-
-@dataclass(frozen=True)
-class Point:
-    id: str
-    params: dict[str, Any]
-    variants: dict[str, Scenario]
-    seed: int
-    definition: str   # hash of everything this point's numbers depend on
-
-
-@dataclass(frozen=True)
-class Plan:
-    scenario: Scenario   # with ``sweep`` set to the sweep being run
-    replications: int
-    points: list[Point]
-
-    @property
-    def grid(self) -> dict[str, list]:
-        return self.scenario.sweep.grid
-
-    @property
-    def tasks(self) -> int:
-        return sum(len(p.variants) for p in self.points) * self.replications
-
-
-def _digest(value: Any) -> str:
-    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def make_plan(scenario: Scenario, sweep: Sweep, source: str = "<scenario>", lines: Mapping[str, int] | None = None,
-              prefix: str = "sweep.grid.") -> Plan:
-    """Check every point of the grid (all problems at once, as a ScenarioError) and fix its seed and hash."""
-    replications = sweep.replications or scenario.replications
-    sweep = sweep.model_copy(update={"replications": replications})
-    points = []
-    # the grid applies to each variant's data in canonical form (policy shorthands spelled out, defaults in)
-    canonical = {name: variant.model_dump(mode="json", exclude_none=True)
-                 for name, variant in expand_variants(scenario, source, lines).items()}
-    for params, variants in check_grid(sweep.grid, canonical, source, lines, prefix):
-        point_id = "p" + _digest(params)[:11]  # a letter first: never read as a number by CSV readers
-        seed = next(iter(variants.values())).seed
-        if sweep.tickets == "independent":
-            seed = int(_digest([seed, point_id])[:8], 16)
-        definition = _digest({"supportsim": __version__, "seed": seed, "replications": replications,
-                              "variants": {name: s.model_dump(mode="json") for name, s in variants.items()}})
-        points.append(Point(point_id, params, variants, seed, definition))
-    return Plan(scenario.model_copy(update={"sweep": sweep}), replications, points)
+        super().__init__(f"interrupted: {saved} of {total} points are saved{where}; "
+                         "run the same command again to resume")
 
 
 # ---- running --------------------------------------------------------------------------------------------
@@ -139,7 +81,7 @@ def point_document(plan: Plan, point: Point, figures: dict[str, list[dict[Key, f
 
 
 def run_sweep(plan: Plan, out: str | Path | None = None, jobs: int = 1, scheduler: str | None = None,
-              progress: bool | None = None) -> "SweepResult":
+              progress: bool | None = None) -> SweepResult:
     """Run the points not yet saved in ``out`` (all of them without ``out``); :meth:`SweepResult.save` then
     writes the tables.
 
@@ -151,10 +93,11 @@ def run_sweep(plan: Plan, out: str | Path | None = None, jobs: int = 1, schedule
         opened(out)  # a whole run there must be whole (a point file edited since is refused), a killed save finished
     if folder is not None and folder.is_dir():
         remove_leftovers(folder)  # temporary files of a run killed while writing
-    for point in plan.points if folder else []:
-        saved = _saved(folder / f"{point.id}.json", point, plan)
-        if saved is not None:
-            documents[point.id] = saved
+    if folder is not None:
+        for point in plan.points:
+            saved = _saved(folder / f"{point.id}.json", point, plan)
+            if saved is not None:
+                documents[point.id] = saved
     todo = [p for p in plan.points if p.id not in documents]
     if todo and out is not None:
         make_folder(out, "--out ")
@@ -166,7 +109,8 @@ def run_sweep(plan: Plan, out: str | Path | None = None, jobs: int = 1, schedule
             for r in range(plan.replications):
                 tasks.append((scenario, r, point.seed))
                 owners.append((point, variant, r))
-    collected = {p.id: {v: [None] * plan.replications for v in p.variants} for p in todo}
+    collected: dict[str, dict[str, list[Any]]] = {p.id: {v: [None] * plan.replications for v in p.variants}
+                                                  for p in todo}
     missing = {p.id: len(p.variants) * plan.replications for p in todo}
     bar = Progress(f"sweep {plan.scenario.name}", len(plan.points), len(documents),
                    enabled=False if progress is False else None)

@@ -23,9 +23,10 @@ def _share_with_ci(estimate: dict | None) -> str:
     return text if low is None else f"{text} ±{100 * (high - low) / 2:.1f}"
 
 
-def render(header: list[str], rows: list[list[str]]) -> str:
+def format_table(header: list[str], rows: list[list[str]]) -> str:
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(str(cell).ljust(w) if i == 0 else str(cell).rjust(w) for i, (cell, w) in enumerate(zip(row, widths))).rstrip()
+    lines = ["  ".join(str(cell).ljust(w) if i == 0 else str(cell).rjust(w)
+                       for i, (cell, w) in enumerate(zip(row, widths))).rstrip()
              for row in [header, *rows]]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
@@ -48,7 +49,7 @@ def segment_table(figures: dict, scenario: Scenario) -> str:
             _on_clock(_share_with_ci(sla.get("reaction_met")), figures, name, "reaction"),
             _on_clock(_share_with_ci(sla.get("resolution_met")), figures, name, "resolution"),
         ])
-    return render(header, rows)
+    return format_table(header, rows)
 
 
 def _on_clock(cell: str, figures: dict, segment: str, measure: str) -> str:
@@ -69,7 +70,7 @@ def group_table(figures: dict) -> str:
                      f"{length:.2f}" if length is not None else "-"])
         if with_ola:
             rows[-1].append(_share_with_ci(g.get("ola_met")))
-    return render(header, rows)
+    return format_table(header, rows)
 
 
 def business_table(figures: dict, segments: list[str]) -> str:
@@ -87,7 +88,7 @@ def business_table(figures: dict, segments: list[str]) -> str:
                      _duration_with_ci(seg["reaction_business"]["p90"]),
                      _duration_with_ci(seg["resolution_business"]["mean"]),
                      _duration_with_ci(seg["resolution_business"]["p90"])])
-    return render(header, rows)
+    return format_table(header, rows)
 
 
 def week_table(profile: dict) -> str:
@@ -109,7 +110,7 @@ def week_table(profile: dict) -> str:
             total = sum(d for _, d in pairs)
             row.append(f"{100 * sum(u * d for u, d in pairs) / total:.0f}%" if total else "off")
         rows.append(row)
-    return render(header, rows)
+    return format_table(header, rows)
 
 
 def ratio_text(ratio: dict | None, with_interval: bool = True) -> str:
@@ -155,7 +156,7 @@ def comparison_table(summary: dict) -> str:
                 "" if variant == baseline else ratio_text(vs.get(tier, {}).get("resolution", {}).get("mean")),
                 utilization if first else "",
             ])
-    return render(header, rows)
+    return format_table(header, rows)
 
 
 def targets_table(summary: dict) -> str:
@@ -171,4 +172,4 @@ def targets_table(summary: dict) -> str:
                          _share_with_ci(t.get("attainment")), t.get("verdict", "-")])
     if not several:
         header, rows = header[1:], [row[1:] for row in rows]
-    return render(header, rows)
+    return format_table(header, rows)

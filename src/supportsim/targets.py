@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import signal
 import stat
+import tempfile
 from pathlib import Path
 
 FAULT_VARIABLE = "SUPPORTSIM_FAULT"
@@ -123,3 +124,28 @@ def make_folder(path: Path, option: str = "") -> None:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{option}{path}: cannot create the folder ({exc.strerror or exc})") from None
+
+
+def write_atomic(path: Path, data: str | bytes) -> Path:
+    """Write one file atomically (a temporary name in the same folder, then renamed), at a target checked by
+    :func:`supportsim.targets.file_target`: a link is written through, a device or pipe refused (OutputError)."""
+    target = file_target(path)
+    make_folder(target.parent)
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent)
+        # mkstemp makes the file private (0600); results and reports are meant to be shared, so give it the
+        # mode any new file gets here (0644 under the usual umask 022)
+        os.fchmod(fd, shared_mode())
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(tmp, target)
+    except OSError as exc:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"{path}: cannot write it ({exc.strerror or exc})") from None
+    except BaseException:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    return target

@@ -12,7 +12,7 @@ and raises ``ValueError`` otherwise.
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 
 def _check_stable(lam: float, mu: float, c: int) -> float:
@@ -128,7 +128,7 @@ def mg1_preemptive_mean_sojourns(lams: Sequence[float], means: Sequence[float],
     E[T_k] = E[S_k] / (1 - sigma_{k-1}) + (sum_{i<=k} lam_i E[S_i^2] / 2) / ((1 - sigma_{k-1}) (1 - sigma_k)),
     with sigma_k = sum_{i<=k} lam_i E[S_i].
     """
-    if sum(l * m for l, m in zip(lams, means)) >= 1.0:
+    if sum(lam * mean for lam, mean in zip(lams, means)) >= 1.0:
         raise ValueError("unstable: total load >= 1")
     out, sigma, residual = [], 0.0, 0.0
     for lam, mean, second in zip(lams, means, second_moments):
@@ -161,7 +161,7 @@ def arrival_weighted_mean(lams: Sequence[float], waits: Sequence[float]) -> floa
     FIFO mean wait for any work-conserving, non-preemptive discipline that ignores work content, when every
     class has the same work distribution."""
     total = sum(lams)
-    return sum(l * w for l, w in zip(lams, waits)) / total
+    return sum(lam * wait for lam, wait in zip(lams, waits)) / total
 
 
 def conservation_partner_change(vip_share: float, vip_change: float) -> float:

@@ -11,13 +11,15 @@ from __future__ import annotations
 import math
 import zlib
 from dataclasses import dataclass
-from typing import Optional
+from typing import cast
 
 import numpy as np
 
 from .calendar import WEEK, week_hour
+from .distributions import Distribution
 from .limits import MAX_VISITS
 from .scenario import Scenario, WorkByClass
+from .trace import Trace
 from .visits import activity_names
 
 
@@ -42,15 +44,19 @@ class TicketStream:
     visits: np.ndarray     # int64 [tickets], number of visits
     route: np.ndarray      # int [visits] (index_dtype), index into scenario.group_names
     work: np.ndarray       # float64 [visits]
-    burst: Optional[np.ndarray] = None  # int64 [tickets]: incident number of a burst's ticket, -1 otherwise
-    customer: Optional[np.ndarray] = None  # float64 [tickets]: which customer of its segment, uniform in [0, 1)
-    activity: Optional[np.ndarray] = None  # int8 [visits]: index into activities (0, work, unless a policy inserted it)
+    burst: np.ndarray | None = None  # int64 [tickets]: incident number of a burst's ticket, -1 otherwise
+    # float64 [tickets]: which customer of its segment, uniform in [0, 1) (zeros unless given)
+    customer: np.ndarray = cast(np.ndarray, None)
+    # int8 [visits]: index into activities (0, work, unless a policy inserted it); zeros unless given
+    activity: np.ndarray = cast(np.ndarray, None)
     activities: tuple[str, ...] = ("work",)  # names of the activity codes (see supportsim.visits)
 
-    def __post_init__(self):
-        if self.customer is None:
+    def __post_init__(self) -> None:
+        customer: np.ndarray | None = self.customer  # left out (None): filled in here
+        if customer is None:
             self.customer = np.zeros(len(self.arrived))
-        if self.activity is None:
+        activity: np.ndarray | None = self.activity
+        if activity is None:
             self.activity = np.zeros(len(self.route), dtype=np.int8)
 
     def __len__(self) -> int:
@@ -122,7 +128,8 @@ def index_dtype(count: int) -> np.dtype:
     return np.dtype(np.int64)
 
 
-def _classes(scenario: Scenario, n: int, segments_rng, priorities_rng) -> tuple[np.ndarray, np.ndarray]:
+def _classes(scenario: Scenario, n: int, segments_rng: np.random.Generator,
+             priorities_rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Segment and priority of n tickets, drawn by their shares."""
     shares = scenario.segment_shares
     segment = segments_rng.choice(len(shares), size=n, p=shares / shares.sum())
@@ -134,7 +141,8 @@ def _classes(scenario: Scenario, n: int, segments_rng, priorities_rng) -> tuple[
     return segment, priority
 
 
-def _with_extra_visit(t: TicketStream, selected: np.ndarray, group: int, activity: int, dist, rng) -> TicketStream:
+def _with_extra_visit(t: TicketStream, selected: np.ndarray, group: int, activity: int, dist: Distribution,
+                      rng: np.random.Generator) -> TicketStream:
     """The same tickets with a visit of ``activity`` to ``group`` inserted before the first visit of each
     selected ticket, its work drawn from ``dist``. The other visits keep their work, so variants with and
     without the inserted visits stay paired."""
@@ -172,7 +180,7 @@ def _arrival_times(scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
     return profiled_arrivals(scenario.total_rate * table, week_hour(scenario.origin), scenario.horizon, rng)
 
 
-def arrival_plan(scenario: Scenario):
+def arrival_plan(scenario: Scenario) -> tuple[np.ndarray, np.ndarray, float]:
     """(bin edges, rate per bin before growth, growth exponent per hour) of the arrivals over [0, horizon) on
     the customers' calendar (see :mod:`supportsim.arrival_calendar`)."""
     from . import arrival_calendar
@@ -220,10 +228,12 @@ def burst_times(every: float, tickets: int, within: float, horizon: float,
     return starts, times
 
 
-def _with_bursts(scenario: Scenario, arrived, segment, priority, rng):
+def _with_bursts(scenario: Scenario, arrived: np.ndarray, segment: np.ndarray, priority: np.ndarray,
+                 rng: np.random.Generator) -> tuple[np.ndarray, ...]:
     """Add every burst's tickets to the arrivals, in order of time; returns the tickets' arrays, their
     incident numbers (-1 for regular tickets) and source rows (index of the regular arrival, or -1)."""
-    parts_time, parts_segment, parts_priority, parts_burst = [arrived], [segment], [priority], [np.full(len(arrived), -1)]
+    parts_time, parts_segment, parts_priority = [arrived], [segment], [priority]
+    parts_burst = [np.full(len(arrived), -1)]
     incidents = 0
     for spec in scenario.arrivals.bursts:
         starts, times = burst_times(spec.every, spec.tickets, spec.within, scenario.horizon, rng)
@@ -244,7 +254,7 @@ def _with_bursts(scenario: Scenario, arrived, segment, priority, rng):
             np.concatenate(parts_priority)[order], np.concatenate(parts_burst)[order], source[order])
 
 
-def _replayed_routes(matrix: np.ndarray, trace, source: np.ndarray) -> np.ndarray:
+def _replayed_routes(matrix: np.ndarray, trace: Trace, source: np.ndarray) -> np.ndarray:
     """The drawn route matrix with the paths the trace gives put in their tickets' rows."""
     rows = np.flatnonzero(source >= 0)
     rows = rows[trace.has_route[source[rows]]]
@@ -274,12 +284,12 @@ def _routes(scenario: Scenario, n: int, rng: np.random.Generator, start: np.ndar
         u = rng.random(len(alive))
         where = current[alive]
         following = np.full(len(alive), -1, dtype=np.int64)
-        for g, (targets, cumulative) in enumerate(tables):
-            if not len(targets):
+        for index, (to, cumulative) in enumerate(tables):
+            if not len(to):
                 continue
-            mask = where == g
+            mask = where == index
             pick = np.searchsorted(cumulative, u[mask], side="right")
-            following[mask] = np.where(pick < len(targets), targets[np.minimum(pick, len(targets) - 1)], -1)
+            following[mask] = np.where(pick < len(to), to[np.minimum(pick, len(to) - 1)], -1)
         current = np.full(n, -1, dtype=np.int64)
         current[alive] = following
         alive = alive[following >= 0]
@@ -288,7 +298,8 @@ def _routes(scenario: Scenario, n: int, rng: np.random.Generator, start: np.ndar
     return np.stack(columns, axis=1)
 
 
-def _work(scenario, route, segment, priority, seed, replication, purpose: str = "work") -> np.ndarray:
+def _work(scenario: Scenario, route: np.ndarray, segment: np.ndarray, priority: np.ndarray, seed: int,
+          replication: int, purpose: str = "work") -> np.ndarray:
     work = np.empty(len(route))
     segments, priorities = scenario.segment_names, scenario.priority_names
     for g, name in enumerate(scenario.group_names):
@@ -298,17 +309,16 @@ def _work(scenario, route, segment, priority, seed, replication, purpose: str = 
         if not isinstance(spec, WorkByClass):
             work[in_group] = spec.sample(rng, int(in_group.sum()))
             continue
-        chosen = np.full(len(route), -1)
-        dists = [spec.default]
-        for p_index, p_name in enumerate(priorities):
-            if p_name in spec.by_priority:
-                dists.append(spec.by_priority[p_name])
-                chosen[in_group & (priority == p_index) & (chosen < 0)] = len(dists) - 1
+        # each class's distribution by the one rule (WorkByClass.for_ticket); drawn in a fixed order: the default,
+        # then the priorities' own, then the segments' own, so a stream's draws never depend on the tickets
+        dists = ([spec.default] + [spec.by_priority[p] for p in priorities if p in spec.by_priority]
+                 + [spec.by_segment[s] for s in segments if s in spec.by_segment])
+        position = {id(dist): i for i, dist in enumerate(dists)}
+        chosen = np.zeros(len(route), dtype=np.int64)
         for s_index, s_name in enumerate(segments):
-            if s_name in spec.by_segment:
-                dists.append(spec.by_segment[s_name])
-                chosen[in_group & (segment == s_index)] = len(dists) - 1  # segment wins over priority
-        chosen[in_group & (chosen < 0)] = 0
+            for p_index, p_name in enumerate(priorities or [""]):
+                here = in_group & (segment == s_index) & (priority == p_index)
+                chosen[here] = position[id(spec.for_ticket(s_name, p_name))]
         for d_index, dist in enumerate(dists):
             mask = in_group & (chosen == d_index)
             work[mask] = dist.sample(rng, int(mask.sum()))

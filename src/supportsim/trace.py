@@ -20,7 +20,7 @@ import functools
 import os
 import stat as stat_module
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -52,15 +52,19 @@ class TraceError(ValueError):
 
 def load_trace(scenario: Scenario) -> Trace:
     """The scenario's trace, read once per file version. Raises :class:`TraceError` on bad content."""
+    if scenario.arrivals.trace is None:
+        raise ValueError("the scenario replays no trace")
     path = Path(scenario.arrivals.trace)
     try:
         stat = path.stat()
     except OSError as exc:
         raise TraceError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
     if not stat_module.S_ISREG(stat.st_mode):  # a pipe would block and a device never end
-        raise TraceError([f"{path}: is not a regular file (a pipe, device or socket or folder); save the trace to a file"])
+        raise TraceError([f"{path}: is not a regular file (a pipe, device or socket or folder); "
+                          "save the trace to a file"])
     if stat.st_size > MAX_TRACE_BYTES:
-        raise TraceError([f"{path}: is {stat.st_size / 2**20:.0f} MiB; a trace is at most {MAX_TRACE_BYTES // 2**20} MiB"])
+        raise TraceError([f"{path}: is {stat.st_size / 2**20:.0f} MiB; "
+                          f"a trace is at most {MAX_TRACE_BYTES // 2**20} MiB"])
     return _read(str(path), stat.st_mtime_ns, stat.st_size, scenario.origin, scenario.horizon,
                  tuple(scenario.segment_names), tuple(scenario.priority_names), tuple(scenario.group_names))
 
@@ -94,7 +98,7 @@ def _parse_time(text: str, start: datetime) -> float:
     if moment.tzinfo is None and start.tzinfo is not None:
         moment = moment.replace(tzinfo=start.tzinfo)
     if start.tzinfo is not None:  # elapsed hours, across daylight-saving changes (same-zone subtraction is wall time)
-        moment, start = moment.astimezone(timezone.utc), start.astimezone(timezone.utc)
+        moment, start = moment.astimezone(UTC), start.astimezone(UTC)
     hours = (moment - start) / timedelta(hours=1)
     if hours < 0:
         raise ValueError(f"time {text!r} is before start ({start.isoformat()})")
@@ -132,7 +136,7 @@ def _read(path: str, _mtime: int, _size: int, start: datetime, horizon: float, s
     for key in needed:
         if key not in column:
             problems.append(f"{name}:1: no {key!r} column (columns: {', '.join(header)})")
-    work_columns = {}
+    work_columns: dict[int, int] = {}  # group index -> column
     for h, i in column.items():
         if h.startswith("work_"):
             if h[5:] in groups:
@@ -167,7 +171,7 @@ def _read(path: str, _mtime: int, _size: int, start: datetime, horizon: float, s
             for g in route:
                 if g not in groups:
                     raise ValueError(f"path {path_text!r}: unknown group {g!r}; groups are {', '.join(groups)}")
-            visit_work = {g: _parse_work(row[i] if i < len(row) else "") for g, i in work_columns.items()}
+            visit_work = {k: _parse_work(row[i] if i < len(row) else "") for k, i in work_columns.items()}
         except ValueError as exc:
             errors += 1
             if errors <= MAX_REPORTED:
@@ -180,24 +184,25 @@ def _read(path: str, _mtime: int, _size: int, start: datetime, horizon: float, s
         priority.append(priorities.index(pri) if priorities else 0)
         paths.append([groups.index(g) for g in route])
         given.append(bool(route))
-        for g, value in visit_work.items():
-            work[g].append(value)
+        for k, value in visit_work.items():
+            work[k].append(value)
     if errors > MAX_REPORTED:
         problems.append(f"{name}: and {errors - MAX_REPORTED} more bad rows")
     if not problems and not arrived:
-        problems.append(f"{name}: no ticket arrives before the horizon ({len(rows) - 1} rows): there is nothing to replay")
+        problems.append(f"{name}: no ticket arrives before the horizon ({len(rows) - 1} rows): "
+                        "there is nothing to replay")
     if problems:
         raise TraceError(problems)
     order = np.argsort(np.array(arrived, dtype=float), kind="stable")
     width = max([len(p) for p in paths] + [1])
-    route = np.full((len(paths), width), -1, dtype=np.int64)
+    route_table = np.full((len(paths), width), -1, dtype=np.int64)
     for i, p in enumerate(paths):
-        route[i, :len(p)] = p
+        route_table[i, :len(p)] = p
     return Trace(
         arrived=np.array(arrived, dtype=float)[order],
         segment=np.array(segment, dtype=np.int64)[order],
         priority=np.array(priority, dtype=np.int64)[order],
-        route=route[order],
+        route=route_table[order],
         has_route=np.array(given, dtype=bool)[order],
         work={g: np.array(values, dtype=float)[order] for g, values in work.items()},
     )

@@ -12,6 +12,9 @@ import re
 
 from .limits import MAX_HOURS, MAX_RATE
 
+WEEK = 168.0
+"""Hours in a week: the one definition (calendars, week profiles and the unit ``w`` use it)."""
+
 HOURS_PER_UNIT = {
     "s": 1 / 3600,
     "sec": 1 / 3600,
@@ -20,7 +23,7 @@ HOURS_PER_UNIT = {
     "h": 1.0,
     "hr": 1.0,
     "d": 24.0,
-    "w": 168.0,
+    "w": WEEK,
 }
 _UNITS = "s, m/min, h, d, w"
 _NUMBER = r"[0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|\.[0-9]+(?:[eE][-+]?[0-9]+)?"
@@ -89,7 +92,7 @@ def format_duration(hours: float) -> str:
     (resolved scenarios must reproduce the same results)."""
     if hours == 0:
         return "0h"
-    for unit, size in (("w", 168.0), ("d", 24.0), ("h", 1.0), ("m", 1 / 60), ("s", 1 / 3600)):
+    for unit, size in (("w", WEEK), ("d", 24.0), ("h", 1.0), ("m", 1 / 60), ("s", 1 / 3600)):
         count = hours / size
         if abs(count - round(count)) < 1e-9 and abs(count) >= 1:
             text = f"{int(round(count))}{unit}"
@@ -104,7 +107,7 @@ def format_duration(hours: float) -> str:
 
 def format_rate(per_hour: float) -> str:
     """Write a rate per hour, per day or per week, whichever reads as the shortest exact number."""
-    for unit, size in (("h", 1.0), ("d", 24.0), ("w", 168.0)):
+    for unit, size in (("h", 1.0), ("d", 24.0), ("w", WEEK)):
         text = f"{per_hour * size:.10g}/{unit}"
         if parse_rate(text) == per_hour:
             return text

@@ -8,7 +8,8 @@ A variant is the base scenario with some keys replaced. Mappings merge key by ke
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import yaml
 
@@ -67,7 +68,8 @@ def policy_variants(spec: str) -> dict[str, dict]:
             node = policy
             *parents, last = key.split(".")
             if key == "kind":
-                raise ValueError(f"{item!r}: the kind is what the item starts with; write {text}:... as an item of its own")
+                raise ValueError(f"{item!r}: the kind is what the item starts with; "
+                                 f"write {text}:... as an item of its own")
             if not all(key.split(".")):
                 raise ValueError(f"{item!r}: {key!r} is not a key path; write keys joined by dots, e.g. engineers.L1")
             for part in parents:

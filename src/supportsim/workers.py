@@ -15,10 +15,11 @@ import logging
 import queue
 import signal
 from collections import deque
+from collections.abc import Generator, Iterator
 from concurrent.futures import CancelledError, ProcessPoolExecutor
-from contextlib import ExitStack, contextmanager
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, Iterator, Literal
+from contextlib import ExitStack, contextmanager
+from typing import Any, Literal
 
 from .engine import simulate_replication
 from .extras import require
@@ -70,11 +71,11 @@ class Workers:
         self._client: Any = None
         self._clean = False
 
-    def __enter__(self) -> "Workers":
+    def __enter__(self) -> Workers:
         self._interrupted = self._stack.enter_context(_deferred_interrupts())
         return self
 
-    def __exit__(self, kind, value, traceback) -> None:
+    def __exit__(self, kind: object, value: object, traceback: object) -> None:
         self._clean = kind is None
         try:
             self._stop()
@@ -169,7 +170,7 @@ class Workers:
 
 
 def run_unordered(tasks: list[Task], jobs: int = 1, scheduler: str | None = None,
-                  keep: Keep = "figures") -> Iterator[tuple[int, Any]]:
+                  keep: Keep = "figures") -> Generator[tuple[int, Any], None, None]:
     """Yield ``(task index, result)`` as tasks finish (see :class:`Workers`)."""
     with Workers(jobs, scheduler, size=len(tasks)) as workers:
         for task in tasks:

@@ -14,7 +14,10 @@ __all__ = ["BacktestResult", "backtest"]
 
 
 def __getattr__(name: str) -> Any:  # the engine and the estimators load only when a backtest runs
-    if name in ("BacktestResult", "backtest"):
-        from . import pipeline
-        return getattr(pipeline, name)
+    if name == "BacktestResult":
+        from .result import BacktestResult
+        return BacktestResult
+    if name == "backtest":
+        from .pipeline import backtest
+        return backtest
     raise AttributeError(f"module 'supportsim.backtesting' has no attribute {name!r}")

@@ -51,7 +51,9 @@ def run_backtest(args: argparse.Namespace) -> int:
     from ..fitting.cli import options_from
     from ..progress import Progress
     from ..targets import folder_target
+    from .output import text
     from .pipeline import backtest
+    from .saving import save
 
     args.since, args.until = None, None
     if args.scenario is not None:  # checked, and warned about, as validate and run do
@@ -66,11 +68,11 @@ def run_backtest(args: argparse.Namespace) -> int:
                           replications=args.replications, seed=args.seed, level=args.level,
                           backlog=not args.no_backlog, options=options_from(args), on_duty_cut=args.on_duty_cut,
                           vip=vip, max_tickets=args.max_tickets, progress=progress)
-    result.save(out)
+    save(result, out)
     if args.format == "json":
         print((out / "summary.json").read_text(encoding="utf-8"), end="")
     elif not args.quiet:
-        print(result.text())
+        print(text(result))
         print(f"\nwrote {out / 'summary.json'}, {out / 'backtest.csv'}, {out / 'scenario.resolved.yaml'}")
         print(f"open {out / 'backtest.html'} in a browser for the report")
     return 0

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -15,7 +13,7 @@ import numpy as np
 from .figures import METRICS
 
 if TYPE_CHECKING:
-    from .pipeline import BacktestResult
+    from .result import BacktestResult
 
 REPORT = "backtest.html"
 CSV_COLUMNS = ["week", "week_start", "segment", "metric", "actual", "low", "high", "predicted", "inside", "tickets"]
@@ -126,20 +124,3 @@ def text(r: BacktestResult) -> str:
     low = "" if cov["low"] is None else f" [95% CI {cov['low']:.0%}, {cov['high']:.0%}]"
     lines += ["", f"  inside the {r.level:.0%} interval: {cov['inside']} of {cov['weeks']} week figures = {share}{low}"]
     return "\n".join(line.rstrip() for line in lines)
-
-
-def save(r: BacktestResult, out: Path) -> Path:
-    """summary.json (the backtest block), backtest.csv, backtest.html and the scenario simulated, as one whole
-    run (see supportsim.manifest)."""
-    from ..manifest import digest, save_run
-    from ..results import _json_safe, resolved_scenario_yaml
-    from .report import render
-
-    resolved = resolved_scenario_yaml(r.scenario)
-    files = {"summary.json": json.dumps(_json_safe(summary(r)), indent=2) + "\n", "backtest.csv": backtest_csv(r),
-             "scenario.resolved.yaml": resolved, REPORT: render(r)}
-    if r.fitted_yaml is not None:
-        files["scenario.fitted.yaml"] = r.fitted_yaml
-    run = {"kind": "backtest", "scenario": r.scenario.name, "scenario_hash": digest(resolved.encode("utf-8")),
-           "seed": r.scenario.seed, "replications": r.replications}
-    return save_run(out, files, run)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -16,56 +15,13 @@ from ..backlog import Backlog, with_backlog
 from ..fitting.errors import FitError
 from ..fitting.read import Events, ReadOptions
 from ..scenario import Scenario
-from ..visits import _deadlines
+from ..visit_attributes import _deadlines
 from . import figures as fig
 from .history import WEEK, History, history
+from .result import BacktestResult
 
 REPLICATIONS = 99
 """Default replications: 99 makes the 90% interval exact (the 5th and 95th of 99 order statistics)."""
-
-
-@dataclass
-class BacktestResult:
-    export: str
-    split: str                  # as given
-    split_start: str            # the split as a date-time (the simulation's start)
-    scenario: Scenario          # what was simulated (start at the split, horizon the weeks after it)
-    source: str                 # where the scenario came from: the file, or "fitted before <split>"
-    fitted_yaml: str | None     # the fitted scenario's text, when fitted
-    replay: bool
-    backlog: Backlog
-    backlog_groups: dict[str, dict[str, int]]  # group -> {"queued": n, "working": n}
-    history: History
-    level: float
-    segments: list[str]
-    actual: np.ndarray          # [weeks, segments + 1, METRICS]
-    simulated: np.ndarray       # [replications, weeks, segments + 1, METRICS]
-    actual_segment: np.ndarray  # per ticket after the split: index into segments
-    week_starts: list[str] = dataclasses.field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.low, self.high, self.middle = fig.interval(self.simulated, self.level)
-        self.hits = fig.inside(self.actual, self.low, self.high)
-
-    @property
-    def replications(self) -> int:
-        return len(self.simulated)
-
-    def coverage(self, metric: str | None = None) -> dict[str, Any]:
-        hits = self.hits if metric is None else self.hits[..., fig.METRICS.index(metric)]
-        return fig.coverage(hits)
-
-    def summary(self) -> dict[str, Any]:
-        from .output import summary
-        return summary(self)
-
-    def text(self) -> str:
-        from .output import text
-        return text(self)
-
-    def save(self, out: str | Path) -> Path:
-        from .output import save
-        return save(self, Path(out))
 
 
 def split_time(ev: Events, split: str, tz: str | None) -> tuple[Any, float]:

@@ -16,7 +16,7 @@ from .figures import METRICS
 from .output import LABELS, _show, scopes
 
 if TYPE_CHECKING:
-    from .pipeline import BacktestResult
+    from .result import BacktestResult
 
 EXTRA_CSS = FIT_CSS + 'h1::after { content: " · backtest"; }\n'  # the fit report's tables, our own title
 

@@ -6,7 +6,9 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from . import report, runs
 from .models import R1
@@ -48,10 +50,10 @@ def main(argv: list[str] | None = None) -> int:
     scenarios = args.scenarios or _scenarios_folder()
 
     started = time.perf_counter()
-    figures = {"machine": report.machine(), "load_before": _load(),
+    figures: dict[str, Any] = {"machine": report.machine(), "load_before": _load(),
                "command": " ".join(["python -m supportsim.bench", *(sys.argv[1:] if argv is None else argv)])}
 
-    def step(name, function, *a):
+    def step(name: str, function: Callable[..., Any], *a: Any) -> Any:
         print(f"{name} ...", file=sys.stderr, flush=True)
         t = time.perf_counter()
         value = function(*a)

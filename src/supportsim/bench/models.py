@@ -11,7 +11,7 @@ wait of each class, so every implementation here is checked against the truth as
   floor for pure Python.
 
 Every runner draws its own random numbers inside the timed call, so each figure is "draw + simulate". Each
-returns a :class:`Outcome` (tickets simulated, mean wait per class) and is timed by the caller.
+returns a :class:`Waits` (tickets simulated, mean wait per class) and is timed by the caller.
 """
 
 from __future__ import annotations
@@ -19,9 +19,18 @@ from __future__ import annotations
 import heapq
 import math
 from collections import deque
+from collections.abc import Generator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from ..records import ReplicationRecord
+    from ..scenario import Scenario
+
+Tickets = tuple[list[float], list[int], list[float]]
+"""Arrival times, class (0 VIP, 1 other) and work of each ticket, as :func:`draw` gives them."""
 
 CLASSES = ("vip", "standard")
 """Class 0 is served first."""
@@ -53,7 +62,7 @@ class R1:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Waits:
     tickets: int
     mean_wait: dict[str, float]  # per class, hours
 
@@ -98,22 +107,22 @@ def scenario_dict(model: R1) -> dict:
     }
 
 
-def run_supportsim(model: R1, scenario=None):
+def run_supportsim(model: R1, scenario: Scenario | None = None) -> ReplicationRecord:
     """Draw and simulate one replication; returns the engine's record (every ticket's times are in it)."""
+    from ..admit import load_scenario
     from ..api import run_replications
-    from ..loader import load_scenario
 
     scenario = scenario or load_scenario(scenario_dict(model))
     return run_replications(scenario, 1, model.seed)[0]
 
 
-def supportsim_outcome(scenario, record) -> Outcome:
+def supportsim_waits(scenario: Scenario, record: ReplicationRecord) -> Waits:
     """Mean wait per segment, as the summary reports it (the statistics step, timed separately)."""
     from ..results import SimulationResult
 
     summary = SimulationResult(scenario, {"base": [record]}, record.replication).summary()
     segments = summary["variants"]["base"]["segments"]
-    return Outcome(len(record.tickets), {c: segments[c]["reaction"]["mean"]["value"] for c in CLASSES})
+    return Waits(len(record.tickets), {c: segments[c]["reaction"]["mean"]["value"] for c in CLASSES})
 
 
 # ---- the competitors ----------------------------------------------------------------------------------------
@@ -126,15 +135,15 @@ def draw(model: R1) -> tuple[list[float], list[int], list[float]]:
     return arrived.tolist(), klass.tolist(), work.tolist()
 
 
-def _outcome(total: list[float], count: list[int]) -> Outcome:
-    return Outcome(sum(count), {c: total[k] / count[k] if count[k] else math.nan for k, c in enumerate(CLASSES)})
+def _waits(total: list[float], count: list[int]) -> Waits:
+    return Waits(sum(count), {c: total[k] / count[k] if count[k] else math.nan for k, c in enumerate(CLASSES)})
 
 
-def run_floor(model: R1, tickets=None) -> Outcome:
+def run_floor(model: R1, tickets: Tickets | None = None) -> Waits:
     """The hand-written floor: one heap of events, two FIFO queues, running sums instead of records."""
     arrived, klass, work = tickets or draw(model)
     n = len(arrived)
-    queues = (deque(), deque())
+    queues: tuple[deque[int], deque[int]] = (deque(), deque())
     total, count = [0.0, 0.0], [0, 0]
     free = model.engineers
     events = [(arrived[0], 0)] if n else []  # (time, ticket) for an arrival, (time, -1) for work ending
@@ -158,10 +167,10 @@ def run_floor(model: R1, tickets=None) -> Outcome:
                 push(events, (now + work[ticket], -1))
             else:
                 free += 1
-    return _outcome(total, count)
+    return _waits(total, count)
 
 
-def run_simpy(model: R1, tickets=None) -> Outcome:
+def run_simpy(model: R1, tickets: Tickets | None = None) -> Waits:
     """The textbook SimPy model: one process per ticket requesting a PriorityResource."""
     import simpy
 
@@ -170,24 +179,24 @@ def run_simpy(model: R1, tickets=None) -> Outcome:
     desk = simpy.PriorityResource(env, capacity=model.engineers)
     waits: tuple[list[float], list[float]] = ([], [])
 
-    def ticket(k, w):
+    def ticket(k: int, w: float) -> Generator[Any, Any, None]:
         start = env.now
         with desk.request(priority=k) as request:
             yield request
             waits[k].append(env.now - start)
             yield env.timeout(w)
 
-    def source():
+    def source() -> Generator[Any, Any, None]:
         for a, k, w in zip(arrived, klass, work):
             yield env.timeout(a - env.now)
             env.process(ticket(k, w))
 
     env.process(source())
     env.run()
-    return _outcome([sum(w) for w in waits], [len(w) for w in waits])
+    return _waits([sum(w) for w in waits], [len(w) for w in waits])
 
 
-def run_ciw(model: R1) -> Outcome:
+def run_ciw(model: R1) -> Waits:
     """Ciw 3.x: two customer classes with ``priority_classes``; tickets are the completed records."""
     import ciw
 
@@ -209,4 +218,4 @@ def run_ciw(model: R1) -> Outcome:
         k = CLASSES.index(record.customer_class)
         total[k] += record.waiting_time
         count[k] += 1
-    return _outcome(total, count)
+    return _waits(total, count)

@@ -203,7 +203,7 @@ Run the benchmark with `python -m supportsim.bench` (install Ciw with `pip insta
 
 def write(path: Path, figures_markdown: str) -> None:
     """Put the figures between the markers of ``path`` (created if missing), keeping the rest of the file."""
-    from ..results import write_atomic
+    from ..targets import write_atomic
 
     text = path.read_text() if path.exists() else DEFAULT_DOCUMENT
     if BEGIN not in text or END not in text:

@@ -8,21 +8,25 @@ the least disturbed figure, and running them interleaved lets a slow spell hit a
 from __future__ import annotations
 
 import json
+import math
 import os
 import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, replace
 from pathlib import Path
+from typing import Any, TypeVar
 
 import yaml
 
 from ..variants import deep_merge
-
 from . import models
 from .models import R1
+
+T = TypeVar("T")
 
 IMPLEMENTATIONS = ("supportsim", "ciw", "simpy", "floor")
 LABELS = {
@@ -33,7 +37,7 @@ LABELS = {
 }
 
 
-def _timed(function, *args):
+def _timed(function: Callable[..., T], *args: Any) -> tuple[T, float]:
     start = time.perf_counter()
     value = function(*args)
     return value, time.perf_counter() - start
@@ -49,28 +53,28 @@ def ciw_available() -> bool:
 
 def r1(model: R1, repeat: int, ciw_tickets: int | None) -> dict:
     """R1 four ways: tickets/s of each, supportsim's statistics time, mean waits next to Cobham."""
-    from ..loader import load_scenario
+    from ..admit import load_scenario
 
     scenario, load_seconds = _timed(load_scenario, models.scenario_dict(model))
     best: dict[str, float] = {}
-    outcomes: dict[str, models.Outcome] = {}
+    waits: dict[str, models.Waits] = {}
     record = None
     ciw_model = replace(model, tickets=ciw_tickets) if ciw_tickets else None
     for attempt in range(repeat):
         record, seconds = _timed(models.run_supportsim, model, scenario)
         best["supportsim"] = min(seconds, best.get("supportsim", seconds))
         for name, runner in (("simpy", models.run_simpy), ("floor", models.run_floor)):
-            outcomes[name], seconds = _timed(runner, model)
+            waits[name], seconds = _timed(runner, model)
             best[name] = min(seconds, best.get(name, seconds))
         if ciw_model and attempt == 0:  # Ciw is the slowest by far: once is enough to place it
-            outcomes["ciw"], best["ciw"] = _timed(models.run_ciw, ciw_model)
-    outcomes["supportsim"], stats_seconds = _timed(models.supportsim_outcome, scenario, record)
+            waits["ciw"], best["ciw"] = _timed(models.run_ciw, ciw_model)
+    waits["supportsim"], stats_seconds = _timed(models.supportsim_waits, scenario, record)
     rows = {}
     for name in IMPLEMENTATIONS:
-        if name not in outcomes:
+        if name not in waits:
             continue
-        rows[name] = {"tickets": outcomes[name].tickets, "seconds": best[name],
-                      "rate": outcomes[name].tickets / best[name], "mean_wait": outcomes[name].mean_wait}
+        rows[name] = {"tickets": waits[name].tickets, "seconds": best[name],
+                      "rate": waits[name].tickets / best[name], "mean_wait": waits[name].mean_wait}
     return {"model": asdict(model), "rows": rows, "cobham": models.cobham_waits(model),
             "load_seconds": load_seconds, "stats_seconds": stats_seconds, "repeat": repeat}
 
@@ -79,12 +83,13 @@ def scaled(model: R1, engineers: list[int], repeat: int) -> list[dict]:
     """supportsim (and the floor, for reference) at more engineers, the load kept at ``model.load``.
 
     The staff sizes are timed round-robin too, so a slow spell of the machine does not land on one of them."""
-    from ..loader import load_scenario
+    from ..admit import load_scenario
 
     variants = [replace(model, engineers=c) for c in [model.engineers, *engineers]]
     scenarios = [load_scenario(models.scenario_dict(v)) for v in variants]
     best: list[dict[str, float]] = [{} for _ in variants]
-    records, floors = [None] * len(variants), [None] * len(variants)
+    records: list[Any] = [None] * len(variants)
+    floors: list[Any] = [None] * len(variants)
     for _ in range(repeat):
         for i, (variant, scenario) in enumerate(zip(variants, scenarios)):
             records[i], seconds = _timed(models.run_supportsim, variant, scenario)
@@ -93,7 +98,7 @@ def scaled(model: R1, engineers: list[int], repeat: int) -> list[dict]:
             best[i]["floor"] = min(seconds, best[i].get("floor", seconds))
     out = []
     for variant, scenario, record, floor, times in zip(variants, scenarios, records, floors, best):
-        outcome = models.supportsim_outcome(scenario, record)
+        outcome = models.supportsim_waits(scenario, record)
         out.append({"engineers": variant.engineers, "rate": variant.rate, "tickets": len(record.tickets),
                     "supportsim": len(record.tickets) / times["supportsim"], "floor": floor.tickets / times["floor"],
                     "mean_wait": outcome.mean_wait, "cobham": models.cobham_waits(variant)})
@@ -110,7 +115,8 @@ def r2_scenario(scenarios: Path, horizon: str) -> tuple[dict, str]:
     # R2 times one replication of the VIP-lane variant (the issue's "three groups, escalation, vip_lane")
     variants = data.pop("variants", None) or {}
     data.pop("baseline", None)
-    lane = [v for v in variants.values() if isinstance(v.get("policy"), dict) and v["policy"].get("kind") == "vip_lane"]
+    lane = [v for v in variants.values()
+            if isinstance(v.get("policy"), dict) and v["policy"].get("kind") == "vip_lane"]
     if lane:
         data = deep_merge(data, lane[0])
     return data, R2_FILE
@@ -118,14 +124,14 @@ def r2_scenario(scenarios: Path, horizon: str) -> tuple[dict, str]:
 
 def r2(data: dict, repeat: int) -> dict:
     """Tickets/s of the R2 scenario (in this process) and its peak memory (in a fresh one)."""
+    from ..admit import load_scenario
     from ..api import run_replications
-    from ..loader import load_scenario
 
     scenario = load_scenario(data)
-    best = None
+    best = math.inf
     for _ in range(repeat):
         records, seconds = _timed(run_replications, scenario, 1, scenario.seed)
-        best = seconds if best is None else min(best, seconds)
+        best = min(best, seconds)
     record = records[0]
     return {"scenario": data["name"], "horizon": data["horizon"], "tickets": len(record.tickets),
             "visits": len(record.ended), "groups": len(scenario.groups), "seconds": best,
@@ -174,8 +180,8 @@ def scaling(data: dict, replications: int, repeat: int) -> dict:
     job of as many tasks of pure busy work, each as long as one replication, runs on the same number of workers:
     its speedup is what the machine gave at that moment, so a shortfall of supportsim's speedup can be told apart
     from a busy machine."""
+    from ..admit import load_scenario
     from ..api import run_replications
-    from ..loader import load_scenario
     from ..results import SimulationResult
 
     def cpu() -> float:

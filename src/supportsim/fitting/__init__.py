@@ -2,7 +2,7 @@
 
 Read an export (:mod:`.read`, :mod:`.events`), cut it into spells and visits (:mod:`.visits`), estimate
 arrivals, mix and routing (:mod:`.estimate`) and work, waiting and staff (:mod:`.work`), each by maximum
-likelihood with its interval, then write a scenario (:mod:`.writer`) and a report (:mod:`.report`).
+likelihood with its interval, then write a scenario (:mod:`.result`) and a report (:mod:`.report`).
 """
 
 from __future__ import annotations

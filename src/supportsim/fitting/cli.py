@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 from pathlib import Path
 
 from .errors import FitError
 from .read import ROLES, ReadOptions
+from .result import FitResult
 
 FIT_REPORT = "fit-report.html"
 
 
-def options_from(args) -> ReadOptions:
+def options_from(args: argparse.Namespace) -> ReadOptions:
     return ReadOptions(columns={role: getattr(args, role) for role in ROLES if getattr(args, role, None)},
                        preset=args.preset, states=args.states, ignore_unknown=args.ignore_unknown,
                        skip_bad=args.skip_bad, tz=args.tz, since=args.since, until=args.until)
@@ -29,7 +31,7 @@ def targets(export: str, out: str | None, report: str | None) -> tuple[Path, Pat
     return scenario, page
 
 
-def run_fit(args) -> int:
+def run_fit(args: argparse.Namespace) -> int:
     from .pipeline import fit_export, save
 
     scenario_path, report_path = targets(args.file, args.out, args.report)
@@ -42,7 +44,7 @@ def run_fit(args) -> int:
     return 0
 
 
-def summary(r) -> str:
+def summary(r: FitResult) -> str:
     ev = r.events
     q = ev.quality
     lines = [(f"{r.source}: {q['kind']}, {q['events']} events, {q['cases']} tickets, {r.arrivals.weeks:.1f} weeks "

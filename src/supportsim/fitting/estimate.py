@@ -14,7 +14,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy import stats
@@ -34,7 +36,7 @@ class Estimate:
     n: int           # the sample behind it (tickets, visits, observations)
     note: str = ""
 
-    def comment(self, fmt=lambda v: f"{v:.3g}") -> str:
+    def comment(self, fmt: Callable[[float], str] = lambda v: f"{v:.3g}") -> str:
         interval = f"95% CI {fmt(self.low)}..{fmt(self.high)}" if math.isfinite(self.low) else "no interval"
         return f"{interval}, n={self.n}" + (f", {self.note}" if self.note else "")
 
@@ -100,7 +102,7 @@ def arrivals(wall: np.ndarray, since: float | None, until: float | None) -> Arri
     return Arrivals(rate, factors, low, high, counts, exposure, (end - start) / WEEK, holidays, (start, end))
 
 
-def _rates(wall, start, end, skip):
+def _rates(wall: np.ndarray, start: float, end: float, skip: Any) -> tuple[Any, ...]:
     keep = (wall >= start) & (wall < end) if wall[-1] < end else (wall >= start) & (wall <= end)
     if skip:
         keep &= ~np.isin(np.floor(wall / 24).astype(int), list(skip))
@@ -125,7 +127,7 @@ def _rates(wall, start, end, skip):
     return rate, per_hour / value, lo, hi, counts, exposure
 
 
-def _holidays(wall, start, end, rate: Estimate, factors: np.ndarray) -> list[dict]:
+def _holidays(wall: np.ndarray, start: float, end: float, rate: Estimate, factors: np.ndarray) -> list[dict]:
     first_day, last_day = math.ceil(start / 24), math.floor(end / 24)  # whole days only
     if last_day <= first_day:
         return []
@@ -182,5 +184,6 @@ def customer_classes(ev: Events, cases: np.ndarray) -> list[dict]:
         mine = (per >= low) & ((per <= high) if high is not None else True)
         if mine.any():
             label = f"{low}" if low == high else f"{low}-{high}" if high else f"{low}+"
-            classes.append({"tickets": label, "customers": int(mine.sum()), "share_of_tickets": per[mine].sum() / total})
+            classes.append({"tickets": label, "customers": int(mine.sum()),
+                            "share_of_tickets": per[mine].sum() / total})
     return classes

@@ -65,7 +65,7 @@ def _load(path: Path, options: ReadOptions) -> Events:
     if len(frame) == 0:
         raise FitError(f"{path}: no rows")
 
-    def column(role: str):
+    def column(role: str) -> Any:
         names = columns.get(role)
         if not names:
             return None
@@ -152,7 +152,8 @@ def _load(path: Path, options: ReadOptions) -> Events:
     for key, mask in bad.items():
         if mask.any():
             where = np.flatnonzero(mask)
-            quality["bad"][BAD_KINDS[key]] = {"count": int(mask.sum()), "examples": [int(line[i]) for i in where[:EXAMPLES]]}
+            quality["bad"][BAD_KINDS[key]] = {"count": int(mask.sum()),
+                                              "examples": [int(line[i]) for i in where[:EXAMPLES]]}
     if quality["bad"] and not options.skip_bad:
         first_kind = min(bad, key=lambda k: np.flatnonzero(bad[k])[0] if bad[k].any() else np.inf)
         i = int(np.flatnonzero(bad[first_kind])[0])
@@ -191,7 +192,7 @@ def _presets() -> list[str]:
     return list(PRESETS)
 
 
-def _parse_times(text, tz: str | None, pd) -> tuple[np.ndarray, np.ndarray]:
+def _parse_times(text: Any, tz: str | None, pd: Any) -> tuple[np.ndarray, np.ndarray]:
     """(elapsed, wall) in ns since the epoch as float64 (NaN unparseable). Timestamps with an offset are
     absolute: their wall clock is ``tz``'s (UTC without). Naive ones are the desk's wall clock; with ``tz``
     their elapsed time follows its daylight saving."""
@@ -212,7 +213,7 @@ def _parse_times(text, tz: str | None, pd) -> tuple[np.ndarray, np.ndarray]:
     return _ns(elapsed), _ns(wall)
 
 
-def _to_datetime(text, aware: bool, pd):
+def _to_datetime(text: Any, aware: bool, pd: Any) -> Any:
     for fmt in ("ISO8601", "mixed"):
         try:
             parsed = pd.to_datetime(text.where(text.ne(""), None), errors="coerce", utc=aware, format=fmt)
@@ -223,7 +224,7 @@ def _to_datetime(text, aware: bool, pd):
     return pd.to_datetime(pd.Series([None] * len(text)), utc=aware)
 
 
-def _ns(series) -> np.ndarray:
+def _ns(series: Any) -> np.ndarray:
     values = series.to_numpy(dtype="datetime64[ns]").astype(np.int64).astype(np.float64)
     values[series.isna().to_numpy()] = np.nan
     return values
@@ -240,7 +241,7 @@ def _valid_tz(tz: str | None) -> bool:
     return True
 
 
-def _bound(value: str | None, option: str, tz: str | None, pd) -> tuple[float, float] | None:
+def _bound(value: str | None, option: str, tz: str | None, pd: Any) -> tuple[float, float] | None:
     if value is None:
         return None
     from pandas import Series
@@ -250,8 +251,9 @@ def _bound(value: str | None, option: str, tz: str | None, pd) -> tuple[float, f
     return float(elapsed[0]), float(wall[0])
 
 
-def _build(frame, columns, column, sel, case, case_codes, elapsed, wall, state, line, since, until, truncated_cases,
-           quality, path, kind, pd) -> Events:
+def _build(frame: Any, columns: Any, column: Any, sel: Any, case: Any, case_codes: Any, elapsed: Any, wall: Any,
+           state: Any, line: Any, since: Any, until: Any, truncated_cases: Any, quality: Any, path: Any, kind: Any,
+           pd: Any) -> Events:
     cases_sel = case_codes[sel]
     new_case, case_index = np.unique(cases_sel, return_inverse=True)
     n_cases = len(new_case)
@@ -269,7 +271,8 @@ def _build(frame, columns, column, sel, case, case_codes, elapsed, wall, state, 
 
     renamed: dict[str, dict[str, str]] = {}
 
-    def coded(role: str, per_case: bool, reserved: tuple[str, ...] = (), default: str | None = None):
+    def coded(role: str, per_case: bool, reserved: tuple[str, ...] = (), default: str | None = None
+              ) -> tuple[np.ndarray, list[Any]]:
         values = column(role)
         if values is None:
             if default is None:

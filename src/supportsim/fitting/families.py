@@ -17,7 +17,9 @@ matters.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy import optimize, special, stats
@@ -163,7 +165,8 @@ def fit_family(family: str, x: np.ndarray, event: np.ndarray) -> Fit:
     return Fit(family, theta, ll, len(s.x), s.d, mean, cv, mean_ci, cv_ci, aic=2 * k - 2 * ll)
 
 
-def _intervals(family, theta, s: Sample, mean, cv):
+def _intervals(family: Any, theta: np.ndarray, s: Sample, mean: float, cv: float
+               ) -> tuple[tuple[float, float], tuple[float, float]]:
     """95% Wald intervals of mean and cv: observed information on the log scale, delta method, then back."""
     h = _hessian(lambda th: loglik_sample(family, th, s), theta)
     try:
@@ -171,7 +174,7 @@ def _intervals(family, theta, s: Sample, mean, cv):
     except np.linalg.LinAlgError:
         return (math.nan, math.nan), (math.nan, math.nan)
 
-    def interval(f, value):
+    def interval(f: Callable[[np.ndarray], float], value: float) -> tuple[float, float]:
         g = _gradient(lambda th: math.log(max(f(th), 1e-300)), theta)
         var = float(g @ cov @ g)
         if not (var >= 0 and math.isfinite(var)):
@@ -184,7 +187,7 @@ def _intervals(family, theta, s: Sample, mean, cv):
     return mean_ci, cv_ci
 
 
-def _gradient(f, theta, eps=1e-5):
+def _gradient(f: Callable[[np.ndarray], float], theta: np.ndarray, eps: float = 1e-5) -> np.ndarray:
     g = np.zeros(len(theta))
     for i in range(len(theta)):
         e = np.zeros(len(theta))
@@ -193,7 +196,7 @@ def _gradient(f, theta, eps=1e-5):
     return g
 
 
-def _hessian(f, theta, eps=1e-4):
+def _hessian(f: Callable[[np.ndarray], float], theta: np.ndarray, eps: float = 1e-4) -> np.ndarray:
     n = len(theta)
     h = np.zeros((n, n))
     f0 = f(theta)
@@ -209,7 +212,7 @@ def _hessian(f, theta, eps=1e-4):
     return h
 
 
-def choose(x: np.ndarray, event: np.ndarray, families=FAMILIES) -> tuple[Fit, dict[str, Fit]]:
+def choose(x: np.ndarray, event: np.ndarray, families: Any = FAMILIES) -> tuple[Fit, dict[str, Fit]]:
     """Fit every family; the one with the lowest AIC first."""
     fits = {family: fit_family(family, x, event) for family in families}
     best = min(fits.values(), key=lambda f: f.aic)
@@ -217,7 +220,7 @@ def choose(x: np.ndarray, event: np.ndarray, families=FAMILIES) -> tuple[Fit, di
 
 
 # ---- the fitted distribution as numbers ---------------------------------------------------------------------
-def frozen(fit: Fit):
+def frozen(fit: Fit) -> Any:
     """The fit as a scipy frozen distribution (for CDF, quantiles and drawing)."""
     th = fit.theta
     if fit.family == "exponential":

@@ -3,47 +3,20 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from ..scenario import Scenario
 from . import estimate
 from . import visits as visit_mod
 from . import work as work_mod
 from .errors import FitError
-from .read import Events, ReadOptions
+from .read import ReadOptions
+from .result import FitResult
 
 __all__ = ["FitResult", "fit_export", "save"]
-
-
-@dataclass
-class FitResult:
-    source: str
-    events: Events
-    arrivals: estimate.Arrivals
-    segments: dict[str, estimate.Estimate]
-    priorities: dict[str, estimate.Estimate]
-    routing: estimate.Routing
-    work: dict[str, work_mod.WorkFit]
-    waiting: dict
-    staff: np.ndarray
-    staff_seen: np.ndarray
-    customers: list[dict]
-    cut: bool
-    start: str
-    first_seen: str
-    last_seen: str
-    group_order: list[str]
-    entry_group: str
-    staff_guessed: dict[str, int] = field(default_factory=dict)
-    vip: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    text: str = ""
-
-    def scenario_yaml(self, name: str) -> str:
-        from .writer import scenario_yaml
-        return scenario_yaml(self, name)
 
 
 def fit_export(path: str | Path, options: ReadOptions | None = None, cut: bool = False, draws: int = 99,
@@ -104,12 +77,12 @@ def fit_export(path: str | Path, options: ReadOptions | None = None, cut: bool =
                      vip_names, notes)
 
 
-def _days(n: int):
+def _days(n: int) -> Any:
     import pandas as pd
     return pd.Timedelta(days=n)
 
 
-def _hours(h: float):
+def _hours(h: float) -> Any:
     import pandas as pd
     return pd.Timedelta(hours=h)
 
@@ -120,13 +93,15 @@ def scenario_name(out: str | Path) -> str:
     return valid_names([stem]).get(stem, stem)
 
 
-def save(result: FitResult, out: str | Path, report: str | Path | None = None, name: str | None = None):
+def save(result: FitResult, out: str | Path, report: str | Path | None = None, name: str | None = None
+         ) -> Scenario:
     """Write the scenario (checked by the scenario loader first) and the report, each atomically.
     Returns the Scenario."""
     import yaml
 
-    from ..loader import ScenarioError, load_scenario
-    from ..results import write_atomic
+    from ..admit import load_scenario
+    from ..loader import ScenarioError
+    from ..targets import write_atomic
     from .report import render
 
     out = Path(out)

@@ -76,7 +76,7 @@ class Events:
     kind: str               # "event log" or "ticket table"
 
 
-def read_table(path: str | Path, options: ReadOptions | None = None):
+def read_table(path: str | Path, options: ReadOptions | None = None) -> Any:
     """The file as a pandas DataFrame of strings: CSV (also .gz), Parquet, or XES (plain XML, no extra).
     With ``options``, a CSV is read in two passes: the header, then only the columns the fit uses (exports
     of ticket systems carry dozens of columns)."""
@@ -100,7 +100,8 @@ def read_table(path: str | Path, options: ReadOptions | None = None):
     except FitError:
         raise
     except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise FitError(f"{path}: cannot read ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})") from None
+        why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise FitError(f"{path}: cannot read ({why})") from None
 
 
 def _engine() -> str:
@@ -112,7 +113,7 @@ def _engine() -> str:
     return "pyarrow"
 
 
-def read_xes(path: Path):
+def read_xes(path: Path) -> Any:
     """An XES file flattened as process-mining tools do: trace attributes prefixed ``case:``, event attributes as
     they are. Parsed with the standard library's streaming XML reader."""
     import xml.etree.ElementTree as ET
@@ -163,13 +164,14 @@ def valid_names(values: list[str], reserved: tuple[str, ...] = ()) -> dict[str, 
     return out
 
 
-def _resolve_columns(frame, options: ReadOptions) -> dict[str, list[str]]:
+def _resolve_columns(frame: Any, options: ReadOptions) -> dict[str, list[str]]:
     """Role -> the columns that hold it (status may combine several), checked against the file."""
     preset = PRESETS[options.preset].columns if options.preset else {}
     chosen: dict[str, list[str]] = {}
     for role in ROLES:
         given = options.columns.get(role)
-        spec = given if given is not None else preset.get(role, XES_COLUMNS[role]) if options.preset else XES_COLUMNS[role]
+        default = preset.get(role, XES_COLUMNS[role]) if options.preset else XES_COLUMNS[role]
+        spec = given if given is not None else default
         if spec is None:
             continue
         names = [c.strip() for c in spec.split(",")] if role == "status" else [spec]
@@ -196,7 +198,7 @@ def _states(options: ReadOptions) -> dict[str, list[str]]:
     return CANONICAL
 
 
-def wanted_columns(header, options: ReadOptions) -> set[str]:
+def wanted_columns(header: Any, options: ReadOptions) -> set[str]:
     """The columns of the file that the fit reads (checked: a missing one is an error naming its option)."""
     if _is_ticket_table(header, options):
         roles = ("case", "group", "resource", "priority", "segment", "customer")
@@ -205,13 +207,13 @@ def wanted_columns(header, options: ReadOptions) -> set[str]:
     return {c for names in _resolve_columns(header, options).values() for c in names}
 
 
-def _is_ticket_table(frame, options: ReadOptions) -> bool:
+def _is_ticket_table(frame: Any, options: ReadOptions) -> bool:
     status = options.columns.get("status") or (PRESETS[options.preset].columns["status"] if options.preset
                                                else XES_COLUMNS["status"])
     return str(status).split(",")[0].strip() not in frame.columns and all(c in frame.columns for c in TICKET_COLUMNS)
 
 
-def tickets_to_events(frame, options: ReadOptions):
+def tickets_to_events(frame: Any, options: ReadOptions) -> tuple[Any, Any]:
     """A ticket table as an event log: queued at created, working from the first response to resolved.
 
     The work content is then the time from first response to resolution, an upper bound (say so when reading)."""

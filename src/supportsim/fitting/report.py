@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -18,7 +18,7 @@ from ..report.timeplots import _week_axis
 from . import families
 
 if TYPE_CHECKING:
-    from .pipeline import FitResult
+    from .result import FitResult
 
 EXTRA_CSS = """
 h1::after { content: " · fit report"; }
@@ -29,7 +29,7 @@ table.fit th:first-child, table.fit td:first-child { text-align: left; }
 """
 
 
-def _e(text) -> str:
+def _e(text: Any) -> str:
     return html.escape(str(text))
 
 
@@ -39,7 +39,7 @@ def _table(header: list[str], rows: list[list]) -> str:
     return f'<table class="fit"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def _pct(est) -> str:
+def _pct(est: Any) -> str:
     return f"{est.value:.1%} [{est.low:.1%}, {est.high:.1%}]" if est.n else "-"
 
 
@@ -52,7 +52,8 @@ def _dur(hours: float) -> str:
 def render(r: FitResult, scenario_path: str) -> str:
     q = r.events.quality
     meta = (f'<p class="meta">{_e(q["kind"])}, {q["events"]} events of {q["cases"]} tickets, {r.arrivals.weeks:.1f} '
-            f'weeks from {_e(r.first_seen)} to {_e(r.last_seen)}; fitted scenario: <code>{_e(scenario_path)}</code></p>')
+            f'weeks from {_e(r.first_seen)} to {_e(r.last_seen)}; '
+            f'fitted scenario: <code>{_e(scenario_path)}</code></p>')
     parts = [f"<h1>{_e(r.source)}</h1>", meta]
     parts += [_quality(r), _arrivals(r), _mix(r), _routing(r), _work(r), _staff(r), _customers(r)]
     return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>fit report: "
@@ -147,7 +148,8 @@ def _work(r: FitResult) -> str:
         facts = [f"n = {w.fit.n} visits ({w.censored} censored), {w.untouched} ended with no working time (left out)"]
         if w.gof:
             facts.append(f"KS distance {w.gof['ks_distance']:.3f} (bootstrap p = {w.gof['p_value']:.2f}, "
-                         f"{w.gof['draws']} draws on {w.gof['subsample']} visits); p90 fitted {_dur(w.gof['p90_fitted'])}"
+                         f"{w.gof['draws']} draws on {w.gof['subsample']} visits); "
+                         f"p90 fitted {_dur(w.gof['p90_fitted'])}"
                          f" vs observed {_dur(w.gof['p90_observed'])} ({w.gof['p90_error']:+.1%})")
         if math.isfinite(w.cut_mean):
             facts.append(f"on-duty cut ({'applied' if r.cut else 'not applied'}): mean {_dur(w.uncut_mean)} "
@@ -164,7 +166,7 @@ def _work(r: FitResult) -> str:
     return "".join(out)
 
 
-def _histogram(w) -> str:
+def _histogram(w: Any) -> str:
     x, event = w.observations, w.events
     fig = figure(5, 3)
     ax = fig.add_subplot()
@@ -181,7 +183,7 @@ def _histogram(w) -> str:
     return to_svg(fig)
 
 
-def _qq(w) -> str:
+def _qq(w: Any) -> str:
     times, surv = families.kaplan_meier(w.observations, w.events)
     fig = figure(5, 3)
     ax = fig.add_subplot()

@@ -88,7 +88,8 @@ def load_states(path: str | Path) -> dict[str, list[str]]:
         raise FitError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
     if not isinstance(data, dict):
         raise FitError(f"{path}: expected a mapping of canonical states to lists of statuses, e.g. "
-                       "{queued: [New], working: [In Progress], waiting: [Pending], resolved: [Solved], closed: [Closed]}")
+                       "{queued: [New], working: [In Progress], waiting: [Pending], resolved: [Solved], "
+                       "closed: [Closed]}")
     states: dict[str, list[str]] = {}
     for key, values in data.items():
         if key not in STATES:

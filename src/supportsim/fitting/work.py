@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -72,7 +73,7 @@ def on_duty_hours(start: np.ndarray, end: np.ndarray, on_duty: np.ndarray) -> np
     cum = np.r_[0.0, np.cumsum(on_duty)]
     per_week = cum[-1]
 
-    def upto(t):
+    def upto(t: Any) -> Any:
         weeks, rest = np.divmod(t, WEEK)
         h = np.floor(rest).astype(np.int64)
         return weeks * per_week + cum[h] + (rest - h) * on_duty[np.minimum(h, WEEK - 1)]
@@ -102,7 +103,8 @@ def work_fits(ev: Events, sp: Spells, v: Visits, staff: np.ndarray, cut: bool, r
     return out
 
 
-def _fit_group(name, v: Visits, i, cut, priority, priorities, rng, draws) -> WorkFit:
+def _fit_group(name: str, v: Visits, i: int, cut: bool, priority: Any, priorities: Any, rng: np.random.Generator,
+               draws: int) -> WorkFit:
     mine = (v.group == i) & v.observed
     work = v.work_on_duty if cut else v.work
     other = v.work if cut else v.work_on_duty

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .data import ReportError, Results, read_results
+from .data import ReportError, Results
 from .figures import CSV_COLUMNS, headline_rows
+from .folder import read_results
 
 REPORT_NAME = "report.html"
 
@@ -31,7 +32,7 @@ def build_report(folder: str | Path, generated: str | None = None, shown_as: str
 def write_report(folder: str | Path, out: str | Path | None = None, generated: str | None = None) -> Path:
     """Build the report of ``folder`` and write it (atomically) to ``out``, by default ``folder/report.html``."""
     from ..manifest import note_derived
-    from ..results import write_atomic
+    from ..targets import write_atomic
 
     target = Path(out) if out is not None else Path(folder) / REPORT_NAME
     write_atomic(target, build_report(folder, generated))

@@ -4,10 +4,14 @@ attainment.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from .data import CDF_LEVELS, Results
+from .data import CDF_LEVELS, Estimate, Results
 from .figures import short_duration
 from .plots import LABELLED_POINTS, MUTED, Style, figure, legend, time_unit, to_svg
 
@@ -18,16 +22,21 @@ def tradeoff(results: Results, styles: dict[str, Style]) -> str | None:
     fig = figure(10.0, 3.9)
     axes = fig.subplots(1, 2)
     for ax, measure in zip(axes, ("reaction", "resolution")):
-        points = {v: (results.estimate(v, "tiers", "vip", measure, "mean"),
-                      results.estimate(v, "tiers", "non_vip", measure, "mean")) for v in variants}
-        points = {v: p for v, p in points.items() if p[0] is not None and p[1] is not None}
+        points: dict[str, tuple[Estimate, Estimate]] = {}
+        for v in variants:
+            vip = results.estimate(v, "tiers", "vip", measure, "mean")
+            non_vip = results.estimate(v, "tiers", "non_vip", measure, "mean")
+            if vip is not None and non_vip is not None:
+                points[v] = (vip, non_vip)
         if not points:
             return None
         xunit, xsize = time_unit(max(p[0].high or p[0].value for p in points.values()))
         yunit, ysize = time_unit(max(p[1].high or p[1].value for p in points.values()))
         for v, (x, y) in points.items():
-            xerr = None if x.low is None else [[(x.value - x.low) / xsize], [(x.high - x.value) / xsize]]
-            yerr = None if y.low is None else [[(y.value - y.low) / ysize], [(y.high - y.value) / ysize]]
+            xerr = (None if x.low is None or x.high is None
+                    else [[(x.value - x.low) / xsize], [(x.high - x.value) / xsize]])
+            yerr = (None if y.low is None or y.high is None
+                    else [[(y.value - y.low) / ysize], [(y.high - y.value) / ysize]])
             st = styles[v]
             ax.errorbar(x.value / xsize, y.value / ysize, xerr=xerr, yerr=yerr, color=st.colour, marker=st.marker,
                         markersize=7, capsize=2.5, linewidth=1.0, markeredgecolor="white", markeredgewidth=0.6,
@@ -54,8 +63,8 @@ def tradeoff(results: Results, styles: dict[str, Style]) -> str | None:
     return to_svg(fig)
 
 
-def _label_points(fig: Figure, ax, points: dict[str, tuple[float, float]], styles: dict[str, Style],
-                  whiskers: list[tuple[float, float, float, float]] = ()) -> None:
+def _label_points(fig: Figure, ax: Axes, points: dict[str, tuple[float, float]], styles: dict[str, Style],
+                  whiskers: Sequence[tuple[float, float, float, float]] = ()) -> None:
     """Name each point next to it, trying a few positions so that names cover neither each other nor points
     nor their whiskers (x0, y0, x1, y1 in data units). Positions are measured on the laid-out figure (one
     draw), so this works at any size."""
@@ -74,16 +83,16 @@ def _label_points(fig: Figure, ax, points: dict[str, tuple[float, float]], style
     positions = [(7, 2, "left"), (7, -12, "left"), (-7, 2, "right"), (-7, -12, "right"), (0, 8, "center"),
                  (0, -20, "center"), (9, 12, "left"), (9, -22, "left"), (-9, 12, "right"), (-9, -22, "right")]
     for v in sorted(points, key=lambda v: (pixel[v][0], pixel[v][1])):
-        best = None
+        best: tuple[int, Any, tuple[float, float, float, float]] | None = None
         for dx, dy, ha in positions:
             label = ax.annotate(v, points[v], xytext=(dx, dy), textcoords="offset points", fontsize=8,
                                 color=styles[v].colour, ha=ha, va="bottom", fontweight="bold")
             label.set_in_layout(False)
-            box = label.get_window_extent(renderer)
-            box = (box.x0, box.y0, box.x1, box.y1)
+            extent = label.get_window_extent(renderer)
+            box = (extent.x0, extent.y0, extent.x1, extent.y1)
             clashes = sum(not (box[2] < b[0] or box[0] > b[2] or box[3] < b[1] or box[1] > b[3]) for b in taken)
             outside = box[0] < frame.x0 or box[2] > frame.x1 or box[1] < frame.y0 or box[3] > frame.y1
-            score = 2 * clashes + outside
+            score = 2 * clashes + int(outside)
             if best is None or score < best[0]:
                 if best is not None:
                     best[1].remove()
@@ -92,6 +101,7 @@ def _label_points(fig: Figure, ax, points: dict[str, tuple[float, float]], style
                 label.remove()
             if score == 0:
                 break
+        assert best is not None  # positions is not empty
         taken.append(best[2])
 
 
@@ -110,8 +120,8 @@ def cdfs(results: Results, styles: dict[str, Style]) -> str | None:
     for row, segment in enumerate(segments):
         for col, measure in enumerate(("reaction", "resolution")):
             ax = axes[row, col]
-            curves = {v: results.distributions.get((v, segment, measure)) for v in variants}
-            curves = {v: c for v, c in curves.items() if c is not None}
+            curves = {v: results.distributions[(v, segment, measure)] for v in variants
+                      if results.distributions.get((v, segment, measure)) is not None}
             target = results.sla_target(segment, measure)
             reach = max(float(c[int(0.99 * (len(p) - 1))]) for c in curves.values()) if curves else 1.0
             if target and target <= 2 * reach:  # show the target when it is near the curves, not squash them
@@ -121,7 +131,8 @@ def cdfs(results: Results, styles: dict[str, Style]) -> str | None:
             for v, c in curves.items():
                 st = styles[v]
                 ax.plot(np.concatenate([[0.0], c / size]), np.concatenate([[0.0], 100 * p]), color=st.colour,
-                        linestyle=st.linestyle, linewidth=1.5, marker=st.marker, markersize=4, markevery=list(marks + 1),
+                        linestyle=st.linestyle, linewidth=1.5, marker=st.marker, markersize=4,
+                        markevery=list(marks + 1),
                         drawstyle="steps-post")
             if target and target <= reach:
                 ax.axvline(target / size, color="#b00020", linewidth=1.1, linestyle=(0, (4, 2)))
@@ -158,7 +169,9 @@ def sla_bars(results: Results, styles: dict[str, Style]) -> str | None:
     lowest = 100.0
     for i, v in enumerate(variants):
         st = styles[v]
-        xs, ys, errs = [], [], [[], []]
+        xs: list[float] = []
+        ys: list[float] = []
+        errs: list[list[float]] = [[], []]
         for j, (segment, measure) in enumerate(categories):
             e = results.estimate(v, "segments", segment, "sla", f"{measure}_met")
             if e is None:

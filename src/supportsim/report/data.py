@@ -3,8 +3,9 @@
 A results folder holds ``summary.json`` (required unless the folder is a sweep with ``sweep.csv``), and
 optionally ``tickets.csv``, ``scenario.resolved.yaml``, ``profiles.json``, ``sweep.csv`` and ``checks.json``.
 Each optional file only adds a section; when it is absent the section is left out and a note says why.
-Their formats are documented in ``docs/report.md``. The folder must be one whole run: its ``manifest.json``
-names the files supportsim wrote and their hashes (see :mod:`supportsim.manifest`).
+Their formats are documented in ``docs/report.md``. This module holds the report's own types and reads the
+files every run writes; :mod:`.optional` reads the optional ones and :mod:`.folder` reads a whole folder
+(which must be one whole run, see :mod:`supportsim.manifest`).
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ from __future__ import annotations
 import csv
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import yaml
 
-from .. import formats
 from ..service_targets import measured_clock
 
 CDF_LEVELS = np.linspace(0.0, 1.0, 401)
@@ -64,7 +65,9 @@ class WeekProfile:
 
 
 @dataclass
-class Check:
+class ReportedVerdict:
+    """One verdict of a service-target check as checks.json reports it (see supportsim.checks.Verdict)."""
+
     name: str
     status: str               # pass | fail | inconclusive (lower case)
     variant: str | None = None
@@ -85,7 +88,7 @@ class Results:
     backlog: dict[str, Series] = field(default_factory=dict)    # variant -> open tickets over simulated time
     sweep: list[dict] | None = None                         # sweep.csv rows, parameters parsed
     sweep_parameters: list[str] = field(default_factory=list)
-    checks: list[Check] = field(default_factory=list)
+    checks: list[ReportedVerdict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)          # what was skipped and why (shown at the bottom)
     files: list[str] = field(default_factory=list)          # files read
 
@@ -191,53 +194,6 @@ def as_estimate(node: Any, key: str = "value") -> Estimate | None:
     return Estimate(float(node[key]), *bounds)
 
 
-# ---- the folder ------------------------------------------------------------------------------------------
-
-def read_results(folder: str | Path, verify: bool = True) -> Results:
-    """Everything the report shows, read from a results folder. Raises :class:`ReportError`, and
-    :class:`~supportsim.manifest.FolderError` for a folder that is not one whole run (``verify=False``: a run
-    being saved, not yet named by a manifest)."""
-    folder = Path(folder)
-    if not folder.exists():
-        raise ReportError(f"{folder}: no such folder")
-    if not folder.is_dir():
-        raise ReportError(f"{folder}: is not a folder (give the folder that holds summary.json)")
-    if not (folder / "summary.json").exists() and not (folder / "sweep.csv").exists():
-        raise ReportError(f"{folder}: no summary.json here; give a folder written by `supportsim run` "
-                          "(or by `supportsim sweep`, with sweep.csv)")
-    if not verify:
-        return _read_files(folder)
-    from ..manifest import locked, verified
-
-    with locked(folder):  # a save into the folder waits until it is read, so it is read as one run
-        verified(folder)
-        return _read_files(folder)
-
-
-def _read_files(folder: Path) -> Results:
-    results = Results(folder)
-    summary_path = folder / "summary.json"
-    if summary_path.exists():
-        results.summary = read_json(summary_path, expect=dict)
-        if not isinstance(results.summary.get("variants"), dict):
-            raise ReportError(f"{summary_path}: has no 'variants'; is it a summary written by `supportsim run`?")
-        try:
-            note = formats.check("summary.json", results.summary.get("format"), formats.SUMMARY)
-        except formats.FormatError as exc:
-            raise ReportError(f"{summary_path}: {exc}") from None
-        if note:
-            results.notes.append(f"{note}.")
-        results.files.append(summary_path.name)
-    _read_scenario(results)
-    _read_tickets(results)
-    from .optional import read_checks, read_profiles, read_sweep  # they build on this module's types
-
-    read_profiles(results)
-    read_sweep(results)
-    read_checks(results)
-    return results
-
-
 def read_json(path: Path, expect: type | None = None) -> Any:
     """A JSON file's content; ReportError naming the file and line when it is not JSON (or not ``expect``)."""
     try:
@@ -255,7 +211,7 @@ def read_json(path: Path, expect: type | None = None) -> Any:
     return data
 
 
-def _read_scenario(results: Results) -> None:
+def read_scenario(results: Results) -> None:
     path = results.folder / "scenario.resolved.yaml"
     if not path.exists():
         results.notes.append("scenario.resolved.yaml not found: the scenario paragraph and offered loads are left out.")
@@ -270,7 +226,9 @@ def _read_scenario(results: Results) -> None:
         return
     results.scenario_data = data
     results.files.append(path.name)
-    from ..loader import ScenarioError, expand_variants, load_scenario  # late: keeps data reading importable alone
+    # late: keeps data reading importable alone
+    from ..admit import load_scenario
+    from ..loader import ScenarioError, expand_variants
 
     try:
         results.scenario = load_scenario(data)
@@ -281,7 +239,7 @@ def _read_scenario(results: Results) -> None:
                              "offered loads and SLA targets are left out.")
 
 
-def _read_tickets(results: Results) -> None:
+def read_tickets(results: Results) -> None:
     path = results.folder / "tickets.csv"
     if not path.exists():
         results.notes.append("tickets.csv not found: the distribution plots are left out.")

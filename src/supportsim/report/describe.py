@@ -74,14 +74,15 @@ def _work_words(work: Any) -> str:
     if isinstance(work, dict) and "dist" in work:
         mean = _hours(work.get("mean"))
         spread = f", cv {work['cv']}" if "cv" in work else ""
-        return f"{escape(str(work['dist']))} work, mean {short_duration(mean)}{spread}" if mean else f"{escape(str(work['dist']))} work"
+        kind = escape(str(work["dist"]))
+        return f"{kind} work, mean {short_duration(mean)}{spread}" if mean else f"{kind} work"
     if isinstance(work, dict) and "default" in work:
         return "work by ticket class"
     return ""
 
 
 def describe_scenario(data: dict, scenario: Any, loads: dict[str, float] | None) -> str:
-    """One paragraph (HTML) about the base scenario: arrivals, segments, groups with staff and load, strategy, SLA."""
+    """One paragraph (HTML) about the base scenario: arrivals, segments, groups with staff and load, policy, SLA."""
     parts = []
     if data.get("description"):
         parts.append(f"<b>{escape(str(data['description']).rstrip('.'))}.</b>")
@@ -115,13 +116,14 @@ def describe_scenario(data: dict, scenario: Any, loads: dict[str, float] | None)
         group_words.append(words)
     if group_words:
         parts.append("; ".join(group_words) + ".")
-    parts.append(f"Queue strategy: {policy_words(data.get('policy', 'fifo'))}" + _group_policies(data) + ".")
+    parts.append(f"Queue policy: {policy_words(data.get('policy', 'fifo'))}" + _group_policies(data) + ".")
     sla = data.get("sla") or {}
     if sla:
         targets = []
         for seg, t in sla.items():
             if isinstance(t, dict):
-                spelled = [f"{m} {short_duration(_hours(t[m]))}" for m in ("reaction", "resolution") if _hours(t.get(m))]
+                spelled = [f"{m} {short_duration(hours)}" for m in ("reaction", "resolution")
+                           if (hours := _hours(t.get(m)))]
                 if spelled:
                     targets.append(f"{escape(seg)} {' and '.join(spelled)}")
         if targets:
@@ -139,7 +141,8 @@ def _shares(data: dict, scenario: Any) -> dict[str, float]:
     if scenario is not None:
         return dict(zip(scenario.segment_names, map(float, scenario.segment_shares)))
     segments = data.get("segments") or {}
-    return {n: float(s["share"]) for n, s in segments.items() if isinstance(s, dict) and isinstance(s.get("share"), (int, float))}
+    return {n: float(s["share"]) for n, s in segments.items()
+            if isinstance(s, dict) and isinstance(s.get("share"), (int, float))}
 
 
 def _group_policies(data: dict) -> str:
@@ -161,8 +164,8 @@ def describe_variants(data: dict, loads: dict[str, dict[str, float]], variants: 
         change = _changes(overrides.get(v) or {}) or '<span class="muted">no change</span>'
         mark = ' <span class="muted">(baseline)</span>' if v == baseline else ""
         rho = loads.get(v, {})
-        cells = "".join(f'<td class="{"bad" if rho.get(g, 0) >= 1 else ""}">{rho[g]:.2f}</td>' if g in rho else "<td>–</td>"
-                        for g in groups)
+        cells = "".join(f'<td class="{"bad" if rho.get(g, 0) >= 1 else ""}">{rho[g]:.2f}</td>' if g in rho
+                        else "<td>–</td>" for g in groups)
         rows.append(f"<tr><th scope=\"row\">{escape(v)}{mark}</th><td class=\"text\">{change}</td>{cells}</tr>")
     return ('<table class="variants"><thead><tr><th>variant</th><th>changes to the scenario</th>'
             f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")

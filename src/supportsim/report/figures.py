@@ -6,11 +6,12 @@ Shared by the HTML tables, the "at a glance" sentences and ``--format csv``, so 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from ..stats import estimate
-from ..units import format_duration, human_duration
+from ..units import WEEK, format_duration, human_duration
 from .data import TIERS, Estimate, Results, as_estimate
 
 SEGMENT_HEADLINE = [("tickets", "value", "tickets"),
@@ -62,7 +63,7 @@ def _lookup(node: Any, path: tuple[str, ...], key: str = "value") -> Estimate | 
 # ---- comparison with the baseline ------------------------------------------------------------------------
 
 @dataclass
-class Comparison:
+class Change:
     """A variant's figure against the baseline's: ratio (times) or difference (shares) and whether it is clear."""
 
     ratio: float
@@ -72,7 +73,7 @@ class Comparison:
     paired: bool          # the interval is paired over replications (variants run on the same tickets)
 
 
-def compare(results: Results, variant: str, tier: str, measure: str, statistic: str) -> Comparison | None:
+def baseline_change(results: Results, variant: str, tier: str, measure: str, statistic: str) -> Change | None:
     """A tier's (or ``all``'s) time against the baseline, from the paired ratios in summary.json's vs_baseline.
 
     A folder without them (written before vs_baseline existed) gets no comparison rather than a weaker one."""
@@ -81,11 +82,11 @@ def compare(results: Results, variant: str, tier: str, measure: str, statistic: 
     given = results.ratio(variant, tier, measure, statistic)
     if given is None:
         return None
-    clear = given.low is not None and not (given.low <= 1 <= given.high)
-    return Comparison(given.value, given.low, given.high, clear, given.low is not None)
+    clear = given.low is not None and given.high is not None and not (given.low <= 1 <= given.high)
+    return Change(given.value, given.low, given.high, clear, given.low is not None)
 
 
-def change_words(c: Comparison | None) -> str:
+def change_words(c: Change | None) -> str:
     """'9.8x faster', '6% slower', 'about the same' -- for times, where lower is better; a change the
     replications cannot tell from noise says so."""
     if c is None:
@@ -105,7 +106,7 @@ def change_words(c: Comparison | None) -> str:
     return words if c.clear else words + " (within noise)"
 
 
-def sla_change(results: Results, variant: str, segment: str, measure: str) -> Comparison | None:
+def sla_change(results: Results, variant: str, segment: str, measure: str) -> Change | None:
     """Change in SLA attainment against the baseline, in percentage points (``ratio`` holds the difference).
 
     Paired over replications from tickets.csv when it is there, else clear only when the intervals are apart."""
@@ -118,18 +119,19 @@ def sla_change(results: Results, variant: str, segment: str, measure: str) -> Co
         found = estimate(100 * (mine[r] - theirs[r]) for r in mine if r in theirs)
         low, high = found["ci95"]
         clear = low is not None and not (low <= 0 <= high)
-        return Comparison(found["value"], low, high, clear, True)
+        return Change(found["value"], low, high, clear, True)
     a = results.estimate(variant, "segments", segment, "sla", f"{measure}_met")
     b = results.estimate(base, "segments", segment, "sla", f"{measure}_met")
     if a is None or b is None:
         return None
-    apart = a.low is not None and b.low is not None and (a.high < b.low or a.low > b.high)
-    return Comparison(100 * (a.value - b.value), None, None, apart, False)
+    apart = (a.low is not None and a.high is not None and b.low is not None and b.high is not None
+             and (a.high < b.low or a.low > b.high))
+    return Change(100 * (a.value - b.value), None, None, apart, False)
 
 
 def short_duration(hours: float) -> str:
     """A target or setting as people write it: '30m', '8h', '3d' (a week reads '7d')."""
-    return format_duration(hours) if hours < 168 or hours % 168 else f"{hours / 24:g}d"
+    return format_duration(hours) if hours < WEEK or hours % WEEK else f"{hours / 24:g}d"
 
 
 def in_one_unit(*hours: float) -> list[str]:

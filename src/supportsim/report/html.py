@@ -7,16 +7,25 @@ SLA attainment, time profiles, backlog, sweep, checks; a note at the bottom says
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
 from html import escape
 
-from .. import __version__
 import numpy as np
 
-from . import comparisons, plots, sweepplots, timeplots
+from .._version import __version__
 from ..units import human_duration
+from . import comparisons, plots, sweepplots, timeplots
 from .data import Estimate, Results
-from .figures import (Comparison, change_words, compare, duration_text, finite, in_one_unit, short_duration,
-                      sla_change)
+from .figures import (
+    Change,
+    baseline_change,
+    change_words,
+    duration_text,
+    finite,
+    in_one_unit,
+    sla_change,
+)
+from .plots import Style
 from .style import CSS
 
 WARN_LOAD, NEAR_LOAD = 1.0, 0.95
@@ -41,9 +50,10 @@ def render(results: Results, generated: str | None = None) -> str:
         _figure_section("profiles", "The week: load, backlog, utilization and queue length by hour of week",
                         timeplots.week(results, styles) if _weekly(results) else None,
                         "Means over replications, by hour of the week (Monday 00:00 first) on the scenario's "
-                        "clock, counted after the warm-up. Grey: hours nobody is on duty (in a group's panels, nobody of that "
-                        "group; in the top row, nobody at all). Utilization is busy time over on-duty time: engineers "
-                        "off shift are not idle, and an hour with nobody on duty has no utilization (a gap). "
+                        "clock, counted after the warm-up. Grey: hours nobody is on duty (in a group's panels, "
+                        "nobody of that group; in the top row, nobody at all). Utilization is busy time over "
+                        "on-duty time: engineers off shift are not idle, and an hour with nobody on duty has no "
+                        "utilization (a gap). "
                         "Queue length counts tickets waiting, paused work included."),
         _figure_section("backlog", "Backlog over time", timeplots.backlog(results, styles),
                         "Open tickets (arrived, not yet resolved: waiting or in work) over the whole run, mean over "
@@ -67,7 +77,8 @@ def render(results: Results, generated: str | None = None) -> str:
 
 
 def _title(results: Results) -> str:
-    return str((results.summary or {}).get("scenario") or (results.scenario_data or {}).get("name") or results.folder.name)
+    return str((results.summary or {}).get("scenario") or (results.scenario_data or {}).get("name")
+               or results.folder.name)
 
 
 def _meta(results: Results) -> str:
@@ -93,12 +104,13 @@ def _warnings(results: Results) -> str:
         where = f" in variant <b>{escape(variant)}</b>" if len(results.variants) > 1 else ""
         for group, load in rho.items():
             if load >= WARN_LOAD:
-                items.append(("bad", f"Unstable load{where}: group <b>{escape(group)}</b> is offered ρ = {load:.2f} ≥ 1 "
-                                     "(more work than its engineers can do). Its queue grows for as long as the run "
-                                     "lasts, so its figures depend on the horizon, not on the desk."))
+                items.append(("bad", f"Unstable load{where}: group <b>{escape(group)}</b> is offered "
+                                     f"ρ = {load:.2f} ≥ 1 (more work than its engineers can do). Its queue grows "
+                                     "for as long as the run lasts, so its figures depend on the horizon, not on the "
+                                     "desk."))
             elif load >= NEAR_LOAD:
-                items.append(("warn", f"Near saturation{where}: group <b>{escape(group)}</b> is offered ρ = {load:.2f}; "
-                                      "waits there react strongly to small changes in load."))
+                items.append(("warn", f"Near saturation{where}: group <b>{escape(group)}</b> is offered "
+                                      f"ρ = {load:.2f}; waits there react strongly to small changes in load."))
     for check in results.checks:
         if check.status in ("fail", "inconclusive"):
             kind = "bad" if check.status == "fail" else "warn"
@@ -127,7 +139,7 @@ def _loads(results: Results) -> dict[str, dict[str, float]]:
 
 # ---- at a glance ----------------------------------------------------------------------------------------
 
-def _glance(results: Results, styles) -> str:
+def _glance(results: Results, styles: dict[str, Style]) -> str:
     segments = results.segments
     if not results.summary or not segments:
         return ""
@@ -155,11 +167,12 @@ def _glance(results: Results, styles) -> str:
             if said:
                 label = f"{segment} (VIP)" if segment in vip else segment
                 lines.append(f"<li><b>{escape(label)}</b>: " + ", ".join(said) + "</li>")
-        busiest = [(g, results.estimate(variant, "groups", g, "utilization")) for g in results.groups]
-        busiest = [(g, e) for g, e in busiest if e is not None]
+        busiest = [(g, e) for g in results.groups
+                   if (e := results.estimate(variant, "groups", g, "utilization")) is not None]
         if busiest:
             g, e = max(busiest, key=lambda item: item[1].value)
-            lines.append(f"<li>Busiest group: <b>{escape(g)}</b>, engineers busy {100 * e.value:.0f}% of the time.</li>")
+            lines.append(f"<li>Busiest group: <b>{escape(g)}</b>, engineers busy {100 * e.value:.0f}% "
+                         "of the time.</li>")
     if not lines and not verdicts:
         return ""
     picture = ""
@@ -173,7 +186,7 @@ def _glance(results: Results, styles) -> str:
             f"{picture}</section>")
 
 
-def _verdicts(results: Results, styles, base: str) -> str:
+def _verdicts(results: Results, styles: dict[str, Style], base: str) -> str:
     """Each variant against the baseline in words, per tier (VIP, non-VIP) and measure (mean times)."""
     columns = [(t, m) for t in results.tiers for m in ("reaction", "resolution")]
     rows = []
@@ -182,7 +195,7 @@ def _verdicts(results: Results, styles, base: str) -> str:
             continue
         cells = []
         for tier, measure in columns:
-            c = compare(results, variant, tier, measure, "mean")
+            c = baseline_change(results, variant, tier, measure, "mean")
             mine = results.estimate(variant, "tiers", tier, measure, "mean")
             theirs = results.estimate(base, "tiers", tier, measure, "mean")
             if c is None or mine is None or theirs is None:
@@ -205,21 +218,21 @@ def _best(results: Results) -> list[str]:
     all) the one that costs the non-VIP tickets least, naming the others."""
     out = []
     for measure in ("reaction", "resolution"):
-        scored = [(v, results.estimate(v, "tiers", "vip", measure, "mean")) for v in results.variants]
-        scored = [(v, e) for v, e in scored if e is not None]
+        scored = [(v, e) for v in results.variants
+                  if (e := results.estimate(v, "tiers", "vip", measure, "mean")) is not None]
         if not scored:
             continue
         fastest = min(e.value for _, e in scored)
         tied = [v for v, e in scored if abs(e.value - fastest) <= 1e-9]
 
-        def their_time(v: str) -> float:
+        def their_time(v: str, measure: str = measure) -> float:
             e = results.estimate(v, "tiers", "non_vip", measure, "mean")
             return e.value if e is not None else 0.0
 
         best = min(tied, key=their_time)
         cost = ""
         if best != results.baseline:
-            c = compare(results, best, "non_vip", measure, "mean")
+            c = baseline_change(results, best, "non_vip", measure, "mean")
             if c is not None:
                 cost = f"; non-VIP {measure} {change_words(c)}"
         also = [v for v in tied if v != best]
@@ -229,7 +242,7 @@ def _best(results: Results) -> list[str]:
     return out
 
 
-def _swatch(styles, variant: str) -> str:
+def _swatch(styles: dict[str, Style], variant: str) -> str:
     return f'<span class="swatch" style="background:{styles[variant].colour}"></span>'
 
 
@@ -257,14 +270,14 @@ def _cell_time(results: Results, variant: str, tier: str, measure: str, statisti
     if e is None:
         return "<td>–</td>"
     text = f"{duration_text(e.value)}{_pm(e, human_duration)}"
-    c = compare(results, variant, tier, measure, statistic)
+    c = baseline_change(results, variant, tier, measure, statistic)
     if c is not None:
         interval = f"{c.low:.2f}–{c.high:.2f}" if c.paired and c.low is not None else ""
         text += _change_mark(c, lower=c.ratio < 1, better=c.ratio < 1, text=f"{c.ratio:.2f}×", interval=interval)
     return f"<td>{text}</td>"
 
 
-def _change_mark(c: Comparison, lower: bool, better: bool, text: str, interval: str) -> str:
+def _change_mark(c: Change, lower: bool, better: bool, text: str, interval: str) -> str:
     """▼/▲ for a clear change (better in green, worse in red), ≈ within noise; the interval as a tooltip."""
     if not c.clear:
         arrow, cls = "≈", "same"
@@ -274,7 +287,7 @@ def _change_mark(c: Comparison, lower: bool, better: bool, text: str, interval: 
     return f'<div class="ratio {cls}"{tip}>{arrow} {text}</div>'
 
 
-def _cell_share(results: Results, variant: str, *path: str, change: Comparison | None = None) -> str:
+def _cell_share(results: Results, variant: str, *path: str, change: Change | None = None) -> str:
     e = results.estimate(variant, *path)
     if e is None:
         return "<td>–</td>"
@@ -286,17 +299,17 @@ def _cell_share(results: Results, variant: str, *path: str, change: Comparison |
     return f"<td>{text}</td>"
 
 
-def _pm(e: Estimate, fmt) -> str:
+def _pm(e: Estimate, fmt: Callable[[float], str]) -> str:
     half = e.half_width
     return "" if half is None else f' <span class="ci">±{fmt(half)}</span>'
 
 
-def _variant_cell(results: Results, styles, variant: str) -> str:
+def _variant_cell(results: Results, styles: dict[str, Style], variant: str) -> str:
     mark = ' <span class="muted">(baseline)</span>' if variant == results.baseline else ""
     return f'<th scope="row">{_swatch(styles, variant)}{escape(variant)}{mark}</th>'
 
 
-def _headline(results: Results, styles) -> str:
+def _headline(results: Results, styles: dict[str, Style]) -> str:
     if not results.summary:
         return ""
     segments, variants, vip = results.segments, results.variants, set(results.vip_segments)
@@ -320,7 +333,8 @@ def _headline(results: Results, styles) -> str:
     sla_columns = [(s, m) for s in segments for m in ("reaction", "resolution")
                    if any(results.estimate(v, "segments", s, "sla", f"{m}_met") for v in variants)]
     groups = results.groups
-    head = "".join(f"<th>{escape(s)}{' (VIP)' if s in vip else ''}<br>{m}{_target(results, s, m)}</th>" for s, m in sla_columns)
+    head = "".join(f"<th>{escape(s)}{' (VIP)' if s in vip else ''}<br>{m}{_target(results, s, m)}</th>"
+                   for s, m in sla_columns)
     head += "".join(f"<th>{escape(g)}<br>utilization</th>" for g in groups)
     head += "".join(f"<th>{escape(g)}<br>queue length</th>" for g in groups)
     rows = []
@@ -365,10 +379,11 @@ def _weekly(results: Results) -> bool:
 def _figure_section(anchor: str, title: str, svg: str | None, caption: str) -> str:
     if not svg:
         return ""
-    return f'<section id="{anchor}"><h2>{escape(title)}</h2><figure>{svg}<figcaption>{escape(caption)}</figcaption></figure></section>'
+    return (f'<section id="{anchor}"><h2>{escape(title)}</h2><figure>{svg}'
+            f'<figcaption>{escape(caption)}</figcaption></figure></section>')
 
 
-def _sweep(results: Results, styles) -> str:
+def _sweep(results: Results, styles: dict[str, Style]) -> str:
     if not results.sweep:
         return ""
     present = {(r["scope"], r["metric"], r["statistic"]) for r in results.sweep}
@@ -379,7 +394,8 @@ def _sweep(results: Results, styles) -> str:
     wanted = []
     for s in [*vip[:1], *others[:1]]:
         label = f"{s} (VIP)" if s in vip else s
-        wanted += [(s, "reaction", "mean", f"{label} reaction mean"), (s, "resolution", "mean", f"{label} resolution mean")]
+        wanted += [(s, "reaction", "mean", f"{label} reaction mean"),
+                   (s, "resolution", "mean", f"{label} resolution mean")]
     for s in [*vip[:1], *others[:1]]:
         wanted += [(s, "sla", "reaction_met", f"{s} reaction within SLA")]
     wanted += [(g, "utilization", "value", f"{g} utilization") for g in results.groups[:1]]

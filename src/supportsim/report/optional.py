@@ -12,8 +12,19 @@ from typing import Any
 
 import numpy as np
 
-from .data import (Check, ReportError, Results, Series, WeekProfile, as_estimate, floats, is_number, number,
-                   read_json)
+from ..units import WEEK, parse_duration
+from .data import (
+    ReportedVerdict,
+    ReportError,
+    Results,
+    Series,
+    WeekProfile,
+    as_estimate,
+    floats,
+    is_number,
+    number,
+    read_json,
+)
 
 SWEEP_COLUMNS = ("variant", "scope", "metric", "statistic", "value", "ci95_low", "ci95_high")
 """The columns of sweep.csv after the swept parameters (one column each, named by key path)."""
@@ -21,7 +32,6 @@ SWEEP_COLUMNS = ("variant", "scope", "metric", "statistic", "value", "ci95_low",
 
 # ---- time profiles: profiles.json (written by every run, see supportsim.profiles) -------------------------
 
-WEEK = 168
 WEEK_METRICS = ("utilization", "queue_length", "engineers_on_duty")
 MAX_BACKLOG_POINTS = 600
 """Backlog over time is drawn from at most this many bins (neighbours averaged: still exact time averages)."""
@@ -93,7 +103,7 @@ def read_sweep(results: Results) -> None:
         results.notes.append(f"sweep.csv lacks the column(s) {', '.join(missing)}; the sweep section is left out.")
         return
     parameters = [c for c in header if c not in SWEEP_COLUMNS]
-    parsed = []
+    parsed: list[dict[str, Any]] = []
     for row in rows:
         value = number(row["value"])
         if not math.isfinite(value):
@@ -110,8 +120,6 @@ def read_sweep(results: Results) -> None:
 
 def parameter_value(text: str) -> float | str:
     """A swept parameter's value for an axis: a number, a duration in hours ('15m'), or the text itself."""
-    from ..units import parse_duration
-
     try:
         return float(text)
     except ValueError:
@@ -146,4 +154,5 @@ def read_checks(results: Results) -> None:
         if not detail and estimate is not None:
             detail = f"estimate {estimate.value:.4g}" + (
                 f" [{estimate.low:.4g}, {estimate.high:.4g}]" if estimate.low is not None else "")
-        results.checks.append(Check(str(item.get("check") or "check"), item["status"], item.get("variant"), detail))
+        results.checks.append(ReportedVerdict(str(item.get("check") or "check"), item["status"], item.get("variant"),
+                                              detail))

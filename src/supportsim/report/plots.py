@@ -14,12 +14,14 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")
 matplotlib.rcParams["text.parse_math"] = False  # names in labels are text: '$a$' or 'a^b' must not become TeX
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
+from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from .data import Series  # noqa: E402
@@ -64,7 +66,7 @@ def time_unit(hours: float) -> tuple[str, float]:
     return "days", 24.0
 
 
-_RC = {
+_RC: dict[Any, Any] = {  # matplotlib types the keys as a Literal of every rc name
     "font.size": 9, "axes.titlesize": 10, "axes.titleweight": "bold", "axes.labelsize": 9,
     "axes.edgecolor": "#888888", "axes.labelcolor": INK, "xtick.color": "#444444", "ytick.color": "#444444",
     "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True, "grid.color": GRID,
@@ -101,14 +103,18 @@ _TRAILING_DIGITS = re.compile(r"(\d\.\d\d)\d+")
 
 def legend(fig: Figure, variants: list[str], styles: dict[str, Style], bars: bool = False,
             points: bool = False) -> None:
+    from matplotlib.artist import Artist
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
+
+    handles: list[Artist]
 
     if len(variants) < 2:  # one line needs no key
         return
 
     if bars:
-        handles = [Patch(facecolor=styles[v].colour, edgecolor="white", hatch=styles[v].hatch, label=v) for v in variants]
+        handles = [Patch(facecolor=styles[v].colour, edgecolor="white", hatch=styles[v].hatch, label=v)
+                   for v in variants]
     elif points:
         handles = [Line2D([], [], label=v, color=styles[v].colour, marker=styles[v].marker, linestyle="",
                           markersize=7) for v in variants]
@@ -117,7 +123,8 @@ def legend(fig: Figure, variants: list[str], styles: dict[str, Style], bars: boo
     fig.legend(handles=handles, loc="outside upper center", ncols=min(len(variants), 5), handlelength=3.2)
 
 
-def band_line(ax, series: Series, st: Style, scale: float = 1.0, x_scale: float = 1.0, markevery=None) -> None:
+def band_line(ax: Axes, series: Series, st: Style, scale: float = 1.0, x_scale: float = 1.0,
+              markevery: int | None = None) -> None:
     x = series.x / x_scale
     ax.plot(x, series.value * scale, color=st.colour, linestyle=st.linestyle, linewidth=1.4, marker=st.marker,
             markersize=4, markevery=markevery or max(1, len(x) // 8))

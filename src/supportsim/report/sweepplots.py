@@ -12,7 +12,8 @@ from .optional import parameter_value
 from .plots import Style, band_line, figure, legend, time_unit, to_svg
 
 
-def sweep(results: Results, panels: list[tuple[str, str, str, str]], styles: dict[str, Style]) -> tuple[str, str] | None:
+def sweep(results: Results, panels: list[tuple[str, str, str, str]],
+          styles: dict[str, Style]) -> tuple[str, str] | None:
     """Each chosen (scope, metric, statistic) against the first swept parameter, one line per variant with a
     95% band. Up to three values of the other swept parameters become columns (with fewer metrics); beyond
     that the others stay at their first value. Returns the SVG and a sentence on what is held fixed."""
@@ -52,7 +53,7 @@ def sweep(results: Results, panels: list[tuple[str, str, str, str]], styles: dic
             positions = np.array(xs, dtype=float) if numeric else np.arange(len(xs), dtype=float)
             series = Series(positions, np.array([r["value"] for r in line]) / size,
                             np.array([r["low"] for r in line]) / size, np.array([r["high"] for r in line]) / size)
-            if not np.isfinite(series.low).any():
+            if series.low is not None and not np.isfinite(series.low).any():
                 series.low = series.high = None
             band_line(ax, series, styles[v], markevery=1)
             if not numeric:
@@ -69,7 +70,7 @@ def sweep(results: Results, panels: list[tuple[str, str, str, str]], styles: dic
     return to_svg(fig), held
 
 
-def _sort_key(value: str):
+def _sort_key(value: str) -> tuple[int, float, str]:
     parsed = parameter_value(value)
     return (0, parsed, "") if isinstance(parsed, float) else (1, 0.0, parsed)
 

@@ -7,11 +7,12 @@ at weekends and how Monday morning works them off.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.axes import Axes
 
+from ..units import WEEK
 from .data import Results, Series
 from .plots import DAYS, Style, band_line, figure, legend, to_svg
 
-WEEK = 168
 OFF_DUTY = "#ececec"
 
 
@@ -24,8 +25,10 @@ def week(results: Results, styles: dict[str, Style]) -> str | None:
     if not variants or not groups:
         return None
     first = data[variants[0]]
-    panels = [("arrivals", None, "Tickets arriving per hour", "tickets per hour", 1.0),
-              ("backlog", None, "Open tickets (waiting or in work)", "open tickets", 1.0)]
+    panels: list[tuple[str, str | None, str, str, float]] = [
+        ("arrivals", None, "Tickets arriving per hour", "tickets per hour", 1.0),
+        ("backlog", None, "Open tickets (waiting or in work)", "open tickets", 1.0),
+    ]
     for g in groups:
         panels += [("utilization", g, f"{g}: utilization", "engineers busy (%)", 100.0),
                    ("queue_length", g, f"{g}: queue length", "tickets waiting", 1.0)]
@@ -33,14 +36,14 @@ def week(results: Results, styles: dict[str, Style]) -> str | None:
     fig = figure(10.0, 0.5 + 2.0 * rows)
     axes = fig.subplots(rows, 2, squeeze=False).ravel()
     nobody = {g: _off_duty(first.groups[g].get("engineers_on_duty")) for g in groups if g in first.groups}
-    everyone_off = np.logical_and.reduce(list(nobody.values())) if nobody else np.zeros(WEEK, dtype=bool)
+    everyone_off = np.logical_and.reduce(list(nobody.values())) if nobody else np.zeros(int(WEEK), dtype=bool)
     for ax, (metric, group, title, label, scale) in zip(axes, panels):
         _shade(ax, nobody.get(group, everyone_off) if group else everyone_off)
         for v in variants:
             profile = data[v]
             values = (profile.groups.get(group, {}).get(metric) if group else getattr(profile, metric))
             if values is not None:
-                band_line(ax, Series(np.arange(WEEK) + 0.5, values), styles[v], scale, markevery=24)
+                band_line(ax, Series(np.arange(int(WEEK)) + 0.5, values), styles[v], scale, markevery=24)
         _week_axis(ax)
         ax.set_title(title, loc="left")
         ax.set_ylabel(label)
@@ -50,17 +53,17 @@ def week(results: Results, styles: dict[str, Style]) -> str | None:
 
 
 def _off_duty(on_duty: np.ndarray | None) -> np.ndarray:
-    return np.zeros(WEEK, dtype=bool) if on_duty is None else ~(np.nan_to_num(on_duty) > 1e-9)
+    return np.zeros(int(WEEK), dtype=bool) if on_duty is None else ~(np.nan_to_num(on_duty) > 1e-9)
 
 
-def _shade(ax, off: np.ndarray) -> None:
+def _shade(ax: Axes, off: np.ndarray) -> None:
     """Grey spans over the hours of week nobody is on duty."""
     edges = np.flatnonzero(np.diff(np.concatenate([[0], off.astype(int), [0]])))
     for start, end in zip(edges[::2], edges[1::2]):
         ax.axvspan(start, end, color=OFF_DUTY, linewidth=0, zorder=0)
 
 
-def _week_axis(ax) -> None:
+def _week_axis(ax: Axes) -> None:
     ax.set_xticks([24 * d + 12 for d in range(7)], DAYS)
     ax.set_xticks([24 * d for d in range(8)], minor=True)
     ax.grid(axis="x", which="major", visible=False)
@@ -76,7 +79,7 @@ def backlog(results: Results, styles: dict[str, Style]) -> str | None:
     if not variants:
         return None
     end = max(float(data[v].x.max()) for v in variants)
-    unit, size = ("weeks", 168.0) if end > 6 * 168 else ("days", 24.0) if end > 72 else ("hours", 1.0)
+    unit, size = ("weeks", WEEK) if end > 6 * WEEK else ("days", 24.0) if end > 72 else ("hours", 1.0)
     fig = figure(10.0, 2.9)
     ax = fig.subplots()
     warmup = ((results.summary or {}).get("window") or {}).get("from")

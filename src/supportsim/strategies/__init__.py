@@ -4,10 +4,10 @@ packages add theirs through the ``supportsim.strategies`` entry points (see :mod
 from __future__ import annotations
 
 from . import contact_first, deadline, dedicated, fifo, personal, preemptive, priority, reserve, vip_lane  # noqa: F401
-from .base import REGISTRY, Desk, PolicyConfig, Strategy, register
+from .base import REGISTRY, Group, PolicyConfig, Strategy, register
 from .registry import PluginError, PolicySpec, package_of, strategies, strategy_class
 
-__all__ = ["REGISTRY", "Desk", "PluginError", "PolicyConfig", "PolicySpec", "Strategy", "package_of", "register",
+__all__ = ["REGISTRY", "Group", "PluginError", "PolicyConfig", "PolicySpec", "Strategy", "package_of", "register",
            "strategies", "strategy_class", "strategy_for"]
 
 

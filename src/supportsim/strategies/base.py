@@ -1,75 +1,177 @@
 """What a queue strategy is, and the registry that names them.
 
 A strategy decides, for one engineer group, which waiting ticket an engineer takes next and which engineer a
-newly arrived ticket goes to. It sees the group through a :class:`Desk` (implemented by the engine) and never
+newly arrived ticket goes to. It sees the group through a :class:`Group` (implemented by the engine) and never
 touches SimPy, so a strategy is a small class that can be read on one screen.
 
 Strategies work on **visits**: a visit is one ticket's stay at one group (arrive, wait, be worked on,
-leave). Visits are small integers; the desk gives their attributes (``rank[v]``, ``vip[v]``...) as arrays.
+leave). Visits are small integers; the group gives their attributes (``rank[v]``, ``vip[v]``...) as arrays.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from typing import Any, ClassVar, Protocol, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from ..visits import ExtraVisit
 
-REGISTRY: dict[str, type["Strategy"]] = {}
+REGISTRY: dict[str, type[Strategy]] = {}
+
+
+class TargetView(Protocol):
+    """One SLA target (see :mod:`supportsim.service_targets`)."""
+
+    @property
+    def hours(self) -> float | None: ...  # hours allowed on its clock; None for working days ('5bd')
+    @property
+    def clock(self) -> str | None: ...
+
+
+class Targets(Protocol):
+    """A segment's SLA targets (None: no target)."""
+
+    @property
+    def reaction(self) -> TargetView | None: ...
+    @property
+    def resolution(self) -> TargetView | None: ...
+
+
+class SegmentView(Protocol):
+    @property
+    def vip(self) -> bool: ...
+
+
+class GroupSettings(Protocol):
+    @property
+    def headcount(self) -> int: ...
+    @property
+    def policy(self) -> PolicyConfig | None: ...
+
+
+class ScenarioView(Protocol):
+    """What strategies read of a scenario; :class:`supportsim.scenario.Scenario` is one. The scenario model
+    holds the policies' settings (it imports this package), so strategies name it by what they use instead of
+    importing it back."""
+
+    @property
+    def groups(self) -> Mapping[str, GroupSettings]: ...
+    @property
+    def segments(self) -> Mapping[str, SegmentView]: ...
+    @property
+    def sla(self) -> Mapping[str, Targets]: ...
+    @property
+    def group_names(self) -> list[str]: ...
+    @property
+    def segment_names(self) -> list[str]: ...
+    @property
+    def entry_group(self) -> str: ...
+    @property
+    def segment_shares(self) -> np.ndarray: ...
+    @property
+    def mean_arrival_rate(self) -> float: ...
+    @property
+    def vip_segments(self) -> list[str]: ...
+    def policy_of(self, group: str) -> PolicyConfig: ...
+    def honours_vip(self, group: str) -> bool: ...
+    def visits_per_ticket(self) -> np.ndarray: ...
+    def mean_work(self, group: str, segments: list[str] | None = None) -> float: ...
+    def weekly_hours(self, arrival_rate: float | None = None) -> dict[str, tuple[float, float]]: ...
+    def extra_visits(self) -> list[ExtraVisit]: ...
 
 
 class PolicyConfig(BaseModel):
     """Base of every strategy's settings; each subclass adds ``kind: Literal["name"]`` and its own keys."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+    if TYPE_CHECKING:
+        kind: str  # every subclass declares it, a Literal field: the policy's name in scenario files
 
-    def problems(self, scenario: Any, path: str) -> list[tuple[str, str]]:
+    def problems(self, scenario: ScenarioView, path: str) -> list[tuple[str, str]]:
         """Cross-field problems of these settings in this scenario, as (key path, message); ``path`` is where
         the policy sits (``policy`` or ``groups.L2.policy``)."""
         return []
 
-    def load_warnings(self, scenario: Any, path: str) -> list[tuple[str, str]]:
+    def load_warnings(self, scenario: ScenarioView, path: str) -> list[tuple[str, str]]:
         """Loads this policy makes too high where the group as a whole would cope, as (key path, message);
         ``validate`` prints them. Pure arithmetic on the scenario, nothing simulated."""
         return []
 
-    def extra_visits(self, scenario: Any, group: str) -> list[ExtraVisit]:
+    def extra_visits(self, scenario: ScenarioView, group: str) -> list[ExtraVisit]:
         """The visits this policy, in force at ``group``, inserts into tickets' routes there (see
         :mod:`supportsim.visits`). The tickets module draws their work, so strategies draw no random numbers."""
         return []
 
 
-class Desk(Protocol):
+class Group(Protocol):
     """The engine's view of one group, as strategies see it.
 
     Per-visit attributes are sequences indexed by visit. ``rank`` and ``vip`` are always at hand; the others are
     built on first use (read them once, in ``__init__``), so a strategy that does not need one costs nothing.
-    They are what a real desk can know when a visit arrives; see docs/extending.md.
+    They are what a real desk can know when a visit arrives; see docs/extending.md. Strategies read these, never
+    set them.
     """
 
-    name: str
-    staff: int
-    scenario: Any             # the (pure data) Scenario, for targets and group names
-    ranks: int                # number of distinct ranks
-    priorities: int           # number of ticket priorities (1 when none are declared)
-    vip_privileges: bool      # whether this group gives VIP tickets VIP treatment at all
-    activities: tuple[str, ...]  # names of the activity codes: activities[0] is "work" (see supportsim.visits)
-    rank: Sequence[int]       # per visit: 0 is served first (VIP, then ticket priority)
-    vip: Sequence[int]        # per visit: 1 for a VIP segment's ticket (when VIP privileges apply here)
-    priority: Sequence[int]   # per visit: its ticket's priority (0 most urgent)
-    segment: Sequence[int]    # per visit: its ticket's segment index
-    customer: Sequence[float] # per visit: which customer wrote the ticket, uniform in [0, 1)
-    arrived: Sequence[float]  # per visit: when its ticket arrived
-    activity: Sequence[int]   # per visit: what the visit is, an index into activities (0: work on the ticket)
-    expected_work: Sequence[float]  # per visit: mean of the distribution its work is drawn from
-    reaction_deadline: Sequence[float]    # per visit: when its ticket's reaction target falls due (inf: none)
-    resolution_deadline: Sequence[float]  # per visit: when its ticket's resolution target falls due (inf: none)
-    oracle_work: Sequence[float]  # per visit: the work content drawn for it, which no real desk knows in advance;
-                                  # for oracle studies (what knowing it would be worth) only
-    serving: list[int]        # per engineer: the visit in work, or -1
-
+    @property
+    def name(self) -> str: ...
+    @property
+    def staff(self) -> int: ...
+    @property
+    def scenario(self) -> ScenarioView:  # the (pure data) Scenario, for targets and group names
+        ...
+    @property
+    def ranks(self) -> int:  # number of distinct ranks
+        ...
+    @property
+    def priorities(self) -> int:  # number of ticket priorities (1 when none are declared)
+        ...
+    @property
+    def vip_privileges(self) -> bool:  # whether this group gives VIP tickets VIP treatment at all
+        ...
+    @property
+    def activities(self) -> tuple[str, ...]:  # activity code names: [0] is "work" (see supportsim.visits)
+        ...
+    @property
+    def rank(self) -> Sequence[int]:  # per visit: 0 is served first (VIP, then ticket priority)
+        ...
+    @property
+    def vip(self) -> Sequence[int]:  # per visit: 1 for a VIP segment's ticket (when VIP privileges apply here)
+        ...
+    @property
+    def priority(self) -> Sequence[int]:  # per visit: its ticket's priority (0 most urgent)
+        ...
+    @property
+    def segment(self) -> Sequence[int]:  # per visit: its ticket's segment index
+        ...
+    @property
+    def customer(self) -> Sequence[float]:  # per visit: which customer wrote the ticket, uniform in [0, 1)
+        ...
+    @property
+    def arrived(self) -> Sequence[float]:  # per visit: when its ticket arrived
+        ...
+    @property
+    def activity(self) -> Sequence[int]:  # per visit: what the visit is, an index into activities (0: work)
+        ...
+    @property
+    def expected_work(self) -> Sequence[float]:  # per visit: mean of the distribution its work is drawn from
+        ...
+    @property
+    def reaction_deadline(self) -> Sequence[float]:  # per visit: when the reaction target falls due (inf: none)
+        ...
+    @property
+    def resolution_deadline(self) -> Sequence[float]:  # per visit: when the resolution target falls due
+        ...
+    @property
+    def oracle_work(self) -> Sequence[float]:
+        """Per visit: the work content drawn for it, which no real desk knows in advance; for oracle studies
+        (what knowing it would be worth) only."""
+        ...
+    @property
+    def serving(self) -> list[int]:  # per engineer: the visit in work, or -1
+        ...
     @property
     def now(self) -> float: ...
 
@@ -79,7 +181,7 @@ class Desk(Protocol):
     def interrupt(self, engineer: int) -> int:
         """Stop the engineer's current work; the visit keeps the work already done. Returns the visit."""
 
-    def call_later(self, delay: float, callback, argument) -> None:
+    def call_later(self, delay: float, callback: Callable[[Any], None], argument: Any) -> None:
         """Call ``callback(argument)`` after ``delay`` hours of simulated time."""
 
 
@@ -97,16 +199,16 @@ class Strategy:
     kind: ClassVar[str]
     Config: ClassVar[type[PolicyConfig]]
 
-    def __init__(self, config: PolicyConfig, desk: Desk):
+    def __init__(self, config: PolicyConfig, group: Group):
         self.config = config
-        self.desk = desk
+        self.group = group
         self.idle: list[int] = []
 
     @classmethod
-    def for_desk(cls, config: PolicyConfig, desk: Desk) -> "Strategy":
+    def for_group(cls, config: PolicyConfig, group: Group) -> Strategy:
         """The strategy object for one group. A strategy whose settings leave a group out (no dedicated
         engineers there, say) may return a plainer strategy for it."""
-        return cls(config, desk)
+        return cls(config, group)
 
     def arrive(self, visit: int) -> None:
         raise NotImplementedError
@@ -123,7 +225,7 @@ class Strategy:
 
     def resume(self, engineer: int, visit: int) -> None:
         """The engineer's shift starts again and they take up the visit they paused."""
-        self.desk.start(engineer, visit)
+        self.group.start(engineer, visit)
 
     def waiting(self) -> int:
         """How many visits wait for an engineer (for checks and reports, not the hot path)."""
@@ -174,11 +276,11 @@ def register(cls: type[Strategy]) -> type[Strategy]:
     return cls
 
 
-def unknown_group(scenario: Any, group: str) -> str:
+def unknown_group(scenario: ScenarioView, group: str) -> str:
     return f"unknown group {group!r}; groups are {', '.join(scenario.group_names)}"
 
 
-def engineer_counts_problems(scenario: Any, path: str, engineers: dict[str, int] | None, kind: str,
+def engineer_counts_problems(scenario: ScenarioView, path: str, engineers: dict[str, int] | None, kind: str,
                              exclusive: bool) -> list[tuple[str, str]]:
     """Checks shared by the policies that set engineers of a group apart for VIP tickets (``dedicated``,
     ``reserve``). ``exclusive``: those engineers serve VIP tickets only, so a group needs others too."""
@@ -194,7 +296,7 @@ def engineer_counts_problems(scenario: Any, path: str, engineers: dict[str, int]
             problems.append((key, f"this is {owner}'s own policy, so it sets apart engineers of {owner} only; "
                                   f"write engineers: {{{owner}: N}}"))
             continue
-        staff = getattr(scenario.groups[group], "headcount", scenario.groups[group].staff)  # shift blocks count heads
+        staff = scenario.groups[group].headcount  # shift blocks count heads
         own = scenario.groups[group].policy
         if path == "policy" and own is not None and own.kind != kind:
             problems.append((key, f"{group} has its own policy ({own.kind}), so this does not apply there"))
@@ -205,7 +307,8 @@ def engineer_counts_problems(scenario: Any, path: str, engineers: dict[str, int]
             problems.append((key, f"reserves {count} engineers but {group} has {staff}"))
         elif exclusive and not scenario.honours_vip(group):
             problems.append((key, f"{group} gives VIP tickets no privileges (vip_in_escalation: false or "
-                                  f"groups.{group}.vip_privileges: false), so its dedicated engineers would never work"))
+                                  f"groups.{group}.vip_privileges: false), so its dedicated engineers would "
+                                  "never work"))
     if exclusive and not scenario.vip_segments:
         problems.append((path, "dedicated engineers need VIP tickets: mark a segment 'vip: true'"))
     return problems

@@ -15,13 +15,14 @@ VIP or not makes no difference there.
 from __future__ import annotations
 
 from collections import deque
-from typing import Literal, Optional
+from typing import Literal
 
 from pydantic import Field
 
 from ..distributions import Deterministic, Distribution, Duration
 from ..visits import ExtraVisit
-from .base import PolicyConfig, RankedQueue, Strategy, register, unknown_group
+from .at_work import AtWork
+from .base import Group, PolicyConfig, RankedQueue, ScenarioView, Strategy, register, unknown_group
 
 CONTACT = "contact"
 """The activity of the contact visits this policy inserts."""
@@ -33,15 +34,15 @@ class ContactFirstConfig(PolicyConfig):
                                                       "other work is interrupted for it.")
     contact: Distribution = Field(default_factory=lambda: Deterministic(mean="5m"),
                                   description="Work time of the first contact.")
-    group: Optional[str] = Field(None, description="Group whose engineers make the contact (default: entry).")
+    group: str | None = Field(None, description="Group whose engineers make the contact (default: entry).")
 
-    def extra_visits(self, scenario, group):
+    def extra_visits(self, scenario: ScenarioView, group: str) -> list[ExtraVisit]:
         """The contact: a visit to the contact group before the first visit of every VIP ticket."""
         if group != (self.group or scenario.entry_group) or not scenario.honours_vip(group):
             return []
         return [ExtraVisit(CONTACT, group, self.contact, tuple(scenario.vip_segments))]
 
-    def problems(self, scenario, path):
+    def problems(self, scenario: ScenarioView, path: str) -> list[tuple[str, str]]:
         group = self.group or scenario.entry_group
         key = f"{path}.group" if self.group else path
         if group not in scenario.groups:
@@ -63,54 +64,51 @@ class ContactFirst(Strategy):
     kind = "contact_first"
     Config = ContactFirstConfig
 
-    def __init__(self, config, desk):
-        super().__init__(config, desk)
+    def __init__(self, config: ContactFirstConfig, group: Group) -> None:
+        super().__init__(config, group)
         self.contacts: deque[int] = deque()
         self.waiting_contacts: set[int] = set()
-        self.normal = RankedQueue(desk.priorities)
-        # engineers on non-contact work, non-VIP [0] and VIP [1]; dicts keep start order
-        self.on_work: tuple[dict[int, None], dict[int, None]] = ({}, {})
-        self._activity, self._priority, self._start = desk.activity, desk.priority, desk.start
-        self._contact = desk.activities.index(CONTACT) if CONTACT in desk.activities else -1
-        self._segment_vip = [int(s.vip) for s in desk.scenario.segments.values()]
-        self._segment = desk.segment
+        self.normal = RankedQueue(group.priorities)
+        # engineers on non-contact work by rank: VIP 0, non-VIP 1 (interrupted first)
+        self.on_work = AtWork(2, group.staff)
+        self._activity, self._priority, self._start = group.activity, group.priority, group.start
+        self._contact = group.activities.index(CONTACT) if CONTACT in group.activities else -1
+        self._segment_vip = [int(s.vip) for s in group.scenario.segments.values()]
+        self._segment = group.segment
         self.within = config.within
 
-    def _begin(self, engineer, visit):
+    def _begin(self, engineer: int, visit: int) -> None:
         if self._activity[visit] != self._contact:
-            self.on_work[self._segment_vip[self._segment[visit]]][engineer] = None
+            self.on_work.add(engineer, 1 - self._segment_vip[self._segment[visit]])
         self._start(engineer, visit)
 
-    def arrive(self, visit):
+    def arrive(self, visit: int) -> None:
         if self.idle:
             self._begin(self.idle.pop(), visit)
         elif self._activity[visit] == self._contact:
             self.contacts.append(visit)
             self.waiting_contacts.add(visit)
             if self.within > 0:
-                self.desk.call_later(self.within, self._due, visit)
+                self.group.call_later(self.within, self._due, visit)
             else:
                 self._due(visit)
         else:
             self.normal.push(visit, self._priority[visit])
 
-    def _due(self, visit):
+    def _due(self, visit: int) -> None:
         if visit not in self.waiting_contacts:
             return
-        for working in self.on_work:
-            if working:
-                engineer, _ = working.popitem()
-                interrupted = self.desk.interrupt(engineer)
-                self.normal.push_front(interrupted, self._priority[interrupted])
-                self.contacts.remove(visit)
-                self.waiting_contacts.discard(visit)
-                self._start(engineer, visit)
-                return
-        # every engineer is making a contact: this one is next
+        engineer = self.on_work.take_below(-1)
+        if engineer is None:
+            return  # every engineer is making a contact: this one is next
+        interrupted = self.group.interrupt(engineer)
+        self.normal.push_front(interrupted, self._priority[interrupted])
+        self.contacts.remove(visit)
+        self.waiting_contacts.discard(visit)
+        self._start(engineer, visit)
 
-    def release(self, engineer):
-        self.on_work[0].pop(engineer, None)
-        self.on_work[1].pop(engineer, None)
+    def release(self, engineer: int) -> None:
+        self.on_work.drop(engineer)
         if self.contacts:
             visit = self.contacts.popleft()
             self.waiting_contacts.discard(visit)
@@ -120,13 +118,12 @@ class ContactFirst(Strategy):
         else:
             self.idle.append(engineer)
 
-    def pause(self, engineer):
+    def pause(self, engineer: int) -> None:
         """Off shift during work (working-time calendars): not to be interrupted until resumed."""
-        self.on_work[0].pop(engineer, None)
-        self.on_work[1].pop(engineer, None)
+        self.on_work.drop(engineer)
 
-    def resume(self, engineer, visit):
+    def resume(self, engineer: int, visit: int) -> None:
         self._begin(engineer, visit)
 
-    def waiting(self):
+    def waiting(self) -> int:
         return len(self.contacts) + self.normal.count

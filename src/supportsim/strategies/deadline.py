@@ -15,16 +15,17 @@ import heapq
 from itertools import count
 from typing import Literal
 
-from .base import PolicyConfig, Strategy, register
+from .base import Group, PolicyConfig, ScenarioView, Strategy, register
 
 
 class DeadlineConfig(PolicyConfig):
     kind: Literal["deadline"] = "deadline"
 
-    def problems(self, scenario, path):
+    def problems(self, scenario: ScenarioView, path: str) -> list[tuple[str, str]]:
         missing = [seg for seg in scenario.segment_names
                    if scenario.sla.get(seg) is None or scenario.sla[seg].reaction is None]
-        in_days = [seg for seg in scenario.segment_names if seg not in missing and scenario.sla[seg].reaction.hours is None]
+        in_days = [seg for seg in scenario.segment_names
+                   if seg not in missing and _reaction_hours(scenario, seg) is None]
         return [(f"sla.{seg}.reaction" if seg in scenario.sla else f"sla.{seg}",
                  f"is missing: the deadline policy ({path}) orders tickets by their segment's reaction target")
                 for seg in missing] + [
@@ -32,32 +33,40 @@ class DeadlineConfig(PolicyConfig):
                                                "not working days") for seg in in_days]
 
 
+def _reaction_hours(scenario: ScenarioView, segment: str) -> float | None:
+    """The segment's reaction target in hours; None without one, or for working days ('5bd')."""
+    sla = scenario.sla.get(segment)
+    reaction = sla.reaction if sla is not None else None
+    return reaction.hours if reaction is not None else None
+
+
 @register
 class Deadline(Strategy):
     kind = "deadline"
     Config = DeadlineConfig
 
-    def __init__(self, config, desk):
-        super().__init__(config, desk)
-        scenario = desk.scenario
-        targets = [scenario.sla[seg].reaction.hours for seg in scenario.segment_names]
-        self.target = targets if desk.vip_privileges else [0.0] * len(targets)
+    def __init__(self, config: DeadlineConfig, group: Group) -> None:
+        super().__init__(config, group)
+        scenario = group.scenario
+        # every segment has a reaction target here (DeadlineConfig.problems refuses a scenario without one)
+        targets = [_reaction_hours(scenario, seg) or 0.0 for seg in scenario.segment_names]
+        self.target = targets if group.vip_privileges else [0.0] * len(targets)
         self.heap: list[tuple[float, int, int]] = []
         self.arrivals = count()  # ties (equal deadlines) go in arrival order
-        self._segment, self._start = desk.segment, desk.start
+        self._segment, self._start = group.segment, group.start
 
-    def arrive(self, visit):
+    def arrive(self, visit: int) -> None:
         if self.idle:
             self._start(self.idle.pop(), visit)
         else:
-            due = self.desk.now + self.target[self._segment[visit]]
+            due = self.group.now + self.target[self._segment[visit]]
             heapq.heappush(self.heap, (due, next(self.arrivals), visit))
 
-    def release(self, engineer):
+    def release(self, engineer: int) -> None:
         if self.heap:
             self._start(engineer, heapq.heappop(self.heap)[2])
         else:
             self.idle.append(engineer)
 
-    def waiting(self):
+    def waiting(self) -> int:
         return len(self.heap)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 from typing import Literal
 
-from .base import PolicyConfig, Strategy, register
+from .base import Group, PolicyConfig, Strategy, register
 
 
 class FifoConfig(PolicyConfig):
@@ -17,22 +17,22 @@ class Fifo(Strategy):
     kind = "fifo"
     Config = FifoConfig
 
-    def __init__(self, config, desk):
-        super().__init__(config, desk)
+    def __init__(self, config: FifoConfig, group: Group) -> None:
+        super().__init__(config, group)
         self.queue: deque[int] = deque()
-        self._start = desk.start
+        self._start = group.start
 
-    def arrive(self, visit):
+    def arrive(self, visit: int) -> None:
         if self.idle:
             self._start(self.idle.pop(), visit)
         else:
             self.queue.append(visit)
 
-    def release(self, engineer):
+    def release(self, engineer: int) -> None:
         if self.queue:
             self._start(engineer, self.queue.popleft())
         else:
             self.idle.append(engineer)
 
-    def waiting(self):
+    def waiting(self) -> int:
         return len(self.queue)

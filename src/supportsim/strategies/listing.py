@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+
 import yaml
 
 from .base import Strategy
@@ -22,7 +23,7 @@ def summary(cls: type[Strategy]) -> str:
 def strategy_keys(cls: type[Strategy]) -> list[tuple[str, str, str]]:
     """(key, default as written in a scenario, description) of every setting but ``kind``."""
     out = []
-    defaults = cls.Config.model_construct()  # every default filled in, required keys left out
+    defaults = cls.Config.model_construct(kind=cls.kind)  # every default filled in, required keys left out
     for name, field in cls.Config.model_fields.items():
         if name == "kind":
             continue

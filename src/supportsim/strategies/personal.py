@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import Field
 
 from ..distributions import Duration
-from .base import PolicyConfig, RankedQueue, Strategy, register
+from .base import Group, PolicyConfig, RankedQueue, ScenarioView, Strategy, register
 from .priority import Priority
 
 
@@ -28,7 +28,7 @@ class PersonalConfig(PolicyConfig):
     speedup: float = Field(0.8, gt=0, description="Work time of the personal engineer relative to anyone else's "
                                                   "(0.8: 20% faster, since they know the history).")
 
-    def problems(self, scenario, path):
+    def problems(self, scenario: ScenarioView, path: str) -> list[tuple[str, str]]:
         entry = scenario.entry_group
         own = scenario.groups[entry].policy
         if path == "policy" and own is not None and own.kind != self.kind:
@@ -39,32 +39,30 @@ class PersonalConfig(PolicyConfig):
         return []
 
 
-def personal_engineer(customer: float, customers: int, staff: int) -> int:
-    """The named engineer of the customer who wrote a ticket (``customer`` is the ticket's uniform draw)."""
-    return int(customer * customers) % staff
-
-
 @register
 class Personal(Strategy):
     kind = "personal"
     Config = PersonalConfig
 
     @classmethod
-    def for_desk(cls, config, desk):
-        personal = desk.name == desk.scenario.entry_group and desk.vip_privileges
-        return cls(config, desk) if personal else Priority(config, desk)
+    def for_group(cls, config: PolicyConfig, group: Group) -> Strategy:
+        personal = group.name == group.scenario.entry_group and group.vip_privileges
+        if not personal:
+            return Priority(config, group)
+        assert isinstance(config, PersonalConfig)
+        return cls(config, group)
 
-    def __init__(self, config, desk):
-        super().__init__(config, desk)
-        self.own: list[deque[int]] = [deque() for _ in range(desk.staff)]  # per engineer: own customers' tickets
+    def __init__(self, config: PersonalConfig, group: Group) -> None:
+        super().__init__(config, group)
+        self.own: list[deque[int]] = [deque() for _ in range(group.staff)]  # per engineer: own customers' tickets
         self.waiting_own: set[int] = set()
-        self.shared = RankedQueue(desk.ranks)
-        self.free = [False] * desk.staff
-        self._rank, self._vip, self._start, self._customer = desk.rank, desk.vip, desk.start, desk.customer
+        self.shared = RankedQueue(group.ranks)
+        self.free = [False] * group.staff
+        self._rank, self._vip, self._start, self._customer = group.rank, group.vip, group.start, group.customer
         self.customers, self.speedup, self.fallback_after = config.customers, config.speedup, config.fallback_after
 
     def _named(self, visit: int) -> int:
-        return int(self._customer[visit] * self.customers) % self.desk.staff
+        return int(self._customer[visit] * self.customers) % self.group.staff
 
     def _begin(self, engineer: int, visit: int) -> None:
         own = self._vip[visit] and engineer == self._named(visit)
@@ -74,7 +72,7 @@ class Personal(Strategy):
         self.free[engineer] = False
         self.idle.remove(engineer)
 
-    def arrive(self, visit):
+    def arrive(self, visit: int) -> None:
         if self._vip[visit]:
             engineer = self._named(visit)
             if self.free[engineer]:
@@ -83,13 +81,13 @@ class Personal(Strategy):
             elif self.fallback_after > 0:
                 self.own[engineer].append(visit)
                 self.waiting_own.add(visit)
-                self.desk.call_later(self.fallback_after, self._fall_back, visit)
+                self.group.call_later(self.fallback_after, self._fall_back, visit)
             else:
                 self._to_shared(visit)
         else:
             self._to_shared(visit)
 
-    def _to_shared(self, visit):
+    def _to_shared(self, visit: int) -> None:
         if self.idle:
             engineer = self.idle.pop()
             self.free[engineer] = False
@@ -97,13 +95,13 @@ class Personal(Strategy):
         else:
             self.shared.push(visit, self._rank[visit])
 
-    def _fall_back(self, visit):
+    def _fall_back(self, visit: int) -> None:
         if visit in self.waiting_own:
             self.waiting_own.discard(visit)
             self.own[self._named(visit)].remove(visit)
             self._to_shared(visit)
 
-    def release(self, engineer):
+    def release(self, engineer: int) -> None:
         if self.own[engineer]:
             visit = self.own[engineer].popleft()
             self.waiting_own.discard(visit)
@@ -114,13 +112,13 @@ class Personal(Strategy):
             self.free[engineer] = True
             self.idle.append(engineer)
 
-    def resume(self, engineer, visit):
+    def resume(self, engineer: int, visit: int) -> None:
         """Back on shift (working-time calendars): the paused work goes on at the same pace."""
         self._begin(engineer, visit)
 
-    def withdraw(self, engineer):
+    def withdraw(self, engineer: int) -> None:
         self.free[engineer] = False
         self.idle.remove(engineer)
 
-    def waiting(self):
+    def waiting(self) -> int:
         return self.shared.count + len(self.waiting_own)

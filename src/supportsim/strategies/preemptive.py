@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Literal
 
 from .at_work import AtWork
-from .base import PolicyConfig, register
+from .base import Group, PolicyConfig, register
 from .priority import Priority
 
 
@@ -23,41 +23,36 @@ class Preemptive(Priority):
     kind = "preemptive"
     Config = PreemptiveConfig
 
-    def __init__(self, config, desk):
-        super().__init__(config, desk)
-        self.at_work = AtWork(desk.ranks, desk.staff)
+    def __init__(self, config: PreemptiveConfig, group: Group) -> None:
+        super().__init__(config, group)
+        self.at_work = AtWork(group.ranks, group.staff)
 
-    def _begin(self, engineer, visit):
+    def _begin(self, engineer: int, visit: int) -> None:
         self.at_work.add(engineer, self._rank[visit])
         self._start(engineer, visit)
 
-    def arrive(self, visit):
+    def arrive(self, visit: int) -> None:
         if self.idle:
             self._begin(self.idle.pop(), visit)
             return
         rank = self._rank[visit]
         engineer = self.at_work.take_below(rank)
         if engineer is not None:
-            interrupted = self.desk.interrupt(engineer)
-            self.queues[self._rank[interrupted]].appendleft(interrupted)
-            self.count += 1
+            interrupted = self.group.interrupt(engineer)
+            self.queue.push_front(interrupted, self._rank[interrupted])
             self._begin(engineer, visit)
             return
-        self.queues[rank].append(visit)
-        self.count += 1
+        self._push(visit, rank)
 
-    def pause(self, engineer):
+    def pause(self, engineer: int) -> None:
         self.at_work.drop(engineer)  # off shift: not to be interrupted
 
-    def resume(self, engineer, visit):
+    def resume(self, engineer: int, visit: int) -> None:
         self._begin(engineer, visit)
 
-    def release(self, engineer):
+    def release(self, engineer: int) -> None:
         self.at_work.drop(engineer)
-        if self.count:
-            self.count -= 1
-            for queue in self.queues:
-                if queue:
-                    self._begin(engineer, queue.popleft())
-                    return
-        self.idle.append(engineer)
+        if self.queue.count:
+            self._begin(engineer, self._pop())
+        else:
+            self.idle.append(engineer)

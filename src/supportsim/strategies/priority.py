@@ -1,15 +1,15 @@
 """``priority``: non-preemptive priority. VIP segments first, then ticket priority (P1 first), then arrival.
 
-One FIFO queue per rank; a free engineer takes the head of the best non-empty one. Ranks are few (VIP or not,
-times the ticket priorities), so looking through them is cheaper than a heap.
+One FIFO queue per rank (a :class:`~supportsim.strategies.base.RankedQueue`); a free engineer takes the head of the
+best non-empty one. Ranks are few (VIP or not, times the ticket priorities), so looking through them is cheaper
+than a heap.
 """
 
 from __future__ import annotations
 
-from collections import deque
-from typing import Literal
+from typing import ClassVar, Literal
 
-from .base import PolicyConfig, Strategy, register
+from .base import Group, PolicyConfig, RankedQueue, Strategy, register
 
 
 class PriorityConfig(PolicyConfig):
@@ -19,30 +19,26 @@ class PriorityConfig(PolicyConfig):
 @register
 class Priority(Strategy):
     kind = "priority"
-    Config = PriorityConfig
+    Config: ClassVar[type[PolicyConfig]] = PriorityConfig
 
-    def __init__(self, config, desk):
-        super().__init__(config, desk)
-        self.queues: list[deque[int]] = [deque() for _ in range(desk.ranks)]
-        self.count = 0
-        self._start = desk.start
-        self._rank = desk.rank
+    def __init__(self, config: PolicyConfig, group: Group) -> None:
+        super().__init__(config, group)
+        self.queue = RankedQueue(group.ranks)
+        self._push, self._pop = self.queue.push, self.queue.pop
+        self._start = group.start
+        self._rank = group.rank
 
-    def arrive(self, visit):
+    def arrive(self, visit: int) -> None:
         if self.idle:
             self._start(self.idle.pop(), visit)
         else:
-            self.queues[self._rank[visit]].append(visit)
-            self.count += 1
+            self._push(visit, self._rank[visit])
 
-    def release(self, engineer):
-        if self.count:
-            self.count -= 1
-            for queue in self.queues:
-                if queue:
-                    self._start(engineer, queue.popleft())
-                    return
-        self.idle.append(engineer)
+    def release(self, engineer: int) -> None:
+        if self.queue.count:
+            self._start(engineer, self._pop())
+        else:
+            self.idle.append(engineer)
 
-    def waiting(self):
-        return self.count
+    def waiting(self) -> int:
+        return self.queue.count

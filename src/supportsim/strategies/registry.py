@@ -17,12 +17,14 @@ class, whose ``Config`` validates the rest of the mapping.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from importlib.metadata import entry_points, packages_distributions, version
 from types import ModuleType
-from typing import Annotated, Any, Mapping, Union
+from typing import Annotated, Any, Union
 
-from pydantic import Field, PlainValidator, SerializeAsAny, TypeAdapter
-from pydantic_core import PydanticCustomError
+from pydantic import Field, GetJsonSchemaHandler, PlainValidator, SerializeAsAny, TypeAdapter
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError
 
 from .base import REGISTRY, PolicyConfig, Strategy, register
 
@@ -129,9 +131,11 @@ def validate_policy(value: Any) -> PolicyConfig:
 class _RegisteredConfigs:
     """JSON schema of a policy: the union of the registered strategies' settings, as they are when asked."""
 
-    def __get_pydantic_json_schema__(self, core_schema, handler):
+    def __get_pydantic_json_schema__(self, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         configs = tuple(cls.Config for cls in strategies().values())
-        return handler(TypeAdapter(Annotated[Union[configs], Field(discriminator="kind")]).core_schema)
+        # Union[...] of a tuple spreads it: the classes known at run time, so no static type
+        union: Any = Union[configs]  # noqa: UP007
+        return handler(TypeAdapter(Annotated[union, Field(discriminator="kind")]).core_schema)
 
 
 PolicySpec = Annotated[SerializeAsAny[PolicyConfig], PlainValidator(validate_policy), _RegisteredConfigs()]

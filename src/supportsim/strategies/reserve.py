@@ -12,22 +12,22 @@ from __future__ import annotations
 
 from collections import deque
 from itertools import count
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .base import PolicyConfig, engineer_counts_problems, register
+from .base import Group, PolicyConfig, ScenarioView, engineer_counts_problems, register
 from .set_apart import SetApart
 
 
 class ReserveConfig(PolicyConfig):
     kind: Literal["reserve"] = "reserve"
-    engineers: Optional[dict[str, Annotated[int, Field(ge=1)]]] = Field(
+    engineers: dict[str, Annotated[int, Field(ge=1)]] | None = Field(
         None, description="Engineers per group who take VIP work first, e.g. {L1: 2} (default: one engineer "
                           "of the entry group)."
     )
 
-    def problems(self, scenario, path):
+    def problems(self, scenario: ScenarioView, path: str) -> list[tuple[str, str]]:
         return engineer_counts_problems(scenario, path, self.engineers, self.kind, exclusive=False)
 
 
@@ -36,18 +36,18 @@ class Reserve(SetApart):
     kind = "reserve"
     Config = ReserveConfig
 
-    def __init__(self, config, desk):
-        super().__init__(config, desk)
+    def __init__(self, config: ReserveConfig, group: Group) -> None:
+        super().__init__(config, group)
         # waiting (arrival number, visit), VIP and non-VIP apart so the reserve finds VIP tickets at once
         self.queues: tuple[deque, deque] = (deque(), deque())
         self.arrivals = count()
 
-    def arrive(self, visit):
+    def arrive(self, visit: int) -> None:
         vip = self._vip[visit]
         if not any(self.start_free(side, visit) for side in ((1, 0) if vip else (0, 1))):
             self.queues[vip].append((next(self.arrivals), visit))
 
-    def release(self, engineer):
+    def release(self, engineer: int) -> None:
         plain, vip = self.queues
         if vip and (self.side(engineer) or not plain or vip[0][0] < plain[0][0]):
             self._start(engineer, vip.popleft()[1])
@@ -56,5 +56,5 @@ class Reserve(SetApart):
         else:
             self.make_free(engineer)
 
-    def waiting(self):
+    def waiting(self) -> int:
         return len(self.queues[0]) + len(self.queues[1])

@@ -6,14 +6,16 @@ entry group). A group the map leaves out keeps one shared queue in ``priority`` 
 
 from __future__ import annotations
 
-from .base import Strategy
+from .base import Group, PolicyConfig, Strategy
 from .priority import Priority
 
 
-def set_apart(config, desk) -> int:
-    """How many engineers of this desk the policy sets apart for VIP tickets."""
-    engineers = config.engineers if config.engineers is not None else {desk.scenario.entry_group: 1}
-    return engineers.get(desk.name, 0)
+def set_apart(config: PolicyConfig, group: Group) -> int:
+    """How many engineers of this group the policy sets apart for VIP tickets."""
+    engineers: dict[str, int] | None = getattr(config, "engineers", None)  # dedicated's and reserve's key
+    if engineers is None:
+        engineers = {group.scenario.entry_group: 1}
+    return engineers.get(group.name, 0)
 
 
 class SetApart(Strategy):
@@ -21,14 +23,14 @@ class SetApart(Strategy):
     engineer of the side it needs in O(1)."""
 
     @classmethod
-    def for_desk(cls, config, desk):
-        return cls(config, desk) if set_apart(config, desk) else Priority(config, desk)
+    def for_group(cls, config: PolicyConfig, group: Group) -> Strategy:
+        return cls(config, group) if set_apart(config, group) else Priority(config, group)
 
-    def __init__(self, config, desk):
-        super().__init__(config, desk)
-        self.set_apart = set_apart(config, desk)
+    def __init__(self, config: PolicyConfig, group: Group) -> None:
+        super().__init__(config, group)
+        self.set_apart = set_apart(config, group)
         self.free: tuple[list[int], list[int]] = ([], [])
-        self._rank, self._vip, self._start = desk.rank, desk.vip, desk.start
+        self._rank, self._vip, self._start = group.rank, group.vip, group.start
 
     def side(self, engineer: int) -> int:
         return 1 if engineer < self.set_apart else 0

@@ -15,7 +15,7 @@ from pydantic import Field
 
 from ..distributions import Duration
 from .at_work import AtWork
-from .base import PolicyConfig, RankedQueue, Strategy, register
+from .base import Group, PolicyConfig, RankedQueue, Strategy, register
 
 
 class VipLaneConfig(PolicyConfig):
@@ -29,21 +29,21 @@ class VipLane(Strategy):
     kind = "vip_lane"
     Config = VipLaneConfig
 
-    def __init__(self, config, desk):
-        super().__init__(config, desk)
-        self.queue = RankedQueue(desk.ranks)
+    def __init__(self, config: VipLaneConfig, group: Group) -> None:
+        super().__init__(config, group)
+        self.queue = RankedQueue(group.ranks)
         self.waiting_vip: set[int] = set()
-        # engineers on non-VIP work, by rank; dicts keep start order and delete in O(1)
-        self.on_plain = AtWork(desk.ranks, desk.staff)  # engineers on non-VIP work only: VIP work is never interrupted
-        self._rank, self._vip, self._start = desk.rank, desk.vip, desk.start
+        # engineers on non-VIP work, by rank (VIP work is never interrupted); start order kept, O(1) deletes
+        self.on_plain = AtWork(group.ranks, group.staff)
+        self._rank, self._vip, self._start = group.rank, group.vip, group.start
         self.limit = config.pickup_within
 
-    def _begin(self, engineer, visit):
+    def _begin(self, engineer: int, visit: int) -> None:
         if not self._vip[visit]:
             self.on_plain.add(engineer, self._rank[visit])
         self._start(engineer, visit)
 
-    def arrive(self, visit):
+    def arrive(self, visit: int) -> None:
         if self.idle:
             self._begin(self.idle.pop(), visit)
             return
@@ -51,23 +51,23 @@ class VipLane(Strategy):
         if self._vip[visit]:
             self.waiting_vip.add(visit)
             if self.limit > 0:
-                self.desk.call_later(self.limit, self._overdue, visit)
+                self.group.call_later(self.limit, self._overdue, visit)
             else:
                 self._overdue(visit)
 
-    def _overdue(self, visit):
+    def _overdue(self, visit: int) -> None:
         if visit not in self.waiting_vip:
             return  # already taken
         engineer = self.on_plain.take_below(-1)
         if engineer is None:
             return  # every engineer is on VIP work: the ticket is taken when one becomes free
-        interrupted = self.desk.interrupt(engineer)
+        interrupted = self.group.interrupt(engineer)
         self.queue.push_front(interrupted, self._rank[interrupted])
         self.queue.remove(visit, self._rank[visit])
         self.waiting_vip.discard(visit)
         self._begin(engineer, visit)
 
-    def release(self, engineer):
+    def release(self, engineer: int) -> None:
         self.on_plain.drop(engineer)
         if self.queue.count:
             visit = self.queue.pop()
@@ -77,12 +77,12 @@ class VipLane(Strategy):
         else:
             self.idle.append(engineer)
 
-    def pause(self, engineer):
+    def pause(self, engineer: int) -> None:
         """Off shift during work (working-time calendars): not to be interrupted until resumed."""
         self.on_plain.drop(engineer)
 
-    def resume(self, engineer, visit):
+    def resume(self, engineer: int, visit: int) -> None:
         self._begin(engineer, visit)
 
-    def waiting(self):
+    def waiting(self) -> int:
         return self.queue.count

@@ -32,15 +32,15 @@ class VipQuota(Strategy):
     kind = "vip_quota"
     Config = VipQuotaConfig
 
-    def __init__(self, config, desk):
-        super().__init__(config, desk)
+    def __init__(self, config, group):
+        super().__init__(config, group)
         # waiting visits by side (0 non-VIP, 1 VIP), one FIFO per ticket priority within each side
-        self.queues = ([deque() for _ in range(desk.priorities)], [deque() for _ in range(desk.priorities)])
+        self.queues = ([deque() for _ in range(group.priorities)], [deque() for _ in range(group.priorities)])
         self.count = [0, 0]
-        self.at_work = [0] * desk.staff  # per engineer: 0 not at work, 1 on a non-VIP ticket, 2 on a VIP one
+        self.at_work = [0] * group.staff  # per engineer: 0 not at work, 1 on a non-VIP ticket, 2 on a VIP one
         self.busy = self.busy_vip = 0
         self.quota = config.quota
-        self._vip, self._priority, self._start = desk.vip, desk.priority, desk.start
+        self._vip, self._priority, self._start = group.vip, group.priority, group.start
 
     def _begin(self, engineer, visit):
         vip = self._vip[visit]

@@ -1,10 +1,10 @@
-"""Statistical validation of the engine against exact queueing results, and determinism.
+"""The engine against exact queueing results (statistically), and determinism.
 
-The cases (scenarios, exact values, tolerance rule) live in :mod:`supportsim.validation`, shared with
-``scripts/validation.py`` which writes docs/validation.md. Why the tolerance is ``max(2 x half-width, floor)``:
+The cases (scenarios, exact values, tolerance rule) live in :mod:`supportsim.against_theory`, shared with
+``scripts/against_theory.py`` which writes docs/against-theory.md. Why the tolerance is ``max(2 x half-width, floor)``:
 with 20 replications that is 4.2 standard errors, so a correct engine fails one check with probability ~5e-4
 (no flakes, whatever the seeds), while the horizons keep it near 5% of the exact waiting times, so a real bias
-fails (see the module docstring of supportsim.validation and test_tolerances_can_see_a_real_bias).
+fails (see the module docstring of supportsim.against_theory and test_tolerances_can_see_a_real_bias).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 import supportsim
-from supportsim import validation
+from supportsim import against_theory
 
 ROOT = Path(__file__).resolve().parent.parent
 JOBS = int(os.environ.get("SUPPORTSIM_TEST_JOBS", "2"))
@@ -31,30 +31,30 @@ _runs: dict[str, tuple] = {}
 def run_case(name: str):
     """Each case is simulated once per test session, however many checks look at it."""
     if name not in _runs:
-        case = validation.case_named(name)
-        result = validation.run(case, jobs=JOBS)
-        _runs[name] = (validation.evaluate(case, result), validation.little_outcomes(case, result))
+        case = against_theory.case_named(name)
+        result = against_theory.run(case, jobs=JOBS)
+        _runs[name] = (against_theory.evaluate(case, result), against_theory.little_outcomes(case, result))
     return _runs[name]
 
 
-CHECKS = [(case.name, i) for case in validation.CASES for i in range(len(case.checks))]
+CHECKS = [(case.name, i) for case in against_theory.CASES for i in range(len(case.figures))]
 
 
 @pytest.mark.parametrize(("case_name", "index"), CHECKS,
-                         ids=[f"{c}:{validation.case_named(c).checks[i].label}" for c, i in CHECKS])
+                         ids=[f"{c}:{against_theory.case_named(c).figures[i].label}" for c, i in CHECKS])
 def test_simulated_figure_matches_exact_value(case_name, index):
     outcome = run_case(case_name)[0][index]
-    check = outcome.check
+    check = outcome.figure
     assert outcome.low <= outcome.value <= outcome.high  # an interval was reported around the estimate
     assert outcome.passed, (
         f"{case_name}: {check.label}: simulated {outcome.value:.5f} (95% CI {outcome.low:.5f}..{outcome.high:.5f}) "
         f"vs exact {check.exact:.5f}: error {outcome.error:+.5f} exceeds tolerance {outcome.tolerance:.5f}")
 
 
-@pytest.mark.parametrize("case_name", [case.name for case in validation.CASES])
+@pytest.mark.parametrize("case_name", [case.name for case in against_theory.CASES])
 def test_little_law_per_group(case_name):
     little = run_case(case_name)[1]
-    case = validation.case_named(case_name)
+    case = against_theory.case_named(case_name)
     groups = set(case.scenario["groups"])
     assert {(o.group, o.measure) for o in little} == {(g, m) for g in groups
                                                       for m in ("tickets present", "queue length")}
@@ -67,9 +67,9 @@ def test_little_law_per_group(case_name):
 def test_headline_figures_pooled_over_cases():
     # one headline figure per case; the cases have independent seeds, so the mean relative error is a sharper
     # test of a bias common to all of them than any single case (tolerance about 2%)
-    outcomes = [o for case in validation.CASES for o in run_case(case.name)[0]]
-    assert sorted(o.case for o in outcomes if o.check.headline) == sorted(c.name for c in validation.CASES)
-    pooled = validation.pooled_outcome(outcomes)
+    outcomes = [o for case in against_theory.CASES for o in run_case(case.name)[0]]
+    assert sorted(o.case for o in outcomes if o.figure.headline) == sorted(c.name for c in against_theory.CASES)
+    pooled = against_theory.pooled_outcome(outcomes)
     assert pooled.tolerance <= 0.025
     assert pooled.passed, (f"mean relative error {pooled.relative_error:+.2%} of {', '.join(pooled.labels)} "
                            f"exceeds {pooled.tolerance:.2%}")
@@ -79,31 +79,31 @@ def test_tolerances_can_see_a_real_bias():
     # A check is only worth something if it fails for a wrong engine. Every tolerance must stay within 6% of the
     # exact value: an error of 6% plus two standard errors (about 8%) then fails every single check, and a 5%
     # error, which shows in all five independent cases at once, fails about half of them, and the pooled check.
-    for case in validation.CASES:
+    for case in against_theory.CASES:
         for outcome in run_case(case.name)[0]:
-            relative = outcome.tolerance / abs(outcome.check.exact)
-            assert relative <= 0.06, f"{case.name}: {outcome.check.label}: tolerance is {relative:.1%} of exact"
-            biased = outcome.check.exact * 1.08
+            relative = outcome.tolerance / abs(outcome.figure.exact)
+            assert relative <= 0.06, f"{case.name}: {outcome.figure.label}: tolerance is {relative:.1%} of exact"
+            biased = outcome.figure.exact * 1.08
             assert abs(outcome.value - biased) > outcome.tolerance, (
-                f"{case.name}: {outcome.check.label}: an 8% bias would pass")
+                f"{case.name}: {outcome.figure.label}: an 8% bias would pass")
 
 
 def test_cases_cover_what_the_foundation_promises():
-    names = {case.name for case in validation.CASES}
-    loads = {case.scenario["arrivals"]["rate"] for case in validation.CASES if case.name.startswith("mmc-")}
+    names = {case.name for case in against_theory.CASES}
+    loads = {case.scenario["arrivals"]["rate"] for case in against_theory.CASES if case.name.startswith("mmc-")}
     assert len(loads) == 2  # M/M/c FIFO at two loads
-    assert {"priority", "preemptive"} <= {case.scenario["policy"] for case in validation.CASES}
+    assert {"priority", "preemptive"} <= {case.scenario["policy"] for case in against_theory.CASES}
     assert "tandem" in names
-    mmc = [c for c in validation.CASES if c.name.startswith("mmc-")]
+    mmc = [c for c in against_theory.CASES if c.name.startswith("mmc-")]
     for case in mmc:
-        labels = " ".join(check.label for check in case.checks)
+        labels = " ".join(check.label for check in case.figures)
         assert "mean wait" in labels and "P(wait >" in labels and "p90" in labels
 
 
 # ---- the published page uses the same cases ------------------------------------------------------------------
 
 def _script():
-    spec = importlib.util.spec_from_file_location("validation_script", ROOT / "scripts" / "validation.py")
+    spec = importlib.util.spec_from_file_location("against_theory_script", ROOT / "scripts" / "against_theory.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -111,17 +111,17 @@ def _script():
 
 def test_docs_page_shows_the_cases_the_tests_check():
     script = _script()
-    assert script.CASES is validation.CASES
-    page = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
+    assert script.CASES is against_theory.CASES
+    page = (ROOT / "docs" / "against-theory.md").read_text(encoding="utf-8")
     results = page.split("## Results", 1)[1].split("\n#", 1)[0]
     rows = [line for line in results.splitlines() if line.startswith("| ") and not line.startswith("| case |")]
     expected = []
-    for case in validation.CASES:
-        assert f"### {case.name}: {case.title}" in page, f"docs/validation.md lacks case {case.name}"
-        expected += [script.row_prefix(case, check.label, check.exact) for check in case.checks]
-    assert len(rows) == len(expected), "docs/validation.md lists other checks than the cases have"
+    for case in against_theory.CASES:
+        assert f"### {case.name}: {case.title}" in page, f"docs/against-theory.md lacks case {case.name}"
+        expected += [script.row_prefix(case, check.label, check.exact) for check in case.figures]
+    assert len(rows) == len(expected), "docs/against-theory.md lists other checks than the cases have"
     for row, prefix in zip(rows, expected):
-        assert row.startswith(prefix), f"docs/validation.md: '{row}' is not '{prefix}...': regenerate it with scripts/validation.py"
+        assert row.startswith(prefix), f"docs/against-theory.md: '{row}' is not '{prefix}...': regenerate it with scripts/against_theory.py"
     assert "FAIL" not in page
 
 

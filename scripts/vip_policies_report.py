@@ -1,7 +1,7 @@
-"""Regenerate the measured parts of docs/vip-strategies.md.
+"""Regenerate the measured parts of docs/vip-policies.md.
 
-    PYTHONPATH=src python scripts/vip_strategies_report.py            # both parts (about a minute)
-    PYTHONPATH=src python scripts/vip_strategies_report.py --only table
+    PYTHONPATH=src python scripts/vip_policies_report.py            # both parts (about a minute)
+    PYTHONPATH=src python scripts/vip_policies_report.py --only table
 
 ``table``: the comparison table ``supportsim run scenarios/vip-no-extra-staff.yaml`` prints, plus the queue
 waits at L2/L3 per variant. ``sweep``: the same desk at other loads and escalation rates, fifo against the VIP
@@ -21,12 +21,12 @@ from pathlib import Path
 import yaml
 
 from supportsim.api import simulate
-from supportsim.tables import comparison_table, ratio_text, render
+from supportsim.tables import comparison_table, format_table, ratio_text
 from supportsim.units import human_duration
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "vip-no-extra-staff.yaml"
-DOC = ROOT / "docs" / "vip-strategies.md"
+DOC = ROOT / "docs" / "vip-policies.md"
 
 LOADS = (0.70, 0.80, 0.85, 0.90, 0.95)
 ESCALATION = (0.1, 0.2, 0.4)       # share of L1 tickets escalated to L2 (a quarter of those go on to L3)
@@ -48,7 +48,7 @@ def table_part() -> str:
     return (f"`supportsim run scenarios/vip-no-extra-staff.yaml` ({summary['replications']} replications, "
             f"seed {summary['seed']}):\n\n```text\n{comparison_table(summary)}\n```\n\n"
             f"Mean queue wait in each group (`groups.<g>.queue_wait.<segment>.mean`), VIP and standard tickets:\n\n"
-            f"```text\n{render(header, waits)}\n```\n")
+            f"```text\n{format_table(header, waits)}\n```\n")
 
 
 def _desk(load: float, escalation: float) -> dict:
@@ -97,7 +97,7 @@ def sweep_part() -> str:
             f"{SWEEP_REPLICATIONS} replications of {SWEEP_HORIZON} each. Speed-ups are fifo's mean time divided by "
             f"the lane's, paired on the same tickets, with 95% intervals; \"L1-only lane\" is the same lane with "
             f"`vip_in_escalation: false`; the last two columns are what non-VIP customers pay.\n\n"
-            f"```text\n{render(header, rows)}\n```\n")
+            f"```text\n{format_table(header, rows)}\n```\n")
 
 
 def write_part(name: str, text: str) -> None:

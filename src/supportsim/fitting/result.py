@@ -1,4 +1,5 @@
-"""The fitted scenario as YAML people can read: every fitted value followed by its interval and sample size.
+"""What a fit found (:class:`FitResult`), and the fitted scenario as YAML people can read: every fitted value
+followed by its interval and sample size.
 
 The text is written by hand (PyYAML drops comments) and read back through the scenario loader before it is
 saved, so what ``supportsim fit`` writes is always a valid scenario.
@@ -7,13 +8,47 @@ saved, so what ``supportsim fit`` writes is always a valid scenario.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
 
 from ..units import format_rate
+from . import estimate
+from . import work as work_mod
+from .read import Events
 from .work import staff_blocks
 
-if TYPE_CHECKING:
-    from .pipeline import FitResult
+
+@dataclass
+class FitResult:
+    source: str
+    events: Events
+    arrivals: estimate.Arrivals
+    segments: dict[str, estimate.Estimate]
+    priorities: dict[str, estimate.Estimate]
+    routing: estimate.Routing
+    work: dict[str, work_mod.WorkFit]
+    waiting: dict
+    staff: np.ndarray
+    staff_seen: np.ndarray
+    customers: list[dict]
+    cut: bool
+    start: str
+    first_seen: str
+    last_seen: str
+    group_order: list[str]
+    entry_group: str
+    staff_guessed: dict[str, int] = field(default_factory=dict)
+    vip: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    text: str = ""
+
+    def scenario_yaml(self, name: str) -> str:
+        """The fitted scenario as YAML, named ``name``: see :func:`scenario_yaml`."""
+        return scenario_yaml(self, name)
+
+
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -61,7 +96,8 @@ def scenario_yaml(r: FitResult, name: str) -> str:
         add(f"# note: {note}")
     add(f"name: {name}")
     add(f"description: {_quote(f'Fitted from {r.source}')}")
-    add(f"start: {r.start}   # the Monday 00:00 before the export's first event (hours of the week are read against it)")
+    add(f"start: {r.start}   # the Monday 00:00 before the export's first event "
+        "(hours of the week are read against it)")
     weeks = max(4, math.ceil(r.arrivals.weeks))
     add(f"horizon: {weeks + 1}w   # one week of warm-up, then as many weeks as the export holds (at least 4)")
     add("warmup: 1w")
@@ -88,7 +124,8 @@ def scenario_yaml(r: FitResult, name: str) -> str:
         add(f"  # holidays seen in the data and left out of the rate and profile: {days}")
     if a.factors is not None:
         add("  profile:   # factor per hour of the week (1 = the mean); [95% interval] of each in the report")
-        add(f"    # {a.counts.sum():.0f} tickets; weeks behind each factor: {a.exposure.min():.1f} to {a.exposure.max():.1f}")
+        add(f"    # {a.counts.sum():.0f} tickets; weeks behind each factor: "
+            f"{a.exposure.min():.1f} to {a.exposure.max():.1f}")
         add("    hour_of_week: [")
         for d, day in enumerate(_DAYS):
             add(f"      # {day} 00-23")
@@ -143,22 +180,24 @@ def _group(r: FitResult, g: str, calendars: list[str]) -> list[str]:
             out.append(f"      {target}: {_share(est.value)}   # {est.comment(_num)}")
     res = r.routing.resolved[g]
     if res.n:
-        out.append(f"    # resolved here: {res.value:.1%} of {res.n} ended visits (95% CI {res.low:.1%}..{res.high:.1%})")
+        out.append(f"    # resolved here: {res.value:.1%} of {res.n} ended visits "
+                   f"(95% CI {res.low:.1%}..{res.high:.1%})")
     wait = r.waiting.get(g)
     if wait is not None:
-        out.append(f"    # waiting on the customer or a vendor (not simulated yet): {wait.family} mean {_dur(wait.mean)}, "
+        out.append("    # waiting on the customer or a vendor (not simulated yet): "
+                   f"{wait.family} mean {_dur(wait.mean)}, "
                    f"cv {wait.cv:.2f}, n={wait.n} ({wait.n - wait.events} still waiting at the end)")
     return out
 
 
-def _dist_text(fit) -> str:
+def _dist_text(fit: Any) -> str:
     d = fit.dist()
     if d["dist"] == "exponential":
         return f"{{dist: exponential, mean: {_dur(d['mean'])}}}"
     return f"{{dist: {d['dist']}, mean: {_dur(d['mean'])}, cv: {d['cv']:.4g}}}"
 
 
-def _work_comment(fit) -> str:
+def _work_comment(fit: Any) -> str:
     cv = "" if fit.family == "exponential" else f", cv {fit.cv_ci[0]:.3g}..{fit.cv_ci[1]:.3g}"
     return (f"95% CI mean {_dur(fit.mean_ci[0])}..{_dur(fit.mean_ci[1])}{cv}, n={fit.n} "
             f"({fit.n - fit.events} censored)")

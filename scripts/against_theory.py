@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Regenerate docs/validation.md: simulated figures (95% CI) against exact queueing results.
+"""Regenerate docs/against-theory.md: simulated figures (95% CI) against exact queueing results.
 
-    PYTHONPATH=src python scripts/validation.py [--jobs N] [--out docs/validation.md]
+    PYTHONPATH=src python scripts/against_theory.py [--jobs N] [--out docs/against-theory.md]
 
-The cases are :data:`supportsim.validation.CASES`, the very ones ``tests/test_validation.py`` checks. Exits 1
+The cases are :data:`supportsim.against_theory.CASES`, the very ones ``tests/test_against_theory.py`` checks. Exits 1
 when a check fails (the page is still written, with the failure marked), so it can run in CI.
 """
 
@@ -16,8 +16,8 @@ from pathlib import Path
 import yaml
 from scipy.stats import t as t_dist
 
-from supportsim import validation
-from supportsim.validation import CASES, Case, LittleOutcome, Outcome, PooledOutcome
+from supportsim import against_theory
+from supportsim.against_theory import CASES, Case, LittleOutcome, Outcome, PooledOutcome
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_LINE = "# yaml-language-server: $schema=../schema/scenario.schema.json"
@@ -33,8 +33,8 @@ def row_prefix(case: Case, label: str, exact: float) -> str:
 
 
 def check_row(case: Case, o: Outcome) -> str:
-    relative = f"{o.tolerance / abs(o.check.exact):.1%}" if o.check.exact else "-"
-    return (f"{row_prefix(case, o.check.label, o.check.exact)} {number(o.value)} | "
+    relative = f"{o.tolerance / abs(o.figure.exact):.1%}" if o.figure.exact else "-"
+    return (f"{row_prefix(case, o.figure.label, o.figure.exact)} {number(o.value)} | "
             f"[{number(o.low)}, {number(o.high)}] | {o.error:+.4f} | {o.tolerance:.4f} ({relative}) | "
             f"{'ok' if o.passed else '**FAIL**'} |")
 
@@ -52,7 +52,7 @@ def pooled_lines(pooled: PooledOutcome) -> list[str]:
         "(simulated - exact) / exact; the cases have independent seeds, so the mean of these errors has a "
         f"standard error about 1/sqrt({len(pooled.labels)}) of one case's, and a bias common to all cases shows "
         "there first. "
-        f"It is checked within {validation.POOLED_STANDARD_ERRORS:g} standard errors.",
+        f"It is checked within {against_theory.POOLED_STANDARD_ERRORS:g} standard errors.",
         "",
         "| mean relative error | standard error | tolerance | |",
         "|---|---|---|---|",
@@ -62,34 +62,35 @@ def pooled_lines(pooled: PooledOutcome) -> list[str]:
 
 
 def render(results: list[tuple[Case, list[Outcome], list[LittleOutcome]]]) -> str:
-    tickets = sum(validation.tickets_in(case) for case, _, _ in results)
-    degrees = validation.REPLICATIONS - 1
+    tickets = sum(against_theory.tickets_in(case) for case, _, _ in results)
+    degrees = against_theory.REPLICATIONS - 1
     t_quantile = float(t_dist.ppf(0.975, degrees))
-    false_alarm = float(2 * t_dist.sf(validation.TOLERANCE_FACTOR * t_quantile, degrees))
+    false_alarm = float(2 * t_dist.sf(against_theory.TOLERANCE_FACTOR * t_quantile, degrees))
     lines = [
-        "# Validation: simulated against exact",
+        "# The simulator against queueing theory",
         "",
-        "*Generated from `supportsim.validation.CASES` by `PYTHONPATH=src python scripts/validation.py`: rerun it to "
-        "regenerate this page; edits by hand are lost.*",
+        "*Generated from `supportsim.against_theory.CASES` by `PYTHONPATH=src python scripts/against_theory.py`: "
+        "rerun it to regenerate this page; edits by hand are lost.*",
         "",
         "supportsim is checked against queueing models whose stationary behaviour is known exactly "
         "(see `supportsim.theory` and the formulas below). Each case is an ordinary scenario, shown in YAML "
         "form so you can run it yourself with `supportsim run`; the same cases run in the test suite "
-        "(`tests/test_validation.py`), so this page and the tests cannot drift apart.",
+        "(`tests/test_against_theory.py`), so this page and the tests cannot drift apart.",
         "",
-        f"Every case runs {validation.REPLICATIONS} independent replications after a warm-up of "
-        f"{validation.WARMUP_HOURS:g}h (about {tickets / 1e6:.0f} million tickets for the whole page). "
+        f"Every case runs {against_theory.REPLICATIONS} independent replications after a warm-up of "
+        f"{against_theory.WARMUP_HOURS:g}h (about {tickets / 1e6:.0f} million tickets for the whole page). "
         "Simulated values are the mean over replications with the 95% Student-t confidence interval that "
         "`summary.json` reports. For P(wait > t) the simulated value is one minus the SLA attainment for a "
         "reaction target of t.",
         "",
         "## How the tolerances are chosen",
         "",
-        f"A check passes when |simulated - exact| <= max({validation.TOLERANCE_FACTOR:g} x h, floor), where h is "
-        f"the half-width of the 95% interval. With {validation.REPLICATIONS} replications, "
-        f"{validation.TOLERANCE_FACTOR:g}h is {validation.TOLERANCE_FACTOR * t_quantile:.2f} standard errors, so a "
+        f"A check passes when |simulated - exact| <= max({against_theory.TOLERANCE_FACTOR:g} x h, floor), where h is "
+        f"the half-width of the 95% interval. With {against_theory.REPLICATIONS} replications, "
+        f"{against_theory.TOLERANCE_FACTOR:g}h is {against_theory.TOLERANCE_FACTOR * t_quantile:.2f} standard errors, "
+        "so a "
         f"correct simulator fails a given check with probability {false_alarm:.1e} (Student t, "
-        f"{validation.REPLICATIONS - 1} degrees of freedom): the tests do not flake, whatever the seeds. A bare "
+        f"{against_theory.REPLICATIONS - 1} degrees of freedom): the tests do not flake, whatever the seeds. A bare "
         "95% interval would fail one correct check in twenty.",
         "",
         "The horizons are chosen from the variance per ticket of each figure so that the tolerance is about 5% "
@@ -102,7 +103,7 @@ def render(results: list[tuple[Case, list[Outcome], list[LittleOutcome]]]) -> st
         "Little's law (number present = arrival rate x time present) holds on every sample path up to edge "
         "effects at the ends of the observation window, so for every group the per-replication difference "
         "between the time-average count and arrival rate x mean time is checked against zero with the same "
-        f"rule, with a floor of {validation.LITTLE_FLOOR:.1%} of the count.",
+        f"rule, with a floor of {against_theory.LITTLE_FLOOR:.1%} of the count.",
         "",
         "## Results",
         "",
@@ -110,7 +111,7 @@ def render(results: list[tuple[Case, list[Outcome], list[LittleOutcome]]]) -> st
         "|---|---|---|---|---|---|---|---|",
     ]
     lines += [check_row(case, o) for case, outcomes, _ in results for o in outcomes]
-    pooled = validation.pooled_outcome([o for _, outcomes, _ in results for o in outcomes])
+    pooled = against_theory.pooled_outcome([o for _, outcomes, _ in results for o in outcomes])
     lines += [""] + pooled_lines(pooled)
     lines += [
         "",
@@ -130,16 +131,16 @@ def render(results: list[tuple[Case, list[Outcome], list[LittleOutcome]]]) -> st
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2, help="worker processes (results do not depend on it)")
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "validation.md")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "against-theory.md")
     args = parser.parse_args(argv)
     results = []
     for case in CASES:
-        print(f"{case.name}: {validation.tickets_in(case) / 1e6:.1f}M tickets", file=sys.stderr)
-        result = validation.run(case, jobs=args.jobs)
-        results.append((case, validation.evaluate(case, result), validation.little_outcomes(case, result)))
+        print(f"{case.name}: {against_theory.tickets_in(case) / 1e6:.1f}M tickets", file=sys.stderr)
+        result = against_theory.run(case, jobs=args.jobs)
+        results.append((case, against_theory.evaluate(case, result), against_theory.little_outcomes(case, result)))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(render(results) + "\n", encoding="utf-8")
-    pooled = validation.pooled_outcome([o for _, outcomes, _ in results for o in outcomes])
+    pooled = against_theory.pooled_outcome([o for _, outcomes, _ in results for o in outcomes])
     failed = [o for _, outcomes, little in results for o in [*outcomes, *little] if not o.passed]
     failed += [pooled] if not pooled.passed else []
     print(f"wrote {args.out}; {len(failed)} failed check(s)", file=sys.stderr)

@@ -1,9 +1,11 @@
-"""Validation cases: the simulator against exact queueing results.
+"""The simulator against exact queueing results: cases, exact figures, and how a simulated figure is judged.
+
+(Input checking is something else: ``supportsim validate``, see :mod:`supportsim.loader`.)
 
 Each :class:`Case` is a scenario (a plain dict, as a user would write it in YAML) for which queueing theory
-gives exact stationary answers (:mod:`supportsim.theory`), and the :class:`Check` s that compare a simulated
-figure with its exact value. The test suite (``tests/test_validation.py``) and the script that writes
-``docs/validation.md`` (``scripts/validation.py``) both take their cases from :data:`CASES`, so the published
+gives exact stationary answers (:mod:`supportsim.theory`), and the :class:`ExactFigure` s that compare a simulated
+figure with its exact value. The test suite (``tests/test_against_theory.py``) and the script that writes
+``docs/against-theory.md`` (``scripts/against_theory.py``) both take their cases from :data:`CASES`, so the published
 table is always about the models the tests check.
 
 How a check decides
@@ -45,7 +47,7 @@ LITTLE_FLOOR = 0.001   # relative: Little's law is an identity up to edge effect
 
 
 @dataclass(frozen=True)
-class Check:
+class ExactFigure:
     """One simulated figure against its exact value."""
 
     label: str                  # what is compared, for people: "mean wait", "P(wait > 6m)"
@@ -62,13 +64,13 @@ class Case:
     title: str
     model: str                  # markdown: the model and where its exact results come from
     scenario: dict[str, Any]
-    checks: tuple[Check, ...]
+    figures: tuple[ExactFigure, ...]
 
 
 @dataclass(frozen=True)
 class Outcome:
     case: str
-    check: Check
+    figure: ExactFigure
     value: float
     low: float
     high: float
@@ -76,7 +78,7 @@ class Outcome:
 
     @property
     def error(self) -> float:
-        return self.value - self.check.exact
+        return self.value - self.figure.exact
 
     @property
     def passed(self) -> bool:
@@ -150,7 +152,7 @@ def _scenario(name: str, horizon: float, seed: int, rate: float, groups: dict, *
     return scenario
 
 
-def _exponential_desk(staff: int, mean_hours: float = 1.0, **extra) -> dict:
+def _exponential_desk(staff: int, mean_hours: float = 1.0, **extra: Any) -> dict:
     return {"staff": staff, "work": {"dist": "exponential", "mean": f"{mean_hours:g}h"}, **extra}
 
 
@@ -178,14 +180,17 @@ def mmc_case(rho: float, horizon: float, seed: int, sla_hours: float, staff: int
                f"converges to t_0.9. The group figures check the time averages: utilization rho, mean queue "
                f"length Lq = lambda E[W] and mean number present L = lambda (E[W] + 1/mu)."),
         scenario=scenario,
-        checks=(
-            Check("mean wait (h)", (*all_, "reaction", "mean"), theory.mmc_mean_wait(lam, mu, c), headline=True),
-            Check(f"P(wait > {t})", (*all_, "sla", "reaction_met"), theory.mmc_wait_exceeds(lam, mu, c, sla_hours),
-                  complement=True),
-            Check("p90 wait (h)", (*all_, "reaction", "p90"), theory.mmc_wait_quantile(lam, mu, c, 0.9)),
-            Check("utilization", ("groups", "desk", "utilization"), rho),
-            Check("mean queue length", ("groups", "desk", "queue_length"), theory.mmc_mean_queue_length(lam, mu, c)),
-            Check("mean tickets present", ("groups", "desk", "tickets_present"), theory.mmc_mean_present(lam, mu, c)),
+        figures=(
+            ExactFigure("mean wait (h)", (*all_, "reaction", "mean"), theory.mmc_mean_wait(lam, mu, c), headline=True),
+            ExactFigure(f"P(wait > {t})", (*all_, "sla", "reaction_met"),
+                        theory.mmc_wait_exceeds(lam, mu, c, sla_hours),
+                        complement=True),
+            ExactFigure("p90 wait (h)", (*all_, "reaction", "p90"), theory.mmc_wait_quantile(lam, mu, c, 0.9)),
+            ExactFigure("utilization", ("groups", "desk", "utilization"), rho),
+            ExactFigure("mean queue length", ("groups", "desk", "queue_length"),
+                        theory.mmc_mean_queue_length(lam, mu, c)),
+            ExactFigure("mean tickets present", ("groups", "desk", "tickets_present"),
+                        theory.mmc_mean_present(lam, mu, c)),
         ),
     )
 
@@ -205,11 +210,12 @@ def priority_case(rho: float, horizon: float, seed: int, vip_share: float = 0.2,
                f"law the mean wait over all tickets stays the FIFO (Erlang C) value."),
         scenario=_scenario(f"priority-rho{round(rho * 100)}", horizon, seed, lam, {"desk": _exponential_desk(c)},
                            policy="priority", vip_share=vip_share),
-        checks=(
-            Check("VIP mean wait (h)", ("segments", "vip", "reaction", "mean"), vip),
-            Check("standard mean wait (h)", ("segments", "standard", "reaction", "mean"), standard, headline=True),
-            Check("all tickets mean wait (h)", ("segments", "all", "reaction", "mean"),
-                  theory.mmc_mean_wait(lam, mu, c)),
+        figures=(
+            ExactFigure("VIP mean wait (h)", ("segments", "vip", "reaction", "mean"), vip),
+            ExactFigure("standard mean wait (h)", ("segments", "standard", "reaction", "mean"), standard,
+                        headline=True),
+            ExactFigure("all tickets mean wait (h)", ("segments", "all", "reaction", "mean"),
+                        theory.mmc_mean_wait(lam, mu, c)),
         ),
     )
 
@@ -230,11 +236,12 @@ def preemptive_case(rho: float, horizon: float, seed: int, vip_share: float = 0.
                f"resolution of class k is (N_k - N_(k-1))/lambda_k by Little's law."),
         scenario=_scenario(f"preemptive-rho{round(rho * 100)}", horizon, seed, lam, {"desk": _exponential_desk(c)},
                            policy="preemptive", vip_share=vip_share),
-        checks=(
-            Check("VIP mean resolution (h)", ("segments", "vip", "resolution", "mean"), vip),
-            Check("standard mean resolution (h)", ("segments", "standard", "resolution", "mean"), standard,
-                  headline=True),
-            Check("mean tickets present", ("groups", "desk", "tickets_present"), theory.mmc_mean_present(lam, mu, c)),
+        figures=(
+            ExactFigure("VIP mean resolution (h)", ("segments", "vip", "resolution", "mean"), vip),
+            ExactFigure("standard mean resolution (h)", ("segments", "standard", "resolution", "mean"), standard,
+                        headline=True),
+            ExactFigure("mean tickets present", ("groups", "desk", "tickets_present"),
+                        theory.mmc_mean_present(lam, mu, c)),
         ),
     )
 
@@ -255,12 +262,12 @@ def tandem_case(rate: float, horizon: float, seed: int, escalation: float, staff
                f"p lambda = {lam2:g}/h (a Jackson network): each group's mean wait is Erlang C with its own "
                f"arrival rate, and the mean resolution is E[W1] + 1 + p (E[W2] + 1)."),
         scenario=_scenario("tandem", horizon, seed, rate, groups, entry="L1"),
-        checks=(
-            Check("L1 mean queue wait (h)", ("groups", "L1", "queue_wait", "mean"), w1),
-            Check("L2 mean queue wait (h)", ("groups", "L2", "queue_wait", "mean"), w2, headline=True),
-            Check("L2 utilization", ("groups", "L2", "utilization"), lam2 / c2),
-            Check("mean resolution (h)", ("segments", "all", "resolution", "mean"),
-                  w1 + 1.0 + escalation * (w2 + 1.0)),
+        figures=(
+            ExactFigure("L1 mean queue wait (h)", ("groups", "L1", "queue_wait", "mean"), w1),
+            ExactFigure("L2 mean queue wait (h)", ("groups", "L2", "queue_wait", "mean"), w2, headline=True),
+            ExactFigure("L2 utilization", ("groups", "L2", "utilization"), lam2 / c2),
+            ExactFigure("mean resolution (h)", ("segments", "all", "resolution", "mean"),
+                        w1 + 1.0 + escalation * (w2 + 1.0)),
         ),
     )
 
@@ -272,7 +279,7 @@ CASES: tuple[Case, ...] = (
     preemptive_case(0.9, horizon=5_200, seed=4),
     tandem_case(8.0, horizon=9_500, seed=5, escalation=0.25, staff=(10, 3)),
 )
-"""Every validation case. Horizons are set from the variance per ticket measured for each figure, so that twice
+"""Every case against theory. Horizons are set from the variance per ticket measured for each figure, so that twice
 the 95% half-width of the waiting-time figures is 4-5% of the exact value; about 16 million tickets in all.
 Each case has its own seed: with one seed, cases at similar rates would share most arrivals and work times
 (common random numbers) and their errors would move together; with distinct seeds they are independent
@@ -283,7 +290,7 @@ def case_named(name: str) -> Case:
     for case in CASES:
         if case.name == name:
             return case
-    raise KeyError(f"no validation case {name!r}; cases are {', '.join(c.name for c in CASES)}")
+    raise KeyError(f"no case against theory {name!r}; cases are {', '.join(c.name for c in CASES)}")
 
 
 def run(case: Case, jobs: int = 1) -> SimulationResult:
@@ -292,26 +299,26 @@ def run(case: Case, jobs: int = 1) -> SimulationResult:
 
 
 def evaluate(case: Case, result: SimulationResult) -> list[Outcome]:
-    """Each check of the case against the result's estimates (mean over replications with 95% interval)."""
+    """Each exact figure of the case against the result's estimates (mean over replications with 95% interval)."""
     estimates = result.estimates()
     outcomes = []
-    for check in case.checks:
-        estimate = estimates[check.key]
+    for figure in case.figures:
+        estimate = estimates[figure.key]
         value, (low, high) = estimate["value"], estimate["ci95"]
-        if check.complement:
+        if figure.complement:
             value, low, high = 1.0 - value, 1.0 - high, 1.0 - low
         half = (high - low) / 2.0
-        outcomes.append(Outcome(case.name, check, value, low, high, max(TOLERANCE_FACTOR * half, check.floor)))
+        outcomes.append(Outcome(case.name, figure, value, low, high, max(TOLERANCE_FACTOR * half, figure.floor)))
     return outcomes
 
 
 def pooled_outcome(outcomes: list[Outcome]) -> PooledOutcome:
     """Pool the headline checks (one per case, independent seeds) into one relative-error check."""
-    headline = [o for o in outcomes if o.check.headline]
+    headline = [o for o in outcomes if o.figure.headline]
     t_quantile = float(t_dist.ppf(0.975, REPLICATIONS - 1))
-    relative = [o.error / o.check.exact for o in headline]
-    variances = [((o.high - o.low) / 2.0 / t_quantile / o.check.exact) ** 2 for o in headline]
-    return PooledOutcome(tuple(f"{o.case}: {o.check.label}" for o in headline), float(np.mean(relative)),
+    relative = [o.error / o.figure.exact for o in headline]
+    variances = [((o.high - o.low) / 2.0 / t_quantile / o.figure.exact) ** 2 for o in headline]
+    return PooledOutcome(tuple(f"{o.case}: {o.figure.label}" for o in headline), float(np.mean(relative)),
                          float(np.sqrt(np.sum(variances)) / len(headline)))
 
 

@@ -1,0 +1,237 @@
+"""Cross-field checks of a scenario: what one field cannot check alone.
+
+Shares summing to 1, groups and segments that exist, escalation that ends (within the engine's visit limit),
+calendars that have working time, keys that a replayed trace leaves no room for. Each problem is a (key path,
+message) pair for the error messages; the scenario model itself (:mod:`supportsim.scenario`) stays pure data.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import calendar as cal
+from .limits import MAX_CUT_SHORT, MAX_VISITS
+from .scenario import Scenario, WorkByClass
+from .service_targets import placed_targets
+from .units import format_duration
+
+RESERVED_SEGMENT_NAMES = {"all": "segments.all is every segment together",
+                          "mean": "groups.<g>.queue_wait.mean is over every segment"}
+"""Segment names that summary.json uses for totals: a segment so named would overwrite them or be overwritten."""
+
+
+def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
+    """Cross-field checks; each problem is (key path, message)."""
+    problems: list[tuple[str, str]] = []
+    groups = s.group_names
+    if s.warmup >= s.horizon:
+        problems.append(("warmup", f"must be shorter than horizon ({format_duration(s.horizon)}), "
+                                   f"got {format_duration(s.warmup)}"))
+    with_share = [n for n, seg in s.segments.items() if seg.share is not None]
+    with_rate = [n for n, seg in s.segments.items() if seg.rate is not None]
+    if s.arrivals.trace is not None:
+        problems += replay_conflicts(s, with_rate)
+    elif s.arrivals.rate is not None:
+        if with_rate:
+            problems.append((f"segments.{with_rate[0]}.rate",
+                             "give either arrivals.rate with segment shares, or a rate per segment, not both"))
+        missing = [n for n in s.segments if s.segments[n].share is None]
+        if missing and len(s.segments) > 1:
+            problems.append((f"segments.{missing[0]}.share",
+                             "is missing: every segment needs a share when arrivals.rate is given"))
+        elif with_share:
+            total: float = sum(s.segments[n].share or 0.0 for n in with_share)
+            if abs(total - 1) > 1e-6:
+                problems.append(("segments", f"shares must sum to 1, got {total:g}"))
+    else:
+        if not with_rate:
+            problems.append(("arrivals.rate", "is missing: give arrivals.rate (e.g. '9/h') or a rate per segment"))
+        elif len(with_rate) < len(s.segments):
+            no_rate = [n for n in s.segments if s.segments[n].rate is None][0]
+            problems.append((f"segments.{no_rate}.rate",
+                             "is missing: without arrivals.rate every segment needs its own rate"))
+        if with_share and with_rate:
+            problems.append((f"segments.{with_share[0]}.share",
+                             "shares need arrivals.rate; with a rate per segment leave shares out"))
+    if s.priorities is not None:
+        total = sum(s.priorities.values())
+        if abs(total - 1) > 1e-6:
+            problems.append(("priorities", f"shares must sum to 1, got {total:g}"))
+    if s.entry is None and len(groups) > 1:
+        problems.append(("entry", "is missing: with several groups say where tickets arrive "
+                                  f"(one of {', '.join(groups)})"))
+    elif s.entry is not None and s.entry not in s.groups:
+        problems.append(("entry", f"unknown group {s.entry!r}; groups are {', '.join(groups)}"))
+    for g, group in s.groups.items():
+        for target in group.escalate:
+            if target not in s.groups:
+                problems.append((f"groups.{g}.escalate.{target}",
+                                 f"unknown group {target!r}; groups are {', '.join(groups)}"))
+        total = sum(group.escalate.values())
+        if total > 1 + 1e-9:
+            problems.append((f"groups.{g}.escalate", f"probabilities sum to {total:g}, more than 1"))
+        if isinstance(group.work, WorkByClass):
+            for seg in group.work.by_segment:
+                if seg not in s.segments:
+                    problems.append((f"groups.{g}.work.by_segment.{seg}", f"unknown segment {seg!r}"))
+            for pri in group.work.by_priority:
+                if pri not in (s.priorities or {}):
+                    problems.append((f"groups.{g}.work.by_priority.{pri}",
+                                     f"unknown priority {pri!r}; declare it under priorities"))
+    if s.baseline is not None and s.baseline not in s.variants:
+        known = ", ".join(s.variants) or "none are defined"
+        problems.append(("baseline", f"unknown variant {s.baseline!r}; variants: {known}"))
+    for name, override in s.variants.items():
+        for key in ("name", "variants", "baseline", "sweep", "checks", "format"):
+            if key in override:
+                problems.append((f"variants.{name}.{key}", "cannot be changed by a variant"))
+    for name, why in RESERVED_SEGMENT_NAMES.items():
+        if name in s.segments:
+            problems.append((f"segments.{name}", f"the name {name!r} is reserved ({why} in results); choose another"))
+    if not any(p[0].startswith(("groups", "entry")) for p in problems):
+        problems += _policy_problems(s)
+    for seg in s.sla:
+        if seg not in s.segments:
+            problems.append((f"sla.{seg}", f"unknown segment {seg!r}; segments are {', '.join(s.segments)}"))
+    problems += working_time_problems(s)
+    if not any(p[0].startswith(("groups", "entry")) for p in problems):
+        loop = _closed_loop(s)
+        if loop:
+            problems.append((f"groups.{loop[0]}.escalate", f"escalation loop {'>'.join(loop + [loop[0]])} never ends: "
+                                                           "tickets would never be resolved"))
+        else:
+            problems += _long_path_problems(s)
+    return problems
+
+
+def _long_path_problems(s: Scenario) -> list[tuple[str, str]]:
+    """Escalation that takes tickets through more than MAX_VISITS groups, where the engine cuts them short."""
+    alive = np.zeros(len(s.groups))
+    alive[s.group_names.index(s.entry_group)] = 1.0
+    matrix = s.routing_matrix()
+    for _ in range(MAX_VISITS - 1):  # after the first visit, MAX_VISITS - 1 escalations fit
+        alive = alive @ matrix
+    cut = float(alive.sum())
+    if cut > MAX_CUT_SHORT:
+        return [("groups", f"escalation takes {cut:.2%} of tickets through more than {MAX_VISITS} group visits, "
+                           "where the simulation would cut them short; lower the escalation probabilities")]
+    return []
+
+
+def _policy_problems(s: Scenario) -> list[tuple[str, str]]:
+    """What each policy finds wrong with itself in this scenario (unknown groups, impossible counts...)."""
+    placed = [("policy", s.policy)] + [(f"groups.{g}.policy", grp.policy) for g, grp in s.groups.items() if grp.policy]
+    return [problem for path, policy in placed for problem in policy.problems(s, path)]
+
+
+def _closed_loop(s: Scenario) -> list[str] | None:
+    """Groups from which a ticket can never leave (escalation probability 1 forever), reachable from entry."""
+    names = s.group_names
+    matrix = s.routing_matrix()
+    escape = (1 - matrix.sum(axis=1)) > 1e-12
+    # a group can finish if it lets tickets go, or escalates (with p > 0) to a group that can finish
+    can_finish = escape.copy()
+    changed = True
+    while changed:
+        changed = False
+        for i in range(len(names)):
+            if not can_finish[i] and np.any((matrix[i] > 0) & can_finish):
+                can_finish[i] = changed = True
+    if can_finish.all():
+        return None
+    start = int(np.flatnonzero(~can_finish)[0])
+    loop, node = [], start
+    while names[node] not in loop:
+        loop.append(names[node])
+        node = int(np.flatnonzero(matrix[node] > 0)[0])
+    return loop[loop.index(names[node]):]
+
+
+def replay_conflicts(s: Scenario, with_rate: list[str]) -> list[tuple[str, str]]:
+    """Keys that a replayed trace (``arrivals.trace``) leaves no room for, or needs."""
+    problems = []
+    if s.arrivals.rate is not None:
+        problems.append(("arrivals.rate", "give either a rate or a trace to replay, not both"))
+    if with_rate:
+        problems.append((f"segments.{with_rate[0]}.rate",
+                         "a replayed trace brings its own arrivals; leave segment rates out"))
+    if s.arrivals.profile is not None:
+        problems.append(("arrivals.profile", "shapes a rate; a replayed trace has its own arrival times"))
+    for key in ("calendar", "growth"):
+        if getattr(s.arrivals, key) is not None:
+            problems.append((f"arrivals.{key}", "shapes a rate; a replayed trace has its own arrival times"))
+    if s.start is None:
+        problems.append(("start", "is required with arrivals.trace: the trace's times are read against it"))
+    if len(s.segments) > 1 and not all(seg.share for seg in s.segments.values()):
+        for i, burst in enumerate(s.arrivals.bursts):
+            if burst.segment is None:
+                problems.append((f"arrivals.bursts.{i}.segment",
+                                 "is required with a trace (segments have no shares to draw from)"))
+    return problems
+
+
+def working_time_problems(s: Scenario) -> list[tuple[str, str]]:
+    """Calendars that exist and have working time; clocks, bursts and holidays that refer to what exists."""
+    problems: list[tuple[str, str]] = []
+    known = list(s.calendars) + [n for n in cal.ALWAYS_NAMES if n not in s.calendars]
+    for name, spec in s.calendars.items():
+        if name in cal.ALWAYS_NAMES and not isinstance(spec, str):
+            problems.append((f"calendars.{name}",
+                             f"{name!r} is built in (around the clock); give your calendar another name"))
+        elif not isinstance(spec, str):
+            if (spec.holidays or spec.special_days) and s.start is None:
+                key = "holidays" if spec.holidays else "special_days"
+                problems.append((f"calendars.{name}.{key}", "need start: the date simulated time 0 stands for"))
+            elif spec.tz is not None and s.origin.tzinfo is None:
+                problems.append((f"calendars.{name}.tz", "needs a start in a known zone: add tz (the zone of "
+                                 "start, e.g. 'tz: Europe/Moscow') at the top, or write start with its offset "
+                                 "(2027-01-04T00:00+03:00)"))
+            elif s.calendar(name).hours_per_week <= 0:
+                problems.append((f"calendars.{name}", "has no working time in the week"))
+
+    def check(path: str, name: str | None) -> None:
+        if name is not None and name not in known:
+            problems.append((path, f"unknown calendar {name!r}; calendars are {', '.join(known)}"))
+
+    for g, group in s.groups.items():
+        if isinstance(group.staff, list):
+            for i, block in enumerate(group.staff):
+                check(f"groups.{g}.staff.{i}.calendar", block.calendar)
+        if group.ola is not None:
+            check(f"groups.{g}.ola.clock", group.ola.clock)
+    for seg, sla in s.sla.items():
+        check(f"sla.{seg}.clock", sla.clock)
+    for place in placed_targets(s):
+        if place.target.clock is not None:
+            check(f"{place.path}.clock", place.target.clock)
+    problems += _arrival_calendar_problems(s)
+    for i, burst in enumerate(s.arrivals.bursts):
+        if burst.segment is not None and burst.segment not in s.segments:
+            problems.append((f"arrivals.bursts.{i}.segment",
+                             f"unknown segment {burst.segment!r}; segments are {', '.join(s.segments)}"))
+        if burst.priority is not None and burst.priority not in (s.priorities or {}):
+            problems.append((f"arrivals.bursts.{i}.priority",
+                             f"unknown priority {burst.priority!r}; declare it under priorities"))
+    return problems
+
+
+def _arrival_calendar_problems(s: Scenario) -> list[tuple[str, str]]:
+    """The customers' calendar exists, and a rate per working day has one with working days."""
+    from .arrival_calendar import PerWorkingDay
+    from .workdays import working_days_per_week
+
+    name = s.arrivals.calendar
+    known = list(s.calendars) + [n for n in cal.ALWAYS_NAMES if n not in s.calendars]
+    if name is not None and name not in known:
+        return [("arrivals.calendar", f"unknown calendar {name!r}; calendars are {', '.join(known)}")]
+    if isinstance(s.arrivals.rate, PerWorkingDay):
+        if name is None:
+            return [("arrivals.rate", "a rate per working day needs arrivals.calendar: the customers' calendar "
+                                      "whose working days it counts")]
+        try:
+            calendar = s.calendar(name)
+        except ValueError:  # a calendar that cannot be built: its own problem says why
+            return []
+        if not working_days_per_week(calendar):
+            return [("arrivals.calendar", f"calendar {name!r} has no working days for the rate per working day")]
+    return []
