@@ -285,8 +285,7 @@ def test_the_software_vendor_desk_is_written_as_the_manager_said_it():
 
 def test_the_report_reads_an_older_summary_with_a_note_and_refuses_a_newer_one(tmp_path):
     from supportsim.api import simulate
-    from supportsim.report import ReportError
-    from supportsim.report.data import read_results
+    from supportsim.report import ReportError, read_results
 
     result = simulate({"name": "r", "horizon": "50h", "replications": 2, "segments": {"a": {}},
                        "arrivals": {"rate": "2/h"}, "groups": {"L1": {"staff": 2, "work": {"dist": "exponential", "mean": "20m"}}},

@@ -21,15 +21,16 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
+from datetime import date, timedelta
+from typing import Any, Protocol
 
 import numpy as np
 
 from .calendar import WEEK, Calendar
 from .limits import MAX_RATE
-from .special_days import SUNDAY
+from .special_days import SUNDAY, Holiday, SpecialDay
 from .units import parse_rate
 
 YEAR_HOURS = 365.25 * 24
@@ -118,7 +119,8 @@ def _bin_edges(calendar: Calendar, horizon: float) -> np.ndarray:
     return np.unique(np.concatenate(pieces))
 
 
-def hourly_rates(calendar: Calendar, base: float, table: np.ndarray, days: dict, horizon: float):
+def hourly_rates(calendar: Calendar, base: float, table: np.ndarray, days: Mapping[date, float | str],
+                 horizon: float) -> tuple[np.ndarray, np.ndarray]:
     """Bin edges over [0, horizon) and each bin's rate before growth: base x profile x the day's factor."""
     edges = _bin_edges(calendar, horizon)
     local = edges[:-1] + calendar.phase_at(edges[:-1]) + 1e-9
@@ -164,9 +166,33 @@ def expected_count(edges: np.ndarray, rates: np.ndarray, beta: float, a: float, 
     return float((rates * (high - low)).sum())
 
 
-def unused_factor_warnings(scenario) -> list[tuple[str, str]]:
+# What unused_factor_warnings reads of a scenario, as protocols: supportsim.scenario imports this module, so it
+# is not imported back (not even for types); a Scenario has all of these.
+
+class _CalendarDays(Protocol):
+    @property
+    def holidays(self) -> Sequence[Holiday]: ...
+    @property
+    def special_days(self) -> Mapping[str, SpecialDay]: ...
+
+
+class _Arrivals(Protocol):
+    @property
+    def calendar(self) -> str | None: ...
+
+
+class WithArrivalCalendar(Protocol):
+    """The parts of a :class:`supportsim.scenario.Scenario` that name its calendars and the customers' one."""
+
+    @property
+    def calendars(self) -> Mapping[str, str | _CalendarDays]: ...
+    @property
+    def arrivals(self) -> _Arrivals: ...
+
+
+def unused_factor_warnings(scenario: WithArrivalCalendar) -> list[tuple[str, str]]:
     """(key path, message) for arrival factors on a calendar that is not the customers' (they change nothing)."""
-    out = []
+    out: list[tuple[str, str]] = []
     for name, spec in scenario.calendars.items():
         if isinstance(spec, str) or name == scenario.arrivals.calendar:
             continue

@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol
 
 import numpy as np
+from numpy.typing import ArrayLike
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 from .calendar import Calendar
@@ -73,7 +74,8 @@ def parse_span(value: object) -> Span:
                 raise ValueError(f"must be at most {MAX_WORKING_DAYS}bd (about a year and a half), got {value!r}")
             return Span(working_days=days, unit="bd")
         if re.match(r"^\s*[0-9.]+\s*bd\s*$", value.lower()):
-            raise ValueError(f"working days are whole: write e.g. '5bd', or hours of the clock such as '36h', got {value!r}")
+            raise ValueError(f"working days are whole: write e.g. '5bd', or hours of the clock such as '36h', "
+                             f"got {value!r}")
     try:
         hours = parse_duration(value)
     except ValueError as exc:
@@ -87,7 +89,8 @@ def parse_span(value: object) -> Span:
 WITHIN_SCHEMA = {"type": "string", "pattern": r"^\s*([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*[A-Za-z]+\s*$",
                  "description": "Time allowed: a duration counted on the target's clock ('15m', '8h'), or whole "
                                 "working days of that clock ('5bd')."}
-Within = Annotated[Span, BeforeValidator(parse_span), PlainSerializer(str, return_type=str), WithJsonSchema(WITHIN_SCHEMA)]
+Within = Annotated[Span, BeforeValidator(parse_span), PlainSerializer(str, return_type=str),
+                   WithJsonSchema(WITHIN_SCHEMA)]
 
 
 def parse_share(value: object) -> float:
@@ -144,6 +147,39 @@ TargetValue = Annotated[Target, BeforeValidator(target_shorthand)]
 
 
 # ---- the targets of a scenario -----------------------------------------------------------------------------
+# What the functions below read of a scenario, as protocols: supportsim.scenario imports this module, so it is
+# not imported back (not even for types); a Scenario has all of these.
+
+class _SLA(Protocol):
+    @property
+    def reaction(self) -> Target | None: ...
+    @property
+    def resolution(self) -> Target | None: ...
+    @property
+    def clock(self) -> str | None: ...
+
+
+class _OLA(Protocol):
+    @property
+    def pickup(self) -> Target: ...
+    @property
+    def clock(self) -> str: ...
+
+
+class _Group(Protocol):
+    @property
+    def ola(self) -> _OLA | None: ...
+
+
+class Targeted(Protocol):
+    """The parts of a :class:`supportsim.scenario.Scenario` that hold its targets and their clocks."""
+
+    @property
+    def sla(self) -> Mapping[str, _SLA]: ...
+    @property
+    def groups(self) -> Mapping[str, _Group]: ...
+    def calendar(self, name: str | None) -> Calendar: ...
+
 
 @dataclass(frozen=True)
 class Placed:
@@ -155,7 +191,7 @@ class Placed:
     figure: tuple[str, ...]    # key of its attainment among the figures of supportsim.stats
 
 
-def placed_targets(scenario) -> Iterator[Placed]:
+def placed_targets(scenario: Targeted) -> Iterator[Placed]:
     """Every target of the scenario, in file order: SLAs per segment, then OLAs per group."""
     for segment, sla in scenario.sla.items():
         for measure in ("reaction", "resolution"):
@@ -170,23 +206,25 @@ def placed_targets(scenario) -> Iterator[Placed]:
                          ("groups", group, "ola_met"))
 
 
-def clock_of(scenario, segment: str, measure: str) -> str | None:
+def clock_of(scenario: Targeted, segment: str, measure: str) -> str | None:
     """Name of the clock of a segment's reaction or resolution target (None: no such target)."""
     sla = scenario.sla.get(segment)
-    target = getattr(sla, measure, None) if sla is not None else None
+    if sla is None:
+        return None
+    target: Target | None = getattr(sla, measure, None)
     if target is None:
         return None
     return target.clock or sla.clock or "always"
 
 
-def measured_clock(scenario, segment: str, measure: str) -> str:
+def measured_clock(scenario: Targeted, segment: str, measure: str) -> str:
     """The clock a segment's reaction or resolution is measured on: its target's, else the segment's SLA clock,
     else around the clock."""
     sla = scenario.sla.get(segment)
     return clock_of(scenario, segment, measure) or (sla.clock if sla is not None and sla.clock else "always")
 
 
-def allowed(target: Target, calendar: Calendar, start) -> np.ndarray | float:
+def allowed(target: Target, calendar: Calendar, start: ArrayLike) -> np.ndarray | float:
     """On-duty hours the target allows from each start time (one number for a duration)."""
     if target.within.hours is not None:
         return target.within.hours
@@ -195,7 +233,7 @@ def allowed(target: Target, calendar: Calendar, start) -> np.ndarray | float:
     return allowance(calendar, start, target.within.working_days or 0)
 
 
-def met(target: Target, calendar: Calendar, start, elapsed) -> np.ndarray:
+def met(target: Target, calendar: Calendar, start: ArrayLike, elapsed: ArrayLike) -> np.ndarray:
     """Per ticket, 1.0 where ``elapsed`` (on-duty hours of the calendar from start to the event) is within the
     target, else 0.0 (an event that never came, NaN, is missed)."""
     # business hours are sums and differences of clock times: allow their rounding, not the calendar's
@@ -219,10 +257,10 @@ def verdict(attain: float, value: float | None, low: float | None, high: float |
     return "inconclusive"
 
 
-def judged(scenario, estimates) -> dict[str, dict]:
+def judged(scenario: Targeted, estimates: Mapping[tuple[str, ...], dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """summary.json's ``targets``: per target its definition, its attainment with the interval and, with
     ``attain``, the verdict. ``estimates`` maps figure keys to {value, ci95}."""
-    out = {}
+    out: dict[str, dict[str, Any]] = {}
     for place in placed_targets(scenario):
         estimate = estimates.get(place.figure) or {"value": None, "ci95": [None, None]}
         entry: dict[str, Any] = {"within": str(place.target.within), "clock": place.clock,
@@ -233,15 +271,15 @@ def judged(scenario, estimates) -> dict[str, dict]:
     return out
 
 
-def definitions(scenario) -> dict[str, dict]:
+def definitions(scenario: Targeted) -> dict[str, dict[str, str]]:
     """What each target means (within and clock): baselines record it so that a changed target is not compared."""
     return {p.path: {"within": str(p.target.within), "clock": p.clock} for p in placed_targets(scenario)}
 
 
-def calendar_unit_warnings(scenario) -> list[tuple[str, str]]:
+def calendar_unit_warnings(scenario: Targeted) -> list[tuple[str, str]]:
     """(key path, message) for targets in days or weeks on a clock that is not 24x7: 3d there is 72 hours of
     that clock (about 8 working days of office hours), rarely what was meant."""
-    out = []
+    out: list[tuple[str, str]] = []
     for place in placed_targets(scenario):
         span = place.target.within
         if span.calendar_units and span.hours is not None and not scenario.calendar(place.clock).is_always:

@@ -68,7 +68,8 @@ def format_dates(value: tuple[date, date]) -> str:
     return first.isoformat() if first == last else f"{first.isoformat()}..{last.isoformat()}"
 
 
-DATES_SCHEMA = {"type": "string", "pattern": r"^\s*[0-9]{4}-[0-9]{2}-[0-9]{2}(\s*\.\.\s*[0-9]{4}-[0-9]{2}-[0-9]{2})?\s*$",
+DATES_SCHEMA = {"type": "string",
+                "pattern": r"^\s*[0-9]{4}-[0-9]{2}-[0-9]{2}(\s*\.\.\s*[0-9]{4}-[0-9]{2}-[0-9]{2})?\s*$",
                 "description": "A date (2027-05-01) or a range of dates, both ends included (2027-01-01..2027-01-08)."}
 Dates = Annotated[tuple[date, date], BeforeValidator(parse_dates), PlainSerializer(format_dates, return_type=str),
                   WithJsonSchema(DATES_SCHEMA)]

@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .calendar import Calendar
 
@@ -38,18 +39,20 @@ def working_days_per_week(calendar: Calendar) -> list[int]:
     return sorted({int(day) % 7 for day, start, end in calendar.day_shifts if end > start})
 
 
-def _days(calendar: Calendar, first: int, last: int):
+def _days(calendar: Calendar, first: int, last: int) -> tuple[list[int], list[float], list[list[tuple[float, float]]]]:
     """Working days among the days numbered first..last on the calendar's clock (day k starts k x 24 hours
     after the Monday 00:00 of its week origin): per working day its number, its midnight in simulated time and
     its on-duty intervals (simulated time, holidays taken out)."""
-    numbers, midnights, pieces = [], [], []
+    numbers: list[int] = []
+    midnights: list[float] = []
+    pieces: list[list[tuple[float, float]]] = []
     for number in range(first, last + 1):
         weekday = number % 7
         shifts = [(s, e) for d, s, e in calendar.day_shifts if int(d) % 7 == weekday and e > s]
         if not shifts:
             continue
         midnight = _to_simulated(calendar, number * 24.0)
-        mine = []
+        mine: list[tuple[float, float]] = []
         for s, e in sorted(shifts):
             on, off = _to_simulated(calendar, number * 24.0 + s), _to_simulated(calendar, number * 24.0 + e)
             mine += [p for p in _minus(calendar, on, off) if p[1] - p[0] > _EPS]
@@ -96,7 +99,7 @@ def _local(calendar: Calendar, t: np.ndarray) -> np.ndarray:
     return t + calendar.phase_at(t)
 
 
-def add_working_days(calendar: Calendar, t, n: int) -> np.ndarray:
+def add_working_days(calendar: Calendar, t: ArrayLike, n: int) -> np.ndarray:
     """The due time of ``n`` working days after each time in ``t`` (see the module docstring)."""
     t = np.asarray(t, dtype=float)
     out = np.full(t.shape, np.nan)
@@ -142,7 +145,7 @@ def add_working_days(calendar: Calendar, t, n: int) -> np.ndarray:
     return out
 
 
-def allowance(calendar: Calendar, t, n: int) -> np.ndarray:
+def allowance(calendar: Calendar, t: ArrayLike, n: int) -> np.ndarray:
     """On-duty hours on the calendar from each time in ``t`` to its due time ``n`` working days later."""
     t = np.asarray(t, dtype=float)
     return calendar.business_hours(t, add_working_days(calendar, t, n))

@@ -93,7 +93,8 @@ def zoned_calendar(*, start: datetime, tz: str, days: object = None, hours: obje
     base = week_hour_utc(start_utc)
     off = [(local_midnight(day, tz, start_utc), local_midnight(day + timedelta(days=1), tz, start_utc))
            for day in holidays]
-    return Calendar(week=week_array, phase=base + changes[0][1], monday=start_utc.date() - timedelta(days=start_utc.weekday()),
+    return Calendar(week=week_array, phase=base + changes[0][1],
+                    monday=start_utc.date() - timedelta(days=start_utc.weekday()),
                     holidays=np.array(off, dtype=float).reshape(-1, 2), name=name,
                     phase_changes=np.array([(t, base + o) for t, o in changes[1:]], dtype=float).reshape(-1, 2),
                     day_shifts=shifts)

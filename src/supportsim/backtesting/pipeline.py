@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -15,6 +14,7 @@ from ..backlog import Backlog, with_backlog
 from ..fitting.errors import FitError
 from ..fitting.read import Events, ReadOptions
 from ..scenario import Scenario
+from ..tickets import TicketStream
 from ..visit_attributes import _deadlines
 from . import figures as fig
 from .history import WEEK, History, history
@@ -28,10 +28,10 @@ def split_time(ev: Events, split: str, tz: str | None) -> tuple[Any, float]:
     """The split as a naive wall-clock Timestamp of the desk, and as hours since the export's origin."""
     import pandas as pd
     try:
-        stamp = pd.Timestamp(split)
+        stamp: object = pd.Timestamp(split)  # NaT for 'NaT' or '', though pandas-stubs type it a Timestamp
     except (ValueError, TypeError):
         raise FitError(f"--split {split}: not a date or date-time such as 2027-03-15 or 2027-03-15T08:00") from None
-    if stamp is pd.NaT:
+    if not isinstance(stamp, pd.Timestamp):
         raise FitError(f"--split {split}: not a date or date-time such as 2027-03-15 or 2027-03-15T08:00")
     if stamp.tzinfo is not None:
         stamp = stamp.tz_convert(tz or "UTC").tz_localize(None)
@@ -138,7 +138,10 @@ def _names(ev: Events, sim: Scenario, source: str) -> dict[str, np.ndarray]:
 def _met(sim: Scenario, arrived: np.ndarray, segment: np.ndarray, reaction: np.ndarray,
          resolution: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per ticket: 1 if it met its segment's target, 0 if not, NaN where the segment has none."""
-    tickets = SimpleNamespace(arrived=arrived, segment=segment, ticket_of_visit=np.arange(len(arrived)))
+    n = len(arrived)  # the tickets as a stream of one visit each: their deadlines are the visits'
+    tickets = TicketStream(arrived=arrived, segment=segment, priority=np.zeros(n, dtype=np.int64),
+                           offset=np.arange(n, dtype=np.int64), visits=np.ones(n, dtype=np.int64),
+                           route=np.zeros(n, dtype=np.int64), work=np.zeros(n))
     out = []
     for measure, took in (("reaction", reaction), ("resolution", resolution)):
         due = _deadlines(sim, tickets, measure)
