@@ -171,6 +171,8 @@ def test_replayed_arrivals_are_the_exports(one_history):
     (["--split", "2030-01-01"], "--split 2030-01-01: outside the export"),
     (["--split", "2027-03-20"], "needs at least one whole week"),
     (["--split", "someday"], "--split someday: not a date"),
+    (["--split", "NaT"], "--split NaT: not a date"),  # pandas reads it as "not a time", not as an error
+    (["--split", ""], "--split : not a date"),
 ])
 def test_bad_splits_are_one_line_exit_2_and_nothing_written(one_history, tmp_path, capsys, argv, message):
     out = tmp_path / "bt"
