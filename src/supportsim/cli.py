@@ -27,7 +27,7 @@ from .progress import Progress
 from .report import CSV_COLUMNS, REPORT_NAME, ReportError, headline_rows, write_report
 from .scenario import Scenario
 from .strategies import PluginError
-from .sweeps import run_sweep
+from .sweeps import run_sweep, sweep_table
 from .tables import business_table, comparison_table, group_table, segment_table, targets_table, week_table
 from .targets import OutputError, file_target, folder_target, write_atomic
 from .trace import mean_rate as trace_rate
@@ -401,6 +401,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         if result.resumed:
             print(f"{result.resumed} of {len(plan.points)} points were already saved in {out / 'points'}")
         print(f"wrote {', '.join(map(str, written))} and {len(plan.points)} files in {out / 'points'}")
+        print()
+        print(sweep_table(plan, result.documents))
     return EXIT_OK
 
 

@@ -7,12 +7,14 @@ SLA attainment, time profiles, backlog, sweep, checks; a note at the bottom says
 from __future__ import annotations
 
 import datetime as _dt
+import json
 from collections.abc import Callable
 from html import escape
 
 import numpy as np
 
 from .._version import __version__
+from ..service_targets import placed_targets
 from ..units import human_duration
 from . import comparisons, plots, sweepplots, timeplots
 from .data import Estimate, Results
@@ -391,7 +393,17 @@ def _sweep(results: Results, styles: dict[str, Style]) -> str:
     scopes = {r["scope"] for r in results.sweep}
     segments = [s for s in (results.segments or sorted(scopes)) if s in scopes]
     others = [s for s in segments if s not in vip]
+    attain: dict[tuple[str, str], float] = {}
     wanted = []
+    if results.scenario is not None:  # every target first, on its own clock, its required share drawn
+        for placed in placed_targets(results.scenario):
+            if placed.figure[0] == "segments":
+                segment, measure = placed.figure[1], placed.path.rsplit(".", 1)[1]
+                if placed.target.attain is not None:
+                    attain[(segment, measure)] = placed.target.attain
+                clock = "" if placed.clock == "always" else f", {placed.clock} hours"
+                wanted.append((segment, "sla", f"{measure}_met",
+                               f"{segment} {measure} within {placed.target.within}{clock}"))
     for s in [*vip[:1], *others[:1]]:
         label = f"{s} (VIP)" if s in vip else s
         wanted += [(s, "reaction", "mean", f"{label} reaction mean"),
@@ -399,20 +411,30 @@ def _sweep(results: Results, styles: dict[str, Style]) -> str:
     for s in [*vip[:1], *others[:1]]:
         wanted += [(s, "sla", "reaction_met", f"{s} reaction within SLA")]
     wanted += [(g, "utilization", "value", f"{g} utilization") for g in results.groups[:1]]
-    panels = [w for w in wanted if w[:3] in present][:6]
+    panels: list[tuple[str, str, str, str]] = []
+    for w in wanted:  # the first label of a figure wins (a target's names its clock)
+        if w[:3] in present and all(p[:3] != w[:3] for p in panels):
+            panels.append(w)
+    panels = panels[:6]
     if not panels:
         panels = [(*key, " ".join(key)) for key in sorted(present)[:6]]
-    drawn = sweepplots.sweep(results, panels, styles)
+    drawn = sweepplots.sweep(results, panels, styles, attain)
     if not drawn:
         return ""
-    svg, held = drawn
+    svg, held, plotted = drawn
     params = ", ".join(results.sweep_parameters)
     points = len({tuple(r["point"].values()) for r in results.sweep})
     variants = ", ".join(dict.fromkeys(r["variant"] for r in results.sweep))
+    by_line = sweepplots.line_parameter(results.sweep_parameters)
+    x_param = plotted[0]["x_parameter"] if plotted else results.sweep_parameters[0]
+    lines = f"one line per {by_line} value" + (" and variant" if len(set(results.variants)) > 1 else "") \
+        if by_line and by_line != x_param else "one line per variant"
+    data = escape(json.dumps(plotted), quote=True)  # what is drawn, as data (no script: the page runs none)
     return (f'<section id="sweep"><h2>Sweep</h2><p>{points} points over {escape(params)}; variants '
             f"{escape(variants)}. {escape(held)}</p>"
-            f"<figure>{svg}<figcaption>Each figure against {escape(results.sweep_parameters[0])}, one line per "
-            "variant; shaded: 95% confidence band over replications.</figcaption></figure></section>")
+            f'<figure id="sweep-figure" data-plotted="{data}">{svg}<figcaption>Each figure against '
+            f"{escape(x_param)}, {lines}; shaded: 95% confidence band over replications; dashed: the share a "
+            "target must attain.</figcaption></figure></section>")
 
 
 def _checks(results: Results) -> str:

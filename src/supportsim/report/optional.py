@@ -28,6 +28,7 @@ from .data import (
 
 SWEEP_COLUMNS = ("variant", "scope", "metric", "statistic", "value", "ci95_low", "ci95_high")
 """The columns of sweep.csv after the swept parameters (one column each, named by key path)."""
+NOT_PARAMETERS = ("point", "name", "label")
 
 
 # ---- time profiles: profiles.json (written by every run, see supportsim.profiles) -------------------------
@@ -102,20 +103,30 @@ def read_sweep(results: Results) -> None:
     if missing:
         results.notes.append(f"sweep.csv lacks the column(s) {', '.join(missing)}; the sweep section is left out.")
         return
-    parameters = [c for c in header if c not in SWEEP_COLUMNS]
+    # the swept keys: not the point's id (a hash), its label, nor "name" (format-1 folders have no label)
+    parameters = [c for c in header if c not in SWEEP_COLUMNS and c not in NOT_PARAMETERS]
     parsed: list[dict[str, Any]] = []
     for row in rows:
         value = number(row["value"])
         if not math.isfinite(value):
             continue
         parsed.append({
-            "variant": row["variant"], "scope": row["scope"], "metric": row["metric"],
+            "variant": row["variant"], "scope": _scope(row), "metric": row["metric"],
+            # a sweep writes scope "segment"/"group" and the name apart; the report keys figures by the name
             "statistic": row["statistic"], "value": value, "low": number(row["ci95_low"]),
             "high": number(row["ci95_high"]), "point": {p: (row.get(p) or "").strip() for p in parameters},
         })
     results.sweep = parsed
     results.sweep_parameters = [p for p in parameters if len({r["point"][p] for r in parsed}) > 1] or parameters
     results.files.append(path.name)
+
+
+def _scope(row: dict[str, str]) -> str:
+    """The figure's owner as the report names it: a segment or group by its name, a tier as 'tier vip'."""
+    name = row.get("name")
+    if not name:  # written without a name column: the scope is the name
+        return row["scope"]
+    return name if row["scope"] in ("segment", "group") else f"{row['scope']} {name}"
 
 
 def parameter_value(text: str) -> float | str:
