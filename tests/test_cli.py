@@ -140,7 +140,7 @@ def test_summary_json_has_the_documented_shape(bundled_run):
 
 def check_variant(scenario, figures: dict, variant: str, baseline: str) -> None:
     segments, groups = figures["segments"], figures["groups"]
-    assert set(figures) == {"segments", "tiers", "groups", "targets", "clocks"} | (
+    assert set(figures) == {"segments", "tiers", "groups", "targets", "clocks", "weeks"} | (
         {"vs_baseline"} if variant != baseline else set())
     assert set(segments) == {*scenario.segment_names, "all"}
     on_business_clock = {s for s in scenario.sla
@@ -222,7 +222,8 @@ def test_tickets_csv_holds_every_counted_ticket_once(bundled_run):
     columns, rows = read_tickets(out)
     with_sla = {m for m in ("reaction", "resolution") if any(getattr(s, m) for s in scenario.sla.values())}
     business = any(not scenario.calendar(target.clock).is_always for target in scenario.sla.values())
-    assert columns == TICKET_COLUMNS + (["reaction_business", "resolution_business"] if business else []) \
+    dated = ["arrived_at", "first_response_at", "resolved_at"] if scenario.start is not None else []
+    assert columns == TICKET_COLUMNS + dated + (["reaction_business", "resolution_business"] if business else []) \
         + (["burst"] if scenario.arrivals.bursts else []) \
         + [f"{m}_sla_met" for m in ("reaction", "resolution") if m in with_sla]
     assert {row["variant"] for row in rows} == set(summary)

@@ -26,7 +26,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("tickets", ["tickets", "visit_attributes", "backlog"]),
     ("records", ["records"]),
     ("engine", ["engine"]),
-    ("statistics", ["stats", "profiles", "checks"]),
+    ("statistics", ["stats", "weeks", "profiles", "checks"]),
     ("admission", ["admit"]),
     ("results and report", ["results", "baseline", "tables", "report", "report.*"]),
     ("api", ["workers", "sweeps", "api", "ci", "against_theory", "bench", "bench.*", "export", "fitting",

@@ -28,7 +28,15 @@ from .report import CSV_COLUMNS, REPORT_NAME, ReportError, headline_rows, write_
 from .scenario import Scenario
 from .strategies import PluginError
 from .sweeps import run_sweep, sweep_table
-from .tables import business_table, comparison_table, group_table, segment_table, targets_table, week_table
+from .tables import (
+    business_table,
+    comparison_table,
+    group_table,
+    segment_table,
+    targets_table,
+    week_table,
+    weekly_table,
+)
 from .targets import OutputError, file_target, folder_target, write_atomic
 from .trace import mean_rate as trace_rate
 from .units import WEEK, format_rate
@@ -347,6 +355,11 @@ def _simulate_and_report(scenario: Scenario, args: argparse.Namespace, default_o
             print()
             print(group_table(figures))
             _print_targets(summary)
+            if any(w["targets"] for w in (figures.get("weeks") or {}).values()):
+                print()
+                print(weekly_table(figures))
+                print("by calendar week of arrival, each target on its own clock (mean over replications; "
+                      "intervals in summary.json); * the run's window cuts the week")
             if scenario.uses_working_time():
                 print()
                 print(week_table(next(iter(result.profiles()["variants"].values()))))

@@ -173,3 +173,27 @@ def targets_table(summary: dict) -> str:
     if not several:
         header, rows = header[1:], [row[1:] for row in rows]
     return format_table(header, rows)
+
+
+def weekly_table(figures: dict, width: int = 120) -> str:
+    """SLA attainment per calendar week (by arrival) of one variant: a row per week, a column per target
+    (as many as fit in ``width``; all are in summary.json). '*' marks a week the run's window cuts."""
+    weeks = figures.get("weeks") or {}
+    paths = list(dict.fromkeys(p for w in weeks.values() for p in w["targets"]))
+    header = ["week", "dates", "tickets"]
+    shown, used = [], 40
+    for path in paths:
+        title = path.removeprefix("sla.").replace(".", " ")
+        if used + len(title) + 2 > width:
+            break
+        shown.append(path)
+        header.append(title)
+        used += max(len(title), 8) + 2
+    rows = []
+    for name, w in weeks.items():
+        row = [name + ("*" if w.get("part") else ""), f"{w['from']}..{w['to'][5:]}", f"{w['tickets']:.0f}"]
+        for path in shown:
+            value = (w["targets"].get(path) or {}).get("value")
+            row.append("-" if value is None else f"{value:.1%}")
+        rows.append(row)
+    return format_table(header, rows)
