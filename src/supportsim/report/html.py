@@ -43,9 +43,11 @@ def render(results: Results, generated: str | None = None) -> str:
         _scenario(results),
         _figure_section("distributions", "Reaction and resolution time distributions",
                         comparisons.cdfs(results, styles),
-                        "Share of tickets (y) answered or resolved within a time (x), pooled over replications; "
-                        "the dashed red line is the SLA target. Higher and further left is better. The x axis "
-                        "ends near the 99th percentile."),
+                        "Share of tickets (y) answered or resolved within a time (x), pooled over replications, "
+                        "each on the clock of the segment's target: a business calendar's panels count only its "
+                        "working time, as the target does. The dashed red line is the SLA target (a target in "
+                        "working days has none: its due time depends on the arrival). Higher and further left "
+                        "is better. The x axis ends near the 99th percentile."),
         _figure_section("sla", "SLA attainment", comparisons.sla_bars(results, styles),
                         "Share of tickets within their segment's target per variant; whiskers are 95% confidence "
                         "intervals over replications."),
@@ -378,10 +380,13 @@ def _weekly(results: Results) -> bool:
     return False
 
 
-def _figure_section(anchor: str, title: str, svg: str | None, caption: str) -> str:
-    if not svg:
+def _figure_section(anchor: str, title: str, drawn: str | tuple[str, list[dict]] | None, caption: str) -> str:
+    """A figure in its section; with what it plots as data, that data rides on the figure (``data-plotted``)."""
+    if not drawn:
         return ""
-    return (f'<section id="{anchor}"><h2>{escape(title)}</h2><figure>{svg}'
+    svg, plotted = drawn if isinstance(drawn, tuple) else (drawn, None)
+    data = "" if plotted is None else f' data-plotted="{escape(json.dumps(plotted), quote=True)}"'
+    return (f'<section id="{anchor}"><h2>{escape(title)}</h2><figure id="{anchor}-figure"{data}>{svg}'
             f'<figcaption>{escape(caption)}</figcaption></figure></section>')
 
 
