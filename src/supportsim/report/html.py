@@ -16,7 +16,7 @@ import numpy as np
 from .._version import __version__
 from ..service_targets import placed_targets
 from ..units import human_duration
-from . import comparisons, plots, sweepplots, timeplots
+from . import comparisons, decision, plots, sweepplots, timeplots
 from .data import Estimate, Results
 from .figures import (
     Change,
@@ -38,6 +38,7 @@ def render(results: Results, generated: str | None = None) -> str:
     title = _title(results)
     sections = [
         _warnings(results),
+        decision.section(results),
         _glance(results, styles),
         _headline(results, styles),
         _scenario(results),
