@@ -343,8 +343,9 @@ def _simulate_and_report(scenario: Scenario, args: argparse.Namespace, default_o
         print()
         if len(summary["variants"]) > 1:
             print(comparison_table(summary))
-            print("\nvs baseline: variant/baseline mean time, paired over replications on the same tickets "
-                  "(geometric mean, [95% interval]); per-segment and per-group figures are in summary.json")
+            print(f"\nmean times with 95% CI; vs: against the baseline ({summary['baseline']}), paired over "
+                  "replications on the same tickets,\nas a factor or percentage, or in time where a mean is under a "
+                  "minute;\nintervals, p90s, segments and groups are in summary.json")
             _print_targets(summary)
         else:
             figures = next(iter(summary["variants"].values()))
@@ -375,7 +376,7 @@ def _print_targets(summary: dict) -> None:
         print()
         print(targets_table(summary))
         print("targets: attainment on each target's own clock (95% CI); met when the whole interval is at or "
-              "above attain, missed when below, else inconclusive")
+              "above attain,\nmissed when below, else inconclusive")
 
 
 def cmd_report(args: argparse.Namespace) -> int:
