@@ -79,7 +79,7 @@ def standings(results: Results) -> tuple[list[str], list[Standing]]:
                 s.cost += 100 * (other.value - e.value) if other is not None else 0.0
             interval = f" [{100 * e.low:.1f}–{100 * e.high:.1f}]" if e.low is not None and e.high is not None else ""
             status = {"met": "pass", "missed": "fail", "inconclusive": "inconclusive"}.get(str(verdict), "")
-            word = f"{verdict}" if status else "no attain"
+            word = f"{verdict}" if status else ""   # a target without attain is measured, not judged
             arrow = {"better": " ▲ better", "worse": " ▼ worse"}.get(change, "")
             s.cells.append(f'<td class="status {status} {change}">{100 * e.value:.1f}%'
                            f'<span class="ci">{interval}</span><br><small>{escape(word)}{arrow}</small></td>')
@@ -105,11 +105,13 @@ def section(results: Results) -> str:
     rows = []
     for rank, s in enumerate(ranked, 1):
         answer = "meets every target" if s.meets_all else \
-            f"misses {s.missed}" if s.missed else "not shown either way" if s.judged else "no target with attain"
-        status = "pass" if s.meets_all else "fail" if s.missed or s.checks_failed else "inconclusive"
+            f"misses {s.missed}" if s.missed else "not shown either way" if s.judged else "no attain given"
+        status = "pass" if s.meets_all else "fail" if s.missed or s.checks_failed else \
+            "inconclusive" if s.judged else ""
+        tally = f"<br><small>{s.met} of {s.judged} met</small>" if s.judged else ""
         check_cell = f"<td>{'all pass' if not s.checks_failed else f'{s.checks_failed} failed'}</td>" if checks else ""
         rows.append(f'<tr><td>{rank}</td><th scope="row">{escape(s.variant)}</th>'
-                    f'<td class="status {status}">{escape(answer)}<br><small>{s.met} of {s.judged} met</small></td>'
+                    f'<td class="status {status}">{escape(answer)}{tally}</td>'
                     f"{check_cell}<td>{s.cost:.1f} pp</td>{''.join(s.cells)}</tr>")
     base = results.baseline
     return ('<section id="decision"><h2>Decision</h2><table class="decision"><thead><tr><th>#</th><th>variant</th>'
