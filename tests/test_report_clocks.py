@@ -65,3 +65,19 @@ def test_business_clock_panels_name_their_calendar_and_the_page_renders(vendor, 
     assert "vip (VIP): resolution time on the office calendar" in page
     assert "vip (VIP): reaction time on" not in page   # around the clock: no calendar to name
     assert_not_blank(rendered(vendor / "report.html", tmp_path))
+
+
+def test_the_report_has_sla_attainment_by_calendar_week_with_dates(vendor):
+    page = (vendor / "report.html").read_text()
+    summary = json.loads((vendor / "summary.json").read_text())
+    weeks = summary["variants"]["base"]["weeks"]
+    section = page[page.index('<section id="weeks">'):]
+    section = section[:section.index("</section>")]
+    for name, week in weeks.items():
+        assert f"{week['from']} – {week['to']}" in section and name in section
+        value = week["targets"]["sla.vip.reaction"]["value"]
+        assert f"{100 * value:.1f}%" in section
+    # a week wholly under the share the target must attain is marked (the New Year week: nobody on duty)
+    first = section.split('<th scope="row">')[1]
+    assert weeks[next(iter(weeks))]["targets"]["sla.standard.reaction"]["ci95"][1] < 0.9
+    assert first.count('class="status fail"') >= 1

@@ -16,7 +16,7 @@ import numpy as np
 from .._version import __version__
 from ..service_targets import placed_targets
 from ..units import human_duration
-from . import comparisons, decision, plots, sweepplots, timeplots
+from . import comparisons, decision, plots, sweepplots, timeplots, weekly
 from .data import Estimate, Results
 from .figures import (
     Change,
@@ -52,6 +52,7 @@ def render(results: Results, generated: str | None = None) -> str:
         _figure_section("sla", "SLA attainment", comparisons.sla_bars(results, styles),
                         "Share of tickets within their segment's target per variant; whiskers are 95% confidence "
                         "intervals over replications."),
+        weekly.section(results),
         _figure_section("profiles", "The week: load, backlog, utilization and queue length by hour of week",
                         timeplots.week(results, styles) if _weekly(results) else None,
                         "Means over replications, by hour of the week (Monday 00:00 first) on the scenario's "
