@@ -81,3 +81,11 @@ def test_the_report_has_sla_attainment_by_calendar_week_with_dates(vendor):
     first = section.split('<th scope="row">')[1]
     assert weeks[next(iter(weeks))]["targets"]["sla.standard.reaction"]["ci95"][1] < 0.9
     assert first.count('class="status fail"') >= 1
+
+
+def test_the_backlog_over_time_is_drawn_against_dates(vendor):
+    page = (vendor / "report.html").read_text()
+    section = page[page.index('<section id="backlog">'):]
+    section = section[:section.index("</section>")]
+    assert "date (from Mon 28 Dec 2026, Europe/Moscow)" in section
+    assert "28 Dec 2026" in section and "2027" in section and "simulated time" not in section
