@@ -91,10 +91,12 @@ def test_run_exits_0_prints_tables_and_writes_four_files(bundled_run):
             assert any(line.split()[:1] == [variant] for line in lines), variant
         assert f"{scenario.baseline or next(iter(scenario.variants))} (baseline)" in result.stdout
         assert "non-VIP" in result.stdout and "vs baseline" in result.stdout
+        assert all(len(line) <= 120 for line in lines if "  " in line)   # the comparison fits 120 columns
     else:  # a table per segment
         for segment in scenario.segment_names:
             assert segment in result.stdout
-    assert "utilization" in result.stdout and "reaction mean" in result.stdout
+        assert "reaction mean" in result.stdout
+    assert "utilization" in result.stdout
     assert {p.name for p in out.iterdir()} == OUTPUT_FILES
 
 

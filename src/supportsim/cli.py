@@ -34,6 +34,7 @@ from .tables import (
     group_table,
     segment_table,
     targets_table,
+    utilization_table,
     week_table,
     weekly_table,
 )
@@ -343,9 +344,12 @@ def _simulate_and_report(scenario: Scenario, args: argparse.Namespace, default_o
         print()
         if len(summary["variants"]) > 1:
             print(comparison_table(summary))
-            print(f"\nmean times with 95% CI; vs: against the baseline ({summary['baseline']}), paired over "
-                  "replications on the same tickets,\nas a factor or percentage, or in time where a mean is under a "
-                  "minute;\nintervals, p90s, segments and groups are in summary.json")
+            print(f"\nmean times with 95% CI; reaction vs, resolution vs: the change vs baseline "
+                  f"({summary['baseline']}), paired over replications\non the same tickets, as a factor or percentage, "
+                  "or in time where a mean is under a minute;\nintervals, p90s, segments and groups are in "
+                  "summary.json and the report")
+            print()
+            print(utilization_table(summary))
             _print_targets(summary)
         else:
             figures = next(iter(summary["variants"].values()))

@@ -146,6 +146,19 @@ def comparison_table(summary: dict) -> str:
     return format_table(header, rows)
 
 
+def utilization_table(summary: dict) -> str:
+    """Each variant's utilization per group (busy over on-duty engineer-time, mean over replications)."""
+    groups = list(dict.fromkeys(g for f in summary["variants"].values() for g in f["groups"]))
+    rows = []
+    for variant, figures in summary["variants"].items():
+        row = [variant]
+        for g in groups:
+            value = ((figures["groups"].get(g) or {}).get("utilization") or {}).get("value")
+            row.append("-" if value is None else f"{100 * value:.0f}%")
+        rows.append(row)
+    return format_table(["variant", *(f"{g} utilization" for g in groups)], rows)
+
+
 def targets_table(summary: dict) -> str:
     """Every target of every variant: what it allows, on which clock, the share that must meet it, the share
     that did (95% CI) and the verdict (met, missed or inconclusive; '-' without attain)."""
