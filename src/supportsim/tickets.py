@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import cast
 
 import numpy as np
@@ -18,6 +18,7 @@ import numpy as np
 from .calendar import WEEK, week_hour
 from .distributions import Distribution
 from .limits import MAX_VISITS
+from .routing import entry_groups
 from .scenario import Scenario, WorkByClass
 from .trace import Trace
 from .visits import activity_names
@@ -50,6 +51,9 @@ class TicketStream:
     # int8 [visits]: index into activities (0, work, unless a policy inserted it); zeros unless given
     activity: np.ndarray = cast(np.ndarray, None)
     activities: tuple[str, ...] = ("work",)  # names of the activity codes (see supportsim.visits)
+    # (group, staff block) -> float64 [visits]: the call-out delay if that on-call block is called out for the
+    # visit (drawn for visits to the group, 0 elsewhere); empty unless the scenario has on-call staff
+    call_out: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         customer: np.ndarray | None = self.customer  # left out (None): filled in here
@@ -85,7 +89,12 @@ def draw_tickets(scenario: Scenario, replication: int, seed: int | None = None) 
         arrived, segment, priority, burst, source = _with_bursts(
             scenario, arrived, segment, priority, stream(seed, replication, "bursts"))
     n = len(arrived)
-    matrix = _routes(scenario, n, stream(seed, replication, "routing"))
+    start = None
+    if scenario.routes_by_entry:  # decided at arrival, by segment and time; one entry group draws nothing more
+        calendars = {rule.clock: scenario.calendar(rule.clock) for rule in scenario.entry_rules if rule.clock}
+        start = entry_groups(scenario.entry_rules, scenario.group_names, scenario.segment_names, calendars,
+                             arrived, segment)
+    matrix = _routes(scenario, n, stream(seed, replication, "routing"), start)
     if trace is not None:
         matrix = _replayed_routes(matrix, trace, source)
     present = matrix >= 0
@@ -116,7 +125,23 @@ def draw_tickets(scenario: Scenario, replication: int, seed: int | None = None) 
         tickets = _with_extra_visit(tickets, selected, scenario.group_names.index(visit.group),
                                     tickets.activities.index(visit.activity), visit.work,
                                     stream(seed, replication, purpose))
+    tickets.call_out = call_out_delays(scenario, tickets.route, seed, replication)
     return tickets
+
+
+def call_out_delays(scenario: Scenario, route: np.ndarray, seed: int, replication: int) -> dict[tuple[int, int],
+                                                                                                 np.ndarray]:
+    """For each on-call staff block, the call-out delay of each visit to its group, from the block's own stream."""
+    out = {}
+    for g, name in enumerate(scenario.group_names):
+        for b, block in enumerate(scenario.groups[name].blocks):
+            if block.on_call:
+                delay = np.zeros(len(route))
+                here = route == g
+                delay[here] = block.call_out_delay.sample(stream(seed, replication, f"call_out:{name}:{b}"),
+                                                          int(here.sum()))
+                out[(g, b)] = delay
+    return out
 
 
 def index_dtype(count: int) -> np.dtype:
@@ -163,7 +188,7 @@ def _with_extra_visit(t: TicketStream, selected: np.ndarray, group: int, activit
     work[first] = dist.sample(rng, len(first))
     codes[first] = activity
     return TicketStream(t.arrived, t.segment, t.priority, offset, visits, route, work,
-                        burst=t.burst, customer=t.customer, activity=codes, activities=t.activities)
+                        burst=t.burst, customer=t.customer, activity=codes, activities=t.activities)  # call_out: drawn after
 
 
 def _arrival_times(scenario: Scenario, rng: np.random.Generator) -> np.ndarray:

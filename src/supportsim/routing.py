@@ -1,0 +1,99 @@
+"""Where a ticket enters, by its segment and the time it arrives: the entry rules of the scenario.
+
+``entry`` is one group name (every ticket enters there) or a list of rules, tried in order; the first rule
+that matches a ticket gives its entry group, and the last rule matches every ticket (the default entry)::
+
+    entry:
+      - {segments: [vip], out_of_hours: office, group: L3}   # VIP at night and at weekends: straight to L3
+      - {group: L1}                                         # everyone else, and VIP by day
+
+A rule matches on the ticket's segment (``segments``) and on whether it arrived within the working time of a
+calendar (``in_hours``) or outside it (``out_of_hours``). A ticket's route is decided when it arrives
+(:mod:`supportsim.tickets` draws routes up front), so a group's policy never changes with time: a desk that
+wants another policy at night routes night tickets to a group with that policy.
+
+Pure data and pure functions over arrays, like the rest of the scenario model.
+"""
+
+from __future__ import annotations
+
+from typing import Self
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from .calendar import Calendar
+from .model import Model
+
+
+class EntryRule(Model):
+    """One entry rule: tickets that match go to ``group`` first."""
+
+    group: str = Field(description="The group where matching tickets arrive.")
+    segments: list[str] | None = Field(None, description="Only tickets of these segments (default: every segment).")
+    in_hours: str | None = Field(None, description="Only tickets that arrive within this calendar's working time.")
+    out_of_hours: str | None = Field(None, description="Only tickets that arrive outside this calendar's working "
+                                                          "time (nights, weekends, holidays).")
+
+    @model_validator(mode="after")
+    def _one_clock(self) -> Self:
+        if self.in_hours is not None and self.out_of_hours is not None:
+            raise ValueError("give in_hours or out_of_hours, not both (two rules say 'either')")
+        return self
+
+    @property
+    def matches_all(self) -> bool:
+        return self.segments is None and self.in_hours is None and self.out_of_hours is None
+
+    @property
+    def clock(self) -> str | None:
+        return self.in_hours if self.in_hours is not None else self.out_of_hours
+
+
+def in_hours(calendar: Calendar, times: np.ndarray) -> np.ndarray:
+    """Whether each time is within the calendar's working time (a shift is [on, off))."""
+    if calendar.is_always or not len(times):
+        return np.full(len(times), calendar.is_always, dtype=bool)
+    first, last = float(np.min(times)), float(np.max(times))
+    pieces = np.array(calendar.intervals(first, last + 1.0), dtype=float).reshape(-1, 2)
+    where = np.searchsorted(pieces[:, 0], times, side="right") - 1
+    inside = where >= 0
+    inside[inside] = times[inside] < pieces[where[inside], 1]
+    return inside
+
+
+def entry_groups(rules: list[EntryRule], group_names: list[str], segment_names: list[str],
+                 calendars: dict[str, Calendar], arrived: np.ndarray, segment: np.ndarray) -> np.ndarray:
+    """Each ticket's entry group (index into ``group_names``) by the first rule it matches."""
+    out = np.full(len(arrived), -1, dtype=np.int64)
+    for rule in rules:
+        match = out < 0
+        if rule.segments is not None:
+            match &= np.isin(segment, [segment_names.index(s) for s in rule.segments])
+        if rule.clock is not None:
+            inside = in_hours(calendars[rule.clock], arrived)
+            match &= inside if rule.in_hours is not None else ~inside
+        out[match] = group_names.index(rule.group)
+    return out
+
+
+def entry_shares(rules: list[EntryRule], group_names: list[str], segment_names: list[str],
+                 segment_shares: np.ndarray, in_hours_share: dict[str, float]) -> np.ndarray:
+    """Expected share of tickets entering each group (for load figures and warnings): the share of arrivals
+    within each rule's clock (``in_hours_share``) is taken as the same for every segment and as independent of
+    the rules before (exact for the usual form, one clock and a catch-all)."""
+    shares = segment_shares / (segment_shares.sum() or 1.0)
+    left = {s: float(p) for s, p in zip(segment_names, shares)}  # per segment: the part no rule took yet
+    out = np.zeros(len(group_names))
+    for rule in rules:
+        for s in segment_names:
+            if rule.segments is not None and s not in rule.segments:
+                continue
+            part = 1.0
+            if rule.clock is not None:
+                p = in_hours_share[rule.clock]
+                part = p if rule.in_hours is not None else 1.0 - p
+            taken = left[s] * part
+            out[group_names.index(rule.group)] += taken
+            left[s] -= taken
+    return out
