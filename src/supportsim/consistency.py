@@ -254,14 +254,16 @@ def entry_rule_problems(s: Scenario) -> list[tuple[str, str]]:
                                      f"unknown segment {seg!r}; segments are {', '.join(s.segments)}"))
             if rule.clock is not None and rule.clock not in known:
                 key = "in_hours" if rule.in_hours is not None else "out_of_hours"
-                problems.append((f"entry.{i}.{key}", f"unknown calendar {rule.clock!r}; calendars are {', '.join(known)}"))
+                problems.append((f"entry.{i}.{key}",
+                                 f"unknown calendar {rule.clock!r}; calendars are {', '.join(known)}"))
         if s.entry and not s.entry[-1].matches_all:
             problems.append((f"entry.{len(s.entry) - 1}", "the last rule must take every ticket (only a group: no "
                                                           "segments, in_hours or out_of_hours)"))
     for g, group in s.groups.items():
         for i, block in enumerate(group.blocks):
             if block.call_out is not None and not block.on_call:
-                problems.append((f"groups.{g}.staff.{i}.call_out", "needs on_call: true (staff on site are not called out)"))
+                problems.append((f"groups.{g}.staff.{i}.call_out",
+                                 "needs on_call: true (staff on site are not called out)"))
     return problems
 
 
@@ -270,6 +272,7 @@ def route_warnings(s: Scenario) -> list[tuple[str, str]]:
     rules that send tickets to a group with nobody on duty at the times the rule applies."""
     found: list[tuple[str, str]] = []
     rules = s.entry_rules
+    reached: set[str] = set()
     times = np.arange(0.0, 2 * cal.WEEK, 0.25) + 0.125  # quarter hours of two weeks (a fortnightly rota shows)
     for i, rule in enumerate(rules):
         window = _rule_window(s, rule, times)
@@ -279,7 +282,9 @@ def route_warnings(s: Scenario) -> list[tuple[str, str]]:
                 taken |= _rule_window(s, earlier, times)
         if isinstance(s.entry, list) and i and window.any() and (taken | ~window).all():
             found.append((f"entry.{i}", "no ticket reaches this rule: the rules before it take all its tickets"))
-        elif window.any() and rule.group in s.groups:
+            continue
+        reached.add(rule.group)
+        if window.any() and rule.group in s.groups:
             duty = np.zeros(len(times), dtype=bool)
             for _, calendar in s.shifts_of(rule.group):
                 duty |= in_hours(calendar, times)
@@ -287,10 +292,16 @@ def route_warnings(s: Scenario) -> list[tuple[str, str]]:
                 where = f"entry.{i}" if isinstance(s.entry, list) else "entry"
                 found.append((where, f"sends tickets to {rule.group}, where nobody is ever on duty when this rule "
                                      "applies: they all wait for the group's next shift"))
-    visited = s.visits_per_ticket()
-    for g, v in zip(s.group_names, visited):
-        if v <= 0 and not any(visit.group == g for visit in s.extra_visits()):
-            found.append((f"groups.{g}", "no ticket ever comes here: no entry rule names it and no group escalates to it"))
+    reached |= {visit.group for visit in s.extra_visits()}
+    grown = True
+    while grown:  # escalation from what tickets reach
+        more = {t for g in reached if g in s.groups for t, p in s.groups[g].escalate.items() if p > 0} - reached
+        reached |= more
+        grown = bool(more)
+    for g in s.group_names:
+        if g not in reached:
+            found.append((f"groups.{g}", "no ticket ever comes here: no entry rule names it and no group "
+                                         "escalates to it"))
     return found
 
 

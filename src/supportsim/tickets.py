@@ -188,7 +188,7 @@ def _with_extra_visit(t: TicketStream, selected: np.ndarray, group: int, activit
     work[first] = dist.sample(rng, len(first))
     codes[first] = activity
     return TicketStream(t.arrived, t.segment, t.priority, offset, visits, route, work,
-                        burst=t.burst, customer=t.customer, activity=codes, activities=t.activities)  # call_out: drawn after
+                        burst=t.burst, customer=t.customer, activity=codes, activities=t.activities)
 
 
 def _arrival_times(scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
