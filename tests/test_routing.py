@@ -114,3 +114,33 @@ def test_unreachable_rules_and_groups_nobody_staffs_then_are_warned_about(tmp_pa
     assert "nobody is ever on duty" in warnings["entry.0"]
     fine = desk(tmp_path, ["2027-01-04T23:00,vip"])
     assert not [w for w in load_warnings(fine, {"base": fine}) if w[0].startswith(("entry", "groups"))]
+
+
+def test_escalation_by_segment_and_arrival_time(tmp_path):
+    """L1 escalates every ticket to L2, but VIP tickets that arrived out of office hours to L3: the route is
+    decided at arrival, so the VIP ticket of 23:00 goes to L3 after L1's morning."""
+    rows = ["2027-01-04T23:00,vip", "2027-01-05T11:00,vip", "2027-01-04T23:30,standard"]
+    (tmp_path / "trace.csv").write_text("\n".join(["arrived,segment", *rows]) + "\n")
+    scenario = load_scenario({
+        "name": "escalation", "start": "2027-01-04T00:00", "horizon": "1w", "replications": 1,
+        "calendars": {"office": {"days": "mon-fri", "hours": "08:00-20:00"}},
+        "segments": {"vip": {"vip": True}, "standard": {}},
+        "arrivals": {"trace": str(tmp_path / "trace.csv")},
+        "groups": {
+            "L1": {"staff": [{"count": 1, "calendar": "office"}], "work": {"dist": "deterministic", "mean": "1h"},
+                   "escalate": {"L2": 1.0},
+                   "escalate_when": [{"segments": ["vip"], "out_of_hours": "office", "escalate": {"L3": 1.0}}]},
+            "L2": {"staff": [{"count": 1, "calendar": "office"}], "work": {"dist": "deterministic", "mean": "1h"}},
+            "L3": {"staff": [{"count": 1, "on_call": True, "call_out": "10m"}],
+                   "work": {"dist": "deterministic", "mean": "30m"}},
+        },
+        "entry": "L1",
+    })
+    record = simulate_replication(scenario, 0)
+    t = record.tickets
+    paths = {float(t.arrived[i]): t.route[t.offset[i]:t.offset[i] + t.visits[i]].tolist() for i in range(len(t))}
+    assert paths == {23.0: [0, 2], TUE + 11: [0, 1], 23.5: [0, 1]}
+    l3 = t.offset[np.flatnonzero(t.arrived == 23.0)[0]] + 1
+    # L1 starts it at 08:00 and is done at 09:00 (it came first); the on-call engineer starts at 09:10
+    assert record.started[l3] == pytest.approx(TUE + 9 + 10 / 60)
+    assert scenario.routing_matrix()[0].sum() == pytest.approx(1.0)

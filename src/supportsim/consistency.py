@@ -11,7 +11,7 @@ import numpy as np
 
 from . import calendar as cal
 from .limits import MAX_CUT_SHORT, MAX_VISITS
-from .routing import EntryRule, in_hours
+from .routing import EntryRule, TicketMatch, in_hours
 from .scenario import Scenario, WorkByClass
 from .service_targets import placed_targets
 from .units import format_duration
@@ -69,6 +69,15 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
             if target not in s.groups:
                 problems.append((f"groups.{g}.escalate.{target}",
                                  f"unknown group {target!r}; groups are {', '.join(groups)}"))
+        for i, rule in enumerate(group.escalate_when):
+            problems += _match_problems(s, f"groups.{g}.escalate_when.{i}", rule)
+            for target in rule.escalate:
+                if target not in s.groups:
+                    problems.append((f"groups.{g}.escalate_when.{i}.escalate.{target}",
+                                     f"unknown group {target!r}; groups are {', '.join(groups)}"))
+            if sum(rule.escalate.values()) > 1 + 1e-9:
+                problems.append((f"groups.{g}.escalate_when.{i}.escalate",
+                                 f"probabilities sum to {sum(rule.escalate.values()):g}, more than 1"))
         total = sum(group.escalate.values())
         if total > 1 + 1e-9:
             problems.append((f"groups.{g}.escalate", f"probabilities sum to {total:g}, more than 1"))
@@ -241,21 +250,13 @@ def _arrival_calendar_problems(s: Scenario) -> list[tuple[str, str]]:
 def entry_rule_problems(s: Scenario) -> list[tuple[str, str]]:
     """Entry rules that name what exists and end with a rule for every ticket; call-out delays of on-call staff."""
     problems: list[tuple[str, str]] = []
-    known = list(s.calendars) + [n for n in cal.ALWAYS_NAMES if n not in s.calendars]
     if isinstance(s.entry, list):
         if not s.entry:
             problems.append(("entry", "has no rules: give a group name or at least one rule"))
         for i, rule in enumerate(s.entry):
             if rule.group not in s.groups:
                 problems.append((f"entry.{i}.group", f"unknown group {rule.group!r}; groups are {', '.join(s.groups)}"))
-            for seg in rule.segments or []:
-                if seg not in s.segments:
-                    problems.append((f"entry.{i}.segments",
-                                     f"unknown segment {seg!r}; segments are {', '.join(s.segments)}"))
-            if rule.clock is not None and rule.clock not in known:
-                key = "in_hours" if rule.in_hours is not None else "out_of_hours"
-                problems.append((f"entry.{i}.{key}",
-                                 f"unknown calendar {rule.clock!r}; calendars are {', '.join(known)}"))
+            problems += _match_problems(s, f"entry.{i}", rule)
         if s.entry and not s.entry[-1].matches_all:
             problems.append((f"entry.{len(s.entry) - 1}", "the last rule must take every ticket (only a group: no "
                                                           "segments, in_hours or out_of_hours)"))
@@ -264,6 +265,19 @@ def entry_rule_problems(s: Scenario) -> list[tuple[str, str]]:
             if block.call_out is not None and not block.on_call:
                 problems.append((f"groups.{g}.staff.{i}.call_out",
                                  "needs on_call: true (staff on site are not called out)"))
+    return problems
+
+
+def _match_problems(s: Scenario, path: str, rule: TicketMatch) -> list[tuple[str, str]]:
+    """A rule's segments and calendar that do not exist."""
+    problems = []
+    known = list(s.calendars) + [n for n in cal.ALWAYS_NAMES if n not in s.calendars]
+    for seg in rule.segments or []:
+        if seg not in s.segments:
+            problems.append((f"{path}.segments", f"unknown segment {seg!r}; segments are {', '.join(s.segments)}"))
+    if rule.clock is not None and rule.clock not in known:
+        key = "in_hours" if rule.in_hours is not None else "out_of_hours"
+        problems.append((f"{path}.{key}", f"unknown calendar {rule.clock!r}; calendars are {', '.join(known)}"))
     return problems
 
 
@@ -295,7 +309,9 @@ def route_warnings(s: Scenario) -> list[tuple[str, str]]:
     reached |= {visit.group for visit in s.extra_visits()}
     grown = True
     while grown:  # escalation from what tickets reach
-        more = {t for g in reached if g in s.groups for t, p in s.groups[g].escalate.items() if p > 0} - reached
+        tables = [table for g in reached if g in s.groups
+                  for table in [s.groups[g].escalate] + [rule.escalate for rule in s.groups[g].escalate_when]]
+        more = {t for table in tables for t, p in table.items() if p > 0} - reached
         reached |= more
         grown = bool(more)
     for g in s.group_names:

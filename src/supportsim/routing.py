@@ -17,7 +17,8 @@ Pure data and pure functions over arrays, like the rest of the scenario model.
 
 from __future__ import annotations
 
-from typing import Self
+from collections.abc import Sequence
+from typing import Annotated, Self
 
 import numpy as np
 from pydantic import Field, model_validator
@@ -26,10 +27,9 @@ from .calendar import Calendar
 from .model import Model
 
 
-class EntryRule(Model):
-    """One entry rule: tickets that match go to ``group`` first."""
+class TicketMatch(Model):
+    """Which tickets a rule is for: by segment, and by arrival within or outside a calendar's working time."""
 
-    group: str = Field(description="The group where matching tickets arrive.")
     segments: list[str] | None = Field(None, description="Only tickets of these segments (default: every segment).")
     in_hours: str | None = Field(None, description="Only tickets that arrive within this calendar's working time.")
     out_of_hours: str | None = Field(None, description="Only tickets that arrive outside this calendar's working "
@@ -50,6 +50,19 @@ class EntryRule(Model):
         return self.in_hours if self.in_hours is not None else self.out_of_hours
 
 
+class EntryRule(TicketMatch):
+    """One entry rule: tickets that match go to ``group`` first."""
+
+    group: str = Field(description="The group where matching tickets arrive.")
+
+
+class EscalationRule(TicketMatch):
+    """Escalation of the tickets that match, instead of the group's ``escalate``."""
+
+    escalate: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(
+        description="After work here, probability of going on to each group, for the tickets that match.")
+
+
 def in_hours(calendar: Calendar, times: np.ndarray) -> np.ndarray:
     """Whether each time is within the calendar's working time (a shift is [on, off))."""
     if calendar.is_always or not len(times):
@@ -62,30 +75,31 @@ def in_hours(calendar: Calendar, times: np.ndarray) -> np.ndarray:
     return inside
 
 
-def entry_groups(rules: list[EntryRule], group_names: list[str], segment_names: list[str],
-                 calendars: dict[str, Calendar], arrived: np.ndarray, segment: np.ndarray) -> np.ndarray:
-    """Each ticket's entry group (index into ``group_names``) by the first rule it matches."""
+def first_match(rules: Sequence[TicketMatch], segment_names: list[str], calendars: dict[str, Calendar],
+                arrived: np.ndarray, segment: np.ndarray) -> np.ndarray:
+    """Each ticket's first matching rule (index into ``rules``; -1: none matches)."""
     out = np.full(len(arrived), -1, dtype=np.int64)
-    for rule in rules:
+    for index, rule in enumerate(rules):
         match = out < 0
         if rule.segments is not None:
             match &= np.isin(segment, [segment_names.index(s) for s in rule.segments])
         if rule.clock is not None:
             inside = in_hours(calendars[rule.clock], arrived)
             match &= inside if rule.in_hours is not None else ~inside
-        out[match] = group_names.index(rule.group)
+        out[match] = index
     return out
 
 
-def entry_shares(rules: list[EntryRule], group_names: list[str], segment_names: list[str],
-                 segment_shares: np.ndarray, in_hours_share: dict[str, float]) -> np.ndarray:
-    """Expected share of tickets entering each group (for load figures and warnings): the share of arrivals
-    within each rule's clock (``in_hours_share``) is taken as the same for every segment and as independent of
-    the rules before (exact for the usual form, one clock and a catch-all)."""
-    shares = segment_shares / (segment_shares.sum() or 1.0)
+def match_shares(rules: Sequence[TicketMatch], segment_names: list[str], segment_shares: np.ndarray,
+                 in_hours_share: dict[str, float]) -> np.ndarray:
+    """Expected share of tickets each rule takes first, and (last) the share no rule takes (for load figures
+    and warnings): the share of arrivals within each rule's clock (``in_hours_share``) is taken as the same for
+    every segment and as independent of the rules before (exact for the usual form, one clock and a catch-all)."""
+    total = float(segment_shares.sum())  # none given (a replayed trace has its own mix): taken as equal
+    shares = segment_shares / total if total > 0 else np.full(len(segment_names), 1.0 / len(segment_names))
     left = {s: float(p) for s, p in zip(segment_names, shares)}  # per segment: the part no rule took yet
-    out = np.zeros(len(group_names))
-    for rule in rules:
+    out = np.zeros(len(rules) + 1)
+    for index, rule in enumerate(rules):
         for s in segment_names:
             if rule.segments is not None and s not in rule.segments:
                 continue
@@ -93,7 +107,7 @@ def entry_shares(rules: list[EntryRule], group_names: list[str], segment_names: 
             if rule.clock is not None:
                 p = in_hours_share[rule.clock]
                 part = p if rule.in_hours is not None else 1.0 - p
-            taken = left[s] * part
-            out[group_names.index(rule.group)] += taken
-            left[s] -= taken
+            out[index] += left[s] * part
+            left[s] -= left[s] * part
+    out[-1] = sum(left.values())
     return out

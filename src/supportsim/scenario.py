@@ -19,7 +19,7 @@ from .arrival_calendar import PerWorkingDay, parse_arrival_rate, parse_growth, p
 from .distributions import Distribution, Duration
 from .limits import MAX_GROUPS, MAX_LIST, MAX_PRIORITIES, MAX_REPLICATIONS, MAX_SEGMENTS
 from .model import Model
-from .routing import EntryRule, entry_shares, in_hours
+from .routing import EntryRule, EscalationRule, in_hours, match_shares
 from .service_targets import TargetValue, placed_targets
 from .strategies import PolicyConfig, PolicySpec
 from .units import format_rate, parse_rate
@@ -99,6 +99,9 @@ class Group(Model):
     escalate: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(
         default_factory=dict, description="After work here, probability of going on to each group."
     )
+    escalate_when: list[EscalationRule] = Field(
+        default_factory=list, max_length=MAX_LIST,
+        description="Escalation by segment and arrival time: the first rule a ticket matches replaces escalate.")
     policy: PolicySpec | None = Field(None, description="This group's queue policy (default: the scenario's).")
     ola: OLA | None = Field(None, description="Pickup target for tickets escalated to this group.")
     vip_privileges: bool | None = Field(
@@ -299,12 +302,18 @@ class Scenario(Model):
         return any(group == rule.group for rule in self.entry_rules) or self.vip_in_escalation
 
     def routing_matrix(self) -> np.ndarray:
+        """Escalation probabilities between groups; a group's rules by segment and time (``escalate_when``)
+        weighted by the share of tickets each takes."""
         names = self.group_names
         matrix = np.zeros((len(names), len(names)))
         for i, g in enumerate(names):
-            for target, p in self.groups[g].escalate.items():
-                if target in self.groups:
-                    matrix[i, names.index(target)] = p
+            group = self.groups[g]
+            tables = [rule.escalate for rule in group.escalate_when] + [group.escalate]
+            weights = self.rule_shares(group.escalate_when) if group.escalate_when else [1.0]
+            for weight, table in zip(weights, tables):
+                for target, p in table.items():
+                    if target in self.groups:
+                        matrix[i, names.index(target)] += weight * p
         return matrix
 
     def visits_per_ticket(self) -> np.ndarray:
@@ -318,9 +327,15 @@ class Scenario(Model):
         if not self.routes_by_entry:
             entry[self.group_names.index(self.entry_group)] = 1.0
             return entry
-        clocks = {rule.clock for rule in self.entry_rules if rule.clock is not None}
-        return entry_shares(self.entry_rules, self.group_names, self.segment_names, self.segment_shares,
-                            {c: self.arrivals_in_hours(c) for c in clocks})
+        for rule, share in zip(self.entry_rules, self.rule_shares(self.entry_rules)):
+            entry[self.group_names.index(rule.group)] += share
+        return entry
+
+    def rule_shares(self, rules: list[EntryRule] | list[EscalationRule]) -> list[float]:
+        """Expected share of tickets each rule takes first, and (last) the share none takes."""
+        clocks = {rule.clock for rule in rules if rule.clock is not None}
+        return match_shares(rules, self.segment_names, self.segment_shares,
+                            {c: self.arrivals_in_hours(c) for c in clocks}).tolist()
 
     def arrivals_in_hours(self, clock: str) -> float:
         """Share of arrivals that fall within the calendar's working time over an ordinary week (the arrival
