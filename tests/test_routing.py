@@ -144,3 +144,24 @@ def test_escalation_by_segment_and_arrival_time(tmp_path):
     # L1 starts it at 08:00 and is done at 09:00 (it came first); the on-call engineer starts at 09:10
     assert record.started[l3] == pytest.approx(TUE + 9 + 10 / 60)
     assert scenario.routing_matrix()[0].sum() == pytest.approx(1.0)
+
+
+def test_an_on_call_engineers_mean_reaction_is_the_mg1_with_setup_times():
+    """One engineer on call around the clock, Poisson arrivals, exponential work, a fixed call-out: an M/G/1 queue
+    with a setup at the start of each busy period, whose mean wait (setup included) is exact."""
+    from supportsim import theory
+    from supportsim.api import simulate
+
+    lam, work, delay = 1.0, 0.5, 0.25
+    result = simulate({
+        "name": "on-call-theory", "horizon": "20000h", "warmup": "200h", "replications": 8, "seed": 5,
+        "segments": {"all_customers": {"share": 1.0}}, "arrivals": {"rate": f"{lam}/h"},
+        "groups": {"L3": {"staff": [{"count": 1, "on_call": True, "call_out": f"{delay}h"}],
+                          "work": {"dist": "exponential", "mean": f"{work}h"}}},
+    })
+    reaction = result.summary()["variants"]["base"]["segments"]["all"]["reaction"]["mean"]
+    expected = theory.mg1_setup_mean_wait(lam, work, 2 * work**2, delay, delay**2)  # 0.725 h
+    low, high = reaction["ci95"]
+    half = (high - low) / 2
+    assert low - half <= expected <= high + half  # the CI, widened by half its width: a correct engine passes
+    assert abs(reaction["value"] - expected) < 0.05 * expected
