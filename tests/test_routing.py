@@ -80,7 +80,8 @@ def test_one_entry_group_gives_todays_tickets_one_by_one(tmp_path):
             ((0, "vip"), (20, "standard"), (40, "standard"))]
     staff = [{"count": 1}]
     plain = simulate_replication(desk(tmp_path, rows, entry="L1", l3_staff=staff), 0)
-    ruled = simulate_replication(desk(tmp_path, rows, entry=[{"group": "L1"}], l3_staff=staff), 0)
+    everyone_to_l1 = [{"segments": ["vip"], "out_of_hours": "office", "group": "L1"}, {"group": "L1"}]
+    ruled = simulate_replication(desk(tmp_path, rows, entry=everyone_to_l1, l3_staff=staff), 0)
     for column in ("route", "work", "offset"):
         np.testing.assert_array_equal(getattr(plain.tickets, column), getattr(ruled.tickets, column))
     for column in ("started", "ended", "engineer"):
