@@ -166,3 +166,13 @@ def test_an_on_call_engineers_mean_reaction_is_the_mg1_with_setup_times():
     half = (high - low) / 2
     assert low - half <= expected <= high + half  # the CI, widened by half its width: a correct engine passes
     assert abs(reaction["value"] - expected) < 0.05 * expected
+
+
+def test_call_outs_can_be_checked(tmp_path):
+    from supportsim.checks import parse_check
+
+    scenario = desk(tmp_path, ["2027-01-04T23:00,vip"])
+    check = parse_check("on_call.L3.per_night <= 2", {"base": scenario})
+    assert check.key == ("on_call", "L3", "per_night")
+    with pytest.raises(ValueError, match="unknown figure"):
+        parse_check("on_call.L1.per_night <= 2", {"base": scenario})  # nobody on call at L1
