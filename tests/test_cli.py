@@ -140,8 +140,17 @@ def test_summary_json_has_the_documented_shape(bundled_run):
 
 def check_variant(scenario, figures: dict, variant: str, baseline: str) -> None:
     segments, groups = figures["segments"], figures["groups"]
+    on_call = {g: [i for i, b in enumerate(scenario.groups[g].blocks) if b.on_call] for g in scenario.group_names}
+    on_call = {g: blocks for g, blocks in on_call.items() if blocks}
     assert set(figures) == {"segments", "tiers", "groups", "targets", "clocks"} | (
-        {"vs_baseline"} if variant != baseline else set())
+        {"vs_baseline"} if variant != baseline else set()) | ({"on_call"} if on_call else set())
+    for group in on_call:  # call-outs in the window, per day of it, per on-call engineer; they add up
+        node = figures["on_call"][group]
+        days = (scenario.horizon - scenario.warmup) / 24
+        assert node["per_night"]["value"] == pytest.approx(node["call_outs"]["value"] / days)
+        engineers = node["per_engineer"]
+        assert sum(e["call_outs"]["value"] for e in engineers.values()) == pytest.approx(node["call_outs"]["value"])
+        assert node["call_outs"]["value"] > 0, f"{variant}.on_call.{group}"
     assert set(segments) == {*scenario.segment_names, "all"}
     on_business_clock = {s for s in scenario.sla
                          if any(not scenario.calendar(measured_clock(scenario, s, m)).is_always
