@@ -14,7 +14,8 @@ import pytest
 import yaml
 
 from supportsim.cli import main
-from supportsim.sweeps import readable, short_names
+from supportsim.grid import short_names
+from supportsim.sweeps import readable
 
 DESK = {
     "name": "two-policies",

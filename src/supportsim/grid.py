@@ -239,3 +239,20 @@ def check_grid(grid: Mapping[str, list], variants: Mapping[str, dict], source: s
     if problems:
         raise ScenarioError(problems, source, lines)
     return out
+
+
+def short_names(paths: list[str]) -> dict[str, str]:
+    """Each swept key path by its shortest tail that no other path shares: ``groups.L1.staff`` -> ``staff``,
+    ``groups.L1.staff.0.count`` -> ``staff.0.count`` (a tail never starts with a list index)."""
+    names = {}
+    for path in paths:
+        parts = path.split(".")
+        for size in range(1, len(parts) + 1):
+            tail = parts[-size:]
+            if tail[0].isdigit() or (size < len(parts) and parts[-size - 1].isdigit()):
+                continue  # a list index is named with its list: staff.0.count, not count
+            name = ".".join(tail)
+            if not any(other != path and ("." + other).endswith("." + name) for other in paths):
+                break
+        names[path] = name
+    return names

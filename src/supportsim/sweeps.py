@@ -24,6 +24,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+from .grid import short_names
 from .manifest import FolderError, digest, opened, remove_leftovers, retire, save_run
 from .plan import Plan, Point
 from .progress import Progress
@@ -177,23 +178,6 @@ def readable(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(readable(v) for v in value) + "]"
     return str(value)
-
-
-def short_names(paths: list[str]) -> dict[str, str]:
-    """Each swept key path by its shortest tail that no other path shares: ``groups.L1.staff`` -> ``staff``,
-    ``groups.L1.staff.0.count`` -> ``staff.0.count`` (a tail never starts with a list index)."""
-    names = {}
-    for path in paths:
-        parts = path.split(".")
-        for size in range(1, len(parts) + 1):
-            tail = parts[-size:]
-            if tail[0].isdigit() or (size < len(parts) and parts[-size - 1].isdigit()):
-                continue  # a list index is named with its list: staff.0.count, not count
-            name = ".".join(tail)
-            if not any(other != path and ("." + other).endswith("." + name) for other in paths):
-                break
-        names[path] = name
-    return names
 
 
 def point_label(params: Mapping[str, Any], names: Mapping[str, str]) -> str:

@@ -428,19 +428,16 @@ def _sweep(results: Results, styles: dict[str, Style]) -> str:
     drawn = sweepplots.sweep(results, panels, styles, attain)
     if not drawn:
         return ""
-    svg, held, plotted = drawn
+    svg, how, plotted = drawn
     params = ", ".join(results.sweep_parameters)
     points = len({tuple(r["point"].values()) for r in results.sweep})
     variants = ", ".join(dict.fromkeys(r["variant"] for r in results.sweep))
-    by_line = sweepplots.line_parameter(results.sweep_parameters)
     x_param = plotted[0]["x_parameter"] if plotted else results.sweep_parameters[0]
-    lines = f"one line per {by_line} value" + (" and variant" if len(set(results.variants)) > 1 else "") \
-        if by_line and by_line != x_param else "one line per variant"
     data = escape(json.dumps(plotted), quote=True)  # what is drawn, as data (no script: the page runs none)
     return (f'<section id="sweep"><h2>Sweep</h2><p>{points} points over {escape(params)}; variants '
-            f"{escape(variants)}. {escape(held)}</p>"
+            f"{escape(variants)}.</p>"
             f'<figure id="sweep-figure" data-plotted="{data}">{svg}<figcaption>Each figure against '
-            f"{escape(x_param)}, {lines}; shaded: 95% confidence band over replications; dashed: the share a "
+            f"{escape(x_param)}, {escape(how)}; shaded: 95% confidence band over replications; dashed: the share a "
             "target must attain.</figcaption></figure></section>")
 
 
