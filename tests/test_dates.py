@@ -112,3 +112,15 @@ def test_weeks_follow_the_zones_monday_midnight_and_a_window_inside_one_week():
     assert list(weeks) == ["2027-W12", "2027-W13"]
     assert [w["targets"]["sla.x.reaction"]["value"] for w in weeks.values()] == [0.5, 1.0]
     assert [w["tickets"] for w in weeks.values()] == [2.0, 1.0] and all(w["part"] for w in weeks.values())
+
+
+def test_the_reports_window_line_reads_dates_on_the_wall_clock(dated):
+    out, _ = dated
+    assert main(["report", str(out)]) == 0
+    page = (out / "report.html").read_text()
+    start = datetime(2027, 3, 15, tzinfo=BERLIN)   # the window: 2 days after start to 4 weeks after it,
+    low = (start.astimezone(UTC) + timedelta(days=2)).astimezone(BERLIN)   # in elapsed hours, so the
+    high = (start.astimezone(UTC) + timedelta(weeks=4)).astimezone(BERLIN)  # clocks' change shows: 01:00
+    assert (low.hour, high.hour) == (0, 1)
+    line = (f"tickets arriving from {low:%a %d %b %Y} to {high:%a %d %b %Y %H:%M} (Europe/Berlin) counted")
+    assert line in page

@@ -8,10 +8,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, time
 from typing import Any
 
 from ..stats import estimate
 from ..units import WEEK, format_duration, human_duration
+from ..weeks import wall_clock
 from ..wording import time_change
 from .data import TIERS, Estimate, Results, as_estimate
 
@@ -127,6 +129,13 @@ def sla_change(results: Results, variant: str, segment: str, measure: str) -> Ch
 def short_duration(hours: float) -> str:
     """A target or setting as people write it: '30m', '8h', '3d' (a week reads '7d')."""
     return format_duration(hours) if hours < WEEK or hours % WEEK else f"{hours / 24:g}d"
+
+
+def date_text(origin: datetime, hours: float) -> str:
+    """The moment ``hours`` after the scenario's start as people say it: 'Wed 17 Mar 2027', with the time of day
+    when it is not midnight ('Mon 12 Apr 2027 01:00': elapsed hours, so daylight saving shows)."""
+    moment = wall_clock(origin, hours)
+    return f"{moment:%a %d %b %Y}" + ("" if moment.time() == time(0) else f" {moment:%H:%M}")
 
 
 def in_one_unit(*hours: float) -> list[str]:

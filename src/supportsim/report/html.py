@@ -22,6 +22,7 @@ from .figures import (
     Change,
     baseline_change,
     change_words,
+    date_text,
     duration_text,
     finite,
     in_one_unit,
@@ -95,9 +96,14 @@ def _meta(results: Results) -> str:
     if "seed" in s:
         parts.append(f"seed {s['seed']}")
     window = s.get("window") or {}
+    scenario = results.scenario
     if finite(window.get("from")) and finite(window.get("to")):
-        low, high = in_one_unit(window["from"], window["to"])
-        parts.append(f"tickets arriving from {low} to {high} counted")
+        if scenario is not None and scenario.start is not None:  # dates people say, not hours since start
+            low, high = (date_text(scenario.origin, window[end]) for end in ("from", "to"))
+            zone = f" ({scenario.tz})" if scenario.tz else ""
+        else:
+            (low, high), zone = in_one_unit(window["from"], window["to"]), ""
+        parts.append(f"tickets arriving from {low} to {high}{zone} counted")
     parts.append("figures are means over replications with 95% confidence intervals (±)")
     return escape(" · ".join(parts))
 
