@@ -89,6 +89,7 @@ class Results:
     sweep: list[dict] | None = None                         # sweep.csv rows, parameters parsed
     sweep_parameters: list[str] = field(default_factory=list)
     checks: list[ReportedVerdict] = field(default_factory=list)
+    checks_judged: bool = False                             # checks: judged from summary.json (no checks.json)
     notes: list[str] = field(default_factory=list)          # what was skipped and why (shown at the bottom)
     files: list[str] = field(default_factory=list)          # files read
 

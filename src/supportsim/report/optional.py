@@ -167,3 +167,20 @@ def read_checks(results: Results) -> None:
                 f" [{estimate.low:.4g}, {estimate.high:.4g}]" if estimate.low is not None else "")
         results.checks.append(ReportedVerdict(str(item.get("check") or "check"), item["status"], item.get("variant"),
                                               detail))
+
+
+def judge_scenario_checks(results: Results) -> None:
+    """Without checks.json, the scenario's ``checks:`` judged from summary.json the way ``supportsim check``
+    judges them (supportsim.checks: the same figures, the whole 95% interval against the bound), so the report
+    counts them on its first screen. One verdict per check and variant."""
+    scenario, summary = results.scenario, results.summary or {}
+    if results.checks or scenario is None or not scenario.checks or not isinstance(summary.get("variants"), dict):
+        return
+    from ..checks import judge_summary, parse_checks  # late: reading a folder needs no checks
+
+    checks, problems = parse_checks(scenario, results.variant_scenarios or {"base": scenario})
+    for path, message in problems:
+        results.notes.append(f"scenario.resolved.yaml {path}: {message}; that check is left out.")
+    verdicts = judge_summary(checks, summary["variants"])
+    results.checks = [ReportedVerdict(v.check.text, v.outcome, v.variant, v.detail) for v in verdicts]
+    results.checks_judged = bool(verdicts)
