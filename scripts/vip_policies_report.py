@@ -21,8 +21,9 @@ from pathlib import Path
 import yaml
 
 from supportsim.api import simulate
-from supportsim.tables import comparison_table, format_table, ratio_text
+from supportsim.tables import comparison_table, format_table
 from supportsim.units import human_duration
+from supportsim.wording import time_change
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "vip-no-extra-staff.yaml"
@@ -87,7 +88,7 @@ def sweep_part() -> str:
                 vs = summary["variants"][variant]["vs_baseline"]["vip"]
                 row += [_speedup(vs["reaction"]["mean"]), _speedup(vs["resolution"]["mean"])]
             vs = summary["variants"]["lane"]["vs_baseline"]["non_vip"]
-            row += [ratio_text(vs["reaction"]["mean"], False), ratio_text(vs["resolution"]["mean"], False)]
+            row += [time_change(vs["reaction"]["mean"]["ratio"]), time_change(vs["resolution"]["mean"]["ratio"])]
             rows.append(row)
             print(f"  load {load:.2f}, escalation {escalation:.0%} done", file=sys.stderr)
     header = ["load", "escalated", "fifo: VIP reaction", "VIP resolution",

@@ -91,10 +91,12 @@ def test_run_exits_0_prints_tables_and_writes_four_files(bundled_run):
             assert any(line.split()[:1] == [variant] for line in lines), variant
         assert f"{scenario.baseline or next(iter(scenario.variants))} (baseline)" in result.stdout
         assert "non-VIP" in result.stdout and "vs baseline" in result.stdout
+        assert all(len(line) <= 120 for line in lines if "  " in line)   # the comparison fits 120 columns
     else:  # a table per segment
         for segment in scenario.segment_names:
             assert segment in result.stdout
-    assert "utilization" in result.stdout and "reaction mean" in result.stdout
+        assert "reaction mean" in result.stdout
+    assert "utilization" in result.stdout
     assert {p.name for p in out.iterdir()} == OUTPUT_FILES
 
 
@@ -142,7 +144,7 @@ def check_variant(scenario, figures: dict, variant: str, baseline: str) -> None:
     segments, groups = figures["segments"], figures["groups"]
     on_call = {g: [i for i, b in enumerate(scenario.groups[g].blocks) if b.on_call] for g in scenario.group_names}
     on_call = {g: blocks for g, blocks in on_call.items() if blocks}
-    assert set(figures) == {"segments", "tiers", "groups", "targets", "clocks"} | (
+    assert set(figures) == {"segments", "tiers", "groups", "targets", "clocks", "weeks"} | (
         {"vs_baseline"} if variant != baseline else set()) | ({"on_call"} if on_call else set())
     for group in on_call:  # call-outs in the window, per day of it, per on-call engineer; they add up
         node = figures["on_call"][group]
@@ -231,7 +233,8 @@ def test_tickets_csv_holds_every_counted_ticket_once(bundled_run):
     columns, rows = read_tickets(out)
     with_sla = {m for m in ("reaction", "resolution") if any(getattr(s, m) for s in scenario.sla.values())}
     business = any(not scenario.calendar(target.clock).is_always for target in scenario.sla.values())
-    assert columns == TICKET_COLUMNS + (["reaction_business", "resolution_business"] if business else []) \
+    dated = ["arrived_at", "first_response_at", "resolved_at"] if scenario.start is not None else []
+    assert columns == TICKET_COLUMNS + dated + (["reaction_business", "resolution_business"] if business else []) \
         + (["burst"] if scenario.arrivals.bursts else []) \
         + [f"{m}_sla_met" for m in ("reaction", "resolution") if m in with_sla]
     assert {row["variant"] for row in rows} == set(summary)

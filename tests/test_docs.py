@@ -181,6 +181,8 @@ def summary_paths(summary: dict) -> set[str]:
                         parts[1] = "<>"  # the statistic
                     if parts[0] == "queue_wait" and len(parts) == 3:
                         parts[1] = "<>"  # the segment
+                    if section == "weeks" and parts[0] == "targets":
+                        parts = ["targets", "<>"]  # the target's key path
                     out.add(".".join([section, "<>", *parts]))
     return out
 

@@ -142,6 +142,7 @@ def test_the_report_header_and_description_use_one_unit(tmp_path):
 
     class Results:
         summary = {"replications": 2, "seed": 1, "window": {"from": 100.0, "to": 1200.0}}
+        scenario = None  # no start: hours (with start:, dates: tests/test_dates.py)
 
     assert "tickets arriving from 100h to 1200h counted" in _meta(Results())
     desk = load_scenario(ROOT / "scenarios" / "vip-no-extra-staff.yaml")

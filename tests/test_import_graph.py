@@ -18,7 +18,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "supportsim"
 
 LAYERS: list[tuple[str, list[str]]] = [
     # lowest first; names relative to the package, "x.*" for every module of the subpackage x
-    ("units, calendars and the file system", ["_version", "units", "calendar", "theory", "extras", "progress",
+    ("units, calendars and the file system", ["_version", "units", "wording", "calendar", "theory", "extras", "progress",
                                               "junit", "model", "limits", "safe_yaml", "targets", "lifeline",
                                               "manifest", "zones", "workdays", "formats"]),
     ("scenario model", ["distributions", "visits", "special_days", "service_targets", "arrival_calendar", "working_time", "routing", "strategies", "strategies.*", "scenario",
@@ -26,7 +26,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("tickets", ["tickets", "visit_attributes", "backlog"]),
     ("records", ["records"]),
     ("engine", ["engine"]),
-    ("statistics", ["stats", "profiles", "checks"]),
+    ("statistics", ["stats", "weeks", "profiles", "checks"]),
     ("admission", ["admit"]),
     ("results and report", ["results", "baseline", "tables", "report", "report.*"]),
     ("api", ["workers", "sweeps", "api", "ci", "against_theory", "bench", "bench.*", "export", "fitting",

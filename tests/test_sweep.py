@@ -74,7 +74,7 @@ def test_a_local_dask_cluster_of_two_workers_gives_the_same_files(pool_run, tmp_
 def test_the_tidy_table_has_a_row_per_figure_and_agrees_with_the_point_summaries(pool_run):
     plan, out = pool_run
     rows = list(csv.DictReader(io.StringIO((out / "sweep.csv").read_text())))
-    assert list(rows[0]) == ["point", "groups.L1.staff", "segments.vip.share", "variant", "scope", "name", "metric",
+    assert list(rows[0]) == ["point", "groups.L1.staff", "segments.vip.share", "label", "variant", "scope", "name", "metric",
                              "statistic", "value", "ci95_low", "ci95_high"]
     assert {r["variant"] for r in rows} == {"fifo", "priority"} and {r["scope"] for r in rows} == {"segment", "tier", "group"}
     for point in plan.points:

@@ -239,7 +239,7 @@ def test_summary_verdicts_agree_with_the_attainment_intervals():
         assert figure == t["attainment"]
         seen.add(t["verdict"])
     assert {"met", "missed"} <= seen
-    assert summary["format"] == 2 and summary["formats"] == {"tickets.csv": 2}
+    assert summary["format"] == 3 and summary["formats"] == {"tickets.csv": 3}
     assert summary["variants"]["base"]["clocks"]["a"] == {"reaction": "always", "resolution": "always"}
 
 
@@ -306,7 +306,10 @@ def test_the_report_reads_an_older_summary_with_a_note_and_refuses_a_newer_one(t
     rewrite(summary)
     assert any(n.startswith("summary.json format 1: SLA attainment was counted on one clock per segment")
                for n in read_results(tmp_path).notes)
-    summary["format"] = 3
+    summary["format"] = 2
     rewrite(summary)
-    with pytest.raises(ReportError, match="is summary.json format 3, newer than this supportsim reads"):
+    assert any(n.startswith("summary.json format 2: format 3 adds weeks") for n in read_results(tmp_path).notes)
+    summary["format"] = 4
+    rewrite(summary)
+    with pytest.raises(ReportError, match="is summary.json format 4, newer than this supportsim reads"):
         read_results(tmp_path)

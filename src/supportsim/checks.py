@@ -17,8 +17,9 @@ from __future__ import annotations
 import math
 import operator
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .scenario import Scenario
 from .stats import Key, estimate, figure_keys
@@ -80,6 +81,13 @@ class Verdict:
     @property
     def name(self) -> str:
         return self.check.text if self.variant == BASE else f"{self.variant}: {self.check.text}"
+
+    @property
+    def detail(self) -> str:
+        """The estimate and its 95% interval as people read them, and why it could not be judged, if so."""
+        kind = self.check.kind
+        return (f"estimate {show(self.value, kind)}, 95% interval [{show(self.low, kind)}, {show(self.high, kind)}]"
+                + (f"; {self.reason}" if self.reason else ""))
 
 
 def _number(text: str) -> float | None:
@@ -171,10 +179,32 @@ def parse_checks(scenario: Scenario, variants: Mapping[str, Scenario]) -> tuple[
 def judge(checks: list[Check], figures: Mapping[str, Sequence[Mapping[Key, float]]],
           lenient: bool = False) -> list[Verdict]:
     """Each check against each variant it applies to, from per-replication figures."""
+    return _judge(checks, list(figures), lambda variant, key: estimate(f.get(key, math.nan) for f in figures[variant]),
+                  lenient)
+
+
+def judge_summary(checks: list[Check], variants: Mapping[str, Mapping[str, Any]],
+                  lenient: bool = False) -> list[Verdict]:
+    """Each check against each variant it applies to, from the estimates a run wrote (summary.json's
+    ``variants``: figures nested by key path, each ``{"value", "ci95"}`` over the replications), so a results
+    folder is judged as :func:`judge` judges the replications; a figure it lacks has no data."""
+    def found(variant: str, key: Key) -> Mapping[str, Any]:
+        node: Any = variants.get(variant)
+        for part in key:
+            node = node.get(part) if isinstance(node, Mapping) else None
+        ci95 = node.get("ci95") if isinstance(node, Mapping) else None
+        if not isinstance(node, Mapping) or not isinstance(ci95, list) or len(ci95) != 2:
+            return {"value": None, "ci95": [None, None]}
+        return node
+    return _judge(checks, list(variants), found, lenient)
+
+
+def _judge(checks: list[Check], variants: list[str], estimated: Callable[[str, Key], Mapping[str, Any]],
+           lenient: bool) -> list[Verdict]:
     verdicts = []
     for check in checks:
-        for variant in [check.variant] if check.variant else list(figures):
-            est = estimate(f.get(check.key, math.nan) for f in figures[variant])
+        for variant in [check.variant] if check.variant else variants:
+            est = estimated(variant, check.key)
             low, high = est["ci95"]
             verdicts.append(_verdict(check, variant, est["value"], low, high, lenient))
     return verdicts

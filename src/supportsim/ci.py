@@ -83,9 +83,7 @@ class CheckReport:
     def junit(self) -> str:
         cases = []
         for v in self.verdicts:
-            kind = v.check.kind
-            detail = (f"{v.outcome}: estimate {show(v.value, kind)}, 95% interval "
-                      f"[{show(v.low, kind)}, {show(v.high, kind)}]" + (f"; {v.reason}" if v.reason else ""))
+            detail = f"{v.outcome}: {v.detail}"
             cases.append(Case("checks", v.name, None if v.passed else detail, detail))
         for c in self.comparisons:
             kind = kind_of(c.key)

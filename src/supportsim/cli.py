@@ -27,8 +27,17 @@ from .progress import Progress
 from .report import CSV_COLUMNS, REPORT_NAME, ReportError, headline_rows, write_report
 from .scenario import Scenario
 from .strategies import PluginError
-from .sweeps import run_sweep
-from .tables import business_table, comparison_table, group_table, segment_table, targets_table, week_table
+from .sweeps import run_sweep, sweep_table
+from .tables import (
+    business_table,
+    comparison_table,
+    group_table,
+    segment_table,
+    targets_table,
+    utilization_table,
+    week_table,
+    weekly_table,
+)
 from .targets import OutputError, file_target, folder_target, write_atomic
 from .trace import mean_rate as trace_rate
 from .units import WEEK, format_rate
@@ -335,8 +344,12 @@ def _simulate_and_report(scenario: Scenario, args: argparse.Namespace, default_o
         print()
         if len(summary["variants"]) > 1:
             print(comparison_table(summary))
-            print("\nvs baseline: variant/baseline mean time, paired over replications on the same tickets "
-                  "(geometric mean, [95% interval]); per-segment and per-group figures are in summary.json")
+            print(f"\nmean times with 95% CI; reaction vs, resolution vs: the change vs baseline "
+                  f"({summary['baseline']}), paired over replications\non the same tickets, as a factor or percentage, "
+                  "or in time where a mean is under a minute;\nintervals, p90s, segments and groups are in "
+                  "summary.json and the report")
+            print()
+            print(utilization_table(summary))
             _print_targets(summary)
         else:
             figures = next(iter(summary["variants"].values()))
@@ -347,6 +360,11 @@ def _simulate_and_report(scenario: Scenario, args: argparse.Namespace, default_o
             print()
             print(group_table(figures))
             _print_targets(summary)
+            if any(w["targets"] for w in (figures.get("weeks") or {}).values()):
+                print()
+                print(weekly_table(figures))
+                print("by calendar week of arrival, each target on its own clock (mean over replications; "
+                      "intervals in summary.json); * the run's window cuts the week")
             if scenario.uses_working_time():
                 print()
                 print(week_table(next(iter(result.profiles()["variants"].values()))))
@@ -362,7 +380,7 @@ def _print_targets(summary: dict) -> None:
         print()
         print(targets_table(summary))
         print("targets: attainment on each target's own clock (95% CI); met when the whole interval is at or "
-              "above attain, missed when below, else inconclusive")
+              "above attain,\nmissed when below, else inconclusive")
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -401,6 +419,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         if result.resumed:
             print(f"{result.resumed} of {len(plan.points)} points were already saved in {out / 'points'}")
         print(f"wrote {', '.join(map(str, written))} and {len(plan.points)} files in {out / 'points'}")
+        print()
+        print(sweep_table(plan, result.documents))
     return EXIT_OK
 
 

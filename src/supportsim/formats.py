@@ -10,17 +10,21 @@ a message saying to upgrade.
 from __future__ import annotations
 
 SCENARIO = 2
-SUMMARY = 2
-TICKETS = 2
+SUMMARY = 3
+TICKETS = 3
 BASELINE = 2
 
 CHANGES = {
     "scenario": {1: "format 2 adds SLA targets as {within, clock, attain} with their own clocks, working days "
                     "(bd), time zones, holiday ranges and arrival calendars; a format-1 file means the same"},
     "summary.json": {1: "SLA attainment was counted on one clock per segment; format 2 counts each target on its "
-                        "own clock and adds targets (with verdicts) and clocks"},
+                        "own clock and adds targets (with verdicts) and clocks",
+                     2: "format 3 adds weeks (SLA attainment per calendar week); every other figure means the "
+                        "same"},
     "tickets.csv": {1: "reaction_business and resolution_business were on the segment's one SLA clock; in format 2 "
-                       "each is on its own target's clock"},
+                       "each is on its own target's clock",
+                     2: "format 3 adds arrived_at, first_response_at and resolved_at (ISO timestamps) when the "
+                        "scenario has start:; every other column means the same"},
     "baseline": {1: "SLA attainment was counted on one clock per segment and the targets were not recorded, so "
                     "its SLA figures are not compared; write a new baseline with: supportsim baseline SCENARIO"},
 }

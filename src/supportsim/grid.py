@@ -88,12 +88,64 @@ def grid_size_problems(grid: Mapping[str, list], prefix: str = "grid.") -> list[
     return []
 
 
+def _index(data: Any, part: str) -> int | None:
+    """The list index ``part`` names in ``data`` (a list), or None when it names none."""
+    if isinstance(data, list) and part.isdigit() and int(part) < len(data):
+        return int(part)
+    return None
+
+
 def _has(data: Any, parts: list[str]) -> bool:
     for part in parts:
+        if isinstance(data, list):
+            index = _index(data, part)
+            if index is None:
+                return False
+            data = data[index]
+            continue
         if not isinstance(data, Mapping) or part not in data:
             return False
         data = data[part]
     return True
+
+
+def _put(data: Any, parts: list[str], value: Any) -> Any:
+    """``data`` with ``value`` set at ``parts``: through existing mappings and list entries (by index), then
+    merged as a variant is (missing mappings created, a new kind or dist replacing the mapping whole)."""
+    if isinstance(data, list):
+        index = _index(data, parts[0])
+        if index is None:  # list_index_problems has said why
+            return data
+        copy = list(data)
+        copy[index] = value if len(parts) == 1 else _put(copy[index], parts[1:], value)
+        return copy
+    if isinstance(data, Mapping) and len(parts) > 1 and parts[0] in data and \
+            isinstance(data[parts[0]], (Mapping, list)):
+        return {**data, parts[0]: _put(data[parts[0]], parts[1:], value)}
+    return deep_merge(data, _nested(parts, value))
+
+
+def list_index_problems(grid: Mapping[str, list], variants: Mapping[str, dict],
+                        prefix: str = "grid.") -> list[tuple[str, str]]:
+    """Paths that go into a list (``groups.L1.staff.0.count``) with something other than an index it has."""
+    problems: list[tuple[str, str]] = []
+    for path in grid:
+        parts = path.split(".")
+        for variant in variants.values():
+            data: Any = variant
+            for i, part in enumerate(parts):
+                if isinstance(data, list):
+                    if _index(data, part) is None:
+                        where = ".".join(parts[:i])
+                        problems.append((prefix + path, f"{where} is a list of {len(data)}; {part!r} is not one of "
+                                                        f"its indexes (0 to {len(data) - 1})"))
+                        break
+                    data = data[int(part)]
+                elif isinstance(data, Mapping) and part in data:
+                    data = data[part]
+                else:
+                    break
+    return list(dict.fromkeys(problems))
 
 
 def _nested(parts: list[str], value: Any) -> dict:
@@ -137,7 +189,7 @@ def apply_point(variants: Mapping[str, dict], params: Mapping[str, Any]) -> dict
         parts = path.split(".")
         having = [name for name, data in out.items() if _has(data, parts)]
         for name in having or list(out):
-            out[name] = deep_merge(out[name], _nested(parts, value))
+            out[name] = _put(out[name], parts, value)
     for data in out.values():
         _balance_shares(data, params)
     return out
@@ -176,7 +228,7 @@ def check_grid(grid: Mapping[str, list], variants: Mapping[str, dict], source: s
                prefix: str = "grid.") -> list[tuple[dict[str, Any], dict[str, Scenario]]]:
     """Every point with its variants' Scenarios; every problem of every point at once as a ScenarioError."""
     problems = (path_problems(grid, prefix) + missing_key_problems(grid, variants, prefix)
-                + grid_size_problems(grid, prefix))
+                + list_index_problems(grid, variants, prefix) + grid_size_problems(grid, prefix))
     if problems:
         raise ScenarioError(problems, source, lines)
     out = []
@@ -187,3 +239,20 @@ def check_grid(grid: Mapping[str, list], variants: Mapping[str, dict], source: s
     if problems:
         raise ScenarioError(problems, source, lines)
     return out
+
+
+def short_names(paths: list[str]) -> dict[str, str]:
+    """Each swept key path by its shortest tail that no other path shares: ``groups.L1.staff`` -> ``staff``,
+    ``groups.L1.staff.0.count`` -> ``staff.0.count`` (a tail never starts with a list index)."""
+    names = {}
+    for path in paths:
+        parts = path.split(".")
+        for size in range(1, len(parts) + 1):
+            tail = parts[-size:]
+            if tail[0].isdigit() or (size < len(parts) and parts[-size - 1].isdigit()):
+                continue  # a list index is named with its list: staff.0.count, not count
+            name = ".".join(tail)
+            if not any(other != path and ("." + other).endswith("." + name) for other in paths):
+                break
+        names[path] = name
+    return names

@@ -34,6 +34,7 @@ from .stats import (
 )
 from .variants import baseline_name
 from .visits import WORK
+from .weeks import timestamps, weekly_attainment
 
 VISIT_COLUMNS = ["variant", "replication", "ticket", "segment", "priority", "visit", "group", "queued", "started",
                  "ended", "engineer"]
@@ -123,10 +124,31 @@ class SimulationResult:
         out["targets"] = service_targets.judged(scenario, estimates)
         out["clocks"] = {seg: {m: service_targets.measured_clock(scenario, seg, m) for m in ("reaction", "resolution")}
                          for seg in scenario.segment_names}
+        out["weeks"] = self._weeks(variant)
         if variant != baseline_name(self.scenario):
             # vs_baseline.<vip|non_vip|all>.<reaction|resolution>.<mean|p90> = {ratio, ci95}
             out["vs_baseline"] = nest({key[1:]: value for key, value in self.vs_baseline(variant).items()})
         return out
+
+    def _weeks(self, variant: str) -> dict[str, dict[str, Any]]:
+        """SLA attainment per calendar week (by arrival), each target on its own clock (see weeks.py)."""
+        records = self.records[variant]
+        if not records:
+            return {}
+        scenario = records[0].scenario
+        per_replication = []
+        for record in records:
+            table = ticket_table(record)
+            keep = table["counted"]
+            met = sla_met(record, table)
+            by_target = {}
+            for index, segment in enumerate(scenario.segment_names):
+                for measure in ("reaction", "resolution"):
+                    if getattr(scenario.sla.get(segment), measure, None) is not None:
+                        mine = np.where(table["segment"] == index, met[f"{measure}_met"], np.nan)
+                        by_target[f"sla.{segment}.{measure}"] = mine[keep]
+            per_replication.append((table["arrived"][keep], by_target))
+        return weekly_attainment(scenario.origin, (scenario.warmup, scenario.horizon), per_replication)
 
     # ---- the ticket table -------------------------------------------------------------------------------
     def ticket_rows(self) -> Iterator[dict[str, Any]]:
@@ -155,6 +177,7 @@ class SimulationResult:
         variants = [records[0].scenario for records in self.records.values() if records]
         business = any(business_clock_segments(v) for v in variants)
         bursts = any(v.arrivals.bursts for v in variants)
+        dated = any(v.start is not None for v in variants)
         for variant, records in self.records.items():
             for record in records:
                 table = ticket_table(record)
@@ -172,6 +195,10 @@ class SimulationResult:
                     "resolution": table["resolution"][keep],
                     "path": ticket_paths(record)[keep],
                 }
+                if dated:  # the same moments as ISO timestamps on the scenario's clock (its zone's offset)
+                    origin = record.scenario.origin
+                    for event in ("arrived", "first_response", "resolved"):
+                        columns[f"{event}_at"] = np.array(timestamps(origin, table[event][keep]), dtype=object)
                 if business:  # hours on each ticket's SLA clock
                     columns["reaction_business"] = table["reaction_business"][keep]
                     columns["resolution_business"] = table["resolution_business"][keep]

@@ -19,18 +19,24 @@ import csv
 import io
 import json
 import math
+from collections.abc import Mapping
 from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+from .grid import short_names
 from .manifest import FolderError, digest, opened, remove_leftovers, retire, save_run
 from .plan import Plan, Point
 from .progress import Progress
 from .results import _json_safe, resolved_scenario_yaml
+from .service_targets import placed_targets
 from .stats import Key, columns, estimate, flatten, nest
 from .targets import make_folder, write_atomic
+from .units import human_duration
 from .workers import WorkerError, run_unordered
 
+LABEL = "label"
+"""The column of sweep.csv that names a point in words: ``staff.0.count=8, kind=fifo``."""
 TIDY_COLUMNS = ["variant", "scope", "name", "metric", "statistic", "value", "ci95_low", "ci95_high"]
 
 
@@ -143,25 +149,89 @@ def run_sweep(plan: Plan, out: str | Path | None = None, jobs: int = 1, schedule
 
 def _rows(plan: Plan, documents: list[dict]) -> list[dict]:
     rows = []
+    names = short_names(list(plan.grid))
     for document in documents:
         params = {path: document["parameters"][path] for path in plan.grid}
+        label = point_label(params, names)
         for variant, nested in document["figures"].items():
             for key, values in flatten(nested).items():
                 est = estimate(math.nan if v is None else v for v in values)
                 low, high = est["ci95"]
-                rows.append({"point": document["point"], **params, "variant": variant,
+                rows.append({"point": document["point"], **params, LABEL: label, "variant": variant,
                              "scope": key[0].rstrip("s"), "name": key[1], "metric": key[2],
                              "statistic": ".".join(key[3:]) or "value",
                              "value": est["value"], "ci95_low": low, "ci95_high": high})
     return rows
 
 
-def _cell(value: Any) -> str:
+def readable(value: Any) -> str:
+    """A swept value as it is written in a scenario file: ``12``, ``fifo``, ``15m``, ``[{count: 8, calendar:
+    office}]`` (YAML flow style), never a Python repr."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return str(value).lower()
-    return repr(value) if isinstance(value, float) else str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k}: {readable(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(readable(v) for v in value) + "]"
+    return str(value)
+
+
+def point_label(params: Mapping[str, Any], names: Mapping[str, str]) -> str:
+    return ", ".join(f"{names[path]}={readable(value)}" for path, value in params.items())
+
+
+
+def _headline(plan: Plan) -> list[tuple[str, tuple[str, ...], bool]]:
+    """The figures a sweep's printed table shows: each target's attainment (the required share noted), else
+    the mean reaction of each segment; (column title, figure key, is a share)."""
+    figures = [(f"{p.figure[1]} {p.path.rsplit('.', 1)[1]} {p.target.within}"
+                + (f" {p.clock}" if p.clock != "always" else "")
+                + (f" (need {p.target.attain:.0%})" if p.target.attain is not None else ""), p.figure, True)
+               for p in placed_targets(plan.scenario)]
+    return figures or [(f"{s} reaction mean", ("segments", s, "reaction", "mean"), False)
+                       for s in plan.scenario.segments]
+
+
+def _figure(summary: Mapping[str, Any], key: tuple[str, ...]) -> float | None:
+    node: Any = summary
+    for part in key:
+        if not isinstance(node, Mapping) or part not in node:
+            return None
+        node = node[part]
+    value = node.get("value") if isinstance(node, Mapping) else None
+    return value if isinstance(value, (int, float)) and math.isfinite(value) else None
+
+
+def sweep_table(plan: Plan, documents: list[dict], width: int = 120) -> str:
+    """Swept values against the headline figures, one row per point and variant, at most ``width`` wide
+    (figures that do not fit are left to sweep.csv and the report): shares as percentages, times in hours."""
+    names = short_names(list(plan.grid))
+    variants = list(documents[0]["summary"]) if documents else []
+    keys = [*names.values(), *(["variant"] if len(variants) > 1 else [])]
+    cells = [[readable(d["parameters"][p]) for p in plan.grid] + ([v] if len(variants) > 1 else [])
+             for d in documents for v in variants]
+    widths = [max([len(k)] + [len(row[i]) for row in cells]) for i, k in enumerate(keys)]
+    used = sum(w + 2 for w in widths)
+    shown = []
+    for title, key, share in _headline(plan):
+        column = max(len(title), 8)
+        if used + column + 2 > width:
+            break
+        shown.append((title, key, share, column))
+        used += column + 2
+    lines = ["  ".join(k.ljust(w) for k, w in zip(keys, widths)) + "".join(f"  {t.rjust(c)}" for t, _, _, c in shown)]
+    for row, (document, variant) in zip(cells, ((d, v) for d in documents for v in variants)):
+        figures = []
+        for _, key, share, column in shown:
+            value = _figure(document["summary"].get(variant, {}), key)
+            text = "-" if value is None else f"{value:.1%}" if share else human_duration(value)
+            figures.append(f"  {text.rjust(column)}")
+        lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths)) + "".join(figures))
+    return "\n".join(line.rstrip() for line in lines)
 
 
 class SweepResult:
@@ -175,13 +245,13 @@ class SweepResult:
 
     @property
     def columns(self) -> list[str]:
-        return ["point", *self.plan.grid, *TIDY_COLUMNS]
+        return ["point", *self.plan.grid, LABEL, *TIDY_COLUMNS]
 
     def csv(self) -> str:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(self.columns)
-        writer.writerows([_cell(row[c]) for c in self.columns] for row in self.rows)
+        writer.writerows([readable(row[c]) for c in self.columns] for row in self.rows)
         return out.getvalue()
 
     def parquet(self) -> bytes | None:
@@ -197,7 +267,7 @@ class SweepResult:
             try:
                 arrays[column] = pa.array(values)
             except (pa.ArrowInvalid, pa.ArrowTypeError):  # a grid path with mixed kinds of values
-                arrays[column] = pa.array([_cell(v) for v in values])
+                arrays[column] = pa.array([readable(v) for v in values])
         buffer = io.BytesIO()
         pq.write_table(pa.table(arrays), buffer)
         return buffer.getvalue()

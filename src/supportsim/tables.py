@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .scenario import Scenario
 from .units import human_duration
+from .wording import time_change
 
 
 def _duration_with_ci(estimate: dict | None) -> str:
@@ -113,50 +114,49 @@ def week_table(profile: dict) -> str:
     return format_table(header, rows)
 
 
-def ratio_text(ratio: dict | None, with_interval: bool = True) -> str:
-    """A paired ratio in words: '9.8x faster' beyond a factor 2, else a percent change ('+6%')."""
-    if not ratio or ratio.get("ratio") is None:
-        return "-"
-    r, (low, high) = ratio["ratio"], ratio["ci95"]
-    if r == 0:
-        return "no wait at all"
-    has_ci = with_interval and low is not None
-    if r <= 0.5:
-        return f"{1 / r:.1f}x faster" + (f" [{1 / high:.1f}-{1 / low:.1f}]" if has_ci else "")
-    if r >= 2:
-        return f"{r:.1f}x slower" + (f" [{low:.1f}-{high:.1f}]" if has_ci else "")
-    return f"{100 * (r - 1):+.0f}%" + (f" [{100 * (low - 1):+.0f}, {100 * (high - 1):+.0f}]" if has_ci else "")
-
-
 def comparison_table(summary: dict) -> str:
-    """One table comparing every variant: two lines per variant (VIP and non-VIP customers), with reaction and
-    resolution (mean and p90, 95% CI), SLA attainment, the paired ratio to the baseline, and utilization."""
-    header = ["variant", "customers", "reaction mean", "reaction p90", "resolution mean", "resolution p90",
-              "SLA reaction", "SLA resolution", "reaction vs baseline", "resolution vs baseline", "utilization"]
+    """One table comparing every variant in at most 120 columns: two lines per variant (VIP and non-VIP
+    customers) with mean reaction and resolution (95% CI), SLA attainment and the change against the baseline
+    in words (supportsim.wording: the report's convention). p90s, utilization and the intervals of the changes
+    are in summary.json and the report."""
+    header = ["variant", "tier", "reaction", "resolution", "SLA reaction", "SLA resolution", "reaction vs",
+              "resolution vs"]
     rows = []
     baseline = summary["baseline"]
+    base_tiers = summary["variants"][baseline]["tiers"]
     for variant, figures in summary["variants"].items():
         vs = figures.get("vs_baseline", {})
-        utilization = " ".join(f"{g} {100 * f['utilization']['value']:.0f}%"
-                               for g, f in figures["groups"].items() if f["utilization"]["value"] is not None)
         for tier, label in (("vip", "VIP"), ("non_vip", "non-VIP")):
             tf = figures["tiers"][tier]
             sla = tf.get("sla", {})
-            first = tier == "vip"
+            changes = []
+            for measure in ("reaction", "resolution"):
+                ratio = (vs.get(tier, {}).get(measure, {}).get("mean") or {}).get("ratio")
+                changes.append("" if variant == baseline else time_change(
+                    ratio, tf[measure]["mean"]["value"], base_tiers[tier][measure]["mean"]["value"]))
             rows.append([
-                (variant + (" (baseline)" if variant == baseline else "")) if first else "",
+                (variant + (" (baseline)" if variant == baseline else "")) if tier == "vip" else "",
                 label,
                 _duration_with_ci(tf["reaction"]["mean"]),
-                _duration_with_ci(tf["reaction"]["p90"]),
                 _duration_with_ci(tf["resolution"]["mean"]),
-                _duration_with_ci(tf["resolution"]["p90"]),
                 _share_with_ci(sla.get("reaction_met")),
                 _share_with_ci(sla.get("resolution_met")),
-                "" if variant == baseline else ratio_text(vs.get(tier, {}).get("reaction", {}).get("mean")),
-                "" if variant == baseline else ratio_text(vs.get(tier, {}).get("resolution", {}).get("mean")),
-                utilization if first else "",
+                *changes,
             ])
     return format_table(header, rows)
+
+
+def utilization_table(summary: dict) -> str:
+    """Each variant's utilization per group (busy over on-duty engineer-time, mean over replications)."""
+    groups = list(dict.fromkeys(g for f in summary["variants"].values() for g in f["groups"]))
+    rows = []
+    for variant, figures in summary["variants"].items():
+        row = [variant]
+        for g in groups:
+            value = ((figures["groups"].get(g) or {}).get("utilization") or {}).get("value")
+            row.append("-" if value is None else f"{100 * value:.0f}%")
+        rows.append(row)
+    return format_table(["variant", *(f"{g} utilization" for g in groups)], rows)
 
 
 def targets_table(summary: dict) -> str:
@@ -172,4 +172,28 @@ def targets_table(summary: dict) -> str:
                          _share_with_ci(t.get("attainment")), t.get("verdict", "-")])
     if not several:
         header, rows = header[1:], [row[1:] for row in rows]
+    return format_table(header, rows)
+
+
+def weekly_table(figures: dict, width: int = 120) -> str:
+    """SLA attainment per calendar week (by arrival) of one variant: a row per week, a column per target
+    (as many as fit in ``width``; all are in summary.json). '*' marks a week the run's window cuts."""
+    weeks = figures.get("weeks") or {}
+    paths = list(dict.fromkeys(p for w in weeks.values() for p in w["targets"]))
+    header = ["week", "dates", "tickets"]
+    shown, used = [], 40
+    for path in paths:
+        title = path.removeprefix("sla.").replace(".", " ")
+        if used + len(title) + 2 > width:
+            break
+        shown.append(path)
+        header.append(title)
+        used += max(len(title), 8) + 2
+    rows = []
+    for name, w in weeks.items():
+        row = [name + ("*" if w.get("part") else ""), f"{w['from']}..{w['to'][5:]}", f"{w['tickets']:.0f}"]
+        for path in shown:
+            value = (w["targets"].get(path) or {}).get("value")
+            row.append("-" if value is None else f"{value:.1%}")
+        rows.append(row)
     return format_table(header, rows)

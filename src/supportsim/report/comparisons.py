@@ -107,8 +107,10 @@ def _label_points(fig: Figure, ax: Axes, points: dict[str, tuple[float, float]],
 
 # ---- distributions ---------------------------------------------------------------------------------------
 
-def cdfs(results: Results, styles: dict[str, Style]) -> str | None:
-    """Reaction and resolution CDF per segment (rows) with one line per variant and the SLA target marked."""
+def cdfs(results: Results, styles: dict[str, Style]) -> tuple[str, list[dict]] | None:
+    """Reaction and resolution CDF per segment (rows) with one line per variant and the SLA target marked, each
+    on the clock of the segment's target (named on the axis when it is a business clock). Returns the SVG and
+    what it draws as data (per panel: segment, measure, clock, target and each variant's curve, in hours)."""
     segments = [s for s in results.segments if any(k[1] == s for k in results.distributions)]
     if not segments:
         return None
@@ -117,12 +119,17 @@ def cdfs(results: Results, styles: dict[str, Style]) -> str | None:
     axes = np.atleast_2d(fig.subplots(len(segments), 2, squeeze=False))
     p = CDF_LEVELS
     marks = np.linspace(30, len(p) - 30, 5).astype(int)
+    plotted: list[dict] = []
     for row, segment in enumerate(segments):
         for col, measure in enumerate(("reaction", "resolution")):
             ax = axes[row, col]
             curves = {v: results.distributions[(v, segment, measure)] for v in variants
                       if results.distributions.get((v, segment, measure)) is not None}
             target = results.sla_target(segment, measure)
+            clock = results.clock(segment, measure)
+            plotted.append({"segment": segment, "measure": measure, "clock": clock, "target": target,
+                            "curves": {v: {"hours": [0.0, *c.tolist()], "share": [0.0, *p.tolist()]}
+                                       for v, c in curves.items()}})
             reach = max(float(c[int(0.99 * (len(p) - 1))]) for c in curves.values()) if curves else 1.0
             if target and target <= 2 * reach:  # show the target when it is near the curves, not squash them
                 reach = max(reach, 1.1 * target)
@@ -144,11 +151,12 @@ def cdfs(results: Results, styles: dict[str, Style]) -> str | None:
             ax.set_xlim(0, reach / size)
             ax.set_ylim(0, 101)
             vip = " (VIP)" if segment in results.vip_segments else ""
-            ax.set_title(f"{segment}{vip}: {measure} time", loc="left")
-            ax.set_xlabel(f"{measure} time ({unit})")
+            on = f" on the {clock} calendar" if clock else ""
+            ax.set_title(f"{segment}{vip}: {measure} time{on}", loc="left")
+            ax.set_xlabel(f"{measure} time ({unit}{f' of {clock} working time' if clock else ''})")
             ax.set_ylabel("tickets within (%)")
     legend(fig, variants, styles)
-    return to_svg(fig)
+    return to_svg(fig), plotted
 
 
 # ---- SLA attainment --------------------------------------------------------------------------------------

@@ -89,6 +89,7 @@ class Results:
     sweep: list[dict] | None = None                         # sweep.csv rows, parameters parsed
     sweep_parameters: list[str] = field(default_factory=list)
     checks: list[ReportedVerdict] = field(default_factory=list)
+    checks_judged: bool = False                             # checks: judged from summary.json (no checks.json)
     notes: list[str] = field(default_factory=list)          # what was skipped and why (shown at the bottom)
     files: list[str] = field(default_factory=list)          # files read
 
@@ -144,13 +145,19 @@ class Results:
         return names or list((self.scenario_data or {}).get("groups") or {})
 
     def sla_target(self, segment: str, measure: str) -> float | None:
-        """The SLA target in hours where it is counted around the clock, from the validated scenario (or None)."""
+        """The SLA target in hours on its own clock (the clock of the segment's distribution), from the
+        validated scenario; None without one, or for working days (``5bd``: due times vary with arrival)."""
         if self.scenario is None:
             return None
         target = getattr(self.scenario.sla.get(segment), measure, None)
-        if target is None or not self.scenario.calendar(measured_clock(self.scenario, segment, measure)).is_always:
-            return None  # a target on a business clock is not a line on a calendar-time axis
-        return target.hours
+        return None if target is None else target.hours
+
+    def clock(self, segment: str, measure: str) -> str | None:
+        """The calendar a segment's reaction or resolution is measured on, when it is not around the clock."""
+        if self.scenario is None:
+            return None
+        name = measured_clock(self.scenario, segment, measure)
+        return None if self.scenario.calendar(name).is_always else name
 
     def sla_words(self, segment: str, measure: str) -> str:
         """The target as written with its clock, e.g. '4h on office', '15m around the clock' ('' if none)."""
@@ -254,7 +261,10 @@ def read_tickets(results: Results) -> None:
         results.ticket_counts[(variant, segment)] = len(values["reaction"])
         replications, which = np.unique(values["replication"], return_inverse=True)
         for measure in MEASURES:
-            data = values[measure]
+            # on the clock of the segment's target (the same as calendar time where that clock is 24x7), so a
+            # target is a line on its own axis; files without the column are on calendar time
+            business = values[f"{measure}_business"]
+            data = np.where(np.isfinite(business), business, values[measure])
             finite = np.isfinite(data)
             if finite.any():
                 results.distributions[(variant, segment, measure)] = np.quantile(data[finite], CDF_LEVELS)
@@ -268,7 +278,8 @@ def read_tickets(results: Results) -> None:
 
 
 TICKET_COLUMNS = ["variant", "segment", *MEASURES]
-OPTIONAL_TICKET_COLUMNS = {"replication": 0.0, "reaction_sla_met": math.nan, "resolution_sla_met": math.nan}
+OPTIONAL_TICKET_COLUMNS = {"replication": 0.0, "reaction_sla_met": math.nan, "resolution_sla_met": math.nan,
+                           "reaction_business": math.nan, "resolution_business": math.nan}
 
 
 def _ticket_columns(path: Path) -> dict[tuple[str, str], dict[str, np.ndarray]] | None:

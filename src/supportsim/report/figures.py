@@ -8,10 +8,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, time
 from typing import Any
 
 from ..stats import estimate
 from ..units import WEEK, format_duration, human_duration
+from ..weeks import wall_clock
+from ..wording import time_change
 from .data import TIERS, Estimate, Results, as_estimate
 
 SEGMENT_HEADLINE = [("tickets", "value", "tickets"),
@@ -71,6 +74,8 @@ class Change:
     high: float | None
     clear: bool           # the paired 95% interval excludes "no change" (without one: the two intervals are apart)
     paired: bool          # the interval is paired over replications (variants run on the same tickets)
+    mine: float | None = None     # the two mean times (hours), for wording near zero (see supportsim.wording)
+    theirs: float | None = None
 
 
 def baseline_change(results: Results, variant: str, tier: str, measure: str, statistic: str) -> Change | None:
@@ -83,7 +88,10 @@ def baseline_change(results: Results, variant: str, tier: str, measure: str, sta
     if given is None:
         return None
     clear = given.low is not None and given.high is not None and not (given.low <= 1 <= given.high)
-    return Change(given.value, given.low, given.high, clear, given.low is not None)
+    mine = results.estimate(variant, "tiers", tier, measure, statistic)
+    theirs = results.estimate(results.baseline, "tiers", tier, measure, statistic)
+    return Change(given.value, given.low, given.high, clear, given.low is not None,
+                  None if mine is None else mine.value, None if theirs is None else theirs.value)
 
 
 def change_words(c: Change | None) -> str:
@@ -91,19 +99,8 @@ def change_words(c: Change | None) -> str:
     replications cannot tell from noise says so."""
     if c is None:
         return ""
-    if c.ratio == 0:
-        words = "down to zero"
-    elif c.ratio < 0.01:
-        words = "over 100x faster"
-    elif c.ratio < 1 / 1.5:
-        words = f"{1 / c.ratio:.1f}x faster"
-    elif c.ratio >= 1.5:
-        words = f"{c.ratio:.1f}x slower"
-    elif round(100 * abs(c.ratio - 1)) == 0:
-        return "about the same"
-    else:
-        words = f"{100 * abs(c.ratio - 1):.0f}% {'faster' if c.ratio < 1 else 'slower'}"
-    return words if c.clear else words + " (within noise)"
+    words = time_change(c.ratio, c.mine, c.theirs)
+    return words if c.clear or words == "about the same" else words + " (within noise)"
 
 
 def sla_change(results: Results, variant: str, segment: str, measure: str) -> Change | None:
@@ -132,6 +129,13 @@ def sla_change(results: Results, variant: str, segment: str, measure: str) -> Ch
 def short_duration(hours: float) -> str:
     """A target or setting as people write it: '30m', '8h', '3d' (a week reads '7d')."""
     return format_duration(hours) if hours < WEEK or hours % WEEK else f"{hours / 24:g}d"
+
+
+def date_text(origin: datetime, hours: float) -> str:
+    """The moment ``hours`` after the scenario's start as people say it: 'Wed 17 Mar 2027', with the time of day
+    when it is not midnight ('Mon 12 Apr 2027 01:00': elapsed hours, so daylight saving shows)."""
+    moment = wall_clock(origin, hours)
+    return f"{moment:%a %d %b %Y}" + ("" if moment.time() == time(0) else f" {moment:%H:%M}")
 
 
 def in_one_unit(*hours: float) -> list[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .. import formats
 from .data import ReportError, Results, read_json, read_scenario, read_tickets
-from .optional import read_checks, read_profiles, read_sweep
+from .optional import judge_scenario_checks, read_checks, read_profiles, read_sweep
 
 
 def read_results(folder: str | Path, verify: bool = True) -> Results:
@@ -51,4 +51,5 @@ def _read_files(folder: Path) -> Results:
     read_profiles(results)
     read_sweep(results)
     read_checks(results)
+    judge_scenario_checks(results)
     return results

@@ -7,19 +7,22 @@ SLA attainment, time profiles, backlog, sweep, checks; a note at the bottom says
 from __future__ import annotations
 
 import datetime as _dt
+import json
 from collections.abc import Callable
 from html import escape
 
 import numpy as np
 
 from .._version import __version__
+from ..service_targets import placed_targets
 from ..units import human_duration
-from . import comparisons, plots, sweepplots, timeplots
+from . import comparisons, decision, plots, sweepplots, timeplots, weekly
 from .data import Estimate, Results
 from .figures import (
     Change,
     baseline_change,
     change_words,
+    date_text,
     duration_text,
     finite,
     in_one_unit,
@@ -36,17 +39,21 @@ def render(results: Results, generated: str | None = None) -> str:
     title = _title(results)
     sections = [
         _warnings(results),
+        decision.section(results),
         _glance(results, styles),
         _headline(results, styles),
         _scenario(results),
         _figure_section("distributions", "Reaction and resolution time distributions",
                         comparisons.cdfs(results, styles),
-                        "Share of tickets (y) answered or resolved within a time (x), pooled over replications; "
-                        "the dashed red line is the SLA target. Higher and further left is better. The x axis "
-                        "ends near the 99th percentile."),
+                        "Share of tickets (y) answered or resolved within a time (x), pooled over replications, "
+                        "each on the clock of the segment's target: a business calendar's panels count only its "
+                        "working time, as the target does. The dashed red line is the SLA target (a target in "
+                        "working days has none: its due time depends on the arrival). Higher and further left "
+                        "is better. The x axis ends near the 99th percentile."),
         _figure_section("sla", "SLA attainment", comparisons.sla_bars(results, styles),
                         "Share of tickets within their segment's target per variant; whiskers are 95% confidence "
                         "intervals over replications."),
+        weekly.section(results),
         _figure_section("profiles", "The week: load, backlog, utilization and queue length by hour of week",
                         timeplots.week(results, styles) if _weekly(results) else None,
                         "Means over replications, by hour of the week (Monday 00:00 first) on the scenario's "
@@ -89,9 +96,14 @@ def _meta(results: Results) -> str:
     if "seed" in s:
         parts.append(f"seed {s['seed']}")
     window = s.get("window") or {}
+    scenario = results.scenario
     if finite(window.get("from")) and finite(window.get("to")):
-        low, high = in_one_unit(window["from"], window["to"])
-        parts.append(f"tickets arriving from {low} to {high} counted")
+        if scenario is not None and scenario.start is not None:  # dates people say, not hours since start
+            low, high = (date_text(scenario.origin, window[end]) for end in ("from", "to"))
+            zone = f" ({scenario.tz})" if scenario.tz else ""
+        else:
+            (low, high), zone = in_one_unit(window["from"], window["to"]), ""
+        parts.append(f"tickets arriving from {low} to {high}{zone} counted")
     parts.append("figures are means over replications with 95% confidence intervals (±)")
     return escape(" · ".join(parts))
 
@@ -376,10 +388,13 @@ def _weekly(results: Results) -> bool:
     return False
 
 
-def _figure_section(anchor: str, title: str, svg: str | None, caption: str) -> str:
-    if not svg:
+def _figure_section(anchor: str, title: str, drawn: str | tuple[str, list[dict]] | None, caption: str) -> str:
+    """A figure in its section; with what it plots as data, that data rides on the figure (``data-plotted``)."""
+    if not drawn:
         return ""
-    return (f'<section id="{anchor}"><h2>{escape(title)}</h2><figure>{svg}'
+    svg, plotted = drawn if isinstance(drawn, tuple) else (drawn, None)
+    data = "" if plotted is None else f' data-plotted="{escape(json.dumps(plotted), quote=True)}"'
+    return (f'<section id="{anchor}"><h2>{escape(title)}</h2><figure id="{anchor}-figure"{data}>{svg}'
             f'<figcaption>{escape(caption)}</figcaption></figure></section>')
 
 
@@ -391,7 +406,17 @@ def _sweep(results: Results, styles: dict[str, Style]) -> str:
     scopes = {r["scope"] for r in results.sweep}
     segments = [s for s in (results.segments or sorted(scopes)) if s in scopes]
     others = [s for s in segments if s not in vip]
+    attain: dict[tuple[str, str], float] = {}
     wanted = []
+    if results.scenario is not None:  # every target first, on its own clock, its required share drawn
+        for placed in placed_targets(results.scenario):
+            if placed.figure[0] == "segments":
+                segment, measure = placed.figure[1], placed.path.rsplit(".", 1)[1]
+                if placed.target.attain is not None:
+                    attain[(segment, measure)] = placed.target.attain
+                clock = "" if placed.clock == "always" else f", {placed.clock} hours"
+                wanted.append((segment, "sla", f"{measure}_met",
+                               f"{segment} {measure} within {placed.target.within}{clock}"))
     for s in [*vip[:1], *others[:1]]:
         label = f"{s} (VIP)" if s in vip else s
         wanted += [(s, "reaction", "mean", f"{label} reaction mean"),
@@ -399,20 +424,27 @@ def _sweep(results: Results, styles: dict[str, Style]) -> str:
     for s in [*vip[:1], *others[:1]]:
         wanted += [(s, "sla", "reaction_met", f"{s} reaction within SLA")]
     wanted += [(g, "utilization", "value", f"{g} utilization") for g in results.groups[:1]]
-    panels = [w for w in wanted if w[:3] in present][:6]
+    panels: list[tuple[str, str, str, str]] = []
+    for w in wanted:  # the first label of a figure wins (a target's names its clock)
+        if w[:3] in present and all(p[:3] != w[:3] for p in panels):
+            panels.append(w)
+    panels = panels[:6]
     if not panels:
         panels = [(*key, " ".join(key)) for key in sorted(present)[:6]]
-    drawn = sweepplots.sweep(results, panels, styles)
+    drawn = sweepplots.sweep(results, panels, styles, attain)
     if not drawn:
         return ""
-    svg, held = drawn
+    svg, how, plotted = drawn
     params = ", ".join(results.sweep_parameters)
     points = len({tuple(r["point"].values()) for r in results.sweep})
     variants = ", ".join(dict.fromkeys(r["variant"] for r in results.sweep))
+    x_param = plotted[0]["x_parameter"] if plotted else results.sweep_parameters[0]
+    data = escape(json.dumps(plotted), quote=True)  # what is drawn, as data (no script: the page runs none)
     return (f'<section id="sweep"><h2>Sweep</h2><p>{points} points over {escape(params)}; variants '
-            f"{escape(variants)}. {escape(held)}</p>"
-            f"<figure>{svg}<figcaption>Each figure against {escape(results.sweep_parameters[0])}, one line per "
-            "variant; shaded: 95% confidence band over replications.</figcaption></figure></section>")
+            f"{escape(variants)}.</p>"
+            f'<figure id="sweep-figure" data-plotted="{data}">{svg}<figcaption>Each figure against '
+            f"{escape(x_param)}, {escape(how)}; shaded: 95% confidence band over replications; dashed: the share a "
+            "target must attain.</figcaption></figure></section>")
 
 
 def _checks(results: Results) -> str:

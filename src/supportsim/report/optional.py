@@ -28,6 +28,7 @@ from .data import (
 
 SWEEP_COLUMNS = ("variant", "scope", "metric", "statistic", "value", "ci95_low", "ci95_high")
 """The columns of sweep.csv after the swept parameters (one column each, named by key path)."""
+NOT_PARAMETERS = ("point", "name", "label")
 
 
 # ---- time profiles: profiles.json (written by every run, see supportsim.profiles) -------------------------
@@ -102,20 +103,30 @@ def read_sweep(results: Results) -> None:
     if missing:
         results.notes.append(f"sweep.csv lacks the column(s) {', '.join(missing)}; the sweep section is left out.")
         return
-    parameters = [c for c in header if c not in SWEEP_COLUMNS]
+    # the swept keys: not the point's id (a hash), its label, nor "name" (format-1 folders have no label)
+    parameters = [c for c in header if c not in SWEEP_COLUMNS and c not in NOT_PARAMETERS]
     parsed: list[dict[str, Any]] = []
     for row in rows:
         value = number(row["value"])
         if not math.isfinite(value):
             continue
         parsed.append({
-            "variant": row["variant"], "scope": row["scope"], "metric": row["metric"],
+            "variant": row["variant"], "scope": _scope(row), "metric": row["metric"],
+            # a sweep writes scope "segment"/"group" and the name apart; the report keys figures by the name
             "statistic": row["statistic"], "value": value, "low": number(row["ci95_low"]),
             "high": number(row["ci95_high"]), "point": {p: (row.get(p) or "").strip() for p in parameters},
         })
     results.sweep = parsed
     results.sweep_parameters = [p for p in parameters if len({r["point"][p] for r in parsed}) > 1] or parameters
     results.files.append(path.name)
+
+
+def _scope(row: dict[str, str]) -> str:
+    """The figure's owner as the report names it: a segment or group by its name, a tier as 'tier vip'."""
+    name = row.get("name")
+    if not name:  # written without a name column: the scope is the name
+        return row["scope"]
+    return name if row["scope"] in ("segment", "group") else f"{row['scope']} {name}"
 
 
 def parameter_value(text: str) -> float | str:
@@ -156,3 +167,20 @@ def read_checks(results: Results) -> None:
                 f" [{estimate.low:.4g}, {estimate.high:.4g}]" if estimate.low is not None else "")
         results.checks.append(ReportedVerdict(str(item.get("check") or "check"), item["status"], item.get("variant"),
                                               detail))
+
+
+def judge_scenario_checks(results: Results) -> None:
+    """Without checks.json, the scenario's ``checks:`` judged from summary.json the way ``supportsim check``
+    judges them (supportsim.checks: the same figures, the whole 95% interval against the bound), so the report
+    counts them on its first screen. One verdict per check and variant."""
+    scenario, summary = results.scenario, results.summary or {}
+    if results.checks or scenario is None or not scenario.checks or not isinstance(summary.get("variants"), dict):
+        return
+    from ..checks import judge_summary, parse_checks  # late: reading a folder needs no checks
+
+    checks, problems = parse_checks(scenario, results.variant_scenarios or {"base": scenario})
+    for path, message in problems:
+        results.notes.append(f"scenario.resolved.yaml {path}: {message}; that check is left out.")
+    verdicts = judge_summary(checks, summary["variants"])
+    results.checks = [ReportedVerdict(v.check.text, v.outcome, v.variant, v.detail) for v in verdicts]
+    results.checks_judged = bool(verdicts)

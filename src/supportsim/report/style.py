@@ -49,6 +49,10 @@ table.verdicts td, table.verdicts thead th { text-align: center; min-width: 8.5e
 td.status.pass { color: var(--good); font-weight: 600; }
 td.status.fail { color: var(--bad); font-weight: 600; }
 td.status.inconclusive { color: var(--warn); font-weight: 600; }
+table.decision td, table.decision thead th { text-align: center; }
+table.decision td.same small { color: var(--muted); }
+table.decision td.better small { color: var(--good); }
+table.decision td.worse small { color: var(--bad); }
 figure { margin: 8px 0 4px; }
 figure svg { display: block; width: 100%; height: auto; max-width: 1100px; }
 figcaption, .legend { font-size: 0.85rem; margin-top: 2px; }

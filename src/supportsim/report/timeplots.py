@@ -10,6 +10,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from ..units import WEEK
+from ..weeks import wall_clock
 from .data import Results, Series
 from .plots import DAYS, Style, band_line, figure, legend, to_svg
 
@@ -91,7 +92,16 @@ def backlog(results: Results, styles: dict[str, Style]) -> str | None:
         band_line(ax, data[v], styles[v], x_scale=size, markevery=max(1, len(data[v].x) // 12))
     ax.set_xlim(0, end / size)
     ax.set_ylim(bottom=0)
-    ax.set_xlabel(f"simulated time ({unit})")
+    scenario = results.scenario
+    if scenario is not None and scenario.start is not None:  # dates people say, not hours since start
+        ticks = ax.get_xticks()
+        ticks = ticks[(ticks >= 0) & (ticks <= end / size)]
+        ax.set_xticks(ticks, [wall_clock(scenario.origin, t * size).strftime("%d %b %Y" if size >= 24 else
+                                                                             "%d %b %H:%M") for t in ticks])
+        zone = f", {scenario.tz}" if scenario.tz else ""
+        ax.set_xlabel(f"date (from {scenario.origin:%a %d %b %Y}{zone})")
+    else:
+        ax.set_xlabel(f"simulated time ({unit})")
     ax.set_ylabel("open tickets")
     legend(fig, variants, styles)
     return to_svg(fig)
