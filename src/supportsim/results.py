@@ -155,6 +155,7 @@ class SimulationResult:
         variants = [records[0].scenario for records in self.records.values() if records]
         business = any(business_clock_segments(v) for v in variants)
         bursts = any(v.arrivals.bursts for v in variants)
+        types = np.array(scenario.type_names, dtype=object)
         for variant, records in self.records.items():
             for record in records:
                 table = ticket_table(record)
@@ -165,6 +166,7 @@ class SimulationResult:
                     "ticket": np.flatnonzero(keep),
                     "segment": segments[table["segment"][keep]],
                     "priority": priorities[table["priority"][keep]],
+                    **({"type": types[table["type"][keep]]} if "type" in table else {}),
                     "arrived": table["arrived"][keep],
                     "first_response": table["first_response"][keep],
                     "resolved": table["resolved"][keep],
