@@ -9,8 +9,8 @@ import math
 import numpy as np
 from scipy import stats as st
 
-from supportsim.api import simulate
 from supportsim import load_scenario
+from supportsim.api import simulate
 from supportsim.theory import pk_mean_wait
 from supportsim.tickets import draw_tickets
 from vip_tolerance import assert_matches

@@ -17,6 +17,7 @@ shift-end events taken from its calendar (see :mod:`supportsim.calendar` and doc
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from typing import Any, Protocol, cast
 
@@ -26,6 +27,7 @@ from simpy.events import NORMAL, URGENT, Event, Timeout
 
 from .calendar import Calendar
 from .records import ReplicationRecord
+from .returns import Returns
 from .scenario import Scenario
 from .strategies import PolicyConfig, strategy_for
 from .tickets import TicketStream, call_out_delays, draw_tickets
@@ -104,7 +106,11 @@ class StaffedGroup:
         self._on_finish = self._finish  # bound once: start() runs for every visit, and binding costs ~5%
         self.strategy = strategy_for(policy).for_group(policy, self)
         self.arrive = self.strategy.arrive
-        self._release = self.strategy.release
+        self._free = self.strategy.release
+        if run.returns is not None:  # visits may come back to the engineer who had them (supportsim.returns)
+            self.held: list[deque[int]] = [deque() for _ in range(staff)]
+            self._free = self._release_held_first
+        self._release = self._free
         for engineer in reversed(range(staff)):
             self._release(engineer)
 
@@ -140,6 +146,29 @@ class StaffedGroup:
         work = self._remaining[visit] * pace if pace != 1.0 else self._remaining[visit]
         self.pending[engineer] = _Alarm(env, work, self._on_finish, engineer)
 
+    def rejoin_front(self, visit: int) -> None:
+        """The customer answered: the visit takes its old place, the head of its rank's queue."""
+        self.strategy.rejoin_front(visit)
+
+    def hand_back(self, engineer: int, visit: int) -> None:
+        """The customer answered: the visit goes to the engineer who had it, now if free, else next."""
+        if self.is_free(engineer):
+            self.strategy.withdraw(engineer)
+            self.start(engineer, visit)
+        else:
+            self.held[engineer].append(visit)
+
+    def is_free(self, engineer: int) -> bool:
+        """On duty and neither at work nor on the way to it."""
+        return self.serving[engineer] < 0
+
+    def _release_held_first(self, engineer: int) -> None:
+        held = self.held[engineer]
+        if held:
+            self.start(engineer, held.popleft())
+        else:
+            self.strategy.release(engineer)
+
     def _finish(self, event: Timeout) -> None:
         engineer = event._value
         visit = self.serving[engineer]
@@ -166,7 +195,8 @@ class StaffedGroup:
 
     def quiet(self) -> bool:
         """No visit waits here and no engineer is at work (for ending the run, not the hot path)."""
-        return self.strategy.waiting() == 0 and all(v < 0 for v in self.serving)
+        held = self.run.returns is not None and any(self.held)
+        return self.strategy.waiting() == 0 and all(v < 0 for v in self.serving) and not held
 
 
 class ShiftGroup(StaffedGroup):
@@ -192,7 +222,10 @@ class ShiftGroup(StaffedGroup):
 
     def _release_on_shift(self, engineer: int) -> None:
         if self.on_shift[engineer]:
-            self.strategy.release(engineer)
+            self._free(engineer)
+
+    def is_free(self, engineer: int) -> bool:
+        return self.on_shift[engineer] and self.paused[engineer] < 0 and self.serving[engineer] < 0
 
     def shift_start(self, team: list[int]) -> None:
         for engineer in reversed(team):  # like the first release: the lowest-numbered engineer is picked first
@@ -374,8 +407,15 @@ class _Run:
         self.offset = np.ascontiguousarray(tickets.offset, dtype=np.int64).data
         self.n_tickets = len(tickets)
         self._on_arrival = self._arrival  # bound once, as StaffedGroup._on_finish
+        self.returns: Returns | None = None
+        if tickets.gap is not None:  # waits on the customer, reopens: only then does advance look at gaps
+            self.returns = Returns(scenario, tickets, self.engineer, self._schedule, lambda: self.env._now)
+            self.gap = tickets.gap.tolist()
+            self.advance = self._advance_after_gap  # type: ignore[method-assign]
         self.groups = [self._group(scenario, g) for g in scenario.group_names]
         self.arrive_at = [g.arrive for g in self.groups]
+        if self.returns is not None:
+            self.returns.groups = list(self.groups)
 
     def _group(self, scenario: Scenario, group: str) -> StaffedGroup:
         shifts = scenario.shifts_of(group)
@@ -392,7 +432,21 @@ class _Run:
         """Every ticket has arrived and is resolved."""
         if self.n_tickets and self.env._now <= self.arrived[self.n_tickets - 1]:
             return False
+        if self.returns is not None and self.returns.away:
+            return False
         return all(group.quiet() for group in self.groups)
+
+    def _schedule(self, delay: float, callback: Callable[[Any], None], argument: Any) -> None:
+        _Alarm(self.env, delay, lambda event: callback(event._value), argument)
+
+    def _advance_after_gap(self, visit: int) -> None:
+        """advance, for tickets that wait on the customer or reopen: a visit with a gap before it goes away."""
+        if not self.last[visit]:
+            visit += 1
+            if self.gap[visit] > 0.0 or self.returns.cause[visit]:  # type: ignore[union-attr]
+                self.returns.leave(visit)  # type: ignore[union-attr]
+            else:
+                self.arrive_at[self.route[visit]](visit)
 
     def visit_attribute(self, name: str) -> list:
         """A per-visit attribute, as a list (which indexes fastest), built on first use."""
@@ -435,7 +489,7 @@ def simulate_tickets(scenario: Scenario, replication: int, tickets: TicketStream
     interruptions = np.array(run.interruptions, dtype=np.float64).reshape(-1, 4)
     pauses = np.zeros(len(interruptions), dtype=bool)
     pauses[run.pauses] = True
-    return ReplicationRecord(
+    record = ReplicationRecord(
         scenario=scenario,
         replication=replication,
         tickets=tickets,
@@ -449,3 +503,4 @@ def simulate_tickets(scenario: Scenario, replication: int, tickets: TicketStream
         pauses=pauses,
         call_outs=np.array(sorted(call_outs), dtype=np.float64).reshape(-1, 3),
     )
+    return record if run.returns is None else run.returns.closing(record)

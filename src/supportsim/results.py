@@ -18,6 +18,7 @@ import numpy as np
 import yaml
 
 from . import formats, service_targets
+from .lifecycle import ROUTED
 from .manifest import digest, save_run
 from .profiles import combine_profiles, hour_of_week_labels
 from .records import ReplicationRecord
@@ -156,6 +157,7 @@ class SimulationResult:
         business = any(business_clock_segments(v) for v in variants)
         bursts = any(v.arrivals.bursts for v in variants)
         types = np.array(scenario.type_names, dtype=object)
+        lifecycle = any(v.has_lifecycle() for v in variants)
         for variant, records in self.records.items():
             for record in records:
                 table = ticket_table(record)
@@ -184,6 +186,9 @@ class SimulationResult:
                 for measure in ("reaction", "resolution"):
                     if with_sla[measure]:
                         columns[f"{measure}_sla_met"] = met[f"{measure}_met"][keep]
+                for name in ("auto_closed", "reopens", "waiting_on_customer"):
+                    if lifecycle:
+                        columns[name] = table[name][keep] if name in table else np.zeros(int(keep.sum()))
                 yield variant, record, columns
 
     def tickets_csv(self) -> str:
@@ -281,8 +286,10 @@ def ticket_paths(record: ReplicationRecord) -> np.ndarray:
     t = record.tickets
     if len(t.arrived) == 0:
         return np.array([], dtype=object)
-    if (t.activity != WORK).any():  # a visit a policy inserted is not a step of the ticket's path
-        kept = t.activity == WORK
+    kept = t.activity == WORK  # a visit a policy inserted is not a step of the ticket's path
+    if t.cause is not None:  # nor is the rest of a visit after the customer answered, nor a reopen
+        kept &= t.cause == ROUTED
+    if not kept.all():
         visits = np.add.reduceat(kept.astype(np.int64), t.offset)
         offset = np.zeros(len(visits), dtype=np.int64)
         np.cumsum(visits[:-1], out=offset[1:])

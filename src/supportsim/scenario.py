@@ -16,6 +16,7 @@ from pydantic import BeforeValidator, Discriminator, Field, PlainSerializer, Tag
 from . import calendar as cal
 from . import formats, zones
 from .arrival_calendar import PerWorkingDay, parse_arrival_rate, parse_growth, per_hour
+from .customer_waits import AutoClose, CustomerWait, Reopen
 from .distributions import Distribution, Duration
 from .limits import MAX_GROUPS, MAX_LIST, MAX_PRIORITIES, MAX_REPLICATIONS, MAX_SEGMENTS
 from .model import Model
@@ -43,6 +44,8 @@ class Segment(Model):
     vip: bool = Field(False, description="VIP segments are served first by the VIP policies.")
     types: dict[Name, Annotated[float, Field(ge=0, le=1)]] | None = Field(
         None, description="This segment's own mix of ticket types (type -> share), where it differs from types.")
+    auto_close: bool = Field(True, description="false: this segment's tickets are never auto-closed (a contract "
+                                               "that forbids it).")
     description: str = Field("", description="Free text for people; not used by the simulation.")
 
 
@@ -108,6 +111,9 @@ class Group(Model):
     escalate_by_type: dict[str, dict[str, Annotated[float, Field(ge=0, le=1)]]] = Field(
         default_factory=dict, description="Per ticket type, escalation instead of escalate (escalate_when rules "
                                           "come first).")
+    waiting: CustomerWait | None = Field(None, description="Visits here that stop to wait on the customer.")
+    waiting_by_type: dict[str, CustomerWait] = Field(
+        default_factory=dict, description="Per ticket type, waiting on the customer instead of waiting.")
     escalate_when: list[EscalationRule] = Field(
         default_factory=list, max_length=MAX_LIST,
         description="Escalation by segment and arrival time: the first rule a ticket matches replaces escalate.")
@@ -203,6 +209,9 @@ class Scenario(Model):
                                                "(first match; the last matches every ticket).")
     policy: PolicySpec = Field(default_factory=lambda: {"kind": "fifo"}, validate_default=True,
                                description="Queue policy of every group without its own.")
+    auto_close: AutoClose | None = Field(
+        None, description="Close a ticket unresolved when it waits on the customer longer than this.")
+    reopen: Reopen | None = Field(None, description="Resolved tickets that reopen and need more work.")
     vip_in_escalation: bool = Field(
         True, description="Whether VIP privileges carry into the groups a ticket is escalated to; with false "
                           "those groups treat every ticket alike (no OLA honours VIP)."
@@ -238,6 +247,21 @@ class Scenario(Model):
     def type_mixes(self) -> np.ndarray:
         """[segments, types]: each segment's mix of ticket types (see :mod:`supportsim.ticket_types`)."""
         return np.array([type_shares(self.types or {}, seg.types) for seg in self.segments.values()])
+
+    def wait_of(self, group: str, ticket_type: str | None) -> CustomerWait | None:
+        """How visits of tickets of this type (None: without types) wait on the customer at the group."""
+        spec = self.groups[group]
+        return spec.waiting_by_type.get(ticket_type or "", spec.waiting)
+
+    def has_lifecycle(self) -> bool:
+        """Whether tickets may wait on the customer or reopen (see supportsim.customer_waits)."""
+        return (self.reopen is not None or any(t.reopen is not None for t in (self.types or {}).values())
+                or any(g.waiting is not None or g.waiting_by_type for g in self.groups.values()))
+
+    def reopen_for(self, ticket_type: str | None) -> Reopen | None:
+        """How tickets of this type (None: without types) reopen."""
+        own = (self.types or {}).get(ticket_type or "")
+        return own.reopen if own is not None and own.reopen is not None else self.reopen
 
     def overall_type_shares(self) -> dict[str, float]:
         """Expected share of all tickets of each type, over the segments' mixes; {"": 1} without types."""

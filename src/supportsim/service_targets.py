@@ -131,6 +131,9 @@ class Target(BaseModel):
                                                    "segment's SLA or the OLA, else around the clock).")
     attain: Share | None = Field(None, description="Share of tickets that must meet the target ('95%'); with it "
                                                       "the target is judged met or missed.")
+    pause_on_waiting: bool | None = Field(
+        None, description="Whether the clock stops while the ticket waits on the customer (default: yes for "
+                          "resolution, no for reaction and pickup).")
 
     @property
     def hours(self) -> float | None:
