@@ -444,6 +444,7 @@ class Scenario(Model):
         out = {}
         for i, g in enumerate(self.group_names):
             work = rate * visits[i] * self.mean_work(g)
+            work += rate * self.reopen_work(g)
             for visit in extra:
                 if visit.group == g:
                     share = sum(share for share, seg in zip(self.segment_shares, self.segment_names)
@@ -452,6 +453,18 @@ class Scenario(Model):
             available = sum(count * calendar.hours_per_week for count, calendar in self.shifts_of(g))
             out[g] = (cal.WEEK * work, available)
         return out
+
+    def reopen_work(self, group: str) -> float:
+        """Mean hours of work per ticket that reopens bring to the group: a ticket of a type that reopens with
+        probability r reopens r / (1 - r) times on average, each time at the group that resolved it."""
+        index, total = self.group_names.index(group), 0.0
+        for name, share in self.overall_type_shares().items():
+            spec = self.reopen_for(name or None)
+            if spec is not None:
+                ends = self.visits_per_ticket(name or None) * (1 - self.routing_matrix(name or None).sum(axis=1))
+                mean = spec.work.mean_hours if spec.work is not None else self.mean_work(group, None, name or None)
+                total += share * spec.probability / (1 - spec.probability) * ends[index] * mean
+        return total
 
     def offered_load(self, arrival_rate: float | None = None) -> dict[str, float]:
         """rho per group: offered work divided by the engineer-hours on duty, over a week."""
