@@ -46,7 +46,8 @@ def section(results: Results) -> str:
     waits = results.estimate(base, "segments", "all", "auto_closed") is not None
     if not types and not waits:
         return ""
-    lifecycle = [((key,), label, kind) for key, label, kind in LIFECYCLE] if waits else []
+    lifecycle: list[tuple[tuple[str, ...], str, str]] = [((key,), label, kind) for key, label, kind in LIFECYCLE
+                                                         ] if waits else []
     parts = ['<section id="by-type"><h2>Ticket types, waits on the customer, auto-close and reopen</h2>']
     if types:
         columns = [(("tickets",), "tickets", "count"), (("reaction", "mean"), "reaction mean", "time"),
