@@ -156,7 +156,6 @@ class SimulationResult:
         variants = [records[0].scenario for records in self.records.values() if records]
         business = any(business_clock_segments(v) for v in variants)
         bursts = any(v.arrivals.bursts for v in variants)
-        types = np.array(scenario.type_names, dtype=object)
         lifecycle = any(v.has_lifecycle() for v in variants)
         for variant, records in self.records.items():
             for record in records:
@@ -168,7 +167,9 @@ class SimulationResult:
                     "ticket": np.flatnonzero(keep),
                     "segment": segments[table["segment"][keep]],
                     "priority": priorities[table["priority"][keep]],
-                    **({"type": types[table["type"][keep]]} if "type" in table else {}),
+                    **({"type": np.array(record.scenario.type_names, dtype=object)[table["type"][keep]]
+                        if "type" in table else np.full(int(keep.sum()), "", dtype=object)}
+                       if any(v.types for v in variants) else {}),
                     "arrived": table["arrived"][keep],
                     "first_response": table["first_response"][keep],
                     "resolved": table["resolved"][keep],

@@ -64,6 +64,11 @@ class Returns:
         self.closes = (allowed[tickets.segment] if rule is not None else np.zeros(len(tickets), dtype=bool)).tolist()
         self.clock = scenario.calendar(rule.clock if rule is not None else None)
         self.limit = rule.after if rule is not None else None
+        # no wait this short can be too long (its on-duty time is at most its length; N working days are at least
+        # N calendar days, less an hour of a daylight-saving change): most waits need no calendar
+        span = rule.after if rule is not None else None
+        self.surely_short = (0.0 if span is None else span.hours if span.hours is not None
+                             else 24.0 * (span.working_days or 0) - 2.0)
         self.closed = np.full(len(tickets), math.nan)
         self.cut: dict[int, int] = {}  # closed ticket -> its first visit never reached
         self.away = 0
@@ -73,7 +78,8 @@ class Returns:
         auto-closed first (a wait longer than the limit on its clock)."""
         now, gap = self.now(), self.gap[visit]
         self.away += 1
-        if self.limit is not None and self.cause[visit] == ANSWERED and self.closes[self.ticket[visit]]:
+        if (self.limit is not None and gap > self.surely_short and self.cause[visit] == ANSWERED
+                and self.closes[self.ticket[visit]]):
             limit = after_on_duty(self.clock, now, self.limit)
             if now + gap > limit:
                 self.schedule(limit - now, self._close, visit)
