@@ -5,7 +5,8 @@ A check reads ``[variant:] figure OP bound``, for example ``vip.reaction.p90 <= 
 The figure is a path into the figures of :mod:`supportsim.stats`: a segment (or ``all``) and then
 ``tickets``, ``reaction.<stat>``, ``resolution.<stat>`` or ``sla.reaction_met`` / ``sla.resolution_met`` (and
 ``auto_closed``, ``reopened``, ``resolutions``, ``waiting_on_customer``, ``by_type.<type>.sla...``);
-``types.<type>.`` and the same figures of a ticket type; or ``groups.<group>.`` and a group figure. ``reaction`` alone means ``reaction.mean``.
+``types.<type>.`` and the same figures of a ticket type; or ``groups.<group>.`` and a group figure.
+``reaction`` alone means ``reaction.mean``.
 
 A check passes when the whole 95% interval of the figure lies on the right side of the bound and fails when
 the whole interval lies on the wrong side; otherwise the run cannot tell, and the check is *inconclusive*
