@@ -8,7 +8,7 @@ exist, escalation that ends) is checked in :mod:`supportsim.consistency`.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import numpy as np
 from pydantic import BeforeValidator, Discriminator, Field, PlainSerializer, Tag, WithJsonSchema
@@ -19,7 +19,7 @@ from .arrival_calendar import PerWorkingDay, parse_arrival_rate, parse_growth, p
 from .customer_waits import AutoClose, CustomerWait, Reopen
 from .distributions import Distribution, Duration
 from .limits import MAX_GROUPS, MAX_LIST, MAX_PRIORITIES, MAX_REPLICATIONS, MAX_SEGMENTS
-from .model import Model
+from .model import Model, QuietModel
 from .routing import EntryRule, EscalationRule, in_hours, match_shares
 from .service_targets import TargetValue, placed_targets
 from .strategies import PolicyConfig, PolicySpec
@@ -38,7 +38,9 @@ Name = Annotated[str, Field(pattern=NAME_PATTERN)]
 
 
 
-class Segment(Model):
+class Segment(QuietModel):
+    quiet_defaults: ClassVar[dict[str, Any]] = {"auto_close": True}
+
     share: float | None = Field(None, gt=0, le=1, description="Fraction of all tickets from this segment.")
     rate: Rate | None = Field(None, gt=0, description="This segment's own arrival rate, instead of a share.")
     vip: bool = Field(False, description="VIP segments are served first by the VIP policies.")
@@ -98,7 +100,9 @@ Work = Annotated[
 ]
 
 
-class Group(Model):
+class Group(QuietModel):
+    quiet_defaults: ClassVar[dict[str, Any]] = {"work_by_type": {}, "escalate_by_type": {}, "waiting_by_type": {}}
+
     staff: Staff = Field(description="Engineers in the group: a number (around the clock) or blocks "
                                      "{count, calendar}.")
     work: Work | None = Field(None, description="Work time of one ticket's visit to this group (required unless "
@@ -142,7 +146,9 @@ class SLATargets(Model):
     clock: str | None = Field(None, description="Calendar of the targets that name none (default: around the clock).")
 
 
-class SLA(SLATargets):
+class SLA(SLATargets, QuietModel):
+    quiet_defaults: ClassVar[dict[str, Any]] = {"by_type": {}}
+
     by_type: dict[str, SLATargets] = Field(
         default_factory=dict, description="Per ticket type, targets instead of this segment's (a type's targets "
                                           "without a clock count on the segment's).")
