@@ -27,7 +27,7 @@ from simpy.events import NORMAL, URGENT, Event, Timeout
 
 from .calendar import Calendar
 from .records import ReplicationRecord
-from .returns import Returns
+from .returns import HandBack, Returns
 from .scenario import Scenario
 from .strategies import PolicyConfig, strategy_for
 from .tickets import TicketStream, call_out_delays, draw_tickets
@@ -81,9 +81,9 @@ class _Ints(Protocol):
     def __setitem__(self, index: int, value: int, /) -> None: ...
 
 
-class StaffedGroup:
+class StaffedGroup(HandBack):
     """One engineer group at run time: its engineers and its strategy (what strategies see of it is the
-    protocol strategies.Group)."""
+    protocol strategies.Group; what waits on the customer need of it, supportsim.returns.HandBack)."""
 
     def __init__(self, run: _Run, name: str, staff: int, policy: PolicyConfig):
         self.run = run
@@ -108,8 +108,8 @@ class StaffedGroup:
         self.arrive = self.strategy.arrive
         self._free = self.strategy.release
         if run.returns is not None:  # visits may come back to the engineer who had them (supportsim.returns)
-            self.held: list[deque[int]] = [deque() for _ in range(staff)]
-            self._free = self._release_held_first
+            self.held = [deque() for _ in range(staff)]
+            self._free = self.release_held_first
         self._release = self._free
         for engineer in reversed(range(staff)):
             self._release(engineer)
@@ -145,29 +145,6 @@ class StaffedGroup:
         self.pace[engineer] = pace
         work = self._remaining[visit] * pace if pace != 1.0 else self._remaining[visit]
         self.pending[engineer] = _Alarm(env, work, self._on_finish, engineer)
-
-    def rejoin_front(self, visit: int) -> None:
-        """The customer answered: the visit takes its old place, the head of its rank's queue."""
-        self.strategy.rejoin_front(visit)
-
-    def hand_back(self, engineer: int, visit: int) -> None:
-        """The customer answered: the visit goes to the engineer who had it, now if free, else next."""
-        if self.is_free(engineer):
-            self.strategy.withdraw(engineer)
-            self.start(engineer, visit)
-        else:
-            self.held[engineer].append(visit)
-
-    def is_free(self, engineer: int) -> bool:
-        """On duty and neither at work nor on the way to it."""
-        return self.serving[engineer] < 0
-
-    def _release_held_first(self, engineer: int) -> None:
-        held = self.held[engineer]
-        if held:
-            self.start(engineer, held.popleft())
-        else:
-            self.strategy.release(engineer)
 
     def _finish(self, event: Timeout) -> None:
         engineer = event._value

@@ -10,9 +10,10 @@ pay for any of it: the engine's hot path is the same without them.
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -20,17 +21,45 @@ from .customer_waits import REJOIN, after_on_duty
 from .lifecycle import ANSWERED, rejoin_codes
 from .records import ReplicationRecord
 from .scenario import Scenario
+from .strategies import Strategy
 from .tickets import TicketStream
 
 FRONT, ENGINEER = REJOIN.index("front"), REJOIN.index("engineer")
 
 
-class GroupView(Protocol):
-    """What this module needs of an engine group."""
+class HandBack:
+    """The part of an engine group that takes answered visits back: to the engineer who had the visit (held for
+    them until they are free), or to its old place in the queue."""
 
-    def arrive(self, visit: int) -> None: ...
-    def rejoin_front(self, visit: int) -> None: ...
-    def hand_back(self, engineer: int, visit: int) -> None: ...
+    serving: list[int]          # per engineer: the visit in work, or -1
+    held: list[deque[int]]      # per engineer: answered visits waiting for them
+    strategy: Strategy
+    arrive: Callable[[int], None]  # a new visit at the group: the strategy's
+    if TYPE_CHECKING:
+        def start(self, engineer: int, visit: int, pace: float = 1.0) -> None: ...
+
+    def rejoin_front(self, visit: int) -> None:
+        self.strategy.rejoin_front(visit)
+
+    def hand_back(self, engineer: int, visit: int) -> None:
+        """The visit goes to the engineer who had it: now if they are free, else as soon as they are."""
+        if self.is_free(engineer):
+            self.strategy.withdraw(engineer)
+            self.start(engineer, visit)
+        else:
+            self.held[engineer].append(visit)
+
+    def is_free(self, engineer: int) -> bool:
+        """On duty and neither at work nor on the way to it."""
+        return self.serving[engineer] < 0
+
+    def release_held_first(self, engineer: int) -> None:
+        """The engineer is free: a visit held for them first, else what the strategy gives."""
+        held = self.held[engineer]
+        if held:
+            self.start(engineer, held.popleft())
+        else:
+            self.strategy.release(engineer)
 
 
 class Engineers(Protocol):
@@ -49,7 +78,7 @@ class Returns:
     def __init__(self, scenario: Scenario, tickets: TicketStream, engineer: Engineers, schedule: Schedule,
                  now: Callable[[], float]):
         assert tickets.gap is not None and tickets.cause is not None, "visits with gaps come from supportsim.lifecycle"
-        self.groups: list[GroupView] = []  # the engine's, filled in once they exist
+        self.groups: list[HandBack] = []  # the engine's, filled in once they exist
         self.route = tickets.route.tolist()
         self.gap = tickets.gap.tolist()
         self.cause = tickets.cause.tolist()
