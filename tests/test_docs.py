@@ -183,6 +183,8 @@ def summary_paths(summary: dict) -> set[str]:
                         parts[1] = "<>"  # the segment
                     if section == "weeks" and parts[0] == "targets":
                         parts = ["targets", "<>"]  # the target's key path
+                    if parts[0] == "by_type":
+                        parts[1] = "<>"  # the ticket type
                     out.add(".".join([section, "<>", *parts]))
     return out
 
@@ -201,7 +203,7 @@ def bundled_results(small_result):
     """Every bundled scenario, shortened: between them they produce every key (variants and vs_baseline,
     business-clock figures, OLAs, bursts)."""
     results = [small_result]
-    for name in ("office-hours-desk", "vip-no-extra-staff"):
+    for name in ("office-hours-desk", "vip-no-extra-staff", "software-vendor"):
         data = yaml.safe_load((ROOT / "scenarios" / f"{name}.yaml").read_text())
         results.append(supportsim.simulate({**data, "horizon": "300h", "warmup": "20h"}, replications=2, seed=3))
     return results

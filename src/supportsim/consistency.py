@@ -14,6 +14,7 @@ from .limits import MAX_CUT_SHORT, MAX_VISITS
 from .routing import EntryRule, TicketMatch, in_hours
 from .scenario import Scenario, WorkByClass
 from .service_targets import placed_targets
+from .ticket_checks import lifecycle_problems, type_problems
 from .units import format_duration
 
 RESERVED_SEGMENT_NAMES = {"all": "segments.all is every segment together",
@@ -89,6 +90,7 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
                 if pri not in (s.priorities or {}):
                     problems.append((f"groups.{g}.work.by_priority.{pri}",
                                      f"unknown priority {pri!r}; declare it under priorities"))
+    problems += type_problems(s) + lifecycle_problems(s)
     if s.baseline is not None and s.baseline not in s.variants:
         known = ", ".join(s.variants) or "none are defined"
         problems.append(("baseline", f"unknown variant {s.baseline!r}; variants: {known}"))
@@ -211,6 +213,10 @@ def working_time_problems(s: Scenario) -> list[tuple[str, str]]:
             check(f"groups.{g}.ola.clock", group.ola.clock)
     for seg, sla in s.sla.items():
         check(f"sla.{seg}.clock", sla.clock)
+        for t, own in sla.by_type.items():
+            check(f"sla.{seg}.by_type.{t}.clock", own.clock)
+    if s.auto_close is not None:
+        check("auto_close.clock", s.auto_close.clock)
     for place in placed_targets(s):
         if place.target.clock is not None:
             check(f"{place.path}.clock", place.target.clock)

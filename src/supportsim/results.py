@@ -18,6 +18,7 @@ import numpy as np
 import yaml
 
 from . import formats, service_targets
+from .lifecycle import ROUTED
 from .manifest import digest, save_run
 from .profiles import combine_profiles, hour_of_week_labels
 from .records import ReplicationRecord
@@ -178,6 +179,7 @@ class SimulationResult:
         business = any(business_clock_segments(v) for v in variants)
         bursts = any(v.arrivals.bursts for v in variants)
         dated = any(v.start is not None for v in variants)
+        lifecycle = any(v.has_lifecycle() for v in variants)
         for variant, records in self.records.items():
             for record in records:
                 table = ticket_table(record)
@@ -188,6 +190,9 @@ class SimulationResult:
                     "ticket": np.flatnonzero(keep),
                     "segment": segments[table["segment"][keep]],
                     "priority": priorities[table["priority"][keep]],
+                    **({"type": np.array(record.scenario.type_names, dtype=object)[table["type"][keep]]
+                        if "type" in table else np.full(int(keep.sum()), "", dtype=object)}
+                       if any(v.types for v in variants) else {}),
                     "arrived": table["arrived"][keep],
                     "first_response": table["first_response"][keep],
                     "resolved": table["resolved"][keep],
@@ -209,6 +214,9 @@ class SimulationResult:
                 for measure in ("reaction", "resolution"):
                     if with_sla[measure]:
                         columns[f"{measure}_sla_met"] = met[f"{measure}_met"][keep]
+                for name in ("auto_closed", "reopens", "waiting_on_customer"):
+                    if lifecycle:
+                        columns[name] = table[name][keep] if name in table else np.zeros(int(keep.sum()))
                 yield variant, record, columns
 
     def tickets_csv(self) -> str:
@@ -306,8 +314,10 @@ def ticket_paths(record: ReplicationRecord) -> np.ndarray:
     t = record.tickets
     if len(t.arrived) == 0:
         return np.array([], dtype=object)
-    if (t.activity != WORK).any():  # a visit a policy inserted is not a step of the ticket's path
-        kept = t.activity == WORK
+    kept = t.activity == WORK  # a visit a policy inserted is not a step of the ticket's path
+    if t.cause is not None:  # nor is the rest of a visit after the customer answered, nor a reopen
+        kept &= t.cause == ROUTED
+    if not kept.all():
         visits = np.add.reduceat(kept.astype(np.int64), t.offset)
         offset = np.zeros(len(visits), dtype=np.int64)
         np.cumsum(visits[:-1], out=offset[1:])

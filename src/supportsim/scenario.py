@@ -8,7 +8,7 @@ exist, escalation that ends) is checked in :mod:`supportsim.consistency`.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import numpy as np
 from pydantic import BeforeValidator, Discriminator, Field, PlainSerializer, Tag, WithJsonSchema
@@ -16,12 +16,14 @@ from pydantic import BeforeValidator, Discriminator, Field, PlainSerializer, Tag
 from . import calendar as cal
 from . import formats, zones
 from .arrival_calendar import PerWorkingDay, parse_arrival_rate, parse_growth, per_hour
+from .customer_waits import AutoClose, CustomerWait, Reopen
 from .distributions import Distribution, Duration
 from .limits import MAX_GROUPS, MAX_LIST, MAX_PRIORITIES, MAX_REPLICATIONS, MAX_SEGMENTS
-from .model import Model
+from .model import Model, QuietModel
 from .routing import EntryRule, EscalationRule, in_hours, match_shares
 from .service_targets import TargetValue, placed_targets
 from .strategies import PolicyConfig, PolicySpec
+from .ticket_types import TicketType, type_shares
 from .units import format_rate, parse_rate
 from .visits import ExtraVisit
 from .working_time import OLA, Burst, CalendarValue, Profile, Staff, StaffBlock, Start, listed
@@ -36,10 +38,16 @@ Name = Annotated[str, Field(pattern=NAME_PATTERN)]
 
 
 
-class Segment(Model):
+class Segment(QuietModel):
+    quiet_defaults: ClassVar[dict[str, Any]] = {"auto_close": True}
+
     share: float | None = Field(None, gt=0, le=1, description="Fraction of all tickets from this segment.")
     rate: Rate | None = Field(None, gt=0, description="This segment's own arrival rate, instead of a share.")
     vip: bool = Field(False, description="VIP segments are served first by the VIP policies.")
+    types: dict[Name, Annotated[float, Field(ge=0, le=1)]] | None = Field(
+        None, description="This segment's own mix of ticket types (type -> share), where it differs from types.")
+    auto_close: bool = Field(True, description="false: this segment's tickets are never auto-closed (a contract "
+                                               "that forbids it).")
     description: str = Field("", description="Free text for people; not used by the simulation.")
 
 
@@ -92,13 +100,24 @@ Work = Annotated[
 ]
 
 
-class Group(Model):
+class Group(QuietModel):
+    quiet_defaults: ClassVar[dict[str, Any]] = {"work_by_type": {}, "escalate_by_type": {}, "waiting_by_type": {}}
+
     staff: Staff = Field(description="Engineers in the group: a number (around the clock) or blocks "
                                      "{count, calendar}.")
-    work: Work = Field(description="Work time of one ticket's visit to this group.")
+    work: Work | None = Field(None, description="Work time of one ticket's visit to this group (required unless "
+                                                "work_by_type gives the work of every type that comes here).")
+    work_by_type: dict[str, Distribution] = Field(
+        default_factory=dict, description="Work time per ticket type, instead of work.")
     escalate: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(
         default_factory=dict, description="After work here, probability of going on to each group."
     )
+    escalate_by_type: dict[str, dict[str, Annotated[float, Field(ge=0, le=1)]]] = Field(
+        default_factory=dict, description="Per ticket type, escalation instead of escalate (escalate_when rules "
+                                          "come first).")
+    waiting: CustomerWait | None = Field(None, description="Visits here that stop to wait on the customer.")
+    waiting_by_type: dict[str, CustomerWait] = Field(
+        default_factory=dict, description="Per ticket type, waiting on the customer instead of waiting.")
     escalate_when: list[EscalationRule] = Field(
         default_factory=list, max_length=MAX_LIST,
         description="Escalation by segment and arrival time: the first rule a ticket matches replaces escalate.")
@@ -119,12 +138,20 @@ class Group(Model):
         return sum(b.count for b in self.blocks)
 
 
-class SLA(Model):
+class SLATargets(Model):
     reaction: TargetValue | None = Field(None, description="Target for the time to first response: "
                                                                "{within, clock, attain}, or a duration ('15m').")
     resolution: TargetValue | None = Field(None, description="Target for the time to resolution: "
                                                                  "{within, clock, attain}, or a duration ('5bd').")
     clock: str | None = Field(None, description="Calendar of the targets that name none (default: around the clock).")
+
+
+class SLA(SLATargets, QuietModel):
+    quiet_defaults: ClassVar[dict[str, Any]] = {"by_type": {}}
+
+    by_type: dict[str, SLATargets] = Field(
+        default_factory=dict, description="Per ticket type, targets instead of this segment's (a type's targets "
+                                          "without a clock count on the segment's).")
 
 
 class Sweep(Model):
@@ -179,6 +206,8 @@ class Scenario(Model):
                                           description="Customer segments by name.")
     priorities: dict[Name, Annotated[float, Field(gt=0, le=1)]] | None = Field(
         None, max_length=MAX_PRIORITIES, description="Share of tickets at each priority, most urgent first.")
+    types: dict[Name, TicketType] | None = Field(
+        None, max_length=MAX_PRIORITIES, description="Ticket types (incident, request...) and their shares.")
     arrivals: Arrivals = Field(default_factory=Arrivals, description="How tickets arrive.")
     groups: dict[Name, Group] = Field(min_length=1, max_length=MAX_GROUPS, description="Engineer groups by name.")
     entry: str | list[EntryRule] | None = Field(
@@ -186,6 +215,9 @@ class Scenario(Model):
                                                "(first match; the last matches every ticket).")
     policy: PolicySpec = Field(default_factory=lambda: {"kind": "fifo"}, validate_default=True,
                                description="Queue policy of every group without its own.")
+    auto_close: AutoClose | None = Field(
+        None, description="Close a ticket unresolved when it waits on the customer longer than this.")
+    reopen: Reopen | None = Field(None, description="Resolved tickets that reopen and need more work.")
     vip_in_escalation: bool = Field(
         True, description="Whether VIP privileges carry into the groups a ticket is escalated to; with false "
                           "those groups treat every ticket alike (no OLA honours VIP)."
@@ -213,6 +245,36 @@ class Scenario(Model):
     @property
     def group_names(self) -> list[str]:
         return list(self.groups)
+
+    @property
+    def type_names(self) -> list[str]:
+        return list(self.types or {})
+
+    def type_mixes(self) -> np.ndarray:
+        """[segments, types]: each segment's mix of ticket types (see :mod:`supportsim.ticket_types`)."""
+        return np.array([type_shares(self.types or {}, seg.types) for seg in self.segments.values()])
+
+    def wait_of(self, group: str, ticket_type: str | None) -> CustomerWait | None:
+        """How visits of tickets of this type (None: without types) wait on the customer at the group."""
+        spec = self.groups[group]
+        return spec.waiting_by_type.get(ticket_type or "", spec.waiting)
+
+    def has_lifecycle(self) -> bool:
+        """Whether tickets may wait on the customer or reopen (see supportsim.customer_waits)."""
+        return (self.reopen is not None or any(t.reopen is not None for t in (self.types or {}).values())
+                or any(g.waiting is not None or g.waiting_by_type for g in self.groups.values()))
+
+    def reopen_for(self, ticket_type: str | None) -> Reopen | None:
+        """How tickets of this type (None: without types) reopen."""
+        own = (self.types or {}).get(ticket_type or "")
+        return own.reopen if own is not None and own.reopen is not None else self.reopen
+
+    def overall_type_shares(self) -> dict[str, float]:
+        """Expected share of all tickets of each type, over the segments' mixes; {"": 1} without types."""
+        if not self.types:
+            return {"": 1.0}
+        shares = self.segment_shares / (self.segment_shares.sum() or 1.0)
+        return dict(zip(self.type_names, (shares @ self.type_mixes()).tolist()))
 
     @property
     def entry_group(self) -> str:
@@ -301,14 +363,19 @@ class Scenario(Model):
             return own
         return any(group == rule.group for rule in self.entry_rules) or self.vip_in_escalation
 
-    def routing_matrix(self) -> np.ndarray:
+    def routing_matrix(self, ticket_type: str | None = None) -> np.ndarray:
         """Escalation probabilities between groups; a group's rules by segment and time (``escalate_when``)
-        weighted by the share of tickets each takes."""
+        weighted by the share of tickets each takes. With ticket types: of the tickets of ``ticket_type``, or
+        (None) of all tickets, the types weighted by their shares."""
+        if ticket_type is None and any(g.escalate_by_type for g in self.groups.values()):
+            return sum((share * self.routing_matrix(t) for t, share in self.overall_type_shares().items()),
+                       np.zeros((len(self.groups), len(self.groups))))
         names = self.group_names
         matrix = np.zeros((len(names), len(names)))
         for i, g in enumerate(names):
             group = self.groups[g]
-            tables = [rule.escalate for rule in group.escalate_when] + [group.escalate]
+            own = group.escalate_by_type.get(ticket_type or "")
+            tables = [rule.escalate for rule in group.escalate_when] + [group.escalate if own is None else own]
             weights = self.rule_shares(group.escalate_when) if group.escalate_when else [1.0]
             for weight, table in zip(weights, tables):
                 for target, p in table.items():
@@ -316,10 +383,11 @@ class Scenario(Model):
                         matrix[i, names.index(target)] += weight * p
         return matrix
 
-    def visits_per_ticket(self) -> np.ndarray:
-        """Expected visits of one ticket to each group (traffic equations v = e + v P)."""
+    def visits_per_ticket(self, ticket_type: str | None = None) -> np.ndarray:
+        """Expected visits of one ticket (of ``ticket_type``, if given) to each group (traffic equations
+        v = e + v P)."""
         entry = self.entry_shares()
-        return np.linalg.solve((np.eye(len(entry)) - self.routing_matrix()).T, entry)
+        return np.linalg.solve((np.eye(len(entry)) - self.routing_matrix(ticket_type)).T, entry)
 
     def entry_shares(self) -> np.ndarray:
         """Expected share of tickets entering at each group (see :func:`supportsim.routing.entry_shares`)."""
@@ -346,9 +414,20 @@ class Scenario(Model):
         weights = table[((times + cal.week_hour(self.origin)) // 1).astype(int) % int(cal.WEEK)]
         return float(np.sum(weights * in_hours(self.calendar(clock), times)) / (np.sum(weights) or 1.0))
 
-    def mean_work(self, group: str, segments: list[str] | None = None) -> float:
-        """Mean work of a visit to the group, averaged over the ticket mix (of ``segments`` only, if given)."""
-        work = self.groups[group].work
+    def mean_work(self, group: str, segments: list[str] | None = None, ticket_type: str | None = None) -> float:
+        """Mean work of a visit to the group, averaged over the ticket mix (of ``segments`` only, and of
+        ``ticket_type`` only, if given). With types, each type's visits to the group weigh by how many there are."""
+        spec = self.groups[group]
+        if ticket_type is not None and ticket_type in spec.work_by_type:
+            return spec.work_by_type[ticket_type].mean_hours
+        if ticket_type is None and self.types and (spec.work_by_type or spec.work is None):
+            index = self.group_names.index(group)
+            weights = {t: share * self.visits_per_ticket(t)[index] for t, share in self.overall_type_shares().items()}
+            total = sum(weights.values())
+            return sum(w * self.mean_work(group, segments, t) for t, w in weights.items()) / total if total else 0.0
+        work = spec.work
+        if work is None:  # a type that never comes here (validation makes sure of it)
+            return 0.0
         if not isinstance(work, WorkByClass):
             return work.mean_hours
         shares = {seg: share for seg, share in zip(self.segment_names, self.segment_shares)
@@ -371,6 +450,7 @@ class Scenario(Model):
         out = {}
         for i, g in enumerate(self.group_names):
             work = rate * visits[i] * self.mean_work(g)
+            work += rate * self.reopen_work(g)
             for visit in extra:
                 if visit.group == g:
                     share = sum(share for share, seg in zip(self.segment_shares, self.segment_names)
@@ -379,6 +459,18 @@ class Scenario(Model):
             available = sum(count * calendar.hours_per_week for count, calendar in self.shifts_of(g))
             out[g] = (cal.WEEK * work, available)
         return out
+
+    def reopen_work(self, group: str) -> float:
+        """Mean hours of work per ticket that reopens bring to the group: a ticket of a type that reopens with
+        probability r reopens r / (1 - r) times on average, each time at the group that resolved it."""
+        index, total = self.group_names.index(group), 0.0
+        for name, share in self.overall_type_shares().items():
+            spec = self.reopen_for(name or None)
+            if spec is not None:
+                ends = self.visits_per_ticket(name or None) * (1 - self.routing_matrix(name or None).sum(axis=1))
+                mean = spec.work.mean_hours if spec.work is not None else self.mean_work(group, None, name or None)
+                total += share * spec.probability / (1 - spec.probability) * ends[index] * mean
+        return total
 
     def offered_load(self, arrival_rate: float | None = None) -> dict[str, float]:
         """rho per group: offered work divided by the engineer-hours on duty, over a week."""

@@ -12,7 +12,7 @@ import numpy as np
 
 from .calendar import Calendar
 from .scenario import Scenario, WorkByClass
-from .service_targets import measured_clock
+from .service_targets import target_classes
 from .tickets import TicketStream
 from .units import WEEK
 from .visits import WORK
@@ -47,12 +47,18 @@ def expected_work(scenario: Scenario, tickets: TicketStream) -> np.ndarray:
     for g, name in enumerate(scenario.group_names):
         spec = scenario.groups[name].work
         here = is_work & (tickets.route == g)
-        if not isinstance(spec, WorkByClass):
+        if spec is None:
+            out[here] = math.nan  # work by type only: filled in below
+        elif not isinstance(spec, WorkByClass):
             out[here] = spec.mean_hours
-            continue
-        for s, seg in enumerate(scenario.segment_names):
-            for p, pri in enumerate(scenario.priority_names or [""]):
-                out[here & (segment == s) & (priority == p)] = spec.for_ticket(seg, pri).mean_hours
+        else:
+            for s, seg in enumerate(scenario.segment_names):
+                for p, pri in enumerate(scenario.priority_names or [""]):
+                    out[here & (segment == s) & (priority == p)] = spec.for_ticket(seg, pri).mean_hours
+        if tickets.type is not None:
+            kind = tickets.type[ticket]
+            for type_name, dist in scenario.groups[name].work_by_type.items():
+                out[here & (kind == scenario.type_names.index(type_name))] = dist.mean_hours
     for visit in scenario.extra_visits():
         code = tickets.activities.index(visit.activity)
         group = scenario.group_names.index(visit.group)
@@ -65,14 +71,13 @@ def _deadlines(scenario: Scenario, tickets: TicketStream, measure: str) -> np.nd
     the SLA's clock; infinite where the segment has no such target."""
     arrived = tickets.arrived[tickets.ticket_of_visit]
     segment = tickets.segment[tickets.ticket_of_visit]
+    kind = tickets.type[tickets.ticket_of_visit] if tickets.type is not None else None
     out = np.full(len(arrived), math.inf)
-    for s, seg in enumerate(scenario.segment_names):
-        sla = scenario.sla.get(seg)
-        target = getattr(sla, measure, None) if sla is not None else None
-        here = segment == s
+    for here, target, clock_name in target_classes(scenario, scenario.segment_names, scenario.type_names, segment,
+                                                   kind, measure):  # each ticket's own target (its type's, if any)
         if target is None or not here.any():
             continue
-        clock = scenario.calendar(measured_clock(scenario, seg, measure))  # the target's own clock
+        clock = scenario.calendar(clock_name)  # the target's own clock
         if target.hours is None:  # working days: the due time N working days later
             out[here] = add_working_days(clock, arrived[here], target.within.working_days or 0)
         else:
