@@ -14,6 +14,8 @@ from .limits import MAX_CUT_SHORT, MAX_VISITS
 from .routing import EntryRule, TicketMatch, in_hours
 from .scenario import Scenario, WorkByClass
 from .service_targets import placed_targets
+from .skills import skill_problems
+from .strategies import strategies, strategy_class
 from .units import format_duration
 
 RESERVED_SEGMENT_NAMES = {"all": "segments.all is every segment together",
@@ -105,6 +107,8 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
         if seg not in s.segments:
             problems.append((f"sla.{seg}", f"unknown segment {seg!r}; segments are {', '.join(s.segments)}"))
     problems += working_time_problems(s)
+    problems += skill_problems(s.skills, s.segment_names, list(s.segment_shares),
+                               {g: group.blocks for g, group in s.groups.items()})
     if not any(p[0].startswith(("groups", "entry")) for p in problems):
         loop = _closed_loop(s)
         if loop:
@@ -129,9 +133,19 @@ def _long_path_problems(s: Scenario) -> list[tuple[str, str]]:
 
 
 def _policy_problems(s: Scenario) -> list[tuple[str, str]]:
-    """What each policy finds wrong with itself in this scenario (unknown groups, impossible counts...)."""
+    """What each policy finds wrong with itself in this scenario (unknown groups, impossible counts...), and
+    policies that ignore skills in a group whose engineers carry them."""
     placed = [("policy", s.policy)] + [(f"groups.{g}.policy", grp.policy) for g, grp in s.groups.items() if grp.policy]
-    return [problem for path, policy in placed for problem in policy.problems(s, path)]
+    problems = [problem for path, policy in placed for problem in policy.problems(s, path)]
+    for g, group in s.groups.items():
+        policy = s.policy_of(g)
+        found = strategy_class(policy.kind)
+        if any(b.skills is not None for b in group.blocks) and found is not None and not found.skills:
+            where = f"groups.{g}.policy" if group.policy is not None else "policy"
+            takers = ", ".join(k for k, cls in sorted(strategies().items()) if cls.skills)
+            problems.append((where, f"the {policy.kind} policy gives tickets to engineers whatever their skills, "
+                                    f"but engineers of {g} carry skills; use a policy that respects them ({takers})"))
+    return problems
 
 
 def _closed_loop(s: Scenario) -> list[str] | None:

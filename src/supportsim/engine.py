@@ -27,6 +27,7 @@ from simpy.events import NORMAL, URGENT, Event, Timeout
 from .calendar import Calendar
 from .records import ReplicationRecord
 from .scenario import Scenario
+from .skills import abilities, need_classes
 from .strategies import PolicyConfig, strategy_for
 from .tickets import TicketStream, call_out_delays, draw_tickets
 from .visit_attributes import visit_attribute
@@ -102,6 +103,11 @@ class StaffedGroup:
         self._ended = run.ended
         self._advance = run.advance
         self._on_finish = self._finish  # bound once: start() runs for every visit, and binding costs ~5%
+        blocks = run.scenario.groups[name].blocks
+        self.able = abilities(blocks, need_classes(run.scenario.skills)) if run.scenario.skills else None
+        self.paces = [block.pace for block in blocks for _ in range(block.count)]
+        if any(pace != 1.0 for pace in self.paces):
+            self.start = self._paced_start  # type: ignore[method-assign]  # only groups with a pace pay for it
         self.strategy = strategy_for(policy).for_group(policy, self)
         self.arrive = self.strategy.arrive
         self._release = self.strategy.release
@@ -119,6 +125,7 @@ class StaffedGroup:
     reaction_deadline = property(lambda self: self.run.visit_attribute("reaction_deadline"))
     resolution_deadline = property(lambda self: self.run.visit_attribute("resolution_deadline"))
     oracle_work = property(lambda self: self.run.visit_attribute("oracle_work"))
+    need = property(lambda self: self.run.visit_attribute("need"))
 
     @property
     def activities(self) -> tuple[str, ...]:
@@ -139,6 +146,10 @@ class StaffedGroup:
         self.pace[engineer] = pace
         work = self._remaining[visit] * pace if pace != 1.0 else self._remaining[visit]
         self.pending[engineer] = _Alarm(env, work, self._on_finish, engineer)
+
+    def _paced_start(self, engineer: int, visit: int, pace: float = 1.0) -> None:
+        """start() for a group whose staff blocks set a pace: the engineer's own pace times the strategy's."""
+        type(self).start(self, engineer, visit, pace * self.paces[engineer])
 
     def _finish(self, event: Timeout) -> None:
         engineer = event._value

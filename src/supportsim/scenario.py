@@ -21,6 +21,7 @@ from .limits import MAX_GROUPS, MAX_LIST, MAX_PRIORITIES, MAX_REPLICATIONS, MAX_
 from .model import Model
 from .routing import EntryRule, EscalationRule, in_hours, match_shares
 from .service_targets import TargetValue, placed_targets
+from .skills import Dimension
 from .strategies import PolicyConfig, PolicySpec
 from .units import format_rate, parse_rate
 from .visits import ExtraVisit
@@ -179,6 +180,9 @@ class Scenario(Model):
                                           description="Customer segments by name.")
     priorities: dict[Name, Annotated[float, Field(gt=0, le=1)]] | None = Field(
         None, max_length=MAX_PRIORITIES, description="Share of tickets at each priority, most urgent first.")
+    skills: dict[Name, Dimension] | None = Field(
+        None, max_length=MAX_LIST, description="Skills tickets need, by dimension (product, language...): the "
+                                               "shares of each dimension's skills, for every ticket or by segment.")
     arrivals: Arrivals = Field(default_factory=Arrivals, description="How tickets arrive.")
     groups: dict[Name, Group] = Field(min_length=1, max_length=MAX_GROUPS, description="Engineer groups by name.")
     entry: str | list[EntryRule] | None = Field(

@@ -21,6 +21,7 @@ from .distributions import Distribution
 from .limits import MAX_VISITS
 from .routing import TicketMatch, first_match
 from .scenario import Scenario, WorkByClass
+from .skills import draw_needs
 from .trace import Trace
 from .visits import activity_names
 
@@ -52,6 +53,8 @@ class TicketStream:
     # int8 [visits]: index into activities (0, work, unless a policy inserted it); zeros unless given
     activity: np.ndarray = cast(np.ndarray, None)
     activities: tuple[str, ...] = ("work",)  # names of the activity codes (see supportsim.visits)
+    # int64 [tickets]: the skills each ticket needs, an index into skills.need_classes (zeros unless given)
+    need: np.ndarray = cast(np.ndarray, None)
     # (group, staff block) -> float64 [visits]: the call-out delay if that on-call block is called out for the
     # visit (drawn for visits to the group, 0 elsewhere); empty unless the scenario has on-call staff
     call_out: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)
@@ -63,6 +66,9 @@ class TicketStream:
         activity: np.ndarray | None = self.activity
         if activity is None:
             self.activity = np.zeros(len(self.route), dtype=np.int8)
+        need: np.ndarray | None = self.need
+        if need is None:
+            self.need = np.zeros(len(self.arrived), dtype=np.int64)
 
     def __len__(self) -> int:
         return len(self.arrived)
@@ -110,10 +116,14 @@ def draw_tickets(scenario: Scenario, replication: int, seed: int | None = None) 
     # Drawn for every ticket whatever the policy, so that a policy that looks at customers changes no other draw.
     customer = stream(seed, replication, "customers").random(n)
     extra = scenario.extra_visits()
+    need: np.ndarray | None = None
+    if scenario.skills:
+        need = draw_needs(scenario.skills, scenario.segment_names, segment,
+                          {d: stream(seed, replication, f"skills:{d}") for d in scenario.skills})
     tickets = TicketStream(arrived, segment.astype(index_dtype(len(scenario.segments))),
                            priority.astype(index_dtype(len(scenario.priorities or {}))), offset,
                            visits.astype(np.int64), route, work, burst=burst, customer=customer,
-                           activities=activity_names(extra))
+                           activities=activity_names(extra), need=cast(np.ndarray, need))
     purposes: set[str] = set()
     for visit in reversed(extra):  # each goes in front: the first listed ends up first
         purpose = visit.activity if visit.activity not in purposes else f"{visit.activity}:{visit.group}"
@@ -185,7 +195,7 @@ def _with_extra_visit(t: TicketStream, selected: np.ndarray, group: int, activit
     work[first] = dist.sample(rng, len(first))
     codes[first] = activity
     return TicketStream(t.arrived, t.segment, t.priority, offset, visits, route, work,
-                        burst=t.burst, customer=t.customer, activity=codes, activities=t.activities)
+                        burst=t.burst, customer=t.customer, activity=codes, activities=t.activities, need=t.need)
 
 
 def _arrival_times(scenario: Scenario, rng: np.random.Generator) -> np.ndarray:

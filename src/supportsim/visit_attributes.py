@@ -18,7 +18,7 @@ from .units import WEEK
 from .visits import WORK
 from .workdays import add_working_days
 
-TICKET_ATTRIBUTES = ("priority", "segment", "customer", "arrived")
+TICKET_ATTRIBUTES = ("priority", "segment", "customer", "arrived", "need")
 """Attributes of the ticket, the same for each of its visits."""
 
 

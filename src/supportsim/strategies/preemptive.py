@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Literal
 
 from .at_work import AtWork
-from .base import Group, PolicyConfig, register
+from .base import Group, PolicyConfig, Strategy, register
 from .priority import Priority
 
 
@@ -22,6 +22,12 @@ class PreemptiveConfig(PolicyConfig):
 class Preemptive(Priority):
     kind = "preemptive"
     Config = PreemptiveConfig
+    skills = False  # interrupting work would have to find an engineer with the skills: not (yet) done
+
+    @classmethod
+    def for_group(cls, config: PolicyConfig, group: Group) -> Strategy:
+        assert isinstance(config, PreemptiveConfig)
+        return cls(config, group)
 
     def __init__(self, config: PreemptiveConfig, group: Group) -> None:
         super().__init__(config, group)
