@@ -106,7 +106,10 @@ def with_backlog(scenario: Scenario, tickets: TicketStream, backlog: Backlog, re
                         np.concatenate([b.work, tickets.work]), burst=burst,
                         customer=np.concatenate([b.customer, tickets.customer]),
                         activity=np.concatenate([np.zeros(len(b.route), dtype=np.int8), tickets.activity]),
-                        activities=tickets.activities, need=np.concatenate([b.need, tickets.need]))
+                        activities=tickets.activities, need=np.concatenate([b.need, tickets.need]),
+                        declared=np.concatenate([b.declared, tickets.declared]),
+                        triaged=np.concatenate([b.triaged, tickets.triaged]),
+                        call_at=np.concatenate([b.call_at, tickets.call_at]))
 
 
 def given_tickets(scenario: Scenario, arrived: np.ndarray, segment: np.ndarray, priority: np.ndarray,

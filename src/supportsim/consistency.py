@@ -11,6 +11,7 @@ import numpy as np
 
 from . import calendar as cal
 from .limits import MAX_CUT_SHORT, MAX_VISITS
+from .priorities import confusion_problems
 from .routing import EntryRule, TicketMatch, in_hours
 from .scenario import Scenario, WorkByClass
 from .service_targets import placed_targets
@@ -57,9 +58,18 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
             problems.append((f"segments.{with_share[0]}.share",
                              "shares need arrivals.rate; with a rate per segment leave shares out"))
     if s.priorities is not None:
-        total = sum(s.priorities.values())
+        total = sum(s.priority_shares.values())
         if abs(total - 1) > 1e-6:
             problems.append(("priorities", f"shares must sum to 1, got {total:g}"))
+        problems += confusion_problems(s.priorities)
+    if s.callbacks is not None:
+        problems += _callback_problems(s)
+    if s.triage is not None:
+        if s.triage.group not in s.groups:
+            problems.append(("triage.group", f"unknown group {s.triage.group!r}; groups are {', '.join(groups)}"))
+        for segment in s.triage.segments or []:
+            if segment not in s.segments:
+                problems.append(("triage.segments", f"unknown segment {segment!r}"))
     if s.entry is None and len(groups) > 1:
         problems.append(("entry", "is missing: with several groups say where tickets arrive "
                                   f"(one of {', '.join(groups)})"))
@@ -117,6 +127,19 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
         else:
             problems += _long_path_problems(s)
     return problems
+
+
+def _callback_problems(s: Scenario) -> list[tuple[str, str]]:
+    calls = s.callbacks
+    assert calls is not None
+    if calls.group is not None and calls.group not in s.groups:
+        return [("callbacks.group", f"unknown group {calls.group!r}; groups are {', '.join(s.groups)}")]
+    for segment in calls.segments or []:
+        if segment not in s.segments:
+            return [("callbacks.segments", f"unknown segment {segment!r}; segments are {', '.join(s.segments)}")]
+    if calls.segments is None and not s.vip_segments:
+        return [("callbacks", "callbacks go to VIP tickets: mark a segment 'vip: true', or name callbacks.segments")]
+    return []
 
 
 def _long_path_problems(s: Scenario) -> list[tuple[str, str]]:

@@ -30,7 +30,7 @@ from .scenario import Scenario
 from .skills import abilities, need_classes
 from .strategies import PolicyConfig, strategy_for
 from .tickets import TicketStream, call_out_delays, draw_tickets
-from .visit_attributes import visit_attribute
+from .visit_attributes import visit_attribute, visit_ranks
 
 
 class _Alarm(Event):
@@ -51,19 +51,6 @@ class _Alarm(Event):
         self.callbacks = [callback]
         self._value = value
         env.schedule(self, NORMAL, delay)
-
-
-def visit_ranks(scenario: Scenario, tickets: TicketStream) -> tuple[np.ndarray, int, np.ndarray]:
-    """Queue rank per visit: VIP segments first (0), then by ticket priority in declared order. In a group
-    that gives VIP no privileges (``vip_in_escalation: false``) a VIP ticket's visit ranks like any other."""
-    n_priorities = max(1, len(scenario.priorities or {}))
-    vip_segment = np.array([s.vip for s in scenario.segments.values()], dtype=np.int64)
-    honoured = np.array([scenario.honours_vip(g) for g in scenario.group_names], dtype=np.int64)
-    ticket = tickets.ticket_of_visit
-    vip = vip_segment[tickets.segment[ticket]] * honoured[tickets.route]
-    has_vip = bool(vip_segment.any())
-    rank = (1 - vip) * n_priorities + tickets.priority[ticket] if has_vip else tickets.priority[ticket].astype(np.int64)
-    return rank.astype(np.int64), n_priorities * (2 if has_vip else 1), vip.astype(np.int8)
 
 
 class _Floats(Protocol):
@@ -385,6 +372,9 @@ class _Run:
         self.offset = np.ascontiguousarray(tickets.offset, dtype=np.int64).data
         self.n_tickets = len(tickets)
         self._on_arrival = self._arrival  # bound once, as StaffedGroup._on_finish
+        if tickets.call_at.any():  # callbacks: a ticket's first visit waits for the time its customer picked
+            self.call_at = tickets.call_at.data
+            self._on_arrival = self._arrival_by_appointment
         self.groups = [self._group(scenario, g) for g in scenario.group_names]
         self.arrive_at = [g.arrive for g in self.groups]
 
@@ -424,6 +414,21 @@ class _Run:
         ticket += 1
         if ticket < self.n_tickets:
             _Alarm(self.env, self.arrived[ticket] - self.env._now, self._on_arrival, ticket)
+
+    def _arrival_by_appointment(self, event: Event) -> None:
+        ticket = event._value
+        visit = self.offset[ticket]
+        if self.call_at[ticket] > 0.0:
+            _Alarm(self.env, self.call_at[ticket], self._appointment, visit)
+        else:
+            self.arrive_at[self.route[visit]](visit)
+        ticket += 1
+        if ticket < self.n_tickets:
+            _Alarm(self.env, self.arrived[ticket] - self.env._now, self._on_arrival, ticket)
+
+    def _appointment(self, event: Event) -> None:
+        visit = event._value
+        self.arrive_at[self.route[visit]](visit)
 
     def run(self) -> None:
         if self.n_tickets:

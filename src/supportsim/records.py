@@ -37,7 +37,7 @@ class ReplicationRecord:
         """Time each visit joined its group's queue."""
         queued = np.empty_like(self.ended)
         queued[1:] = self.ended[:-1]
-        queued[self.tickets.offset] = self.tickets.arrived
+        queued[self.tickets.offset] = self.tickets.arrived + self.tickets.call_at  # a callback waits for its time
         return queued
 
     @property

@@ -68,25 +68,30 @@ def ticket_table(record: ReplicationRecord) -> dict[str, np.ndarray]:
     clock is 24x7)."""
     t = record.tickets
     first, resolved = record.first_response, record.resolved
+    # a callback's reaction counts from the time the customer picked (supportsim.callbacks)
+    asked = t.arrived + t.call_at if record.scenario.callbacks is not None else t.arrived
     table = {
         "arrived": t.arrived,
         "segment": t.segment,
         "priority": t.priority,
         "first_response": first,
         "resolved": resolved,
-        "reaction": first - t.arrived,
+        "reaction": first - asked,
         "resolution": resolved - t.arrived,
         "counted": t.arrived >= record.scenario.warmup,
+        "reaction_from": asked,
+        "resolution_from": t.arrived,
     }
     for measure, event in (("reaction", first), ("resolution", resolved)):
         table[f"{measure}_business"] = table[measure]
         clocks = sla_clocks(record.scenario, measure)
         if not all(clock.is_always for clock in clocks):
             business = table[measure].copy()
+            start = table[f"{measure}_from"]
             for index, clock in enumerate(clocks):
                 mine = t.segment == index
                 if not clock.is_always and mine.any():
-                    business[mine] = clock.business_hours(t.arrived[mine], event[mine])
+                    business[mine] = clock.business_hours(start[mine], event[mine])
             table[f"{measure}_business"] = business
     return table
 
@@ -104,7 +109,7 @@ def sla_met(record: ReplicationRecord, table: Mapping[str, np.ndarray]) -> dict[
             if target is None or not mine.any():
                 continue
             clock = scenario.calendar(targets.measured_clock(scenario, segment, measure))
-            met[mine] = targets.met(target, clock, table["arrived"][mine], table[f"{measure}_business"][mine])
+            met[mine] = targets.met(target, clock, table[f"{measure}_from"][mine], table[f"{measure}_business"][mine])
         out[f"{measure}_met"] = met
     return out
 
@@ -127,6 +132,9 @@ def replication_figures(record: ReplicationRecord) -> dict[Key, float]:
     is_vip = vip_segment[table["segment"]]
     selections[("tiers", "vip")] = is_vip
     selections[("tiers", "non_vip")] = ~is_vip
+    if scenario.misdeclares:  # queues saw another priority than the true one: figures by true priority too
+        selections.update({("priorities", name): table["priority"] == i
+                           for i, name in enumerate(scenario.priority_names)})
     on_business_clock = set(business_clock_segments(scenario))
     for where, selected in selections.items():
         mask = selected & counted
@@ -137,7 +145,7 @@ def replication_figures(record: ReplicationRecord) -> dict[Key, float]:
         for measure in measures:
             for stat, value in _describe(table[measure][mask]).items():
                 figures[(*where, measure, stat)] = value
-        with_target = where[0] == "tiers" or where[1] == "all" or where[1] in scenario.sla
+        with_target = where[0] in ("tiers", "priorities") or where[1] == "all" or where[1] in scenario.sla
         for key, values in met.items():
             chosen = values[mask]
             chosen = chosen[~np.isnan(chosen)]
@@ -198,6 +206,8 @@ def figure_keys(scenario: Scenario) -> list[Key]:
     members[("segments", "all")] = set(scenario.segment_names)
     members[("tiers", "vip")] = vip
     members[("tiers", "non_vip")] = set(scenario.segment_names) - vip
+    if scenario.misdeclares:
+        members.update({("priorities", name): set(scenario.segment_names) for name in scenario.priority_names})
     for where, segments in members.items():
         keys.append((*where, "tickets"))
         measures = ["reaction", "resolution"]

@@ -17,12 +17,15 @@ from typing import cast
 import numpy as np
 
 from .calendar import WEEK, Calendar, week_hour
+from .callbacks import CALLBACK, appointments
 from .distributions import Distribution
 from .limits import MAX_VISITS
+from .priorities import confusion, draw_declared
 from .routing import TicketMatch, first_match
 from .scenario import Scenario, WorkByClass
 from .skills import draw_needs
 from .trace import Trace
+from .triage import triaged
 from .visits import activity_names
 
 
@@ -53,6 +56,13 @@ class TicketStream:
     # int8 [visits]: index into activities (0, work, unless a policy inserted it); zeros unless given
     activity: np.ndarray = cast(np.ndarray, None)
     activities: tuple[str, ...] = ("work",)  # names of the activity codes (see supportsim.visits)
+    # int [tickets]: the priority each ticket is declared at, and its label after triage (see supportsim.priorities
+    # and supportsim.triage); both its true priority unless given
+    declared: np.ndarray = cast(np.ndarray, None)
+    triaged: np.ndarray = cast(np.ndarray, None)
+    # float64 [tickets]: hours after arrival at which the first visit joins the queue, the time the customer picked
+    # for a callback (see supportsim.callbacks); zeros unless given
+    call_at: np.ndarray = cast(np.ndarray, None)
     # int64 [tickets]: the skills each ticket needs, an index into skills.need_classes (zeros unless given)
     need: np.ndarray = cast(np.ndarray, None)
     # (group, staff block) -> float64 [visits]: the call-out delay if that on-call block is called out for the
@@ -66,6 +76,15 @@ class TicketStream:
         activity: np.ndarray | None = self.activity
         if activity is None:
             self.activity = np.zeros(len(self.route), dtype=np.int8)
+        declared: np.ndarray | None = self.declared
+        if declared is None:
+            self.declared = self.priority
+        triaged: np.ndarray | None = self.triaged
+        if triaged is None:
+            self.triaged = self.declared
+        call_at: np.ndarray | None = self.call_at
+        if call_at is None:
+            self.call_at = np.zeros(len(self.arrived))
         need: np.ndarray | None = self.need
         if need is None:
             self.need = np.zeros(len(self.arrived), dtype=np.int64)
@@ -124,14 +143,26 @@ def draw_tickets(scenario: Scenario, replication: int, seed: int | None = None) 
                            priority.astype(index_dtype(len(scenario.priorities or {}))), offset,
                            visits.astype(np.int64), route, work, burst=burst, customer=customer,
                            activities=activity_names(extra), need=cast(np.ndarray, need))
+    misdeclared = confusion(scenario.priorities)
+    if misdeclared is not None:
+        declared = draw_declared(tickets.priority, misdeclared, stream(seed, replication, "declared"))
+        tickets.declared = declared.astype(tickets.priority.dtype)
+    if scenario.triage is not None:
+        tickets.triaged = triaged(tickets.priority, tickets.declared, scenario.triage.accuracy,
+                                  stream(seed, replication, "triage_accuracy"))
     purposes: set[str] = set()
     for visit in reversed(extra):  # each goes in front: the first listed ends up first
         purpose = visit.activity if visit.activity not in purposes else f"{visit.activity}:{visit.group}"
         purposes.add(purpose)
         selected = np.isin(tickets.segment, [scenario.segment_names.index(s) for s in visit.segments])
+        if visit.share < 1:
+            selected &= stream(seed, replication, f"{purpose}:share").random(len(selected)) < visit.share
         tickets = _with_extra_visit(tickets, selected, scenario.group_names.index(visit.group),
                                     tickets.activities.index(visit.activity), visit.work,
                                     stream(seed, replication, purpose))
+    if scenario.callbacks is not None:
+        tickets.call_at = appointments(tickets.activity[tickets.offset], tickets.activities.index(CALLBACK),
+                                       scenario.callbacks.after, stream(seed, replication, "callback_after"))
     tickets.call_out = call_out_delays(scenario, tickets.route, seed, replication)
     return tickets
 
@@ -166,7 +197,7 @@ def _classes(scenario: Scenario, n: int, segments_rng: np.random.Generator,
     shares = scenario.segment_shares
     segment = segments_rng.choice(len(shares), size=n, p=shares / shares.sum())
     if scenario.priorities:
-        p = np.array(list(scenario.priorities.values()))
+        p = np.array(list(scenario.priority_shares.values()))
         priority = priorities_rng.choice(len(p), size=n, p=p / p.sum())
     else:
         priority = np.zeros(n, dtype=np.int64)
@@ -195,7 +226,8 @@ def _with_extra_visit(t: TicketStream, selected: np.ndarray, group: int, activit
     work[first] = dist.sample(rng, len(first))
     codes[first] = activity
     return TicketStream(t.arrived, t.segment, t.priority, offset, visits, route, work,
-                        burst=t.burst, customer=t.customer, activity=codes, activities=t.activities, need=t.need)
+                        burst=t.burst, customer=t.customer, activity=codes, activities=t.activities, need=t.need,
+                        declared=t.declared, triaged=t.triaged, call_at=t.call_at)
 
 
 def _arrival_times(scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
