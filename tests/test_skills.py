@@ -11,7 +11,7 @@ from supportsim import load_scenario
 from supportsim.api import simulate
 from supportsim.loader import ScenarioError
 from supportsim.skills import abilities, need_classes
-from supportsim.theory import mmc_mean_wait
+from supportsim.theory import mmc_mean_wait, preemptive_mean_sojourns
 from vip_tolerance import assert_matches
 
 REPLICATIONS = 20
@@ -45,7 +45,7 @@ def test_disjoint_skills_with_disjoint_engineers_are_independent_erlang_c_queues
     assert set(record.engineer[record.tickets.segment == 1].tolist()) == {3, 4}
 
 
-@pytest.mark.parametrize("policy", ["fifo", "priority"])
+@pytest.mark.parametrize("policy", ["fifo", "priority", "preemptive"])
 def test_engineers_with_every_skill_are_no_skills_ticket_by_ticket(policy):
     skills = {"language": {"en": 0.6, "de": 0.4}, "product": {"a": 0.5, "b": 0.5}}
     everything = [{"count": 2, "skills": ["en", "de", "a", "b"]}, {"count": 2, "calendar": "day"},
@@ -60,7 +60,32 @@ def test_engineers_with_every_skill_are_no_skills_ticket_by_ticket(policy):
         np.testing.assert_array_equal(skilled.started, unskilled.started)
         np.testing.assert_array_equal(skilled.ended, unskilled.ended)
         np.testing.assert_array_equal(skilled.engineer, unskilled.engineer)
+        np.testing.assert_array_equal(skilled.interruptions, unskilled.interruptions)
     assert result.records["skilled"][0].pauses.any()  # shifts paused work: the skilled queue resumed it alike
+
+
+def test_preemptive_with_disjoint_skills_is_preemptive_priority_per_skill():
+    # 'en' tickets: VIP 0.6/h and standard 1.2/h on 3 en engineers; 'de': VIP 0.6/h, standard 0.4/h on 2 de engineers
+    skills = {"language": {"en": 0.75, "de": 0.25}}
+    staff = [{"count": 3, "skills": ["en"]}, {"count": 2, "skills": ["de"]}]
+    scenario = desk(staff, skills=skills, policy="preemptive", horizon="4000h")
+    scenario["segments"] = {"a": {"rate": "1.2/h"}, "b": {"rate": "1.2/h", "vip": True}}
+    scenario["skills"] = {"language": {"default": {"en": 0.5, "de": 0.5}, "by_segment": {"a": {"en": 1.0}}}}
+    result = simulate(scenario, replications=REPLICATIONS)
+    records = result.records["base"]
+    assert all(len(r.interruptions) for r in records)
+    # per replication, mean response of each (skill, tier) over counted tickets, against M/M/c preemptive priority
+    exact = {("en", 1): preemptive_mean_sojourns([0.6, 1.2], 1.0, 3)[0],
+             ("en", 0): preemptive_mean_sojourns([0.6, 1.2], 1.0, 3)[1],
+             ("de", 1): preemptive_mean_sojourns([0.6], 1.0, 2)[0]}
+    for (skill, vip), value in exact.items():
+        means = []
+        for record in records:
+            t = record.tickets
+            need = 0 if skill == "en" else 1
+            mine = (t.need == need) & (t.segment == vip) & (t.arrived >= 50.0)
+            means.append(float((record.resolved - t.arrived)[mine].mean()))
+        assert_matches(means, value, f"{skill} {'VIP' if vip else 'standard'} response")
 
 
 def _busy_until(record, engineers: int) -> list[np.ndarray]:
@@ -125,8 +150,8 @@ def test_n_model_gives_work_only_to_able_engineers_and_never_idles_one_that_coul
      "skill 'en' is also in skills.language"),
     ({"skills": {"language": {"default": {"en": 1}, "by_segment": {"c": {"en": 1}}}}},
      "skills.language.by_segment.c", "unknown segment 'c'"),
-    ({"policy": "preemptive"}, "policy", "the preemptive policy gives tickets to engineers whatever their skills"),
-    ({"policy": "vip_lane"}, "policy", "use a policy that respects them (fifo, priority)"),
+    ({"policy": "vip_lane"}, "policy", "the vip_lane policy gives tickets to engineers whatever their skills"),
+    ({"policy": "contact_first"}, "policy", "use a policy that respects them (fifo, preemptive, priority)"),
 ])
 def test_bad_skills_are_one_line_errors(change, path, message):
     change = dict(change)

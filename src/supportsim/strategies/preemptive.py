@@ -12,6 +12,7 @@ from typing import Literal
 from .at_work import AtWork
 from .base import Group, PolicyConfig, Strategy, register
 from .priority import Priority
+from .skilled import PreemptiveSkilledQueue
 
 
 class PreemptiveConfig(PolicyConfig):
@@ -22,10 +23,13 @@ class PreemptiveConfig(PolicyConfig):
 class Preemptive(Priority):
     kind = "preemptive"
     Config = PreemptiveConfig
-    skills = False  # interrupting work would have to find an engineer with the skills: not (yet) done
+    skills = True
 
     @classmethod
     def for_group(cls, config: PolicyConfig, group: Group) -> Strategy:
+        """Groups whose engineers carry skills keep this order with a queue per need."""
+        if group.able is not None:
+            return PreemptiveSkilledQueue(config, group)
         assert isinstance(config, PreemptiveConfig)
         return cls(config, group)
 
