@@ -372,11 +372,26 @@ class _Run:
         self.offset = np.ascontiguousarray(tickets.offset, dtype=np.int64).data
         self.n_tickets = len(tickets)
         self._on_arrival = self._arrival  # bound once, as StaffedGroup._on_finish
-        if tickets.call_at.any():  # callbacks: a ticket's first visit waits for the time its customer picked
-            self.call_at = tickets.call_at.data
-            self._on_arrival = self._arrival_by_appointment
         self.groups = [self._group(scenario, g) for g in scenario.group_names]
-        self.arrive_at = [g.arrive for g in self.groups]
+        self.arrive_at: list[Callable[[int], None]] = [g.arrive for g in self.groups]
+        if tickets.call_at.any():
+            self._by_appointment(tickets)
+
+    def _by_appointment(self, tickets: TicketStream) -> None:
+        """Callbacks (see supportsim.callbacks): the first visit of a ticket whose customer picked a time joins its
+        group's queue at that time. Those visits are routed to a stand-in group that waits, then hands them on; the
+        ticket path and every other ticket run as before."""
+        route = np.array(tickets.route, dtype=np.int64)
+        called = tickets.call_at > 0.0
+        first = tickets.offset[called]
+        self.appointments = dict(zip(first.tolist(), zip(route[first].tolist(), tickets.call_at[called].tolist())))
+        route[first] = len(self.arrive_at)
+        self.route = route.data
+        self.arrive_at.append(self._wait_for_appointment)
+
+    def _wait_for_appointment(self, visit: int) -> None:
+        group, delay = self.appointments.pop(visit)
+        _Alarm(self.env, delay, lambda _: self.arrive_at[group](visit))
 
     def _group(self, scenario: Scenario, group: str) -> StaffedGroup:
         shifts = scenario.shifts_of(group)
@@ -414,21 +429,6 @@ class _Run:
         ticket += 1
         if ticket < self.n_tickets:
             _Alarm(self.env, self.arrived[ticket] - self.env._now, self._on_arrival, ticket)
-
-    def _arrival_by_appointment(self, event: Event) -> None:
-        ticket = event._value
-        visit = self.offset[ticket]
-        if self.call_at[ticket] > 0.0:
-            _Alarm(self.env, self.call_at[ticket], self._appointment, visit)
-        else:
-            self.arrive_at[self.route[visit]](visit)
-        ticket += 1
-        if ticket < self.n_tickets:
-            _Alarm(self.env, self.arrived[ticket] - self.env._now, self._on_arrival, ticket)
-
-    def _appointment(self, event: Event) -> None:
-        visit = event._value
-        self.arrive_at[self.route[visit]](visit)
 
     def run(self) -> None:
         if self.n_tickets:
