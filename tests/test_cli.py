@@ -16,6 +16,7 @@ import supportsim
 from cli_runner import ROOT, run_cli
 from supportsim.results import resolved_scenario_yaml
 from supportsim.service_targets import measured_clock
+from supportsim.variants import variant_data
 from supportsim.workdays import allowance
 
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -142,8 +143,13 @@ def check_variant(scenario, figures: dict, variant: str, baseline: str) -> None:
     segments, groups = figures["segments"], figures["groups"]
     on_call = {g: [i for i, b in enumerate(scenario.groups[g].blocks) if b.on_call] for g in scenario.group_names}
     on_call = {g: blocks for g, blocks in on_call.items() if blocks}
+    misdeclares = supportsim.load_scenario(variant_data(scenario)[variant]).misdeclares
     assert set(figures) == {"segments", "tiers", "groups", "targets", "clocks"} | (
-        {"vs_baseline"} if variant != baseline else set()) | ({"on_call"} if on_call else set())
+        {"vs_baseline"} if variant != baseline else set()) | ({"on_call"} if on_call else set()) | (
+        {"priorities"} if misdeclares else set())
+    if misdeclares:  # by true priority: every ticket once
+        counts = [figures["priorities"][p]["tickets"]["value"] for p in scenario.priority_names]
+        assert sum(counts) == pytest.approx(segments["all"]["tickets"]["value"])
     for group in on_call:  # call-outs in the window, per day of it, per on-call engineer; they add up
         node = figures["on_call"][group]
         days = (scenario.horizon - scenario.warmup) / 24
@@ -233,6 +239,7 @@ def test_tickets_csv_holds_every_counted_ticket_once(bundled_run):
     business = any(not scenario.calendar(target.clock).is_always for target in scenario.sla.values())
     assert columns == TICKET_COLUMNS + (["reaction_business", "resolution_business"] if business else []) \
         + (["burst"] if scenario.arrivals.bursts else []) \
+        + (["declared"] if scenario.misdeclares else []) + (["skills"] if scenario.skills else []) \
         + [f"{m}_sla_met" for m in ("reaction", "resolution") if m in with_sla]
     assert {row["variant"] for row in rows} == set(summary)
     for variant, figures in summary.items():
