@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from supportsim import load_scenario
+from supportsim.admit import load_warnings
 from supportsim.api import simulate
 from supportsim.loader import ScenarioError
 from supportsim.skills import abilities, need_classes
@@ -162,3 +163,14 @@ def test_bad_skills_are_one_line_errors(change, path, message):
     text = str(caught.value)
     assert f"{path}: " in text and message in text, text
     assert "\n" not in text.strip()
+
+
+def test_validate_warns_when_a_skill_is_short_though_the_group_copes():
+    # 3.2/h of 1h work on 5 engineers is rho 0.64, but 'de' (1.2/h) has one engineer and a shared one at pace 0.9
+    short = load_scenario(desk([{"count": 3, "skills": ["en"]}, {"count": 1, "skills": ["de"]},
+                                {"count": 1, "pace": 0.9}]))
+    overloaded = load_scenario(desk([{"count": 4, "skills": ["en"]}, {"count": 1, "skills": ["de"]}]))
+    found = dict(load_warnings(overloaded, {"base": overloaded}))
+    assert "needing de: 202 h of work offered per week, 168 engineer-hours" in found["groups.desk.staff"]
+    assert "load 1.20" in found["groups.desk.staff"]
+    assert load_warnings(short, {"base": short}) == []  # 'de' fits on its two engineers (load 0.57)

@@ -15,7 +15,7 @@ from .priorities import confusion_problems
 from .routing import EntryRule, TicketMatch, in_hours
 from .scenario import Scenario, WorkByClass
 from .service_targets import placed_targets
-from .skills import skill_problems
+from .skills import abilities, need_classes, need_shares, overloaded, skill_problems
 from .strategies import strategies, strategy_class
 from .units import format_duration
 
@@ -127,6 +127,31 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
         else:
             problems += _long_path_problems(s)
     return problems
+
+
+def skill_load_warnings(s: Scenario, arrival_rate: float | None = None) -> list[tuple[str, str]]:
+    """Groups whose engineers cannot keep up with the tickets of some skills over a week, though the group as a
+    whole could (see :func:`supportsim.skills.overloaded`). ``arrival_rate``: as in Scenario.weekly_hours."""
+    if not s.skills:
+        return []
+    classes = need_classes(s.skills)
+    shares = need_shares(s.skills, s.segment_names, list(s.segment_shares))
+    found = []
+    for g, (offered, available) in s.weekly_hours(arrival_rate).items():
+        blocks = s.groups[g].blocks
+        able = abilities(blocks, classes)
+        if able is None or offered >= available:  # no skills here, or the group-wide warning says it already
+            continue
+        capacity = [s.calendar(b.calendar).hours_per_week / b.pace for b in blocks for _ in range(b.count)]
+        short = overloaded(shares.tolist(), able, capacity, offered)
+        if short is not None:
+            needs, work, hours = short
+            names = ", ".join("+".join(classes[k]) for k in needs)
+            found.append((f"groups.{g}.staff", f"cannot keep up over a week with the tickets needing {names}: "
+                                               f"{work:.0f} h of work offered per week, {hours:.0f} engineer-hours "
+                                               f"of those able to take them (load {work / hours:.2f}); add "
+                                               "engineers with these skills"))
+    return found
 
 
 def _callback_problems(s: Scenario) -> list[tuple[str, str]]:

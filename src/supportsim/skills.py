@@ -158,3 +158,26 @@ def need_shares(skills: Mapping[str, Shares | SharesByClass], segment_names: Seq
                 p *= _by_class(spec).for_segment(segment).get(skill, 0.0)
             out[k] += p
     return out
+
+
+MAX_CHECKED_NEEDS = 12
+"""Needs beyond which the load check (every set of needs) would take too long and is left out."""
+
+
+def overloaded(shares: Sequence[float], able: Sequence[Sequence[bool]], capacity: Sequence[float],
+               offered: float) -> tuple[list[int], float, float] | None:
+    """The smallest set of needs whose work the engineers able to take them cannot do over a week, as (needs,
+    offered hours, engineer-hours); None when every set fits. ``shares`` per need, ``able`` per need per engineer,
+    ``capacity`` per engineer (hours on duty a week divided by their pace), ``offered`` the group's work a week.
+    A set's work can only go to the engineers able to take one of its needs, so a group copes only if every set
+    fits (Hall's condition); a group-wide load below 1 can hide a skill that is short."""
+    needs = [k for k, share in enumerate(shares) if share > 0]
+    if len(needs) > MAX_CHECKED_NEEDS:
+        return None
+    for size in range(1, len(needs) + 1):
+        for chosen in itertools.combinations(needs, size):
+            work = offered * sum(shares[k] for k in chosen)
+            hours = sum(c for e, c in enumerate(capacity) if any(able[k][e] for k in chosen))
+            if work >= hours:
+                return list(chosen), work, hours
+    return None
