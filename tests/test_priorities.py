@@ -14,6 +14,7 @@ from supportsim import load_scenario
 from supportsim.api import simulate
 from supportsim.loader import ScenarioError
 from supportsim.theory import preemptive_mean_sojourns
+from test_skills import assert_one_line_error
 from vip_tolerance import assert_matches
 
 RATE, SHARES = 0.75, [0.2, 0.3, 0.5]
@@ -85,11 +86,7 @@ def test_triage_work_counts_in_the_triage_groups_utilization():
 def test_bad_confusion_rows_are_one_line_errors(change, path, message):
     scenario = desk()
     scenario["priorities"].update(change)
-    with pytest.raises(ScenarioError) as caught:
-        load_scenario(scenario)
-    text = str(caught.value)
-    assert f"{path}: " in text and message in text, text
-    assert "\n" not in text.strip()
+    assert_one_line_error(scenario, path, message)
 
 
 def test_unknown_triage_group_is_an_error():

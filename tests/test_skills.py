@@ -158,6 +158,11 @@ def test_bad_skills_are_one_line_errors(change, path, message):
     change = dict(change)
     scenario = desk(change.pop("staff", [{"count": 2, "skills": ["en"]}, {"count": 1, "skills": ["de"]}]))
     scenario.update(change)
+    assert_one_line_error(scenario, path, message)
+
+
+def assert_one_line_error(scenario: dict, path: str, message: str) -> None:
+    """Loading the scenario fails with one line that names the key path and says the message."""
     with pytest.raises(ScenarioError) as caught:
         load_scenario(scenario)
     text = str(caught.value)
