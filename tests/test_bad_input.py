@@ -32,6 +32,8 @@ EXPECTED = {
     "priorities-not-one.yaml": ("priorities", "shares must sum to 1, got 1.1", 5),
     "type-shares-not-one.yaml": ("types", "type shares must sum to 1, got 0.9", 5),
     "type-without-work.yaml": ("groups.L2.work_by_type.request", "request tickets reach L2, which has no work", 13),
+    "confusion-row-not-one.yaml": ("priorities.P1.declared", "a row of the confusion matrix must sum to 1, got 0.8", 6),
+    "skill-no-engineer-has.yaml": ("groups.L1.staff", "no engineer has skills de, which 0.3 of tickets need", 10),
     "negative-staff.yaml": ("groups.L1.staff", "must be a whole number >= 1, got -3", 9),
     "fractional-staff.yaml": ("groups.L1.staff", "must be a whole number >= 1, got 2.5", 8),
     "unknown-escalate.yaml": ("groups.L1.escalate.L3", "unknown group 'L3'; groups are L1, L2", 10),

@@ -18,6 +18,7 @@ from supportsim.lifecycle_figures import FIGURES
 from supportsim.results import resolved_scenario_yaml
 from supportsim.service_targets import measured_clock, ticket_target
 from supportsim.stats import business_clock_segments
+from supportsim.variants import variant_data
 from supportsim.workdays import allowance
 
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -146,9 +147,13 @@ def check_variant(scenario, figures: dict, variant: str, baseline: str) -> None:
     segments, groups = figures["segments"], figures["groups"]
     on_call = {g: [i for i, b in enumerate(scenario.groups[g].blocks) if b.on_call] for g in scenario.group_names}
     on_call = {g: blocks for g, blocks in on_call.items() if blocks}
+    misdeclares = supportsim.load_scenario(variant_data(scenario)[variant]).misdeclares
     assert set(figures) == {"segments", "tiers", "groups", "targets", "clocks", "weeks"} | (
         {"vs_baseline"} if variant != baseline else set()) | ({"on_call"} if on_call else set()) | (
-        {"types"} if scenario.types else set())
+        {"types"} if scenario.types else set()) | ({"priorities"} if misdeclares else set())
+    if misdeclares:  # by true priority: every ticket once
+        counts = [figures["priorities"][p]["tickets"]["value"] for p in scenario.priority_names]
+        assert sum(counts) == pytest.approx(segments["all"]["tickets"]["value"])
     for group in on_call:  # call-outs in the window, per day of it, per on-call engineer; they add up
         node = figures["on_call"][group]
         days = (scenario.horizon - scenario.warmup) / 24
@@ -241,6 +246,7 @@ def test_tickets_csv_holds_every_counted_ticket_once(bundled_run):
     expected = TICKET_COLUMNS[:5] + (["type"] if scenario.types else []) + TICKET_COLUMNS[5:]
     assert columns == expected + dated + (["reaction_business", "resolution_business"] if business else []) \
         + (["burst"] if scenario.arrivals.bursts else []) \
+        + (["declared"] if scenario.misdeclares else []) + (["skills"] if scenario.skills else []) \
         + [f"{m}_sla_met" for m in ("reaction", "resolution") if m in with_sla] \
         + (["auto_closed", "reopens", "waiting_on_customer"] if scenario.has_lifecycle() else [])
     assert {row["variant"] for row in rows} == set(summary)

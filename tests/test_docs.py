@@ -201,7 +201,7 @@ def _leaf_paths(node: dict, prefix: str = "") -> list[str]:
 @pytest.fixture(scope="module")
 def bundled_results(small_result):
     """Every bundled scenario, shortened: between them they produce every key (variants and vs_baseline,
-    business-clock figures, OLAs, bursts)."""
+    business-clock figures, OLAs, bursts, figures by true priority)."""
     results = [small_result]
     for name in ("office-hours-desk", "vip-no-extra-staff", "software-vendor"):
         data = yaml.safe_load((ROOT / "scenarios" / f"{name}.yaml").read_text())

@@ -21,7 +21,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("units, calendars and the file system", ["_version", "units", "wording", "calendar", "theory", "extras", "progress",
                                               "junit", "model", "limits", "safe_yaml", "targets", "lifeline",
                                               "manifest", "zones", "workdays", "formats"]),
-    ("scenario model", ["distributions", "visits", "ticket_types", "customer_waits", "special_days", "service_targets", "arrival_calendar", "working_time", "routing", "strategies", "strategies.*", "scenario",
+    ("scenario model", ["distributions", "visits", "ticket_types", "customer_waits", "special_days", "service_targets", "skills", "priorities", "triage", "callbacks", "arrival_calendar", "working_time", "routing", "strategies", "strategies.*", "scenario",
                         "variants", "trace", "problems", "ticket_checks", "consistency", "loader", "grid", "plan", "budget"]),
     ("tickets", ["lifecycle", "tickets", "visit_attributes", "backlog"]),
     ("records", ["records"]),

@@ -86,7 +86,7 @@ def _admitted(scenario: Scenario, where: str, lines: dict[str, int], sweep: bool
 def load_warnings(scenario: Scenario, variants: Mapping[str, Scenario]) -> list[tuple[str, str]]:
     """Groups that cannot keep up over a week, and policies whose split of the engineers is overloaded."""
     from .arrival_calendar import unused_factor_warnings
-    from .consistency import route_warnings
+    from .consistency import route_warnings, skill_load_warnings
     from .service_targets import calendar_unit_warnings
     from .trace import mean_rate
 
@@ -103,6 +103,7 @@ def load_warnings(scenario: Scenario, variants: Mapping[str, Scenario]) -> list[
         found += [(prefix + path, message) for path, message in calendar_unit_warnings(variant)]
         found += [(prefix + path, message) for path, message in unused_factor_warnings(variant)]
         found += [(prefix + path, message) for path, message in route_warnings(variant)]
+        found += [(prefix + path, message) for path, message in skill_load_warnings(variant, mean_rate(variant))]
     return found
 
 

@@ -116,7 +116,11 @@ def with_backlog(scenario: Scenario, tickets: TicketStream, backlog: Backlog, re
                         type=None if b.type is None or tickets.type is None else np.concatenate([b.type, tickets.type]),
                         gap=None if tickets.gap is None else np.concatenate([np.zeros(len(b.route)), tickets.gap]),
                         cause=None if tickets.cause is None else np.concatenate([np.zeros(len(b.route), dtype=np.int8),
-                                                                                  tickets.cause]))
+                                                                                  tickets.cause]),
+                        need=np.concatenate([b.need, tickets.need]),
+                        declared=np.concatenate([b.declared, tickets.declared]),
+                        triaged=np.concatenate([b.triaged, tickets.triaged]),
+                        call_at=np.concatenate([b.call_at, tickets.call_at]))
 
 
 def given_tickets(scenario: Scenario, arrived: np.ndarray, segment: np.ndarray, priority: np.ndarray,

@@ -11,9 +11,12 @@ import numpy as np
 
 from . import calendar as cal
 from .limits import MAX_CUT_SHORT, MAX_VISITS
+from .priorities import confusion_problems
 from .routing import EntryRule, TicketMatch, in_hours
 from .scenario import Scenario, WorkByClass
 from .service_targets import placed_targets
+from .skills import abilities, need_classes, need_shares, overloaded, skill_problems
+from .strategies import strategies, strategy_class
 from .ticket_checks import lifecycle_problems, type_problems
 from .units import format_duration
 
@@ -56,9 +59,18 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
             problems.append((f"segments.{with_share[0]}.share",
                              "shares need arrivals.rate; with a rate per segment leave shares out"))
     if s.priorities is not None:
-        total = sum(s.priorities.values())
+        total = sum(s.priority_shares.values())
         if abs(total - 1) > 1e-6:
             problems.append(("priorities", f"shares must sum to 1, got {total:g}"))
+        problems += confusion_problems(s.priorities)
+    if s.callbacks is not None:
+        problems += _callback_problems(s)
+    if s.triage is not None:
+        if s.triage.group not in s.groups:
+            problems.append(("triage.group", f"unknown group {s.triage.group!r}; groups are {', '.join(groups)}"))
+        for segment in s.triage.segments or []:
+            if segment not in s.segments:
+                problems.append(("triage.segments", f"unknown segment {segment!r}"))
     if s.entry is None and len(groups) > 1:
         problems.append(("entry", "is missing: with several groups say where tickets arrive "
                                   f"(one of {', '.join(groups)})"))
@@ -107,6 +119,8 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
         if seg not in s.segments:
             problems.append((f"sla.{seg}", f"unknown segment {seg!r}; segments are {', '.join(s.segments)}"))
     problems += working_time_problems(s)
+    problems += skill_problems(s.skills, s.segment_names, list(s.segment_shares),
+                               {g: group.blocks for g, group in s.groups.items()})
     if not any(p[0].startswith(("groups", "entry")) for p in problems):
         loop = _closed_loop(s)
         if loop:
@@ -115,6 +129,44 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
         else:
             problems += _long_path_problems(s)
     return problems
+
+
+def skill_load_warnings(s: Scenario, arrival_rate: float | None = None) -> list[tuple[str, str]]:
+    """Groups whose engineers cannot keep up with the tickets of some skills over a week, though the group as a
+    whole could (see :func:`supportsim.skills.overloaded`). ``arrival_rate``: as in Scenario.weekly_hours."""
+    if not s.skills:
+        return []
+    classes = need_classes(s.skills)
+    shares = need_shares(s.skills, s.segment_names, list(s.segment_shares))
+    found = []
+    for g, (offered, available) in s.weekly_hours(arrival_rate).items():
+        blocks = s.groups[g].blocks
+        able = abilities(blocks, classes)
+        if able is None or offered >= available:  # no skills here, or the group-wide warning says it already
+            continue
+        capacity = [s.calendar(b.calendar).hours_per_week / b.pace for b in blocks for _ in range(b.count)]
+        short = overloaded(shares.tolist(), able, capacity, offered)
+        if short is not None:
+            needs, work, hours = short
+            names = ", ".join("+".join(classes[k]) for k in needs)
+            found.append((f"groups.{g}.staff", f"cannot keep up over a week with the tickets needing {names}: "
+                                               f"{work:.0f} h of work offered per week, {hours:.0f} engineer-hours "
+                                               f"of those able to take them (load {work / hours:.2f}); add "
+                                               "engineers with these skills"))
+    return found
+
+
+def _callback_problems(s: Scenario) -> list[tuple[str, str]]:
+    calls = s.callbacks
+    assert calls is not None
+    if calls.group is not None and calls.group not in s.groups:
+        return [("callbacks.group", f"unknown group {calls.group!r}; groups are {', '.join(s.groups)}")]
+    for segment in calls.segments or []:
+        if segment not in s.segments:
+            return [("callbacks.segments", f"unknown segment {segment!r}; segments are {', '.join(s.segments)}")]
+    if calls.segments is None and not s.vip_segments:
+        return [("callbacks", "callbacks go to VIP tickets: mark a segment 'vip: true', or name callbacks.segments")]
+    return []
 
 
 def _long_path_problems(s: Scenario) -> list[tuple[str, str]]:
@@ -131,9 +183,19 @@ def _long_path_problems(s: Scenario) -> list[tuple[str, str]]:
 
 
 def _policy_problems(s: Scenario) -> list[tuple[str, str]]:
-    """What each policy finds wrong with itself in this scenario (unknown groups, impossible counts...)."""
+    """What each policy finds wrong with itself in this scenario (unknown groups, impossible counts...), and
+    policies that ignore skills in a group whose engineers carry them."""
     placed = [("policy", s.policy)] + [(f"groups.{g}.policy", grp.policy) for g, grp in s.groups.items() if grp.policy]
-    return [problem for path, policy in placed for problem in policy.problems(s, path)]
+    problems = [problem for path, policy in placed for problem in policy.problems(s, path)]
+    for g, group in s.groups.items():
+        policy = s.policy_of(g)
+        found = strategy_class(policy.kind)
+        if any(b.skills is not None for b in group.blocks) and found is not None and not found.skills:
+            where = f"groups.{g}.policy" if group.policy is not None else "policy"
+            takers = ", ".join(k for k, cls in sorted(strategies().items()) if cls.skills)
+            problems.append((where, f"the {policy.kind} policy gives tickets to engineers whatever their skills, "
+                                    f"but engineers of {g} carry skills; use a policy that respects them ({takers})"))
+    return problems
 
 
 def _closed_loop(s: Scenario) -> list[str] | None:

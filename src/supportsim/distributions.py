@@ -8,7 +8,7 @@ queueing formulas need) and draws many values at once from a numpy Generator.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 import numpy as np
 from pydantic import BeforeValidator, Field, PlainSerializer, model_validator
@@ -214,3 +214,11 @@ Distribution = Annotated[
     Exponential | Lognormal | Gamma | Weibull | Deterministic | Uniform | Triangular | Empirical,
     Field(discriminator="dist"),
 ]
+
+
+def _fixed(value: Any) -> Any:
+    return {"dist": "deterministic", "mean": value} if isinstance(value, str | int | float) else value
+
+
+FixedOrDistribution = Annotated[Distribution, BeforeValidator(_fixed)]
+"""A distribution, or a duration ('10m') as shorthand for a fixed time ``{dist: deterministic, mean: 10m}``."""

@@ -29,9 +29,10 @@ from .calendar import Calendar
 from .records import ReplicationRecord
 from .returns import HandBack, Returns
 from .scenario import Scenario
+from .skills import abilities, need_classes
 from .strategies import PolicyConfig, strategy_for
 from .tickets import TicketStream, call_out_delays, draw_tickets
-from .visit_attributes import visit_attribute
+from .visit_attributes import visit_attribute, visit_ranks
 
 
 class _Alarm(Event):
@@ -52,19 +53,6 @@ class _Alarm(Event):
         self.callbacks = [callback]
         self._value = value
         env.schedule(self, NORMAL, delay)
-
-
-def visit_ranks(scenario: Scenario, tickets: TicketStream) -> tuple[np.ndarray, int, np.ndarray]:
-    """Queue rank per visit: VIP segments first (0), then by ticket priority in declared order. In a group
-    that gives VIP no privileges (``vip_in_escalation: false``) a VIP ticket's visit ranks like any other."""
-    n_priorities = max(1, len(scenario.priorities or {}))
-    vip_segment = np.array([s.vip for s in scenario.segments.values()], dtype=np.int64)
-    honoured = np.array([scenario.honours_vip(g) for g in scenario.group_names], dtype=np.int64)
-    ticket = tickets.ticket_of_visit
-    vip = vip_segment[tickets.segment[ticket]] * honoured[tickets.route]
-    has_vip = bool(vip_segment.any())
-    rank = (1 - vip) * n_priorities + tickets.priority[ticket] if has_vip else tickets.priority[ticket].astype(np.int64)
-    return rank.astype(np.int64), n_priorities * (2 if has_vip else 1), vip.astype(np.int8)
 
 
 class _Floats(Protocol):
@@ -104,6 +92,11 @@ class StaffedGroup(HandBack):
         self._ended = run.ended
         self._advance = run.advance
         self._on_finish = self._finish  # bound once: start() runs for every visit, and binding costs ~5%
+        blocks = run.scenario.groups[name].blocks
+        self.able = abilities(blocks, need_classes(run.scenario.skills)) if run.scenario.skills else None
+        self.paces = [block.pace for block in blocks for _ in range(block.count)]
+        if any(pace != 1.0 for pace in self.paces):
+            self.start = self._paced_start  # type: ignore[method-assign]  # only groups with a pace pay for it
         self.strategy = strategy_for(policy).for_group(policy, self)
         self.arrive = self.strategy.arrive
         self._free = self.strategy.release
@@ -125,6 +118,7 @@ class StaffedGroup(HandBack):
     reaction_deadline = property(lambda self: self.run.visit_attribute("reaction_deadline"))
     resolution_deadline = property(lambda self: self.run.visit_attribute("resolution_deadline"))
     oracle_work = property(lambda self: self.run.visit_attribute("oracle_work"))
+    need = property(lambda self: self.run.visit_attribute("need"))
 
     @property
     def activities(self) -> tuple[str, ...]:
@@ -145,6 +139,10 @@ class StaffedGroup(HandBack):
         self.pace[engineer] = pace
         work = self._remaining[visit] * pace if pace != 1.0 else self._remaining[visit]
         self.pending[engineer] = _Alarm(env, work, self._on_finish, engineer)
+
+    def _paced_start(self, engineer: int, visit: int, pace: float = 1.0) -> None:
+        """start() for a group whose staff blocks set a pace: the engineer's own pace times the strategy's."""
+        type(self).start(self, engineer, visit, pace * self.paces[engineer])
 
     def _finish(self, event: Timeout) -> None:
         engineer = event._value
@@ -390,9 +388,27 @@ class _Run:
             self.gap = tickets.gap.tolist()
             self.advance = self._advance_after_gap  # type: ignore[method-assign]
         self.groups = [self._group(scenario, g) for g in scenario.group_names]
-        self.arrive_at = [g.arrive for g in self.groups]
+        self.arrive_at: list[Callable[[int], None]] = [g.arrive for g in self.groups]
         if self.returns is not None:
             self.returns.groups = list(self.groups)
+        if tickets.call_at.any():
+            self._by_appointment(tickets)
+
+    def _by_appointment(self, tickets: TicketStream) -> None:
+        """Callbacks (see supportsim.callbacks): the first visit of a ticket whose customer picked a time joins its
+        group's queue at that time. Those visits are routed to a stand-in group that waits, then hands them on; the
+        ticket path and every other ticket run as before."""
+        route = np.array(tickets.route, dtype=np.int64)
+        called = tickets.call_at > 0.0
+        first = tickets.offset[called]
+        self.appointments = dict(zip(first.tolist(), zip(route[first].tolist(), tickets.call_at[called].tolist())))
+        route[first] = len(self.arrive_at)
+        self.route = route.data
+        self.arrive_at.append(self._wait_for_appointment)
+
+    def _wait_for_appointment(self, visit: int) -> None:
+        group, delay = self.appointments.pop(visit)
+        _Alarm(self.env, delay, lambda _: self.arrive_at[group](visit))
 
     def _group(self, scenario: Scenario, group: str) -> StaffedGroup:
         shifts = scenario.shifts_of(group)

@@ -42,7 +42,7 @@ class ReplicationRecord:
         queued[1:] = self.ended[:-1]
         if self.tickets.gap is not None:  # a customer's answer, a reopen: the visit joins its group after a gap
             queued += self.tickets.gap
-        queued[self.tickets.offset] = self.tickets.arrived
+        queued[self.tickets.offset] = self.tickets.arrived + self.tickets.call_at  # a callback waits for its time
         return queued
 
     @property

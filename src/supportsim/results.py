@@ -23,6 +23,7 @@ from .manifest import digest, save_run
 from .profiles import combine_profiles, hour_of_week_labels
 from .records import ReplicationRecord
 from .scenario import Scenario
+from .skills import need_classes
 from .stats import (
     Key,
     business_clock_segments,
@@ -180,6 +181,8 @@ class SimulationResult:
         bursts = any(v.arrivals.bursts for v in variants)
         dated = any(v.start is not None for v in variants)
         lifecycle = any(v.has_lifecycle() for v in variants)
+        misdeclares = any(v.misdeclares for v in variants)
+        skilled = [v for v in variants if v.skills]
         for variant, records in self.records.items():
             for record in records:
                 table = ticket_table(record)
@@ -210,6 +213,10 @@ class SimulationResult:
                 if bursts:  # incident number, -1 for tickets not from a burst
                     burst = record.tickets.burst
                     columns["burst"] = burst[keep] if burst is not None else np.full(int(keep.sum()), -1)
+                if misdeclares:  # the priority customers declared (the queues' order before any triage)
+                    columns["declared"] = priorities[record.tickets.declared[keep]]
+                if skilled:  # the skills each ticket needs, 'en+billing'
+                    columns["skills"] = _needs(record)[keep]
                 met = sla_met(record, table)
                 for measure in ("reaction", "resolution"):
                     if with_sla[measure]:
@@ -249,6 +256,15 @@ class SimulationResult:
         run = {"kind": "run", "scenario": self.scenario.name, "scenario_hash": digest(resolved.encode("utf-8")),
                "seed": self.seed, "replications": self.replications}
         return save_run(directory, files, run, derive=_report_of(directory) if report else None)
+
+
+def _needs(record: ReplicationRecord) -> np.ndarray:
+    """Per ticket, the skills it needs joined by '+' (empty where its scenario declares no skills)."""
+    skills = record.scenario.skills
+    if not skills:
+        return np.full(len(record.tickets), "", dtype=object)
+    names = np.array(["+".join(need) for need in need_classes(skills)], dtype=object)
+    return names[record.tickets.need]
 
 
 def _report_of(directory: Path) -> Callable[[Path], dict[str, str]]:

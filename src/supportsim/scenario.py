@@ -16,14 +16,18 @@ from pydantic import BeforeValidator, Discriminator, Field, PlainSerializer, Tag
 from . import calendar as cal
 from . import formats, zones
 from .arrival_calendar import PerWorkingDay, parse_arrival_rate, parse_growth, per_hour
+from .callbacks import CALLBACK, Callbacks
 from .customer_waits import AutoClose, CustomerWait, Reopen
 from .distributions import Distribution, Duration
 from .limits import MAX_GROUPS, MAX_LIST, MAX_PRIORITIES, MAX_REPLICATIONS, MAX_SEGMENTS
 from .model import Model, QuietModel
+from .priorities import PriorityValue, confusion, shares
 from .routing import EntryRule, EscalationRule, in_hours, match_shares
 from .service_targets import TargetValue, placed_targets
+from .skills import Dimension
 from .strategies import PolicyConfig, PolicySpec
 from .ticket_types import TicketType, type_shares
+from .triage import TRIAGE, Triage
 from .units import format_rate, parse_rate
 from .visits import ExtraVisit
 from .working_time import OLA, Burst, CalendarValue, Profile, Staff, StaffBlock, Start, listed
@@ -204,10 +208,17 @@ class Scenario(Model):
     seed: int = Field(1, ge=0, description="Seed of every random stream; the same seed gives the same results.")
     segments: dict[Name, Segment] = Field(min_length=1, max_length=MAX_SEGMENTS,
                                           description="Customer segments by name.")
-    priorities: dict[Name, Annotated[float, Field(gt=0, le=1)]] | None = Field(
-        None, max_length=MAX_PRIORITIES, description="Share of tickets at each priority, most urgent first.")
+    priorities: dict[Name, PriorityValue] | None = Field(
+        None, max_length=MAX_PRIORITIES, description="Share of tickets at each priority, most urgent first, or "
+                                                     "{share, declared}: how customers declare them.")
     types: dict[Name, TicketType] | None = Field(
         None, max_length=MAX_PRIORITIES, description="Ticket types (incident, request...) and their shares.")
+    triage: Triage | None = Field(None, description="A first visit that re-labels tickets with their true priority.")
+    callbacks: Callbacks | None = Field(
+        None, description="VIP customers pick a time to be called back; the call is the first response.")
+    skills: dict[Name, Dimension] | None = Field(
+        None, max_length=MAX_LIST, description="Skills tickets need, by dimension (product, language...): the "
+                                               "shares of each dimension's skills, for every ticket or by segment.")
     arrivals: Arrivals = Field(default_factory=Arrivals, description="How tickets arrive.")
     groups: dict[Name, Group] = Field(min_length=1, max_length=MAX_GROUPS, description="Engineer groups by name.")
     entry: str | list[EntryRule] | None = Field(
@@ -241,6 +252,17 @@ class Scenario(Model):
     @property
     def priority_names(self) -> list[str]:
         return list(self.priorities or {})
+
+    @property
+    def priority_shares(self) -> dict[str, float]:
+        """Each priority's share among tickets (true priority); empty when none are declared."""
+        return shares(self.priorities)
+
+    @property
+    def misdeclares(self) -> bool:
+        """Whether the priority queues see can differ from the true one (a confusion matrix, or triage): then
+        figures are also reported by true priority."""
+        return confusion(self.priorities) is not None or self.triage is not None
 
     @property
     def group_names(self) -> list[str]:
@@ -434,7 +456,7 @@ class Scenario(Model):
                   if segments is None or seg in segments}
         norm = sum(shares.values()) or 1.0
         shares = {seg: share / norm for seg, share in shares.items()}
-        priorities = self.priorities or {"": 1.0}
+        priorities = self.priority_shares or {"": 1.0}
         total = 0.0
         for seg, sshare in shares.items():
             for pri, pshare in priorities.items():
@@ -478,4 +500,13 @@ class Scenario(Model):
 
     def extra_visits(self) -> list[ExtraVisit]:
         """The visits the policies in force insert into tickets' routes, in order (see supportsim.visits)."""
-        return [visit for g in self.group_names for visit in self.policy_of(g).extra_visits(self, g)]
+        visits = [visit for g in self.group_names for visit in self.policy_of(g).extra_visits(self, g)]
+        calls = self.callbacks
+        if calls is not None:  # first of all: the call is the first response
+            segments = calls.segments if calls.segments is not None else self.vip_segments
+            visits.insert(0, ExtraVisit(CALLBACK, calls.group or self.entry_group, calls.work, tuple(segments),
+                                        calls.share))
+        if self.triage is not None:
+            segments = self.triage.segments if self.triage.segments is not None else self.segment_names
+            visits.append(ExtraVisit(TRIAGE, self.triage.group, self.triage.work, tuple(segments)))
+        return visits

@@ -78,15 +78,19 @@ def ticket_table(record: ReplicationRecord) -> dict[str, np.ndarray]:
     clock is 24x7)."""
     t = record.tickets
     first, resolved = record.first_response, record.resolved
+    # a callback's reaction counts from the time the customer picked (supportsim.callbacks)
+    asked = t.arrived + t.call_at if record.scenario.callbacks is not None else t.arrived
     table = {
         "arrived": t.arrived,
         "segment": t.segment,
         "priority": t.priority,
         "first_response": first,
         "resolved": resolved,
-        "reaction": first - t.arrived,
+        "reaction": first - asked,
         "resolution": resolved - t.arrived,
         "counted": t.arrived >= record.scenario.warmup,
+        "reaction_from": asked,
+        "resolution_from": t.arrived,
     }
     scenario = record.scenario
     if t.type is not None:
@@ -100,9 +104,10 @@ def ticket_table(record: ReplicationRecord) -> dict[str, np.ndarray]:
         paused = "waiting_on_customer" in table and any(pauses(target, measure) for _, target, _ in classes)
         if paused or not all(clock.is_always for _, _, clock in classes):
             business = table[measure].copy()
+            start = table[f"{measure}_from"]
             for mine, target, clock in classes:
                 if not clock.is_always and mine.any():
-                    business[mine] = clock.business_hours(t.arrived[mine], event[mine])
+                    business[mine] = clock.business_hours(start[mine], event[mine])
                 if paused and pauses(target, measure) and mine.any():  # the clock stops while the customer is away
                     business[mine] -= lifecycle_figures.waiting_hours(record, clock)[mine]
             table[f"{measure}_business"] = business
@@ -120,7 +125,7 @@ def sla_met(record: ReplicationRecord, table: Mapping[str, np.ndarray]) -> dict[
                                                           table["segment"], table.get("type"), measure):
             if target is None or not mine.any():
                 continue
-            met[mine] = targets.met(target, scenario.calendar(clock), table["arrived"][mine],
+            met[mine] = targets.met(target, scenario.calendar(clock), table[f"{measure}_from"][mine],
                                     table[f"{measure}_business"][mine])
         out[f"{measure}_met"] = met
     return out
@@ -151,6 +156,9 @@ def replication_figures(record: ReplicationRecord) -> dict[Key, float]:
         selections[("segments", segment, "by_type", type_name)] = (
             (table["segment"] == scenario.segment_names.index(segment))
             & (table["type"] == scenario.type_names.index(type_name)))
+    if scenario.misdeclares:  # queues saw another priority than the true one: figures by true priority too
+        selections.update({("priorities", name): table["priority"] == i
+                           for i, name in enumerate(scenario.priority_names)})
     on_business_clock = set(business_clock_segments(scenario))
     for where, selected in selections.items():
         mask = selected & counted
@@ -170,7 +178,7 @@ def replication_figures(record: ReplicationRecord) -> dict[Key, float]:
         if "auto_closed" in table:
             for name, value in lifecycle_figures.selection_figures(table, mask).items():
                 figures[(*where, name)] = value
-        with_target = where[0] in ("tiers", "types") or where[1] == "all" or where[1] in scenario.sla
+        with_target = where[0] in ("tiers", "types", "priorities") or where[1] == "all" or where[1] in scenario.sla
         for key, values in met.items():
             chosen = values[mask]
             chosen = chosen[~np.isnan(chosen)]
@@ -256,6 +264,8 @@ def figure_keys(scenario: Scenario) -> list[Key]:
     members.update({("types", name): set(scenario.segment_names) for name in scenario.type_names})
     for segment, type_name in typed_targets(scenario):
         members[("segments", segment, "by_type", type_name)] = {segment}
+    if scenario.misdeclares:
+        members.update({("priorities", name): set(scenario.segment_names) for name in scenario.priority_names})
     for where, segments in members.items():
         if where[2:3] == ("by_type",):
             own = scenario.sla[where[1]].by_type[where[3]]

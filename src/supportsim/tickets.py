@@ -11,19 +11,23 @@ from __future__ import annotations
 import math
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import cast
 
 import numpy as np
 
 from .calendar import WEEK, Calendar, week_hour
+from .callbacks import CALLBACK, appointments
 from .distributions import Distribution
 from .lifecycle import Visits, with_reopens, with_waits
 from .limits import MAX_VISITS
+from .priorities import confusion, draw_declared
 from .routing import TicketMatch, first_match
 from .scenario import Scenario, WorkByClass
+from .skills import draw_needs
 from .ticket_types import draw_types
 from .trace import Trace
+from .triage import triaged
 from .visits import activity_names
 
 
@@ -54,6 +58,15 @@ class TicketStream:
     # int8 [visits]: index into activities (0, work, unless a policy inserted it); zeros unless given
     activity: np.ndarray = cast(np.ndarray, None)
     activities: tuple[str, ...] = ("work",)  # names of the activity codes (see supportsim.visits)
+    # int [tickets]: the priority each ticket is declared at, and its label after triage (see supportsim.priorities
+    # and supportsim.triage); both its true priority unless given
+    declared: np.ndarray = cast(np.ndarray, None)
+    triaged: np.ndarray = cast(np.ndarray, None)
+    # float64 [tickets]: hours after arrival at which the first visit joins the queue, the time the customer picked
+    # for a callback (see supportsim.callbacks); zeros unless given
+    call_at: np.ndarray = cast(np.ndarray, None)
+    # int64 [tickets]: the skills each ticket needs, an index into skills.need_classes (zeros unless given)
+    need: np.ndarray = cast(np.ndarray, None)
     # (group, staff block) -> float64 [visits]: the call-out delay if that on-call block is called out for the
     # visit (drawn for visits to the group, 0 elsewhere); empty unless the scenario has on-call staff
     call_out: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)
@@ -72,6 +85,18 @@ class TicketStream:
         activity: np.ndarray | None = self.activity
         if activity is None:
             self.activity = np.zeros(len(self.route), dtype=np.int8)
+        declared: np.ndarray | None = self.declared
+        if declared is None:
+            self.declared = self.priority
+        triaged: np.ndarray | None = self.triaged
+        if triaged is None:
+            self.triaged = self.declared
+        call_at: np.ndarray | None = self.call_at
+        if call_at is None:
+            self.call_at = np.zeros(len(self.arrived))
+        need: np.ndarray | None = self.need
+        if need is None:
+            self.need = np.zeros(len(self.arrived), dtype=np.int64)
 
     def __len__(self) -> int:
         return len(self.arrived)
@@ -126,18 +151,35 @@ def draw_tickets(scenario: Scenario, replication: int, seed: int | None = None) 
     # Drawn for every ticket whatever the policy, so that a policy that looks at customers changes no other draw.
     customer = stream(seed, replication, "customers").random(n)
     extra = scenario.extra_visits()
-    tickets = _with_lifecycle(scenario, TicketStream(arrived, segment.astype(index_dtype(len(scenario.segments))),
+    need: np.ndarray | None = None
+    if scenario.skills:
+        need = draw_needs(scenario.skills, scenario.segment_names, segment,
+                          {d: stream(seed, replication, f"skills:{d}") for d in scenario.skills})
+    tickets = TicketStream(arrived, segment.astype(index_dtype(len(scenario.segments))),
                            priority.astype(index_dtype(len(scenario.priorities or {}))), offset,
                            visits.astype(np.int64), route, work, burst=burst, customer=customer,
-                           activities=activity_names(extra), type=ticket_type), seed, replication)
+                           activities=activity_names(extra), need=cast(np.ndarray, need), type=ticket_type)
+    misdeclared = confusion(scenario.priorities)
+    if misdeclared is not None:
+        declared = draw_declared(tickets.priority, misdeclared, stream(seed, replication, "declared"))
+        tickets.declared = declared.astype(tickets.priority.dtype)
+    if scenario.triage is not None:
+        tickets.triaged = triaged(tickets.priority, tickets.declared, scenario.triage.accuracy,
+                                  stream(seed, replication, "triage_accuracy"))
+    tickets = _with_lifecycle(scenario, tickets, seed, replication)
     purposes: set[str] = set()
     for visit in reversed(extra):  # each goes in front: the first listed ends up first
         purpose = visit.activity if visit.activity not in purposes else f"{visit.activity}:{visit.group}"
         purposes.add(purpose)
         selected = np.isin(tickets.segment, [scenario.segment_names.index(s) for s in visit.segments])
+        if visit.share < 1:
+            selected &= stream(seed, replication, f"{purpose}:share").random(len(selected)) < visit.share
         tickets = _with_extra_visit(tickets, selected, scenario.group_names.index(visit.group),
                                     tickets.activities.index(visit.activity), visit.work,
                                     stream(seed, replication, purpose))
+    if scenario.callbacks is not None:
+        tickets.call_at = appointments(tickets.activity[tickets.offset], tickets.activities.index(CALLBACK),
+                                       scenario.callbacks.after, stream(seed, replication, "callback_after"))
     tickets.call_out = call_out_delays(scenario, tickets.route, seed, replication)
     return tickets
 
@@ -172,7 +214,7 @@ def _classes(scenario: Scenario, n: int, segments_rng: np.random.Generator,
     shares = scenario.segment_shares
     segment = segments_rng.choice(len(shares), size=n, p=shares / shares.sum())
     if scenario.priorities:
-        p = np.array(list(scenario.priorities.values()))
+        p = np.array(list(scenario.priority_shares.values()))
         priority = priorities_rng.choice(len(p), size=n, p=p / p.sum())
     else:
         priority = np.zeros(n, dtype=np.int64)
@@ -205,9 +247,7 @@ def _with_extra_visit(t: TicketStream, selected: np.ndarray, group: int, activit
         gap, cause = np.zeros(n_visits), np.zeros(n_visits, dtype=np.int8)
         gap[np.arange(len(t.route)) + shift] = t.gap
         cause[np.arange(len(t.route)) + shift] = t.cause
-    return TicketStream(t.arrived, t.segment, t.priority, offset, visits, route, work,
-                        burst=t.burst, customer=t.customer, activity=codes, activities=t.activities, type=t.type,
-                        gap=gap, cause=cause)
+    return replace(t, offset=offset, visits=visits, route=route, work=work, activity=codes, gap=gap, cause=cause)
 
 
 def _with_lifecycle(scenario: Scenario, t: TicketStream, seed: int, replication: int) -> TicketStream:
@@ -227,9 +267,8 @@ def _with_lifecycle(scenario: Scenario, t: TicketStream, seed: int, replication:
 
     v = Visits(t.visits, t.route, t.work, t.activity, np.zeros(len(t.route)), np.zeros(len(t.route), dtype=np.int8))
     v = with_waits(scenario, with_reopens(scenario, v, t.type, rng, work_of), t.type, rng)
-    return TicketStream(t.arrived, t.segment, t.priority, v.offset, v.visits, v.route.astype(t.route.dtype), v.work,
-                        burst=t.burst, customer=t.customer, activity=v.activity, activities=t.activities,
-                        type=t.type, gap=v.gap, cause=v.cause)
+    return replace(t, offset=v.offset, visits=v.visits, route=v.route.astype(t.route.dtype), work=v.work,
+                   activity=v.activity, gap=v.gap, cause=v.cause)
 
 
 def _arrival_times(scenario: Scenario, rng: np.random.Generator) -> np.ndarray:

@@ -14,11 +14,12 @@ from .calendar import Calendar
 from .scenario import Scenario, WorkByClass
 from .service_targets import target_classes
 from .tickets import TicketStream
+from .triage import TRIAGE, known_priority
 from .units import WEEK
 from .visits import WORK
 from .workdays import add_working_days
 
-TICKET_ATTRIBUTES = ("priority", "segment", "customer", "arrived")
+TICKET_ATTRIBUTES = ("segment", "customer", "arrived", "need")
 """Attributes of the ticket, the same for each of its visits."""
 
 
@@ -26,6 +27,8 @@ def visit_attribute(scenario: Scenario, tickets: TicketStream, name: str) -> np.
     """One per-visit attribute of the tickets (see the Group protocol for what each means)."""
     if name in TICKET_ATTRIBUTES:
         return getattr(tickets, name)[tickets.ticket_of_visit]
+    if name == "priority":
+        return known_priority_of(tickets)
     if name == "activity":
         return tickets.activity
     if name == "expected_work":
@@ -35,6 +38,30 @@ def visit_attribute(scenario: Scenario, tickets: TicketStream, name: str) -> np.
     if name in ("reaction_deadline", "resolution_deadline"):
         return _deadlines(scenario, tickets, name.partition("_")[0])
     raise AttributeError(f"no per-visit attribute {name!r}")
+
+
+def known_priority_of(tickets: TicketStream) -> np.ndarray:
+    """Per visit, the priority the desk knows (the declared one, and after a triage visit the triaged label; see
+    supportsim.triage): what queues order by. Without a confusion matrix or triage it is the ticket's own."""
+    if TRIAGE not in tickets.activities:
+        return tickets.declared[tickets.ticket_of_visit]
+    return known_priority(tickets.declared, tickets.triaged, tickets.offset, tickets.visits, tickets.activity,
+                          tickets.activities.index(TRIAGE))
+
+
+def visit_ranks(scenario: Scenario, tickets: TicketStream) -> tuple[np.ndarray, int, np.ndarray]:
+    """Queue rank per visit: VIP segments first (0), then by the ticket priority the desk knows (declared, or
+    triaged), most urgent first. In a group that gives VIP no privileges (``vip_in_escalation: false``) a VIP
+    ticket's visit ranks like any other."""
+    n_priorities = max(1, len(scenario.priorities or {}))
+    vip_segment = np.array([s.vip for s in scenario.segments.values()], dtype=np.int64)
+    honoured = np.array([scenario.honours_vip(g) for g in scenario.group_names], dtype=np.int64)
+    ticket = tickets.ticket_of_visit
+    vip = vip_segment[tickets.segment[ticket]] * honoured[tickets.route]
+    has_vip = bool(vip_segment.any())
+    known = known_priority_of(tickets)  # declared, or triaged: not always the true one (see supportsim.priorities)
+    rank = (1 - vip) * n_priorities + known if has_vip else known.astype(np.int64)
+    return rank.astype(np.int64), n_priorities * (2 if has_vip else 1), vip.astype(np.int8)
 
 
 def expected_work(scenario: Scenario, tickets: TicketStream) -> np.ndarray:

@@ -32,6 +32,7 @@ class ExtraVisit:
     group: str                # the group that makes it
     work: Distribution        # its work content
     segments: tuple[str, ...]  # the tickets of these segments get it
+    share: float = 1.0         # ... or this share of them, drawn ticket by ticket
 
 
 def activity_names(extra: list[ExtraVisit]) -> tuple[str, ...]:

@@ -114,6 +114,11 @@ class StaffBlock(Model):
     call_out: Distribution | Duration | None = Field(
         None, description="Time from call-out to work starting, a duration ('15m') or a distribution; counted "
                           "in reaction (needs on_call).")
+    skills: list[Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$")]] | None = Field(
+        None, max_length=MAX_LIST, description="Skills these engineers carry (see skills); a ticket goes only to an "
+                                               "engineer with every skill it needs (default: all of them).")
+    pace: float = Field(1.0, gt=0, le=100, description="Their work time relative to the group's work time "
+                                                       "(0.8: 20% faster).")
 
     @property
     def call_out_delay(self) -> Distribution:

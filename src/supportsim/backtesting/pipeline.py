@@ -123,7 +123,7 @@ def _names(ev: Events, sim: Scenario, source: str) -> dict[str, np.ndarray]:
     for role, theirs, ours in (("group", ev.groups, sim.group_names), ("segment", ev.segments, sim.segment_names),
                                ("priority", ev.priorities, sim.priority_names)):
         if role == "priority" and (not ev.priorities or not ours):
-            common = int(np.argmax(list((sim.priorities or {"": 1.0}).values())))
+            common = int(np.argmax(list((sim.priority_shares or {"": 1.0}).values())))
             out[role] = np.full(max(len(theirs), 1), common if ours else 0, dtype=np.int64)
             continue
         missing = [name for name in theirs if name not in ours]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class AtWork:
     """Engineers at work, by the queue rank of their ticket.
@@ -23,10 +25,18 @@ class AtWork:
         """Work ended or paused (off shift): the engineer is no longer one to interrupt."""
         self.by_rank[self.rank_of[engineer]].pop(engineer, None)
 
-    def take_below(self, rank: int) -> int | None:
-        """Remove and return the engineer on the lowest-ranked work, if that rank is below ``rank``."""
+    def take_below(self, rank: int, able: Sequence[bool] | None = None) -> int | None:
+        """Remove and return the engineer on the lowest-ranked work, if that rank is below ``rank``; with ``able``
+        (per engineer), the lowest-ranked among those it allows."""
         for lower in range(len(self.by_rank) - 1, rank, -1):
-            if self.by_rank[lower]:
-                engineer, _ = self.by_rank[lower].popitem()
+            engineers = self.by_rank[lower]
+            if not engineers:
+                continue
+            if able is None:
+                engineer, _ = engineers.popitem()
                 return engineer
+            for engineer in reversed(engineers):
+                if able[engineer]:
+                    del engineers[engineer]
+                    return engineer
         return None

@@ -170,6 +170,14 @@ class Group(Protocol):
         (what knowing it would be worth) only."""
         ...
     @property
+    def need(self) -> Sequence[int]:  # per visit: the skills its ticket needs (index into skills.need_classes)
+        ...
+    @property
+    def able(self) -> Sequence[Sequence[bool]] | None:
+        """Per need, per engineer: whether the engineer carries the skills; None when this group's engineers
+        carry no skills (everyone takes everything). See supportsim.skills."""
+        ...
+    @property
     def serving(self) -> list[int]:  # per engineer: the visit in work, or -1
         ...
     @property
@@ -198,6 +206,9 @@ class Strategy:
 
     kind: ClassVar[str]
     Config: ClassVar[type[PolicyConfig]]
+    skills: ClassVar[bool] = False
+    """Whether the strategy gives a ticket only to an engineer with the skills it needs (see supportsim.skills);
+    validation refuses a strategy that does not in a group whose engineers carry skills."""
 
     def __init__(self, config: PolicyConfig, group: Group):
         self.config = config

@@ -6,6 +6,7 @@ from collections import deque
 from typing import Literal
 
 from .base import Group, PolicyConfig, Strategy, register
+from .skilled import SkilledQueue
 
 
 class FifoConfig(PolicyConfig):
@@ -16,6 +17,15 @@ class FifoConfig(PolicyConfig):
 class Fifo(Strategy):
     kind = "fifo"
     Config = FifoConfig
+    skills = True
+
+    @classmethod
+    def for_group(cls, config: PolicyConfig, group: Group) -> Strategy:
+        """Groups whose engineers carry skills keep this order with a queue per need."""
+        if group.able is not None:
+            return SkilledQueue(config, group, ranked=False)
+        assert isinstance(config, FifoConfig)
+        return cls(config, group)
 
     def __init__(self, config: FifoConfig, group: Group) -> None:
         super().__init__(config, group)

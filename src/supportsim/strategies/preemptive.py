@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Literal
 
 from .at_work import AtWork
-from .base import Group, PolicyConfig, register
+from .base import Group, PolicyConfig, Strategy, register
 from .priority import Priority
+from .skilled import PreemptiveSkilledQueue
 
 
 class PreemptiveConfig(PolicyConfig):
@@ -22,6 +23,15 @@ class PreemptiveConfig(PolicyConfig):
 class Preemptive(Priority):
     kind = "preemptive"
     Config = PreemptiveConfig
+    skills = True
+
+    @classmethod
+    def for_group(cls, config: PolicyConfig, group: Group) -> Strategy:
+        """Groups whose engineers carry skills keep this order with a queue per need."""
+        if group.able is not None:
+            return PreemptiveSkilledQueue(config, group)
+        assert isinstance(config, PreemptiveConfig)
+        return cls(config, group)
 
     def __init__(self, config: PreemptiveConfig, group: Group) -> None:
         super().__init__(config, group)

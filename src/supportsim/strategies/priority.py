@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 from .base import Group, PolicyConfig, RankedQueue, Strategy, register
+from .skilled import SkilledQueue
 
 
 class PriorityConfig(PolicyConfig):
@@ -20,6 +21,12 @@ class PriorityConfig(PolicyConfig):
 class Priority(Strategy):
     kind = "priority"
     Config: ClassVar[type[PolicyConfig]] = PriorityConfig
+    skills = True
+
+    @classmethod
+    def for_group(cls, config: PolicyConfig, group: Group) -> Strategy:
+        """Groups whose engineers carry skills keep this order with a queue per need."""
+        return SkilledQueue(config, group, ranked=True) if group.able is not None else cls(config, group)
 
     def __init__(self, config: PolicyConfig, group: Group) -> None:
         super().__init__(config, group)
