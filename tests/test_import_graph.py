@@ -29,7 +29,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("statistics", ["stats", "profiles", "checks"]),
     ("admission", ["admit"]),
     ("results and report", ["results", "baseline", "tables", "report", "report.*"]),
-    ("api", ["workers", "sweeps", "staffing", "api", "ci", "against_theory", "bench", "bench.*", "export", "fitting",
+    ("api", ["workers", "sweeps", "staffing", "staffing_output", "api", "ci", "against_theory", "bench", "bench.*", "export", "fitting",
              "fitting.*", "backtesting", "backtesting.*", "schema", ""]),
     ("cli", ["cli", "__main__"]),
 ]

@@ -105,3 +105,54 @@ def test_no_constraints_is_an_error() -> None:
     checked = admit(data)
     with pytest.raises(StaffingError, match="no constraints"):
         staff(checked.variants, checked.checks, Settings(groups=["L1"]))
+
+
+def _write(tmp_path: Any, data: dict[str, Any]) -> Any:
+    import yaml
+
+    path = tmp_path / "desk.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+def test_the_command_writes_the_answer_as_one_run(tmp_path: Any) -> None:
+    import csv
+    import json
+
+    from cli_runner import run_cli
+
+    out = tmp_path / "out"
+    done = run_cli("staff", _write(tmp_path, tandem()), "--groups", "L1,L2", "--jobs", "2", "--out", out)
+    assert done.returncode == 0, done.stderr
+    document = json.loads((out / "staffing.json").read_text())
+    entry = document["variants"]["base"]
+    assert {g: v["staff"] for g, v in entry["groups"].items()} == {"L1": 12, "L2": 10}
+    reaction = entry["constraints"]["sla.std.reaction"]
+    assert reaction["at_answer"]["status"] == "holds" and reaction["one_fewer"]["L1"]["status"] != "holds"
+    rows = list(csv.DictReader((out / "staffing.csv").open()))
+    answer = [r for r in rows if r["answer"] == "True"]
+    assert {r["staffing"] for r in answer} == {"L1=12 L2=10"} and len(answer) == 2
+    assert (out / "manifest.json").exists()
+
+
+def test_the_command_refuses_the_unreachable_and_writes_nothing(tmp_path: Any) -> None:
+    from cli_runner import run_cli
+
+    data = tandem()
+    data["sla"]["std"]["resolution"] = {"within": "30m", "attain": "90%"}
+    out = tmp_path / "out"
+    done = run_cli("staff", _write(tmp_path, data), "--out", out, "--jobs", "2")
+    assert done.returncode == 2
+    assert "unreachable: sla.std.resolution: even with ample staff" in done.stderr
+    assert "Traceback" not in done.stderr and not out.exists()
+
+
+def test_the_command_refuses_a_scenario_without_constraints(tmp_path: Any) -> None:
+    from cli_runner import run_cli
+
+    data = one_group(9.0, 1.0, 0.25, 0.80)
+    del data["sla"]
+    done = run_cli("staff", _write(tmp_path, data), "--out", tmp_path / "out")
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "no constraints" in done.stderr
+    bad = run_cli("staff", _write(tmp_path, one_group(9.0, 1.0, 0.25, 0.80)), "--groups", "L9")
+    assert bad.returncode == 2 and "unknown group 'L9'" in bad.stderr

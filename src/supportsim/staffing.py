@@ -28,11 +28,12 @@ task order, so the answer does not depend on the number of workers or the schedu
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .checks import OPERATORS, Check, kind_of
+from .progress import Callback
 from .scenario import Scenario
 from .service_targets import placed_targets
 from .stats import Key, estimate
@@ -192,7 +193,7 @@ class Settings:
     seed: int = 1
     jobs: int = 1
     scheduler: str | None = None
-    progress: Callable[[int], None] | None = None   # told the simulations used so far
+    progress: Callback | None = None   # progress(done, total) over the simulations run so far and in flight
 
 
 @dataclass
@@ -237,12 +238,11 @@ class Evaluator:
                 size = min(self.settings.batch, self.settings.cap - done)
                 tasks += [(scenario, r, self.settings.seed) for r in range(done, done + size)]
                 owners += [counts] * size
-            results = run_in_order(tasks, self.settings.jobs, self.settings.scheduler)
+            results = run_in_order(tasks, self.settings.jobs, self.settings.scheduler,
+                                   progress=_offset(self.settings.progress, self.simulations))
             for counts, figures in zip(owners, results):
                 self.figures.setdefault(counts, []).append(figures)
             self.simulations += len(tasks)
-            if self.settings.progress is not None:
-                self.settings.progress(self.simulations)
 
 
 def holds(judged: Sequence[Judged]) -> bool:
@@ -339,6 +339,13 @@ def solve(variant: str, scenario: Scenario, constraints: list[Constraint], setti
     return Answer(variant, posts, counts, judged, at_fewer, binding, ev.simulations, curve=_curve(ev))
 
 
+def _offset(told: Callback | None, before: int) -> Callback | None:
+    """A progress callback that counts ``before`` simulations already done."""
+    if told is None:
+        return None
+    return lambda done, total: told(before + done, before + total)
+
+
 def _moved(counts: Counts, i: int, step: int) -> Counts:
     return tuple(c + step if k == i else c for k, c in enumerate(counts))
 
@@ -356,8 +363,28 @@ def _show(j: Judged) -> str:
 
 def staff(variants: Mapping[str, Scenario], checks: Sequence[Check], settings: Settings) -> list[Answer]:
     """The answer for every variant, in order."""
-    answers = []
+    answers: list[Answer] = []
     for name, scenario in variants.items():
-        answers.append(solve(name, scenario, constraints_of(scenario, checks, name), settings))
+        used = sum(a.simulations for a in answers)
+        mine = Settings(**{**settings.__dict__, "progress": _offset(settings.progress, used)})
+        answers.append(solve(name, scenario, constraints_of(scenario, checks, name), mine))
     return answers
+
+
+def settings_for(scenario: Scenario, groups: Sequence[str] | None = None, delta: float = 0.01,
+                 batch: int | None = None, cap: int | None = None, seed: int | None = None, jobs: int = 1,
+                 scheduler: str | None = None, progress: Callback | None = None) -> Settings:
+    """Settings with the scenario's defaults: every group searched, batches of its replications, a cap of six
+    batches, its seed. Raises StaffingError for settings that cannot work."""
+    batch = batch or max(scenario.replications, 2)
+    cap = cap or 6 * batch
+    if cap < batch:
+        raise StaffingError(f"--cap {cap} is below one batch ({batch} replications)")
+    if not 0 < delta < 1:
+        raise StaffingError(f"--delta must be more than 0 and below 1 (e.g. 0.01, one point), got {delta:g}")
+    chosen = list(groups) if groups else scenario.group_names
+    for group in chosen:
+        if group not in scenario.groups:
+            raise StaffingError(f"--groups: unknown group {group!r}; groups are {', '.join(scenario.group_names)}")
+    return Settings(chosen, batch, cap, delta, scenario.seed if seed is None else seed, jobs, scheduler, progress)
 

@@ -1,0 +1,128 @@
+"""What ``supportsim staff`` writes and prints: staffing.json, staffing.csv (tidy), staffing.html (the staffing
+curve and the recommendation), the text table and the price of each VIP strategy against the baseline.
+
+staffing.json::
+
+    {"scenario": ..., "seed": ..., "groups": ["L1", "L2"], "delta": 0.01, "batch": 10, "cap": 60,
+     "simulations": 840, "baseline": "fifo",
+     "variants": {"<variant>": {"reachable": true, "reason": "",
+                                "groups": {"L1": {"staff": 12, "blocks": [...] (several blocks only)}},
+                                "engineer_hours_per_week": ..., "cost_per_week": ...,
+                                "binding": {"L1": ["sla.std.reaction"]},
+                                "constraints": {"<name>": {"op": ">=", "bound": 0.8,
+                                                           "at_answer": {"value", "ci95", "status", ...},
+                                                           "one_fewer": {"L1": {...}}}},
+                                "simulations": 120}},
+     "price": [{"variant", "staff", "cost_per_week", "engineers_vs_baseline", "cost_vs_baseline"}]}
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .manifest import digest, save_run
+from .results import _json_safe, resolved_scenario_yaml
+from .scenario import Scenario
+from .staffing import Answer, Counts, Post, Settings
+
+
+def _staffing_text(posts: Sequence[Post], counts: Counts) -> str:
+    return " ".join(f"{p.name}={c}" for p, c in zip(posts, counts))
+
+
+def variant_entry(answer: Answer) -> dict[str, Any]:
+    groups: dict[str, Any] = {}
+    if answer.counts is not None:
+        for group, total in answer.staff().items():
+            mine = [(p, c) for p, c in zip(answer.posts, answer.counts) if p.group == group]
+            groups[group] = {"staff": total}
+            if len(mine) > 1:
+                groups[group]["blocks"] = [{"calendar": p.calendar, "staff": c} for p, c in mine]
+    constraints = {}
+    for j in answer.judged:
+        name = j.constraint.name
+        constraints[name] = {"op": j.constraint.op, "bound": j.constraint.bound, "at_answer": j.as_dict(),
+                             "one_fewer": {post: next(k.as_dict() for k in js if k.constraint.name == name)
+                                           for post, js in answer.fewer.items()}}
+    return {"reachable": answer.reachable, "reason": answer.reason, "groups": groups,
+            "engineer_hours_per_week": answer.engineer_hours, "cost_per_week": answer.cost,
+            "binding": answer.binding, "constraints": constraints, "simulations": answer.simulations}
+
+
+def price_of_vip(answers: Sequence[Answer], baseline: str) -> list[dict[str, Any]]:
+    """Per variant: the staff per group and cost meeting every constraint, and the difference to the baseline."""
+    base = next((a for a in answers if a.variant == baseline), answers[0])
+    rows = []
+    for a in answers:
+        row: dict[str, Any] = {"variant": a.variant, "staff": a.staff() if a.reachable else None,
+                               "cost_per_week": a.cost, "engineers_vs_baseline": None, "cost_vs_baseline": None}
+        if a.reachable and base.reachable:
+            row["engineers_vs_baseline"] = sum(a.staff().values()) - sum(base.staff().values())
+            row["cost_vs_baseline"] = (a.cost or 0.0) - (base.cost or 0.0)
+        rows.append(row)
+    return rows
+
+
+def staffing_document(scenario: Scenario, answers: Sequence[Answer], settings: Settings,
+                      baseline: str) -> dict[str, Any]:
+    return {"scenario": scenario.name, "seed": settings.seed, "groups": settings.groups, "delta": settings.delta,
+            "batch": settings.batch, "cap": settings.cap, "simulations": sum(a.simulations for a in answers),
+            "baseline": baseline, "variants": {a.variant: variant_entry(a) for a in answers},
+            "price": price_of_vip(answers, baseline)}
+
+
+CSV_COLUMNS = ["variant", "staffing", "engineers", "cost_per_week", "answer", "constraint", "op", "bound",
+               "value", "ci95_low", "ci95_high", "status", "replications"]
+
+
+def staffing_csv(answers: Sequence[Answer]) -> str:
+    """Tidy: one row per variant, staffing simulated and constraint (the staffing curve's data)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for a in answers:
+        for counts, judged in a.curve:
+            cost = sum(c * p.cost for c, p in zip(counts, a.posts))
+            for j in judged:
+                writer.writerow([a.variant, _staffing_text(a.posts, counts), sum(counts), f"{cost:g}",
+                                 counts == a.counts, j.constraint.name, j.constraint.op, f"{j.constraint.bound:g}",
+                                 _number(j.value), _number(j.low), _number(j.high), j.status, j.replications])
+    return out.getvalue()
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None or not math.isfinite(value) else f"{value:.6g}"
+
+
+def text(answers: Sequence[Answer], baseline: str) -> str:
+    lines = []
+    width = max(len(a.variant) for a in answers)
+    for row, a in zip(price_of_vip(answers, baseline), answers):
+        if not a.reachable:
+            lines.append(f"{a.variant:<{width}}  unreachable: {a.reason}")
+            continue
+        staff = "  ".join(f"{g} {n}" for g, n in a.staff().items())
+        delta = row["engineers_vs_baseline"]
+        versus = "" if a.variant == baseline or delta is None else f"  ({delta:+d} engineers vs {baseline})"
+        binding = "; ".join(f"{post}: {', '.join(names) or '-'}" for post, names in a.binding.items())
+        lines.append(f"{a.variant:<{width}}  {staff}  cost {a.cost:g}/week{versus}  binds: {binding}")
+    lines.append(f"{sum(a.simulations for a in answers)} simulations; every constraint holds with 95% confidence "
+                 "at the answer, and removing any one engineer breaks one (binds)")
+    return "\n".join(lines)
+
+
+def save(out: str | Path, scenario: Scenario, answers: Sequence[Answer], settings: Settings, baseline: str) -> Path:
+    """staffing.json, staffing.csv and the scenario, as one whole run (see supportsim.manifest)."""
+    resolved = resolved_scenario_yaml(scenario)
+    document = staffing_document(scenario, answers, settings, baseline)
+    files = {"staffing.json": json.dumps(_json_safe(document), indent=2) + "\n", "staffing.csv": staffing_csv(answers),
+             "scenario.resolved.yaml": resolved}
+    run = {"kind": "staff", "scenario": scenario.name, "scenario_hash": digest(resolved.encode("utf-8")),
+           "seed": settings.seed, "replications": settings.batch}
+    return save_run(Path(out), files, run)
