@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, list[str]]] = [
                                               "junit", "model", "limits", "safe_yaml", "targets", "lifeline",
                                               "manifest", "zones", "workdays", "formats"]),
     ("scenario model", ["distributions", "visits", "special_days", "service_targets", "arrival_calendar", "working_time", "strategies", "strategies.*", "scenario",
-                        "variants", "trace", "problems", "consistency", "loader", "grid", "plan", "budget"]),
+                        "variants", "trace", "problems", "consistency", "loader", "grid", "plan", "budget", "workforce"]),
     ("tickets", ["tickets", "visit_attributes", "backlog"]),
     ("records", ["records"]),
     ("engine", ["engine"]),

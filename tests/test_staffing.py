@@ -156,3 +156,18 @@ def test_the_command_refuses_a_scenario_without_constraints(tmp_path: Any) -> No
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "no constraints" in done.stderr
     bad = run_cli("staff", _write(tmp_path, one_group(9.0, 1.0, 0.25, 0.80)), "--groups", "L9")
     assert bad.returncode == 2 and "unknown group 'L9'" in bad.stderr
+
+
+def test_shrinkage_and_cost_turn_engineers_into_headcount_and_money() -> None:
+    from supportsim.workforce import workforce
+
+    data = tandem()
+    data["calendars"] = {"day": {"hours": "09:00-17:00", "days": "mon-fri"}}
+    data["groups"]["L1"].update(staff=[{"count": 4}, {"count": 2, "calendar": "day", "cost": 30}], cost=20,
+                                shrinkage=0.25)
+    figures = workforce(admit(data).scenario)
+    assert figures["L1"]["engineers"] == 6 and figures["L1"]["headcount"] == pytest.approx(6 / 0.75)
+    assert figures["L1"]["engineer_hours_per_week"] == pytest.approx(4 * 168 + 2 * 40)
+    assert figures["L1"]["cost_per_week"] == pytest.approx(20 * 4 * 168 + 30 * 2 * 40)
+    assert figures["L2"]["cost_per_week"] == pytest.approx(168)  # no cost: engineer-hours
+    assert figures["all"]["headcount"] == pytest.approx(6 / 0.75 + 1)

@@ -18,6 +18,7 @@ from .units import format_duration
 RESERVED_SEGMENT_NAMES = {"all": "segments.all is every segment together",
                           "mean": "groups.<g>.queue_wait.mean is over every segment"}
 """Segment names that summary.json uses for totals: a segment so named would overwrite them or be overwritten."""
+RESERVED_GROUP_NAMES = {"all": "workforce.all is every group together"}
 
 
 def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
@@ -88,12 +89,18 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
     for name, why in RESERVED_SEGMENT_NAMES.items():
         if name in s.segments:
             problems.append((f"segments.{name}", f"the name {name!r} is reserved ({why} in results); choose another"))
+    for name, why in RESERVED_GROUP_NAMES.items():
+        if name in s.groups:
+            problems.append((f"groups.{name}", f"the name {name!r} is reserved ({why} in results); choose another"))
     if not any(p[0].startswith(("groups", "entry")) for p in problems):
         problems += _policy_problems(s)
     for seg in s.sla:
         if seg not in s.segments:
             problems.append((f"sla.{seg}", f"unknown segment {seg!r}; segments are {', '.join(s.segments)}"))
     problems += working_time_problems(s)
+    for name, why in RESERVED_GROUP_NAMES.items():
+        if name in s.groups:
+            problems.append((f"groups.{name}", f"the name {name!r} is reserved ({why} in results); choose another"))
     if not any(p[0].startswith(("groups", "entry")) for p in problems):
         loop = _closed_loop(s)
         if loop:

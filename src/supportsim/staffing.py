@@ -38,6 +38,7 @@ from .scenario import Scenario
 from .service_targets import placed_targets
 from .stats import Key, estimate
 from .workers import Figures, run_in_order
+from .workforce import block_cost, headcount
 
 Status = Literal["holds", "fails", "undecided"]
 Counts = tuple[int, ...]
@@ -105,13 +106,8 @@ def posts_of(scenario: Scenario, groups: Sequence[str]) -> list[Post]:
             raise StaffingError(f"--groups: unknown group {group!r}; groups are {', '.join(scenario.group_names)}")
         for i, block in enumerate(scenario.groups[group].blocks):
             hours = scenario.calendar(block.calendar).hours_per_week
-            out.append(Post(group, i, block.calendar, hours, hours * cost_rate(scenario, group, i)))
+            out.append(Post(group, i, block.calendar, hours, hours * block_cost(scenario, group, i)))
     return out
-
-
-def cost_rate(scenario: Scenario, group: str, block: int) -> float:
-    """Cost per engineer-hour of a block (1.0 when the scenario states none: cost is engineer-hours)."""
-    return 1.0
 
 
 def staffed(scenario: Scenario, posts: Sequence[Post], counts: Counts) -> Scenario:
@@ -266,6 +262,7 @@ class Answer:
     simulations: int
     reason: str = ""
     curve: list[tuple[Counts, list[Judged]]] = field(default_factory=list)   # every staffing judged
+    shrinkage: dict[str, float] = field(default_factory=dict)                # per searched group
 
     @property
     def reachable(self) -> bool:
@@ -277,6 +274,10 @@ class Answer:
         for post, count in zip(self.posts, self.counts or ()):
             out[post.group] = out.get(post.group, 0) + count
         return out
+
+    def headcount(self) -> dict[str, float]:
+        """Paid engineers per searched group: engineers on duty / (1 - shrinkage)."""
+        return {g: headcount(n, self.shrinkage.get(g, 0.0)) for g, n in self.staff().items()}
 
     @property
     def cost(self) -> float | None:
@@ -299,6 +300,7 @@ def solve(variant: str, scenario: Scenario, constraints: list[Constraint], setti
         raise StaffingError(f"variant {variant!r} has no constraints: add checks: lines or an SLA/OLA target "
                             "with attain (e.g. reaction: {within: 1h, attain: 90%})")
     posts = posts_of(scenario, settings.groups)
+    shrunk = {g: scenario.groups[g].shrinkage for g in settings.groups}
     ev = evaluator or Evaluator(scenario, posts, constraints, settings)
     counts = start(scenario, posts)
     big = ample(counts)
@@ -307,7 +309,7 @@ def solve(variant: str, scenario: Scenario, constraints: list[Constraint], setti
     if failing:
         worst = failing[0]
         staff = ", ".join(f"{p.name}={c}" for p, c in zip(posts, big))
-        return Answer(variant, posts, None, at_ample, {}, {}, ev.simulations, curve=_curve(ev),
+        return Answer(variant, posts, None, at_ample, {}, {}, ev.simulations, curve=_curve(ev), shrinkage=shrunk,
                       reason=f"{worst.constraint.name}: even with ample staff ({staff}) the figure is "
                              f"{_show(worst)}, which does not clear {worst.constraint.op} "
                              f"{worst.constraint.bound:g}; more engineers cannot fix it")
@@ -336,7 +338,8 @@ def solve(variant: str, scenario: Scenario, constraints: list[Constraint], setti
     for i, post in enumerate(posts):
         if i not in fewer:
             binding[post.name] = ["the offered-load bound (fewer engineers cannot keep up)"] if counts[i] else []
-    return Answer(variant, posts, counts, judged, at_fewer, binding, ev.simulations, curve=_curve(ev))
+    return Answer(variant, posts, counts, judged, at_fewer, binding, ev.simulations, curve=_curve(ev),
+                  shrinkage=shrunk)
 
 
 def _offset(told: Callback | None, before: int) -> Callback | None:

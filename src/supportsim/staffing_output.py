@@ -41,7 +41,7 @@ def variant_entry(answer: Answer) -> dict[str, Any]:
     if answer.counts is not None:
         for group, total in answer.staff().items():
             mine = [(p, c) for p, c in zip(answer.posts, answer.counts) if p.group == group]
-            groups[group] = {"staff": total}
+            groups[group] = {"staff": total, "headcount": answer.headcount()[group]}
             if len(mine) > 1:
                 groups[group]["blocks"] = [{"calendar": p.calendar, "staff": c} for p, c in mine]
     constraints = {}
@@ -52,6 +52,7 @@ def variant_entry(answer: Answer) -> dict[str, Any]:
                                            for post, js in answer.fewer.items()}}
     return {"reachable": answer.reachable, "reason": answer.reason, "groups": groups,
             "engineer_hours_per_week": answer.engineer_hours, "cost_per_week": answer.cost,
+            "headcount": sum(answer.headcount().values()) if answer.reachable else None,
             "binding": answer.binding, "constraints": constraints, "simulations": answer.simulations}
 
 
@@ -61,9 +62,12 @@ def price_of_vip(answers: Sequence[Answer], baseline: str) -> list[dict[str, Any
     rows = []
     for a in answers:
         row: dict[str, Any] = {"variant": a.variant, "staff": a.staff() if a.reachable else None,
-                               "cost_per_week": a.cost, "engineers_vs_baseline": None, "cost_vs_baseline": None}
+                               "headcount": sum(a.headcount().values()) if a.reachable else None,
+                               "cost_per_week": a.cost, "engineers_vs_baseline": None, "headcount_vs_baseline": None,
+                               "cost_vs_baseline": None}
         if a.reachable and base.reachable:
             row["engineers_vs_baseline"] = sum(a.staff().values()) - sum(base.staff().values())
+            row["headcount_vs_baseline"] = sum(a.headcount().values()) - sum(base.headcount().values())
             row["cost_vs_baseline"] = (a.cost or 0.0) - (base.cost or 0.0)
         rows.append(row)
     return rows
@@ -111,7 +115,9 @@ def text(answers: Sequence[Answer], baseline: str) -> str:
         delta = row["engineers_vs_baseline"]
         versus = "" if a.variant == baseline or delta is None else f"  ({delta:+d} engineers vs {baseline})"
         binding = "; ".join(f"{post}: {', '.join(names) or '-'}" for post, names in a.binding.items())
-        lines.append(f"{a.variant:<{width}}  {staff}  cost {a.cost:g}/week{versus}  binds: {binding}")
+        paid = sum(a.headcount().values())
+        lines.append(f"{a.variant:<{width}}  {staff}  headcount {paid:.1f}  cost {a.cost:g}/week{versus}  "
+                     f"binds: {binding}")
     lines.append(f"{sum(a.simulations for a in answers)} simulations; every constraint holds with 95% confidence "
                  "at the answer, and removing any one engineer breaks one (binds)")
     return "\n".join(lines)
