@@ -137,6 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
     staff.add_argument("--jobs", type=_positive, default=1, metavar="N",
                        help="worker processes (the answer does not depend on it)")
     staff.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster: tcp://HOST:PORT or 'local'")
+    staff.add_argument("--vary", action="append", default=[], metavar="KEY=CHANGES",
+                       help="re-solve with one input scaled, e.g. groups.L1.work.mean=-10%%,+10%% (repeatable)")
     staff.add_argument("--out", metavar="DIR", help="output folder (default: results/<scenario name>-staff/)")
     staff.add_argument("--quiet", action="store_true", help="print nothing but errors")
     _max_tickets_option(staff)
@@ -426,7 +428,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 def cmd_staff(args: argparse.Namespace) -> int:
     from .staffing import StaffingError, settings_for
     from .staffing import staff as search
-    from .staffing_output import save, text
+    from .staffing_output import save, sensitivity, sensitivity_text, text, varied_scenarios
 
     if args.scheduler is not None and not SCHEDULER.match(args.scheduler):
         raise ScenarioError([("", f"--scheduler {args.scheduler!r}: give 'local' or a Dask scheduler address "
@@ -438,22 +440,26 @@ def cmd_staff(args: argparse.Namespace) -> int:
     folder_target(out, "--out ")
     groups = [g.strip() for g in args.groups.split(",")] if args.groups else None
     try:
+        varied_scenarios(scenario, args.vary)  # a --vary that cannot be applied is refused before simulating
         with Progress(f"staff {scenario.name}", quiet=args.quiet) as progress:
             settings = settings_for(scenario, groups, args.delta, args.batch, args.cap, args.seed, args.jobs,
                                     args.scheduler, progress)
             answers = search(checked.variants, checked.checks, settings)
+            varied = sensitivity(scenario, settings, args.vary)
     except StaffingError as exc:
         print(f"error: {args.file}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     baseline = baseline_name(scenario)
     if not args.quiet:
         print(text(answers, baseline))
+        if varied:
+            print(sensitivity_text(varied))
     unreachable = [a for a in answers if not a.reachable]
     if unreachable:
         for a in unreachable:
             print(f"error: {args.file}: variant {a.variant}: unreachable: {a.reason}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    save(out, scenario, answers, settings, baseline)
+    save(out, scenario, answers, settings, baseline, varied)
     if not args.quiet:
         print(f"wrote {out / 'staffing.json'}, {out / 'staffing.csv'}, {out / 'scenario.resolved.yaml'}")
     return EXIT_OK

@@ -93,9 +93,12 @@ class Post:
     calendar: str
     hours: float     # on-duty hours per engineer per week
     cost: float      # cost per engineer per week (cost rate x hours; engineer-hours when no rate is given)
+    set_apart: str = ""  # the policy kind ('dedicated', 'reserve') whose set-apart count this post is
 
     @property
     def name(self) -> str:
+        if self.set_apart:
+            return f"{self.group}.{self.set_apart}"
         return self.group if self.block == 0 and self.calendar == "always" else f"{self.group}[{self.block}]"
 
 
@@ -107,7 +110,29 @@ def posts_of(scenario: Scenario, groups: Sequence[str]) -> list[Post]:
         for i, block in enumerate(scenario.groups[group].blocks):
             hours = scenario.calendar(block.calendar).hours_per_week
             out.append(Post(group, i, block.calendar, hours, hours * block_cost(scenario, group, i)))
+        if set_apart_count(scenario, group):
+            # engineers of the group set apart for VIP work: a choice that costs nothing, so it is tried first
+            out.append(Post(group, -1, "", 0.0, 0.0, scenario.policy_of(group).kind))
     return out
+
+
+def set_apart_count(scenario: Scenario, group: str) -> int:
+    """Engineers of the group that its dedicated/reserve policy sets apart (0: none)."""
+    config = scenario.policy_of(group)
+    if config.kind not in ("dedicated", "reserve"):
+        return 0
+    engineers: dict[str, int] | None = getattr(config, "engineers", None)
+    return (engineers if engineers is not None else {scenario.entry_group: 1}).get(group, 0)
+
+
+def feasible(posts: Sequence[Post], counts: Counts) -> bool:
+    """Every set-apart count is at least 1 and leaves the group at least one other engineer."""
+    for post, count in zip(posts, counts):
+        if post.set_apart:
+            total = sum(c for p, c in zip(posts, counts) if p.group == post.group and not p.set_apart)
+            if not 1 <= count < total:
+                return False
+    return True
 
 
 def staffed(scenario: Scenario, posts: Sequence[Post], counts: Counts) -> Scenario:
@@ -116,7 +141,11 @@ def staffed(scenario: Scenario, posts: Sequence[Post], counts: Counts) -> Scenar
     for group in {p.group for p in posts}:
         blocks = [b.model_dump(mode="json") for b in scenario.groups[group].blocks]
         for post, count in zip(posts, counts):
-            if post.group == group:
+            if post.group == group and post.set_apart:
+                own = data["groups"][group].get("policy")
+                policy = own if isinstance(own, dict) and own.get("kind") == post.set_apart else data["policy"]
+                policy["engineers"] = {**(policy.get("engineers") or {scenario.entry_group: 1}), group: count}
+            elif post.group == group:
                 blocks[post.block]["count"] = count
         kept = [b for b in blocks if b["count"] > 0]
         single = len(kept) == 1 and kept[0].get("calendar", "always") == "always"
@@ -130,7 +159,10 @@ def start(scenario: Scenario, posts: Sequence[Post]) -> Counts:
     offered = {g: work for g, (work, _) in scenario.weekly_hours().items()}
     counts = [0] * len(posts)
     for group in dict.fromkeys(p.group for p in posts):
-        mine = [i for i, p in enumerate(posts) if p.group == group]
+        for i, p in enumerate(posts):
+            if p.group == group and p.set_apart:
+                counts[i] = set_apart_count(scenario, group)
+        mine = [i for i, p in enumerate(posts) if p.group == group and not p.set_apart]
         now = [scenario.groups[group].blocks[posts[i].block].count for i in mine]
         available = sum(n * posts[i].hours for n, i in zip(now, mine)) or 1.0
         share = offered[group] / available
@@ -139,6 +171,10 @@ def start(scenario: Scenario, posts: Sequence[Post]) -> Counts:
         while sum(counts[i] * posts[i].hours for i in mine) <= offered[group]:
             best = max(mine, key=lambda i: (posts[i].hours / posts[i].cost if posts[i].cost else 0.0, -i))
             counts[best] += 1
+        for i, p in enumerate(posts):  # keep at least one engineer besides those set apart
+            if p.group == group and p.set_apart:
+                while sum(counts[k] for k in mine) <= counts[i]:
+                    counts[mine[0]] += 1
     return tuple(counts)
 
 
@@ -272,8 +308,13 @@ class Answer:
         """Engineers per searched group."""
         out: dict[str, int] = {}
         for post, count in zip(self.posts, self.counts or ()):
-            out[post.group] = out.get(post.group, 0) + count
+            if not post.set_apart:
+                out[post.group] = out.get(post.group, 0) + count
         return out
+
+    def set_apart(self) -> dict[str, int]:
+        """Engineers set apart for VIP work per group (part of the group's staff)."""
+        return {p.group: c for p, c in zip(self.posts, self.counts or ()) if p.set_apart}
 
     def headcount(self) -> dict[str, float]:
         """Paid engineers per searched group: engineers on duty / (1 - shrinkage)."""
@@ -289,8 +330,14 @@ class Answer:
         return None if self.counts is None else sum(c * p.hours for c, p in zip(self.counts, self.posts))
 
 
-def ample(first: Counts) -> Counts:
-    return tuple(max(2 * c, c + 3) for c in first)
+def ample(posts: Sequence[Post], first: Counts) -> Counts:
+    """Twice the start plus a few; set-apart counts too, each leaving the rest of its group at least as many."""
+    big = [max(2 * c, c + 3) for c in first]
+    for i, post in enumerate(posts):
+        if post.set_apart:
+            total = sum(big[k] for k, p in enumerate(posts) if p.group == post.group and not p.set_apart)
+            big[i] = max(1, min(big[i], total // 2))
+    return tuple(big)
 
 
 def solve(variant: str, scenario: Scenario, constraints: list[Constraint], settings: Settings,
@@ -303,7 +350,7 @@ def solve(variant: str, scenario: Scenario, constraints: list[Constraint], setti
     shrunk = {g: scenario.groups[g].shrinkage for g in settings.groups}
     ev = evaluator or Evaluator(scenario, posts, constraints, settings)
     counts = start(scenario, posts)
-    big = ample(counts)
+    big = ample(posts, counts)
     at_ample = ev.evaluate([big])[big]
     failing = [j for j in at_ample if j.status != "holds"]
     if failing:
@@ -315,18 +362,19 @@ def solve(variant: str, scenario: Scenario, constraints: list[Constraint], setti
                              f"{worst.constraint.bound:g}; more engineers cannot fix it")
     judged = ev.evaluate([counts])[counts]
     while not holds(judged):
-        candidates = [_moved(counts, i, +1) for i in range(len(posts))]
-        found = ev.evaluate(candidates)
+        moves = {i: _moved(counts, i, +1) for i in range(len(posts)) if feasible(posts, _moved(counts, i, +1))}
+        found = ev.evaluate(list(moves.values()))
         now = shortfall(judged)
-        gains = [(now - shortfall(found[c])) / (posts[i].cost or 1.0) for i, c in enumerate(candidates)]
-        best = max(range(len(posts)), key=lambda i: (gains[i], -i))
+        gains = {i: (now - shortfall(found[c])) / (posts[i].cost or 1.0) for i, c in moves.items()}
+        best = max(gains, key=lambda i: (gains[i], -i))
         if gains[best] <= 0:  # nothing buys progress at the margin: add where the work is most loaded
-            best = min(range(len(posts)), key=lambda i: (counts[i] * posts[i].hours, i))
-        counts = candidates[best]
+            best = min((i for i in moves if not posts[i].set_apart), key=lambda i: (counts[i] * posts[i].hours, i))
+        counts = moves[best]
         judged = found[counts]
     while True:
         fewer = {i: _moved(counts, i, -1) for i in range(len(posts))
-                 if counts[i] > 0 and stable(scenario, posts, _moved(counts, i, -1))}
+                 if counts[i] > 0 and stable(scenario, posts, _moved(counts, i, -1))
+                 and feasible(posts, _moved(counts, i, -1))}
         found = ev.evaluate(list(fewer.values()))
         keep = [i for i, c in fewer.items() if holds(found[c])]
         if not keep:

@@ -29,7 +29,47 @@ from typing import Any
 from .manifest import digest, save_run
 from .results import _json_safe, resolved_scenario_yaml
 from .scenario import Scenario
-from .staffing import Answer, Counts, Post, Settings
+from .staffing import Answer, Counts, Post, Settings, StaffingError, staff
+
+
+def varied_scenarios(scenario: Scenario, varies: Sequence[str]) -> list[tuple[dict[str, Any], str, float]]:
+    """The scenario's data per ``--vary`` change, with the key and the change; StaffingError for one that cannot
+    be read or applied (checked before any simulation)."""
+    from .sensitivity import parse_vary, varied
+
+    data = scenario.model_dump(mode="json", exclude_none=True)
+    out = []
+    for spec in varies:
+        try:
+            key, changes = parse_vary(spec)
+            out += [(varied(data, key, change), key, change) for change in changes]
+        except ValueError as exc:
+            raise StaffingError(str(exc)) from None
+    return out
+
+
+def sensitivity(scenario: Scenario, settings: Settings, varies: Sequence[str]) -> list[dict[str, Any]]:
+    """Per ``--vary KEY=-10%,+10%`` and change: the answer per variant with that input scaled."""
+    from .admit import admit
+
+    out = []
+    for changed, key, change in varied_scenarios(scenario, varies):
+        admitted = admit(changed)
+        answers = staff(admitted.variants, admitted.checks, settings)
+        out.append({"key": key, "change": change,
+                    "variants": {a.variant: {"reachable": a.reachable, "reason": a.reason,
+                                             "staff": a.staff() if a.reachable else None,
+                                             "cost_per_week": a.cost} for a in answers}})
+    return out
+
+
+def sensitivity_text(rows: Sequence[dict[str, Any]]) -> str:
+    lines = []
+    for row in rows:
+        answers = "; ".join(f"{v}: " + (" ".join(f"{g} {n}" for g, n in e["staff"].items()) if e["reachable"]
+                                        else "unreachable") for v, e in row["variants"].items())
+        lines.append(f"{row['key']} {100 * row['change']:+g}%: {answers}")
+    return "\n".join(lines)
 
 
 def _staffing_text(posts: Sequence[Post], counts: Counts) -> str:
@@ -40,10 +80,12 @@ def variant_entry(answer: Answer) -> dict[str, Any]:
     groups: dict[str, Any] = {}
     if answer.counts is not None:
         for group, total in answer.staff().items():
-            mine = [(p, c) for p, c in zip(answer.posts, answer.counts) if p.group == group]
+            mine = [(p, c) for p, c in zip(answer.posts, answer.counts) if p.group == group and not p.set_apart]
             groups[group] = {"staff": total, "headcount": answer.headcount()[group]}
             if len(mine) > 1:
                 groups[group]["blocks"] = [{"calendar": p.calendar, "staff": c} for p, c in mine]
+            if group in answer.set_apart():
+                groups[group]["set_apart"] = answer.set_apart()[group]
     constraints = {}
     for j in answer.judged:
         name = j.constraint.name
@@ -74,11 +116,11 @@ def price_of_vip(answers: Sequence[Answer], baseline: str) -> list[dict[str, Any
 
 
 def staffing_document(scenario: Scenario, answers: Sequence[Answer], settings: Settings,
-                      baseline: str) -> dict[str, Any]:
+                      baseline: str, varied: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
     return {"scenario": scenario.name, "seed": settings.seed, "groups": settings.groups, "delta": settings.delta,
             "batch": settings.batch, "cap": settings.cap, "simulations": sum(a.simulations for a in answers),
             "baseline": baseline, "variants": {a.variant: variant_entry(a) for a in answers},
-            "price": price_of_vip(answers, baseline)}
+            "price": price_of_vip(answers, baseline), "sensitivity": list(varied)}
 
 
 CSV_COLUMNS = ["variant", "staffing", "engineers", "cost_per_week", "answer", "constraint", "op", "bound",
@@ -111,7 +153,8 @@ def text(answers: Sequence[Answer], baseline: str) -> str:
         if not a.reachable:
             lines.append(f"{a.variant:<{width}}  unreachable: {a.reason}")
             continue
-        staff = "  ".join(f"{g} {n}" for g, n in a.staff().items())
+        apart = a.set_apart()
+        staff = "  ".join(f"{g} {n}" + (f" ({apart[g]} set apart)" if g in apart else "") for g, n in a.staff().items())
         delta = row["engineers_vs_baseline"]
         versus = "" if a.variant == baseline or delta is None else f"  ({delta:+d} engineers vs {baseline})"
         binding = "; ".join(f"{post}: {', '.join(names) or '-'}" for post, names in a.binding.items())
@@ -123,10 +166,11 @@ def text(answers: Sequence[Answer], baseline: str) -> str:
     return "\n".join(lines)
 
 
-def save(out: str | Path, scenario: Scenario, answers: Sequence[Answer], settings: Settings, baseline: str) -> Path:
+def save(out: str | Path, scenario: Scenario, answers: Sequence[Answer], settings: Settings, baseline: str,
+         varied: Sequence[dict[str, Any]] = ()) -> Path:
     """staffing.json, staffing.csv and the scenario, as one whole run (see supportsim.manifest)."""
     resolved = resolved_scenario_yaml(scenario)
-    document = staffing_document(scenario, answers, settings, baseline)
+    document = staffing_document(scenario, answers, settings, baseline, varied)
     files = {"staffing.json": json.dumps(_json_safe(document), indent=2) + "\n", "staffing.csv": staffing_csv(answers),
              "scenario.resolved.yaml": resolved}
     run = {"kind": "staff", "scenario": scenario.name, "scenario_hash": digest(resolved.encode("utf-8")),
