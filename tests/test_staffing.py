@@ -135,7 +135,9 @@ def test_the_command_writes_the_answer_as_one_run(tmp_path: Any) -> None:
     assert (out / "manifest.json").exists()
 
 
-def test_the_command_refuses_the_unreachable_and_writes_nothing(tmp_path: Any) -> None:
+def test_the_command_reports_the_unreachable_with_exit_2_and_a_whole_run(tmp_path: Any) -> None:
+    import json
+
     from cli_runner import run_cli
 
     data = tandem()
@@ -144,7 +146,9 @@ def test_the_command_refuses_the_unreachable_and_writes_nothing(tmp_path: Any) -
     done = run_cli("staff", _write(tmp_path, data), "--out", out, "--jobs", "2")
     assert done.returncode == 2
     assert "unreachable: sla.std.resolution: even with ample staff" in done.stderr
-    assert "Traceback" not in done.stderr and not out.exists()
+    assert "Traceback" not in done.stderr
+    entry = json.loads((out / "staffing.json").read_text())["variants"]["base"]
+    assert entry["reachable"] is False and entry["reason"].startswith("sla.std.resolution")
 
 
 def test_the_command_refuses_a_scenario_without_constraints(tmp_path: Any) -> None:

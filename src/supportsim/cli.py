@@ -454,15 +454,13 @@ def cmd_staff(args: argparse.Namespace) -> int:
         print(text(answers, baseline))
         if varied:
             print(sensitivity_text(varied))
-    unreachable = [a for a in answers if not a.reachable]
-    if unreachable:
-        for a in unreachable:
-            print(f"error: {args.file}: variant {a.variant}: unreachable: {a.reason}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    save(out, scenario, answers, settings, baseline, varied)
+    save(out, scenario, answers, settings, baseline, varied)  # whole, with the unreachable variants and why
     if not args.quiet:
         print(f"wrote {out / 'staffing.json'}, {out / 'staffing.csv'}, {out / 'scenario.resolved.yaml'}")
-    return EXIT_OK
+    unreachable = [a for a in answers if not a.reachable]
+    for a in unreachable:
+        print(f"error: {args.file}: variant {a.variant}: unreachable: {a.reason}", file=sys.stderr)
+    return EXIT_BAD_INPUT if unreachable else EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace) -> int:
