@@ -175,3 +175,19 @@ def test_shrinkage_and_cost_turn_engineers_into_headcount_and_money() -> None:
     assert figures["L1"]["cost_per_week"] == pytest.approx(20 * 4 * 168 + 30 * 2 * 40)
     assert figures["L2"]["cost_per_week"] == pytest.approx(168)  # no cost: engineer-hours
     assert figures["all"]["headcount"] == pytest.approx(6 / 0.75 + 1)
+
+
+def test_vary_scales_numbers_durations_and_rates_where_the_file_sets_them() -> None:
+    from supportsim.sensitivity import parse_vary, varied
+
+    assert parse_vary("groups.L1.work.mean=-10%,+10%") == ("groups.L1.work.mean", [-0.1, 0.1])
+    data = admit(tandem()).scenario.model_dump(mode="json", exclude_none=True)
+    slower = admit(varied(data, "groups.L2.work.mean", 0.1)).scenario
+    assert slower.groups["L2"].work.mean_hours == pytest.approx(2.2)
+    busier = admit(varied(data, "arrivals.rate", -0.5)).scenario
+    assert busier.total_rate == pytest.approx(4.5)
+    for bad in ("groups.L1.work.mean", "x=10", "x=-100%"):
+        with pytest.raises(ValueError, match="--vary"):
+            parse_vary(bad)
+    with pytest.raises(ValueError, match="no such key"):
+        varied(data, "groups.L9.work.mean", 0.1)
