@@ -440,12 +440,12 @@ def cmd_staff(args: argparse.Namespace) -> int:
     folder_target(out, "--out ")
     groups = [g.strip() for g in args.groups.split(",")] if args.groups else None
     try:
-        varied_scenarios(scenario, args.vary)  # a --vary that cannot be applied is refused before simulating
+        changed = varied_scenarios(scenario, args.vary)  # a --vary that cannot be applied is refused up front
         with Progress(f"staff {scenario.name}", quiet=args.quiet) as progress:
             settings = settings_for(scenario, groups, args.delta, args.batch, args.cap, args.seed, args.jobs,
                                     args.scheduler, progress)
             answers = search(checked.variants, checked.checks, settings)
-            varied = sensitivity(scenario, settings, args.vary)
+            varied = sensitivity(changed, settings)
     except StaffingError as exc:
         print(f"error: {args.file}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
