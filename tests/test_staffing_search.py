@@ -122,6 +122,7 @@ def test_staff_on_call_is_kept_as_written_and_counts_as_capacity() -> None:
 def test_a_group_all_on_call_is_not_searched() -> None:
     data = one_group(9.0, 1.0, 0.25, 0.80)
     data["groups"]["L1"]["escalate"] = {"L3": 0.1}
+    data["entry"] = "L1"
     data["groups"]["L3"] = {"staff": [{"count": 2, "on_call": True}], "work": {"dist": "exponential", "mean": "1h"}}
     scenario = admit(data).scenario
     assert settings_for(scenario).groups == ["L1"]

@@ -456,7 +456,8 @@ def cmd_staff(args: argparse.Namespace) -> int:
             print(sensitivity_text(varied))
     save(out, scenario, answers, settings, baseline, varied)  # whole, with the unreachable variants and why
     if not args.quiet:
-        print(f"wrote {out / 'staffing.json'}, {out / 'staffing.csv'}, {out / 'scenario.resolved.yaml'}")
+        print(f"wrote {out / 'staffing.json'}, {out / 'staffing.csv'}, {out / 'staffing.html'}, "
+              f"{out / 'scenario.resolved.yaml'}")
     unreachable = [a for a in answers if not a.reachable]
     for a in unreachable:
         print(f"error: {args.file}: variant {a.variant}: unreachable: {a.reason}", file=sys.stderr)

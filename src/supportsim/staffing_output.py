@@ -145,8 +145,9 @@ def staffing_csv(answers: Sequence[Answer]) -> str:
     for a in answers:
         for counts, judged in a.curve:
             cost = sum(c * p.cost for c, p in zip(counts, a.posts))
+            engineers = sum(c for c, p in zip(counts, a.posts) if not p.set_apart)  # set apart: among them
             for j in judged:
-                writer.writerow([a.variant, _staffing_text(a.posts, counts), sum(counts), f"{cost:g}",
+                writer.writerow([a.variant, _staffing_text(a.posts, counts), engineers, f"{cost:g}",
                                  counts == a.counts, j.constraint.name, j.constraint.op, f"{j.constraint.bound:g}",
                                  _number(j.value), _number(j.low), _number(j.high), j.status, j.replications])
     return out.getvalue()
@@ -178,10 +179,14 @@ def text(answers: Sequence[Answer], baseline: str) -> str:
 
 def save(out: str | Path, scenario: Scenario, answers: Sequence[Answer], settings: Settings, baseline: str,
          varied: Sequence[dict[str, Any]] = ()) -> Path:
-    """staffing.json, staffing.csv and the scenario, as one whole run (see supportsim.manifest)."""
+    """staffing.json, staffing.csv, staffing.html and the scenario, as one whole run (see supportsim.manifest)."""
+    from .report.staffing import render
+
     resolved = resolved_scenario_yaml(scenario)
-    document = staffing_document(scenario, answers, settings, baseline, varied)
-    files = {"staffing.json": json.dumps(_json_safe(document), indent=2) + "\n", "staffing.csv": staffing_csv(answers),
+    document = _json_safe(staffing_document(scenario, answers, settings, baseline, varied))
+    table = staffing_csv(answers)
+    files = {"staffing.json": json.dumps(document, indent=2) + "\n", "staffing.csv": table,
+             "staffing.html": render(document, list(csv.DictReader(io.StringIO(table)))),
              "scenario.resolved.yaml": resolved}
     run = {"kind": "staff", "scenario": scenario.name, "scenario_hash": digest(resolved.encode("utf-8")),
            "seed": settings.seed, "replications": settings.batch}
