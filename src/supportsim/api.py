@@ -14,6 +14,7 @@ from .records import ReplicationRecord
 from .results import SimulationResult
 from .scenario import Scenario
 from .sweeps import run_sweep
+from .variants import baseline_name
 from .workers import run_in_order
 
 if TYPE_CHECKING:
@@ -67,6 +68,31 @@ def sweep(source: Scenario | str | Path | Mapping, grid: Mapping[str, list] | No
     if out is not None:
         result.save(out)
     return pandas.DataFrame(result.rows, columns=result.columns)
+
+
+def staff(scenario: Scenario | str | Mapping, groups: list[str] | None = None, delta: float = 0.01,
+          batch: int | None = None, cap: int | None = None, seed: int | None = None, jobs: int = 1,
+          scheduler: str | None = None, out: str | Path | None = None) -> Any:
+    """The least-cost staff per variant such that every constraint (checks and SLA/OLA targets with ``attain``)
+    holds with 95% confidence, as ``supportsim staff`` finds it (see docs/staffing.md). Returns a pandas DataFrame,
+    one row per variant and searched group (``staff``, ``cost_per_week``, ``binding``, ``reachable``); with
+    ``out``, the results folder is saved there as the command line saves it."""
+    pandas = require("pandas", "pandas", "supportsim.staff()")
+    from .staffing import settings_for
+    from .staffing import staff as search
+    from .staffing_output import save
+
+    admitted = admit(scenario)
+    settings = settings_for(admitted.scenario, groups, delta, batch, cap, seed, jobs, scheduler)
+    answers = search(admitted.variants, admitted.checks, settings)
+    if out is not None:
+        save(out, admitted.scenario, answers, settings, baseline_name(admitted.scenario))
+    rows = [{"variant": a.variant, "group": group, "staff": count, "cost_per_week": a.cost,
+             "binding": "; ".join(sorted({n for p, names in a.binding.items() if p.split("[")[0] == group
+                                          for n in names})),
+             "reachable": a.reachable, "reason": a.reason}
+            for a in answers for group, count in (a.staff() if a.reachable else dict.fromkeys(settings.groups)).items()]
+    return pandas.DataFrame(rows)
 
 
 def fit(export: str | Path, out: str | Path | None = None, report: str | Path | None = None, *,

@@ -41,7 +41,7 @@ from .tables import (
 from .targets import OutputError, file_target, folder_target, write_atomic
 from .trace import mean_rate as trace_rate
 from .units import WEEK, format_rate
-from .variants import policy_variants, with_policy_variants
+from .variants import baseline_name, policy_variants, with_policy_variants
 from .workers import WorkerError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -130,6 +130,27 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--replications", type=_positive, metavar="N", help="override the replications per point")
     sweep.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
     _max_tickets_option(sweep)
+
+    staff = commands.add_parser("staff", help="the least-cost staff per variant that meets every check and every "
+                                              "target with attain (95%% confidence); write staffing.json, .csv")
+    staff.add_argument("file", help="scenario YAML file with checks: or SLA/OLA targets with attain")
+    staff.add_argument("--groups", metavar="LIST", help="groups whose staff is searched, e.g. L1,L2 (default: all; "
+                                                        "the others keep their staff)")
+    staff.add_argument("--delta", type=_tolerance, default=0.01, metavar="PCT",
+                       help="indifference zone: stop adding replications once a straddling interval is narrower "
+                            "than this around the bound (a share, e.g. 1%%; relative for times) (default 1%%)")
+    staff.add_argument("--batch", type=_positive, metavar="N",
+                       help="replications per batch (default: the scenario's replications)")
+    staff.add_argument("--cap", type=_positive, metavar="N", help="most replications per staffing (default 6 batches)")
+    staff.add_argument("--seed", type=_non_negative, metavar="N", help="override the scenario's seed")
+    staff.add_argument("--jobs", type=_positive, default=1, metavar="N",
+                       help="worker processes (the answer does not depend on it)")
+    staff.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster: tcp://HOST:PORT or 'local'")
+    staff.add_argument("--vary", action="append", default=[], metavar="KEY=CHANGES",
+                       help="re-solve with one input scaled, e.g. groups.L1.work.mean=-10%%,+10%% (repeatable)")
+    staff.add_argument("--out", metavar="DIR", help="output folder (default: results/<scenario name>-staff/)")
+    staff.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    _max_tickets_option(staff)
 
     check = commands.add_parser("check", help="judge a scenario's checks (and a baseline); exit 1 if any fails")
     check.add_argument("file", help="scenario YAML file with a checks: list")
@@ -424,6 +445,45 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_staff(args: argparse.Namespace) -> int:
+    from .staffing import StaffingError, settings_for
+    from .staffing import staff as search
+    from .staffing_output import save, sensitivity, sensitivity_text, text, varied_scenarios
+
+    if args.scheduler is not None and not SCHEDULER.match(args.scheduler):
+        raise ScenarioError([("", f"--scheduler {args.scheduler!r}: give 'local' or a Dask scheduler address "
+                                  "such as tcp://10.0.0.5:8786")], args.file)
+    checked = admit(args.file)
+    scenario = checked.scenario
+    checked.refuse_beyond(args.batch, args.max_tickets, kept=False)
+    out = Path(args.out) if args.out else Path("results") / f"{scenario.name}-staff"
+    folder_target(out, "--out ")
+    groups = [g.strip() for g in args.groups.split(",")] if args.groups else None
+    try:
+        changed = varied_scenarios(scenario, args.vary)  # a --vary that cannot be applied is refused up front
+        with Progress(f"staff {scenario.name}", quiet=args.quiet) as progress:
+            settings = settings_for(scenario, groups, args.delta, args.batch, args.cap, args.seed, args.jobs,
+                                    args.scheduler, progress)
+            answers = search(checked.variants, checked.checks, settings)
+            varied = sensitivity(changed, settings)
+    except StaffingError as exc:
+        print(f"error: {args.file}: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    baseline = baseline_name(scenario)
+    if not args.quiet:
+        print(text(answers, baseline))
+        if varied:
+            print(sensitivity_text(varied))
+    save(out, scenario, answers, settings, baseline, varied)  # whole, with the unreachable variants and why
+    if not args.quiet:
+        print(f"wrote {out / 'staffing.json'}, {out / 'staffing.csv'}, {out / 'staffing.html'}, "
+              f"{out / 'scenario.resolved.yaml'}")
+    unreachable = [a for a in answers if not a.reachable]
+    for a in unreachable:
+        print(f"error: {args.file}: variant {a.variant}: unreachable: {a.reason}", file=sys.stderr)
+    return EXIT_BAD_INPUT if unreachable else EXIT_OK
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     if args.junit:  # a bad target is bad input (exit 2), found before simulating; never exit 1, "checks failed"
         file_target(args.junit, "--junit ")
@@ -498,8 +558,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handlers = {"validate": cmd_validate, "run": cmd_run, "compare": cmd_compare, "report": cmd_report,
-                "sweep": cmd_sweep, "check": cmd_check, "baseline": cmd_baseline, "strategies": cmd_strategies,
-                "schema": cmd_schema, "fit": cmd_fit, "export": cmd_export, "backtest": cmd_backtest}
+                "sweep": cmd_sweep, "staff": cmd_staff, "check": cmd_check, "baseline": cmd_baseline,
+                "strategies": cmd_strategies, "schema": cmd_schema, "fit": cmd_fit, "export": cmd_export,
+                "backtest": cmd_backtest}
     try:
         return handlers[args.command](args)
     except ScenarioError as exc:

@@ -23,6 +23,7 @@ from .units import format_duration
 RESERVED_SEGMENT_NAMES = {"all": "segments.all is every segment together",
                           "mean": "groups.<g>.queue_wait.mean is over every segment"}
 """Segment names that summary.json uses for totals: a segment so named would overwrite them or be overwritten."""
+RESERVED_GROUP_NAMES = {"all": "workforce.all is every group together"}
 
 
 def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
@@ -113,6 +114,9 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
     for name, why in RESERVED_SEGMENT_NAMES.items():
         if name in s.segments:
             problems.append((f"segments.{name}", f"the name {name!r} is reserved ({why} in results); choose another"))
+    for name, why in RESERVED_GROUP_NAMES.items():
+        if name in s.groups:
+            problems.append((f"groups.{name}", f"the name {name!r} is reserved ({why} in results); choose another"))
     if not any(p[0].startswith(("groups", "entry")) for p in problems):
         problems += _policy_problems(s)
     for seg in s.sla:
@@ -121,6 +125,9 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
     problems += working_time_problems(s)
     problems += skill_problems(s.skills, s.segment_names, list(s.segment_shares),
                                {g: group.blocks for g, group in s.groups.items()})
+    for name, why in RESERVED_GROUP_NAMES.items():
+        if name in s.groups:
+            problems.append((f"groups.{name}", f"the name {name!r} is reserved ({why} in results); choose another"))
     if not any(p[0].startswith(("groups", "entry")) for p in problems):
         loop = _closed_loop(s)
         if loop:

@@ -37,6 +37,7 @@ from .stats import (
 from .variants import baseline_name
 from .visits import WORK
 from .weeks import timestamps, weekly_attainment
+from .workforce import workforce
 
 VISIT_COLUMNS = ["variant", "replication", "ticket", "segment", "priority", "visit", "group", "queued", "started",
                  "ended", "engineer"]
@@ -124,6 +125,7 @@ class SimulationResult:
         scenario = self.records[variant][0].scenario if self.records[variant] else self.scenario
         # each target judged on its own clock; the clock each segment's reaction and resolution are measured on
         out["targets"] = service_targets.judged(scenario, estimates)
+        out["workforce"] = workforce(scenario)
         out["clocks"] = {seg: {m: service_targets.measured_clock(scenario, seg, m) for m in ("reaction", "resolution")}
                          for seg in scenario.segment_names}
         out["weeks"] = self._weeks(variant)

@@ -127,6 +127,10 @@ class Group(QuietModel):
         description="Escalation by segment and arrival time: the first rule a ticket matches replaces escalate.")
     policy: PolicySpec | None = Field(None, description="This group's queue policy (default: the scenario's).")
     ola: OLA | None = Field(None, description="Pickup target for tickets escalated to this group.")
+    cost: float | None = Field(None, ge=0, description="Cost per engineer-hour on duty (default 1: costs are then "
+                                                       "engineer-hours); a staff block's own cost wins.")
+    shrinkage: float = Field(0.0, ge=0, lt=1, description="Share of paid time not on tickets (breaks, training, "
+                                                          "leave): headcount = engineers on duty / (1 - shrinkage).")
     vip_privileges: bool | None = Field(
         None, description="Whether VIP tickets get VIP treatment here (default: yes at the entry group, "
                           "the scenario's vip_in_escalation elsewhere)."

@@ -109,6 +109,8 @@ class StaffBlock(Model):
 
     count: Headcount = Field(description="Engineers in the block.")
     calendar: str = Field("always", description="Name of their calendar (default: around the clock).")
+    cost: float | None = Field(None, ge=0, description="Cost per engineer-hour on duty in this block (default: "
+                                                       "the group's cost).")
     on_call: bool = Field(False, description="On call, not on site: called out for work, idle at home between "
                                              "calls; work starts after the call-out delay.")
     call_out: Distribution | Duration | None = Field(

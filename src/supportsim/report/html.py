@@ -16,7 +16,7 @@ import numpy as np
 from .._version import __version__
 from ..service_targets import placed_targets
 from ..units import human_duration
-from . import by_priority, by_type, comparisons, decision, plots, sweepplots, timeplots, weekly
+from . import by_priority, by_type, comparisons, decision, plots, sweepplots, timeplots, weekly, workforce
 from .data import Estimate, Results
 from .figures import (
     Change,
@@ -45,6 +45,7 @@ def render(results: Results, generated: str | None = None) -> str:
         by_type.section(results),
         by_priority.section(results),
         _scenario(results),
+        workforce.section(results),
         _figure_section("distributions", "Reaction and resolution time distributions",
                         comparisons.cdfs(results, styles),
                         "Share of tickets (y) answered or resolved within a time (x), pooled over replications, "
