@@ -24,6 +24,7 @@ import numpy as np
 import simpy
 from simpy.events import NORMAL, URGENT, Event, Timeout
 
+from . import points
 from .calendar import Calendar
 from .records import ReplicationRecord
 from .scenario import Scenario
@@ -336,7 +337,8 @@ class _Roster:
 
 
 class _Run:
-    def __init__(self, scenario: Scenario, tickets: TicketStream, replication: int = 0):
+    def __init__(self, scenario: Scenario, tickets: TicketStream, replication: int = 0,
+                 contract: points.ContractRecord | None = None, seed: int | None = None):
         self.env = simpy.Environment()
         self.replication = replication
         self.scenario = scenario
@@ -374,6 +376,11 @@ class _Run:
         self.offset = np.ascontiguousarray(tickets.offset, dtype=np.int64).data
         self.n_tickets = len(tickets)
         self._on_arrival = self._arrival  # bound once, as StaffedGroup._on_finish
+        self.ledger = None
+        if contract is not None and (contract.plan >= 0).any():  # points plans: the ledger sees arrivals and work
+            self.ledger = points.Ledger(scenario, tickets, contract, scenario.seed if seed is None else seed,
+                                        replication, self.interruptions)
+            self._on_arrival, self.advance = self._charged_arrival, self._charged_advance  # type: ignore[method-assign]
         self.groups = [self._group(scenario, g) for g in scenario.group_names]
         self.arrive_at = [g.arrive for g in self.groups]
 
@@ -414,6 +421,45 @@ class _Run:
         if ticket < self.n_tickets:
             _Alarm(self.env, self.arrived[ticket] - self.env._now, self._on_arrival, ticket)
 
+    def _charged_arrival(self, event: Event) -> None:
+        """An arrival under points plans: the ledger admits the ticket, serves it as a lower segment, or has it
+        closed without work at once."""
+        assert self.ledger is not None
+        ticket = event._value
+        outcome = self.ledger.admit(ticket, self.env._now)
+        if outcome == points.DOWNGRADED:
+            self._serve_as(ticket, self.ledger.downgrade_to(ticket))
+        if outcome != points.DECLINED and outcome != points.REFUSED:
+            self._arrival(event)
+            return
+        now = self.env._now
+        for visit in range(self.offset[ticket], self.offset[ticket] + int(self.tickets.visits[ticket])):
+            self.started[visit] = self.resumed[visit] = self.ended[visit] = now
+        if ticket + 1 < self.n_tickets:
+            _Alarm(self.env, self.arrived[ticket + 1] - now, self._on_arrival, ticket + 1)
+
+    def _charged_advance(self, visit: int) -> None:
+        assert self.ledger is not None
+        self.ledger.worked(visit, self.ended[visit] - self.resumed[visit], self.env._now)
+        _Run.advance(self, visit)
+
+    def _serve_as(self, ticket: int, segment: int) -> None:
+        """The ticket is served as another segment from now on: its segment, and its visits' ranks and VIP flags."""
+        self.tickets.segment[ticket] = segment
+        first = self.offset[ticket]
+        visits = range(first, first + int(self.tickets.visits[ticket]))
+        vip = self.scenario.segments[self.scenario.segment_names[segment]].vip
+        n_priorities = max(1, len(self.scenario.priorities or {}))
+        has_vip = bool(self.scenario.vip_segments)
+        for visit in visits:
+            privileged = int(vip and self.scenario.honours_vip(self.scenario.group_names[self.route[visit]]))
+            self.vip[visit] = privileged
+            priority = int(self.tickets.priority[ticket])
+            self.rank[visit] = (1 - privileged) * n_priorities + priority if has_vip else priority
+        if "segment" in self._visit_attributes:
+            for visit in visits:
+                self._visit_attributes["segment"][visit] = segment
+
     def run(self) -> None:
         if self.n_tickets:
             _Alarm(self.env, self.arrived[0], self._on_arrival, 0)
@@ -422,13 +468,16 @@ class _Run:
 
 def simulate_replication(scenario: Scenario, replication: int, seed: int | None = None) -> ReplicationRecord:
     """Draw the tickets of replication ``replication`` and simulate them until every one is resolved."""
-    return simulate_tickets(scenario, replication, draw_tickets(scenario, replication, seed))
+    return simulate_tickets(scenario, replication, draw_tickets(scenario, replication, seed), seed)
 
 
-def simulate_tickets(scenario: Scenario, replication: int, tickets: TicketStream) -> ReplicationRecord:
+def simulate_tickets(scenario: Scenario, replication: int, tickets: TicketStream,
+                     seed: int | None = None) -> ReplicationRecord:
     """Simulate the given tickets until every one is resolved. Tickets with a negative arrival time were in the
-    desk before the run began (a backlog, see :mod:`supportsim.backlog`): they enter at time 0 in stream order."""
-    run = _Run(scenario, tickets, replication)
+    desk before the run began (a backlog, see :mod:`supportsim.backlog`): they enter at time 0 in stream order.
+    Customers' contracts (cards, points) are settled around the run (see :mod:`supportsim.points`)."""
+    tickets, contract = points.prepare(scenario, tickets, scenario.seed if seed is None else seed, replication)
+    run = _Run(scenario, tickets, replication, contract, seed)
     run.run()
     call_outs = [(time, group.index, engineer) for group in run.groups if isinstance(group, OnCallGroup)
                  for time, engineer in group.call_outs]
@@ -448,4 +497,5 @@ def simulate_tickets(scenario: Scenario, replication: int, tickets: TicketStream
         staff={g: scenario.groups[g].headcount for g in scenario.group_names},
         pauses=pauses,
         call_outs=np.array(sorted(call_outs), dtype=np.float64).reshape(-1, 3),
+        contract=contract,
     )

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .points import ContractRecord
 from .scenario import Scenario
 from .tickets import TicketStream
 
@@ -31,6 +32,7 @@ class ReplicationRecord:
     pauses: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # [k] interruption was a shift end
     # [m, 3]: time, group index, engineer of each call-out of an on-call engineer (none without on-call staff)
     call_outs: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)))
+    contract: ContractRecord | None = None  # customers, cards and points (None without customers)
 
     @property
     def queued(self) -> np.ndarray:
@@ -39,6 +41,16 @@ class ReplicationRecord:
         queued[1:] = self.ended[:-1]
         queued[self.tickets.offset] = self.tickets.arrived
         return queued
+
+    @property
+    def in_work(self) -> np.ndarray:
+        """Engineer-hours spent on each visit: its last piece of work plus any pieces cut short before it."""
+        in_work = self.ended - self.resumed
+        pieces = self.interruptions
+        if len(pieces):
+            in_work = in_work + np.bincount(pieces[:, 0].astype(np.int64), weights=pieces[:, 3] - pieces[:, 2],
+                                            minlength=len(self.ended))
+        return in_work
 
     @property
     def first_response(self) -> np.ndarray:

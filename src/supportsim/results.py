@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 import yaml
 
-from . import formats, service_targets
+from . import contract_stats, formats, service_targets
+from .contract_stats import OTHERS_FIGURES, contract_columns
 from .manifest import digest, save_run
 from .profiles import combine_profiles, hour_of_week_labels
 from .records import ReplicationRecord
@@ -126,6 +127,10 @@ class SimulationResult:
         if variant != baseline_name(self.scenario):
             # vs_baseline.<vip|non_vip|all>.<reaction|resolution>.<mean|p90> = {ratio, ci95}
             out["vs_baseline"] = nest({key[1:]: value for key, value in self.vs_baseline(variant).items()})
+            others = contract_stats.others_pairs(self.records[variant], self.records[baseline_name(self.scenario)])
+            if others is not None:  # the tickets no device touched, against the same tickets in the baseline
+                out.setdefault("contracts", {})["others_vs_baseline"] = nest(paired_ratios(*others,
+                                                                                            OTHERS_FIGURES))
         return out
 
     # ---- the ticket table -------------------------------------------------------------------------------
@@ -155,6 +160,9 @@ class SimulationResult:
         variants = [records[0].scenario for records in self.records.values() if records]
         business = any(business_clock_segments(v) for v in variants)
         bursts = any(v.arrivals.bursts for v in variants)
+        labelled = any(v.customers() is not None for v in variants)
+        plans = any(v.contracts is not None and v.contracts.plans for v in variants)
+        cards = any(v.contracts is not None and v.contracts.cards for v in variants)
         for variant, records in self.records.items():
             for record in records:
                 table = ticket_table(record)
@@ -182,6 +190,8 @@ class SimulationResult:
                 for measure in ("reaction", "resolution"):
                     if with_sla[measure]:
                         columns[f"{measure}_sla_met"] = met[f"{measure}_met"][keep]
+                if labelled:  # customers, and what their contracts did (see supportsim.contract_stats)
+                    columns.update(contract_columns(record, keep, plans, cards))
                 yield variant, record, columns
 
     def tickets_csv(self) -> str:

@@ -16,6 +16,8 @@ from pydantic import BeforeValidator, Discriminator, Field, PlainSerializer, Tag
 from . import calendar as cal
 from . import formats, zones
 from .arrival_calendar import PerWorkingDay, parse_arrival_rate, parse_growth, per_hour
+from .contracts import Contracts
+from .customers import Customers, Population, customers_of
 from .distributions import Distribution, Duration
 from .limits import MAX_GROUPS, MAX_LIST, MAX_PRIORITIES, MAX_REPLICATIONS, MAX_SEGMENTS
 from .model import Model
@@ -41,6 +43,8 @@ class Segment(Model):
     rate: Rate | None = Field(None, gt=0, description="This segment's own arrival rate, instead of a share.")
     vip: bool = Field(False, description="VIP segments are served first by the VIP policies.")
     description: str = Field("", description="Free text for people; not used by the simulation.")
+    customers: Population | None = Field(None, description="The segment's customers, as labels on its tickets "
+                                                           "(see docs/contracts.md).")
 
 
 ArrivalRate = Annotated[Any, BeforeValidator(parse_arrival_rate),
@@ -200,11 +204,17 @@ class Scenario(Model):
         default_factory=list, max_length=MAX_LIST,
         description="Service targets `supportsim check` judges, e.g. 'vip.reaction.p90 <= 1h'."
     )
+    contracts: Contracts | None = Field(None, description="Prepaid points plans and loyalty cards of the segments' "
+                                                          "customers (see docs/contracts.md).")
 
     # ---- derived values (plain functions of the data) -------------------------------------------------
     @property
     def segment_names(self) -> list[str]:
         return list(self.segments)
+
+    def customers(self) -> Customers | None:
+        """The segments' customers, numbered across segments (None when no segment declares any)."""
+        return customers_of({name: s.customers for name, s in self.segments.items()})
 
     @property
     def priority_names(self) -> list[str]:
