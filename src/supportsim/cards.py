@@ -155,7 +155,7 @@ def _straight_to(scenario: Scenario, t: TicketStream, group: np.ndarray, seed: i
                                                 & (t.activity[t.offset[ticket]:t.offset[ticket] + t.visits[ticket]]
                                                    == WORK))
         route[offset[ticket]] = g
-        work[offset[ticket]] = t.work[own[0]] if len(own) else _drawn_work(scenario, g, t, ticket, rng)
+        work[offset[ticket]] = t.work[own[0]] if len(own) else _drawn_work(scenario, g, t, int(ticket), rng)
     out = dataclasses.replace(t, offset=offset, visits=visits.astype(np.int64), route=route, work=work,
                               activity=activity, call_out={})
     if t.call_out:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import calendar as cal
+from .contract_checks import contract_problems
 from .limits import MAX_CUT_SHORT, MAX_VISITS
 from .routing import EntryRule, TicketMatch, in_hours
 from .scenario import Scenario, WorkByClass
@@ -105,6 +106,7 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
         if seg not in s.segments:
             problems.append((f"sla.{seg}", f"unknown segment {seg!r}; segments are {', '.join(s.segments)}"))
     problems += working_time_problems(s)
+    problems += contract_problems(s)
     if not any(p[0].startswith(("groups", "entry")) for p in problems):
         loop = _closed_loop(s)
         if loop:

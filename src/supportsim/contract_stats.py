@@ -232,7 +232,7 @@ def others_pairs(variant: Sequence[ReplicationRecord], baseline: Sequence[Replic
             return None
         chosen = untouched(v.contract) & (v.tickets.arrived >= v.scenario.warmup)
         for r, out in ((v, ours), (b, theirs)):
-            figures = {}
+            figures: dict[Key, float] = {}
             for measure, event in (("reaction", r.first_response), ("resolution", r.resolved)):
                 values = (event - r.tickets.arrived)[chosen]
                 figures[(measure, "mean")] = float(values.mean()) if len(values) else math.nan

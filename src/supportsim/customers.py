@@ -90,8 +90,12 @@ def customers_of(populations: Mapping[str, Population | None]) -> Customers | No
     size_names: list[str] = []
     for population in populations.values():
         size_names += [n for n in (population.sizes if population else {}) if n not in size_names]
-    segment, size, local = [], [], []
-    first, count, cumulative = {}, {}, {}
+    segment: list[int] = []
+    size: list[int] = []
+    local: list[int] = []
+    first: dict[int, int] = {}
+    count: dict[int, int] = {}
+    cumulative: dict[int, np.ndarray] = {}
     for s, population in enumerate(populations.values()):
         if population is None:
             continue
