@@ -30,6 +30,8 @@ EXPECTED = {
     "bad-rate-unit.yaml": ("arrivals.rate", "unknown time unit 'month'", 5),
     "shares-not-one.yaml": ("segments", "shares must sum to 1, got 0.9", 3),
     "priorities-not-one.yaml": ("priorities", "shares must sum to 1, got 1.1", 5),
+    "type-shares-not-one.yaml": ("types", "type shares must sum to 1, got 0.9", 5),
+    "type-without-work.yaml": ("groups.L2.work_by_type.request", "request tickets reach L2, which has no work", 13),
     "negative-staff.yaml": ("groups.L1.staff", "must be a whole number >= 1, got -3", 9),
     "fractional-staff.yaml": ("groups.L1.staff", "must be a whole number >= 1, got 2.5", 8),
     "unknown-escalate.yaml": ("groups.L1.escalate.L3", "unknown group 'L3'; groups are L1, L2", 10),

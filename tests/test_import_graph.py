@@ -21,7 +21,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("units, calendars and the file system", ["_version", "units", "calendar", "theory", "extras", "progress",
                                               "junit", "model", "limits", "safe_yaml", "targets", "lifeline",
                                               "manifest", "zones", "workdays", "formats"]),
-    ("scenario model", ["distributions", "customers", "contracts", "visits", "special_days", "service_targets", "arrival_calendar", "working_time", "routing", "strategies", "strategies.*", "scenario",
+    ("scenario model", ["distributions", "customers", "contracts", "visits", "ticket_types", "special_days", "service_targets", "arrival_calendar", "working_time", "routing", "strategies", "strategies.*", "scenario",
                         "variants", "trace", "problems", "contract_checks", "consistency", "loader", "grid", "plan", "budget"]),
     ("tickets", ["tickets", "visit_attributes", "backlog", "cards", "points"]),
     ("records", ["records"]),

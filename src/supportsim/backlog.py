@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .scenario import Scenario
-from .tickets import TicketStream, _routes, _work, entry_groups, index_dtype, stream
+from .tickets import TicketStream, _routes, _work, drawn_types, entry_groups, index_dtype, stream, typed_work
 
 RESIDUAL_TRIES = 64
 """Redraws of a visit in progress whose drawn work is not more than the work already done; after that, the
@@ -57,18 +57,20 @@ def backlog_tickets(scenario: Scenario, backlog: Backlog, replication: int, seed
     age, done = backlog.age[order], backlog.done[order]
     segment, priority = backlog.segment[order], backlog.priority[order]
     n = len(order)
-    matrix = _routes(scenario, n, stream(seed, replication, "backlog:routing"), group, -age, segment)
-    offset, visits, route, work = _visits(scenario, matrix, segment, priority, seed, replication, "backlog:work")
+    kind = drawn_types(scenario, segment, stream(seed, replication, "backlog:types"))
+    matrix = _routes(scenario, n, stream(seed, replication, "backlog:routing"), group, -age, segment, kind)
+    offset, visits, route, work = _visits(scenario, matrix, segment, priority, seed, replication, "backlog:work",
+                                          kind)
     first = offset[working]
     work[first] = _left(scenario, route[first], segment[working], priority[working], done[working], seed,
-                        replication)
+                        replication, None if kind is None else kind[working])
     return TicketStream(-age, segment.astype(index_dtype(len(scenario.segments))),
                         priority.astype(index_dtype(len(scenario.priorities or {}))), offset, visits, route, work,
-                        customer=stream(seed, replication, "backlog:customers").random(n))
+                        customer=stream(seed, replication, "backlog:customers").random(n), type=kind)
 
 
 def _left(scenario: Scenario, route: np.ndarray, segment: np.ndarray, priority: np.ndarray, done: np.ndarray, seed: int,
-          replication: int) -> np.ndarray:
+          replication: int, kind: np.ndarray | None = None) -> np.ndarray:
     """Work left on visits in progress: a draw W of the visit's work given W > done, minus done."""
     total = np.full(len(route), np.nan)
     for attempt in range(RESIDUAL_TRIES):
@@ -77,12 +79,16 @@ def _left(scenario: Scenario, route: np.ndarray, segment: np.ndarray, priority: 
             break
         drawn = _work(scenario, route[need], segment[need], priority[need], seed, replication,
                       f"backlog:residual{attempt}")
+        if kind is not None:
+            typed_work(scenario, drawn, route[need], kind[need], seed, replication, f"backlog:residual{attempt}")
         ok = drawn > done[need]
         total[need[ok]] = drawn[ok]
     rest = np.isnan(total)
     if rest.any():
-        total[rest] = done[rest] + _work(scenario, route[rest], segment[rest], priority[rest], seed, replication,
-                                         "backlog:residual")
+        drawn = _work(scenario, route[rest], segment[rest], priority[rest], seed, replication, "backlog:residual")
+        if kind is not None:
+            typed_work(scenario, drawn, route[rest], kind[rest], seed, replication, "backlog:residual")
+        total[rest] = done[rest] + drawn
     left: np.ndarray = total - done
     return left
 
@@ -106,7 +112,8 @@ def with_backlog(scenario: Scenario, tickets: TicketStream, backlog: Backlog, re
                         np.concatenate([b.work, tickets.work]), burst=burst,
                         customer=np.concatenate([b.customer, tickets.customer]),
                         activity=np.concatenate([np.zeros(len(b.route), dtype=np.int8), tickets.activity]),
-                        activities=tickets.activities)
+                        activities=tickets.activities,
+                        type=None if b.type is None or tickets.type is None else np.concatenate([b.type, tickets.type]))
 
 
 def given_tickets(scenario: Scenario, arrived: np.ndarray, segment: np.ndarray, priority: np.ndarray,
@@ -117,16 +124,18 @@ def given_tickets(scenario: Scenario, arrived: np.ndarray, segment: np.ndarray, 
     seed = scenario.seed if seed is None else seed
     n = len(arrived)
     at = np.asarray(arrived, dtype=np.float64)
+    kind = drawn_types(scenario, segment, stream(seed, replication, "types"))
     matrix = _routes(scenario, n, stream(seed, replication, "routing"), entry_groups(scenario, at, segment), at,
-                     segment)
-    offset, visits, route, work = _visits(scenario, matrix, segment, priority, seed, replication, "work")
+                     segment, kind)
+    offset, visits, route, work = _visits(scenario, matrix, segment, priority, seed, replication, "work", kind)
     return TicketStream(np.asarray(arrived, dtype=np.float64), segment.astype(index_dtype(len(scenario.segments))),
                         priority.astype(index_dtype(len(scenario.priorities or {}))), offset, visits, route, work,
-                        customer=stream(seed, replication, "customers").random(n))
+                        customer=stream(seed, replication, "customers").random(n), type=kind)
 
 
 def _visits(scenario: Scenario, matrix: np.ndarray, segment: np.ndarray, priority: np.ndarray, seed: int,
-            replication: int, purpose: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+            replication: int, purpose: str, kind: np.ndarray | None = None
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(offset, visits, route, work) of tickets from their route matrix, work drawn on streams ``purpose:group``."""
     present = matrix >= 0
     visits = present.sum(axis=1).astype(np.int64)
@@ -134,4 +143,7 @@ def _visits(scenario: Scenario, matrix: np.ndarray, segment: np.ndarray, priorit
     np.cumsum(visits[:-1], out=offset[1:])
     route = matrix[present].astype(index_dtype(len(scenario.groups)))
     ticket = np.repeat(np.arange(len(matrix)), visits)
-    return offset, visits, route, _work(scenario, route, segment[ticket], priority[ticket], seed, replication, purpose)
+    work = _work(scenario, route, segment[ticket], priority[ticket], seed, replication, purpose)
+    if kind is not None:
+        typed_work(scenario, work, route, kind[ticket], seed, replication, purpose)
+    return offset, visits, route, work

@@ -170,8 +170,12 @@ def _within(visits: np.ndarray) -> np.ndarray:
 
 
 def _drawn_work(scenario: Scenario, group: int, t: TicketStream, ticket: int, rng: np.random.Generator) -> float:
-    spec = scenario.groups[scenario.group_names[group]].work
+    """Work of a visit to the group drawn for the ticket: its type's work there, else the group's for its class."""
+    settings = scenario.groups[scenario.group_names[group]]
+    by_type = settings.work_by_type.get(scenario.type_names[int(t.type[ticket])]) if t.type is not None else None
+    spec = by_type or settings.work
     if isinstance(spec, WorkByClass):
         priority = scenario.priority_names[int(t.priority[ticket])] if scenario.priority_names else ""
         spec = spec.for_ticket(scenario.segment_names[int(t.segment[ticket])], priority)
+    assert spec is not None, "validation gives every type that can come to a group its work there"
     return float(spec.sample(rng, 1)[0])

@@ -45,7 +45,7 @@ def contract_problems(s: Scenario) -> list[tuple[str, str]]:
         return problems + [("contracts", "plans and cards are per customer: declare the customers of a segment "
                                          "(segments.<name>.customers)")]
     sizes = {size for name in with_customers for size in s.segments[name].customers.sizes}  # type: ignore[union-attr]
-    types = list(getattr(s, "type_names", []))
+    types = s.type_names
     held: dict[str, str] = {}
     for name, plan in contracts.plans.items():
         path = f"contracts.plans.{name}"

@@ -98,9 +98,9 @@ def plans_of(scenario: Scenario, customers: Customers) -> np.ndarray:
     return plan
 
 
-def ticket_types(scenario: Scenario, tickets: TicketStream) -> np.ndarray:
+def ticket_types(tickets: TicketStream) -> np.ndarray:
     """Each ticket's type index (all 0 when the scenario declares no types)."""
-    types = getattr(tickets, "type", None)
+    types = tickets.type
     return np.zeros(len(tickets), dtype=np.int64) if types is None else np.asarray(types, dtype=np.int64)
 
 
@@ -125,8 +125,8 @@ def prepare(scenario: Scenario, tickets: TicketStream, seed: int, replication: i
     if (plan >= 0).any():
         assert contracts is not None
         plans = list(contracts.plans.values())
-        types = ticket_types(scenario, tickets)
-        rules = [charge_rules(p, scenario.type_names if hasattr(scenario, "type_names") else []) for p in plans]
+        types = ticket_types(tickets)
+        rules = [charge_rules(p, scenario.type_names) for p in plans]
         ticket_plan = np.where(customer >= 0, plan[np.maximum(customer, 0)], -1)
         for index, codes in enumerate(rules):
             mine = ticket_plan == index

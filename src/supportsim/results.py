@@ -163,6 +163,7 @@ class SimulationResult:
         labelled = any(v.customers() is not None for v in variants)
         plans = any(v.contracts is not None and v.contracts.plans for v in variants)
         cards = any(v.contracts is not None and v.contracts.cards for v in variants)
+        types = np.array(scenario.type_names, dtype=object)
         for variant, records in self.records.items():
             for record in records:
                 table = ticket_table(record)
@@ -173,6 +174,7 @@ class SimulationResult:
                     "ticket": np.flatnonzero(keep),
                     "segment": segments[table["segment"][keep]],
                     "priority": priorities[table["priority"][keep]],
+                    **({"type": types[table["type"][keep]]} if "type" in table else {}),
                     "arrived": table["arrived"][keep],
                     "first_response": table["first_response"][keep],
                     "resolved": table["resolved"][keep],

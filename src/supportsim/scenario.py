@@ -24,6 +24,7 @@ from .model import Model
 from .routing import EntryRule, EscalationRule, in_hours, match_shares
 from .service_targets import TargetValue, placed_targets
 from .strategies import PolicyConfig, PolicySpec
+from .ticket_types import TicketType, type_shares
 from .units import format_rate, parse_rate
 from .visits import ExtraVisit
 from .working_time import OLA, Burst, CalendarValue, Profile, Staff, StaffBlock, Start, listed
@@ -42,6 +43,8 @@ class Segment(Model):
     share: float | None = Field(None, gt=0, le=1, description="Fraction of all tickets from this segment.")
     rate: Rate | None = Field(None, gt=0, description="This segment's own arrival rate, instead of a share.")
     vip: bool = Field(False, description="VIP segments are served first by the VIP policies.")
+    types: dict[Name, Annotated[float, Field(ge=0, le=1)]] | None = Field(
+        None, description="This segment's own mix of ticket types (type -> share), where it differs from types.")
     description: str = Field("", description="Free text for people; not used by the simulation.")
     customers: Population | None = Field(None, description="The segment's customers, as labels on its tickets "
                                                            "(see docs/contracts.md).")
@@ -99,10 +102,16 @@ Work = Annotated[
 class Group(Model):
     staff: Staff = Field(description="Engineers in the group: a number (around the clock) or blocks "
                                      "{count, calendar}.")
-    work: Work = Field(description="Work time of one ticket's visit to this group.")
+    work: Work | None = Field(None, description="Work time of one ticket's visit to this group (required unless "
+                                                "work_by_type gives the work of every type that comes here).")
+    work_by_type: dict[str, Distribution] = Field(
+        default_factory=dict, description="Work time per ticket type, instead of work.")
     escalate: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(
         default_factory=dict, description="After work here, probability of going on to each group."
     )
+    escalate_by_type: dict[str, dict[str, Annotated[float, Field(ge=0, le=1)]]] = Field(
+        default_factory=dict, description="Per ticket type, escalation instead of escalate (escalate_when rules "
+                                          "come first).")
     escalate_when: list[EscalationRule] = Field(
         default_factory=list, max_length=MAX_LIST,
         description="Escalation by segment and arrival time: the first rule a ticket matches replaces escalate.")
@@ -123,12 +132,18 @@ class Group(Model):
         return sum(b.count for b in self.blocks)
 
 
-class SLA(Model):
+class SLATargets(Model):
     reaction: TargetValue | None = Field(None, description="Target for the time to first response: "
                                                                "{within, clock, attain}, or a duration ('15m').")
     resolution: TargetValue | None = Field(None, description="Target for the time to resolution: "
                                                                  "{within, clock, attain}, or a duration ('5bd').")
     clock: str | None = Field(None, description="Calendar of the targets that name none (default: around the clock).")
+
+
+class SLA(SLATargets):
+    by_type: dict[str, SLATargets] = Field(
+        default_factory=dict, description="Per ticket type, targets instead of this segment's (a type's targets "
+                                          "without a clock count on the segment's).")
 
 
 class Sweep(Model):
@@ -183,6 +198,8 @@ class Scenario(Model):
                                           description="Customer segments by name.")
     priorities: dict[Name, Annotated[float, Field(gt=0, le=1)]] | None = Field(
         None, max_length=MAX_PRIORITIES, description="Share of tickets at each priority, most urgent first.")
+    types: dict[Name, TicketType] | None = Field(
+        None, max_length=MAX_PRIORITIES, description="Ticket types (incident, request...) and their shares.")
     arrivals: Arrivals = Field(default_factory=Arrivals, description="How tickets arrive.")
     groups: dict[Name, Group] = Field(min_length=1, max_length=MAX_GROUPS, description="Engineer groups by name.")
     entry: str | list[EntryRule] | None = Field(
@@ -223,6 +240,21 @@ class Scenario(Model):
     @property
     def group_names(self) -> list[str]:
         return list(self.groups)
+
+    @property
+    def type_names(self) -> list[str]:
+        return list(self.types or {})
+
+    def type_mixes(self) -> np.ndarray:
+        """[segments, types]: each segment's mix of ticket types (see :mod:`supportsim.ticket_types`)."""
+        return np.array([type_shares(self.types or {}, seg.types) for seg in self.segments.values()])
+
+    def overall_type_shares(self) -> dict[str, float]:
+        """Expected share of all tickets of each type, over the segments' mixes; {"": 1} without types."""
+        if not self.types:
+            return {"": 1.0}
+        shares = self.segment_shares / (self.segment_shares.sum() or 1.0)
+        return dict(zip(self.type_names, (shares @ self.type_mixes()).tolist()))
 
     @property
     def entry_group(self) -> str:
@@ -311,14 +343,19 @@ class Scenario(Model):
             return own
         return any(group == rule.group for rule in self.entry_rules) or self.vip_in_escalation
 
-    def routing_matrix(self) -> np.ndarray:
+    def routing_matrix(self, ticket_type: str | None = None) -> np.ndarray:
         """Escalation probabilities between groups; a group's rules by segment and time (``escalate_when``)
-        weighted by the share of tickets each takes."""
+        weighted by the share of tickets each takes. With ticket types: of the tickets of ``ticket_type``, or
+        (None) of all tickets, the types weighted by their shares."""
+        if ticket_type is None and any(g.escalate_by_type for g in self.groups.values()):
+            return sum((share * self.routing_matrix(t) for t, share in self.overall_type_shares().items()),
+                       np.zeros((len(self.groups), len(self.groups))))
         names = self.group_names
         matrix = np.zeros((len(names), len(names)))
         for i, g in enumerate(names):
             group = self.groups[g]
-            tables = [rule.escalate for rule in group.escalate_when] + [group.escalate]
+            own = group.escalate_by_type.get(ticket_type or "")
+            tables = [rule.escalate for rule in group.escalate_when] + [group.escalate if own is None else own]
             weights = self.rule_shares(group.escalate_when) if group.escalate_when else [1.0]
             for weight, table in zip(weights, tables):
                 for target, p in table.items():
@@ -326,10 +363,11 @@ class Scenario(Model):
                         matrix[i, names.index(target)] += weight * p
         return matrix
 
-    def visits_per_ticket(self) -> np.ndarray:
-        """Expected visits of one ticket to each group (traffic equations v = e + v P)."""
+    def visits_per_ticket(self, ticket_type: str | None = None) -> np.ndarray:
+        """Expected visits of one ticket (of ``ticket_type``, if given) to each group (traffic equations
+        v = e + v P)."""
         entry = self.entry_shares()
-        return np.linalg.solve((np.eye(len(entry)) - self.routing_matrix()).T, entry)
+        return np.linalg.solve((np.eye(len(entry)) - self.routing_matrix(ticket_type)).T, entry)
 
     def entry_shares(self) -> np.ndarray:
         """Expected share of tickets entering at each group (see :func:`supportsim.routing.entry_shares`)."""
@@ -356,9 +394,20 @@ class Scenario(Model):
         weights = table[((times + cal.week_hour(self.origin)) // 1).astype(int) % int(cal.WEEK)]
         return float(np.sum(weights * in_hours(self.calendar(clock), times)) / (np.sum(weights) or 1.0))
 
-    def mean_work(self, group: str, segments: list[str] | None = None) -> float:
-        """Mean work of a visit to the group, averaged over the ticket mix (of ``segments`` only, if given)."""
-        work = self.groups[group].work
+    def mean_work(self, group: str, segments: list[str] | None = None, ticket_type: str | None = None) -> float:
+        """Mean work of a visit to the group, averaged over the ticket mix (of ``segments`` only, and of
+        ``ticket_type`` only, if given). With types, each type's visits to the group weigh by how many there are."""
+        spec = self.groups[group]
+        if ticket_type is not None and ticket_type in spec.work_by_type:
+            return spec.work_by_type[ticket_type].mean_hours
+        if ticket_type is None and self.types and (spec.work_by_type or spec.work is None):
+            index = self.group_names.index(group)
+            weights = {t: share * self.visits_per_ticket(t)[index] for t, share in self.overall_type_shares().items()}
+            total = sum(weights.values())
+            return sum(w * self.mean_work(group, segments, t) for t, w in weights.items()) / total if total else 0.0
+        work = spec.work
+        if work is None:  # a type that never comes here (validation makes sure of it)
+            return 0.0
         if not isinstance(work, WorkByClass):
             return work.mean_hours
         shares = {seg: share for seg, share in zip(self.segment_names, self.segment_shares)

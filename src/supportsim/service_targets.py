@@ -199,11 +199,45 @@ def placed_targets(scenario: Targeted) -> Iterator[Placed]:
             if target is not None:
                 yield Placed(f"sla.{segment}.{measure}", target, target.clock or sla.clock or "always",
                              ("segments", segment, "sla", f"{measure}_met"))
+        for ticket_type, own in getattr(sla, "by_type", {}).items():
+            for measure in ("reaction", "resolution"):
+                target = getattr(own, measure)
+                if target is not None:
+                    yield Placed(f"sla.{segment}.by_type.{ticket_type}.{measure}", target,
+                                 target.clock or own.clock or sla.clock or "always",
+                                 ("segments", segment, "by_type", ticket_type, "sla", f"{measure}_met"))
     for group, spec in scenario.groups.items():
         if spec.ola is not None:
             target = spec.ola.pickup
             yield Placed(f"groups.{group}.ola.pickup", target, target.clock or spec.ola.clock or "always",
                          ("groups", group, "ola_met"))
+
+
+def ticket_target(scenario: Targeted, segment: str, ticket_type: str | None, measure: str) -> tuple[Target | None, str]:
+    """The target a ticket of this segment and type (None: no types) is held to for ``measure``, and the name of
+    the clock it is measured on: the type's own target (``sla.<segment>.by_type.<type>``) where there is one,
+    else the segment's."""
+    sla = scenario.sla.get(segment)
+    own = getattr(sla, "by_type", {}).get(ticket_type) if sla is not None and ticket_type else None
+    target = getattr(own, measure, None)
+    if own is not None and sla is not None and target is not None:
+        return target, target.clock or own.clock or sla.clock or "always"
+    return getattr(sla, measure, None), measured_clock(scenario, segment, measure)
+
+
+def target_classes(scenario: Targeted, segment_names: list[str], type_names: list[str], segment: np.ndarray,
+                   ticket_type: np.ndarray | None, measure: str) -> Iterator[tuple[np.ndarray, Target | None, str]]:
+    """The tickets held to one target for ``measure``, as (mask over tickets, target or None, clock name): one
+    class per segment, split by type where a segment has targets by type."""
+    for index, name in enumerate(segment_names):
+        mine = segment == index
+        sla = scenario.sla.get(name)
+        by_type = getattr(sla, "by_type", {}) if sla is not None else {}
+        if not by_type or ticket_type is None:
+            yield (mine, *ticket_target(scenario, name, None, measure))
+            continue
+        for type_index, type_name in enumerate(type_names):
+            yield (mine & (ticket_type == type_index), *ticket_target(scenario, name, type_name, measure))
 
 
 def clock_of(scenario: Targeted, segment: str, measure: str) -> str | None:

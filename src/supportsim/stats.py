@@ -27,7 +27,6 @@ import numpy as np
 from . import service_targets as targets
 
 # scipy.stats costs a second to import; only the CI needs it (see estimate)
-from .calendar import Calendar
 from .contract_stats import contract_figures, contract_keys
 from .records import ReplicationRecord
 from .scenario import Scenario
@@ -49,15 +48,12 @@ def overlap(start: np.ndarray, end: np.ndarray, low: float, high: float) -> floa
     return float(np.clip(np.minimum(end, high) - np.maximum(start, low), 0.0, None).sum())
 
 
-def sla_clocks(scenario: Scenario, measure: str = "reaction") -> list[Calendar]:
-    """Per segment (by index), the calendar its reaction (or resolution) is measured on: its target's clock."""
-    return [scenario.calendar(targets.measured_clock(scenario, s, measure)) for s in scenario.segment_names]
-
-
 def business_clock_segments(scenario: Scenario) -> list[str]:
-    """Segments with a reaction or resolution measured on a clock that is not around the clock."""
+    """Segments with a reaction or resolution measured on a clock that is not around the clock (for any type)."""
+    types: list[str | None] = [None, *scenario.type_names]
     return [s for s in scenario.segment_names
-            if any(not scenario.calendar(targets.measured_clock(scenario, s, m)).is_always for m in MEASURES)]
+            if any(not scenario.calendar(targets.ticket_target(scenario, s, t, m)[1]).is_always
+                   for m in MEASURES for t in types)]
 
 
 MEASURES = ("reaction", "resolution")
@@ -79,15 +75,18 @@ def ticket_table(record: ReplicationRecord) -> dict[str, np.ndarray]:
         "resolution": resolved - t.arrived,
         "counted": t.arrived >= record.scenario.warmup,
     }
+    scenario = record.scenario
+    if t.type is not None:
+        table["type"] = t.type
     if record.contract is not None:  # declined and refused tickets were closed without work: not served
         table["counted"] = table["counted"] & ~record.contract.closed_unworked
     for measure, event in (("reaction", first), ("resolution", resolved)):
         table[f"{measure}_business"] = table[measure]
-        clocks = sla_clocks(record.scenario, measure)
-        if not all(clock.is_always for clock in clocks):
+        classes = [(mine, scenario.calendar(clock)) for mine, _, clock in targets.target_classes(
+            scenario, scenario.segment_names, scenario.type_names, t.segment, t.type, measure)]
+        if not all(clock.is_always for _, clock in classes):
             business = table[measure].copy()
-            for index, clock in enumerate(clocks):
-                mine = t.segment == index
+            for mine, clock in classes:
                 if not clock.is_always and mine.any():
                     business[mine] = clock.business_hours(t.arrived[mine], event[mine])
             table[f"{measure}_business"] = business
@@ -101,13 +100,12 @@ def sla_met(record: ReplicationRecord, table: Mapping[str, np.ndarray]) -> dict[
     out = {}
     for measure in MEASURES:
         met = np.full(len(table["segment"]), math.nan)
-        for index, segment in enumerate(scenario.segment_names):
-            target = getattr(scenario.sla.get(segment), measure, None)
-            mine = table["segment"] == index
+        for mine, target, clock in targets.target_classes(scenario, scenario.segment_names, scenario.type_names,
+                                                          table["segment"], table.get("type"), measure):
             if target is None or not mine.any():
                 continue
-            clock = scenario.calendar(targets.measured_clock(scenario, segment, measure))
-            met[mine] = targets.met(target, clock, table["arrived"][mine], table[f"{measure}_business"][mine])
+            met[mine] = targets.met(target, scenario.calendar(clock), table["arrived"][mine],
+                                    table[f"{measure}_business"][mine])
         out[f"{measure}_met"] = met
     return out
 
@@ -124,15 +122,25 @@ def replication_figures(record: ReplicationRecord) -> dict[Key, float]:
     met = sla_met(record, table)
     counted = table["counted"]
     figures: dict[Key, float] = {}
-    selections = {("segments", name): table["segment"] == i for i, name in enumerate(scenario.segment_names)}
+    selections: dict[Key, np.ndarray] = {("segments", name): table["segment"] == i
+                                         for i, name in enumerate(scenario.segment_names)}
     selections[("segments", "all")] = np.ones(len(counted), dtype=bool)
     vip_segment = np.array([s.vip for s in scenario.segments.values()], dtype=bool)
     is_vip = vip_segment[table["segment"]]
     selections[("tiers", "vip")] = is_vip
     selections[("tiers", "non_vip")] = ~is_vip
+    for index, name in enumerate(scenario.type_names):
+        selections[("types", name)] = table["type"] == index
+    for segment, type_name in typed_targets(scenario):
+        selections[("segments", segment, "by_type", type_name)] = (
+            (table["segment"] == scenario.segment_names.index(segment))
+            & (table["type"] == scenario.type_names.index(type_name)))
     on_business_clock = set(business_clock_segments(scenario))
     for where, selected in selections.items():
         mask = selected & counted
+        if where[2:3] == ("by_type",):  # a type's own targets, judged: only their attainment
+            _attainment(figures, where, met, mask, scenario.sla[where[1]].by_type[where[3]])
+            continue
         figures[(*where, "tickets")] = float(mask.sum())
         measures: tuple[str, ...] = ("reaction", "resolution")
         if where[0] == "segments" and where[1] in on_business_clock:
@@ -140,7 +148,7 @@ def replication_figures(record: ReplicationRecord) -> dict[Key, float]:
         for measure in measures:
             for stat, value in _describe(table[measure][mask]).items():
                 figures[(*where, measure, stat)] = value
-        with_target = where[0] == "tiers" or where[1] == "all" or where[1] in scenario.sla
+        with_target = where[0] in ("tiers", "types") or where[1] == "all" or where[1] in scenario.sla
         for key, values in met.items():
             chosen = values[mask]
             chosen = chosen[~np.isnan(chosen)]
@@ -150,6 +158,28 @@ def replication_figures(record: ReplicationRecord) -> dict[Key, float]:
     figures.update(on_call_figures(record))
     figures.update(contract_figures(record))
     return figures
+
+
+def _has_target(scenario: Scenario, segment: str, measure: str) -> bool:
+    """Whether some ticket of the segment is held to a target for ``measure`` (its own or its type's)."""
+    sla = scenario.sla.get(segment)
+    return sla is not None and (getattr(sla, measure) is not None
+                                or any(getattr(own, measure) is not None for own in sla.by_type.values()))
+
+
+def typed_targets(scenario: Scenario) -> list[tuple[str, str]]:
+    """(segment, type) of each segment's targets by type, in file order."""
+    return [(segment, t) for segment, sla in scenario.sla.items() for t in sla.by_type if segment in scenario.segments]
+
+
+def _attainment(figures: dict[Key, float], where: Key, met: Mapping[str, np.ndarray], mask: np.ndarray,
+                own: Any) -> None:
+    """The share of the selected tickets that met each target ``own`` (a type's SLA) sets."""
+    for measure in MEASURES:
+        chosen = met[f"{measure}_met"][mask]
+        chosen = chosen[~np.isnan(chosen)]
+        if getattr(own, measure) is not None and len(chosen):
+            figures[(*where, "sla", f"{measure}_met")] = float(chosen.mean())
 
 
 def on_call_engineers(scenario: Scenario) -> dict[str, list[int]]:
@@ -198,18 +228,25 @@ def figure_keys(scenario: Scenario) -> list[Key]:
     keys: list[Key] = []
     on_business_clock = set(business_clock_segments(scenario))
     vip = {name for name, seg in scenario.segments.items() if seg.vip}
-    members = {("segments", name): {name} for name in scenario.segment_names}
+    members: dict[Key, set[str]] = {("segments", name): {name} for name in scenario.segment_names}
     members[("segments", "all")] = set(scenario.segment_names)
     members[("tiers", "vip")] = vip
     members[("tiers", "non_vip")] = set(scenario.segment_names) - vip
+    members.update({("types", name): set(scenario.segment_names) for name in scenario.type_names})
+    for segment, type_name in typed_targets(scenario):
+        members[("segments", segment, "by_type", type_name)] = {segment}
     for where, segments in members.items():
+        if where[2:3] == ("by_type",):
+            own = scenario.sla[where[1]].by_type[where[3]]
+            keys += [(*where, "sla", f"{m}_met") for m in MEASURES if getattr(own, m) is not None]
+            continue
         keys.append((*where, "tickets"))
         measures = ["reaction", "resolution"]
         if where[0] == "segments" and where[1] in on_business_clock:
             measures += ["reaction_business", "resolution_business"]
         keys += [(*where, measure, stat) for measure in measures for stat in described]
         for measure in ("reaction", "resolution"):
-            if any(getattr(scenario.sla.get(seg), measure, None) is not None for seg in segments):
+            if any(_has_target(scenario, seg, measure) for seg in segments):
                 keys.append((*where, "sla", f"{measure}_met"))
     for group in scenario.group_names:
         keys.append(("groups", group, "utilization"))

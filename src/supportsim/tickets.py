@@ -21,6 +21,7 @@ from .distributions import Distribution
 from .limits import MAX_VISITS
 from .routing import TicketMatch, first_match
 from .scenario import Scenario, WorkByClass
+from .ticket_types import draw_types
 from .trace import Trace
 from .visits import activity_names
 
@@ -55,6 +56,8 @@ class TicketStream:
     # (group, staff block) -> float64 [visits]: the call-out delay if that on-call block is called out for the
     # visit (drawn for visits to the group, 0 elsewhere); empty unless the scenario has on-call staff
     call_out: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)
+    # int [tickets]: index into scenario.type_names; None when the scenario declares no ticket types
+    type: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         customer: np.ndarray | None = self.customer  # left out (None): filled in here
@@ -90,8 +93,13 @@ def draw_tickets(scenario: Scenario, replication: int, seed: int | None = None) 
         arrived, segment, priority, burst, source = _with_bursts(
             scenario, arrived, segment, priority, stream(seed, replication, "bursts"))
     n = len(arrived)
+    ticket_type = None
+    if scenario.types:
+        drawn = draw_types(scenario.type_mixes(), segment, stream(seed, replication, "types"))
+        given = trace_types(trace, source) if trace is not None else None
+        ticket_type = drawn if given is None else np.where(given < 0, drawn, given)
     matrix = _routes(scenario, n, stream(seed, replication, "routing"), entry_groups(scenario, arrived, segment),
-                     arrived, segment)
+                     arrived, segment, ticket_type)
     if trace is not None:
         matrix = _replayed_routes(matrix, trace, source)
     present = matrix >= 0
@@ -101,6 +109,8 @@ def draw_tickets(scenario: Scenario, replication: int, seed: int | None = None) 
     route = matrix[present].astype(index_dtype(len(scenario.groups)))
     ticket = np.repeat(np.arange(n), visits)
     work = _work(scenario, route, segment[ticket], priority[ticket], seed, replication)
+    if ticket_type is not None:
+        typed_work(scenario, work, route, ticket_type[ticket], seed, replication)
     if trace is not None:
         row = source[ticket]
         for g, given in trace.work.items():
@@ -113,7 +123,7 @@ def draw_tickets(scenario: Scenario, replication: int, seed: int | None = None) 
     tickets = TicketStream(arrived, segment.astype(index_dtype(len(scenario.segments))),
                            priority.astype(index_dtype(len(scenario.priorities or {}))), offset,
                            visits.astype(np.int64), route, work, burst=burst, customer=customer,
-                           activities=activity_names(extra))
+                           activities=activity_names(extra), type=ticket_type)
     purposes: set[str] = set()
     for visit in reversed(extra):  # each goes in front: the first listed ends up first
         purpose = visit.activity if visit.activity not in purposes else f"{visit.activity}:{visit.group}"
@@ -185,7 +195,7 @@ def _with_extra_visit(t: TicketStream, selected: np.ndarray, group: int, activit
     work[first] = dist.sample(rng, len(first))
     codes[first] = activity
     return TicketStream(t.arrived, t.segment, t.priority, offset, visits, route, work,
-                        burst=t.burst, customer=t.customer, activity=codes, activities=t.activities)
+                        burst=t.burst, customer=t.customer, activity=codes, activities=t.activities, type=t.type)
 
 
 def _arrival_times(scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
@@ -310,12 +320,15 @@ def _escalation(scenario: Scenario, table: dict[str, float]) -> tuple[np.ndarray
 
 
 def _routes(scenario: Scenario, n: int, rng: np.random.Generator, start: np.ndarray | None = None,
-            arrived: np.ndarray | None = None, segment: np.ndarray | None = None) -> np.ndarray:
+            arrived: np.ndarray | None = None, segment: np.ndarray | None = None,
+            ticket_type: np.ndarray | None = None) -> np.ndarray:
     """Matrix [tickets, visits] of group indices, -1 after the ticket is resolved; ``start``: each ticket's first
     group (default: the entry group). A group's escalation rules (``escalate_when``) match on ``arrived`` and
-    ``segment``: a ticket's route is decided at its arrival."""
+    ``segment``, then its escalation by type on ``ticket_type``: a ticket's route is decided at its arrival."""
     names = scenario.group_names
     tables = [_escalation(scenario, scenario.groups[g].escalate) for g in names]
+    by_type = {(index, scenario.type_names.index(t)): _escalation(scenario, table)
+               for index, g in enumerate(names) for t, table in scenario.groups[g].escalate_by_type.items()}
     by_rule: dict[int, tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]] = {}
     for index, g in enumerate(names):
         rules = scenario.groups[g].escalate_when
@@ -338,6 +351,13 @@ def _routes(scenario: Scenario, n: int, rng: np.random.Generator, start: np.ndar
                 for k, (rule_to, rule_cumulative) in enumerate(rule_tables):
                     _pick(following, at_group & (which == k), u, rule_to, rule_cumulative)
                 at_group &= which < 0
+            if by_type:
+                assert ticket_type is not None, "escalation by type needs the tickets' types"
+                for (group_index, type_index), (type_to, type_cumulative) in by_type.items():
+                    if group_index == index:
+                        of_type = at_group & (ticket_type[alive] == type_index)
+                        _pick(following, of_type, u, type_to, type_cumulative)
+                        at_group &= ~of_type
             _pick(following, at_group, u, to, cumulative)
         current = np.full(n, -1, dtype=np.int64)
         current[alive] = following
@@ -355,6 +375,32 @@ def _pick(following: np.ndarray, mask: np.ndarray, u: np.ndarray, to: np.ndarray
     following[mask] = np.where(pick < len(to), to[np.minimum(pick, len(to) - 1)], -1)
 
 
+def typed_work(scenario: Scenario, work: np.ndarray, route: np.ndarray, visit_type: np.ndarray, seed: int,
+               replication: int, purpose: str = "work") -> None:
+    """Replace the work of the visits whose group has work of their ticket's type (``work_by_type``), drawn on
+    a stream of that group and type: the other visits keep their draws, so scenarios with and without a type's
+    own work stay paired."""
+    for g, name in enumerate(scenario.group_names):
+        for type_name, dist in scenario.groups[name].work_by_type.items():
+            mask = (route == g) & (visit_type == scenario.type_names.index(type_name))
+            work[mask] = dist.sample(stream(seed, replication, f"{purpose}:{name}:{type_name}"), int(mask.sum()))
+
+
+def drawn_types(scenario: Scenario, segment: np.ndarray, rng: np.random.Generator) -> np.ndarray | None:
+    """Each ticket's type drawn from its segment's mix; None when the scenario declares no types."""
+    return draw_types(scenario.type_mixes(), segment, rng) if scenario.types else None
+
+
+def trace_types(trace: Trace, source: np.ndarray) -> np.ndarray | None:
+    """Each ticket's type as the trace gives it (-1: not given, drawn), or None when the trace has no types."""
+    if trace.type is None:
+        return None
+    out = np.full(len(source), -1, dtype=np.int64)
+    replayed = source >= 0
+    out[replayed] = trace.type[source[replayed]]
+    return out
+
+
 def _work(scenario: Scenario, route: np.ndarray, segment: np.ndarray, priority: np.ndarray, seed: int,
           replication: int, purpose: str = "work") -> np.ndarray:
     work = np.empty(len(route))
@@ -363,6 +409,9 @@ def _work(scenario: Scenario, route: np.ndarray, segment: np.ndarray, priority: 
         rng = stream(seed, replication, f"{purpose}:{name}")
         spec = scenario.groups[name].work
         in_group = route == g
+        if spec is None:  # work by type only: typed_work fills it in
+            work[in_group] = np.nan
+            continue
         if not isinstance(spec, WorkByClass):
             work[in_group] = spec.sample(rng, int(in_group.sum()))
             continue

@@ -7,7 +7,8 @@ A trace is a CSV file with a header row. Columns:
 * ``priority``: a priority name (required when the scenario declares priorities);
 * ``path`` (optional): the groups the ticket went through, e.g. ``L1>L2``; empty or absent: drawn;
 * ``work_<group>`` (optional): work hours of the ticket's visits to that group (a number of hours, or a
-  duration such as ``45m``); empty: drawn from the group's distribution.
+  duration such as ``45m``); empty: drawn from the group's distribution;
+* ``type`` (optional): the ticket type (one of the scenario's ``types``); empty or absent: drawn.
 
 Other columns (ids, subjects) are ignored. Tickets arriving at or after the horizon are left out, as arrivals
 stop there. Every replication replays the same arrivals; what is not in the trace is drawn per replication.
@@ -42,6 +43,7 @@ class Trace:
     route: np.ndarray              # [tickets, k] group index per visit, -1 after the path ends or none given
     has_route: np.ndarray          # [tickets] bool: the path was given
     work: dict[int, np.ndarray]    # group index -> [tickets] work hours of each visit there, NaN: drawn
+    type: np.ndarray | None = None  # [tickets] ticket type index, -1: drawn; None without a type column
 
 
 class TraceError(ValueError):
@@ -66,7 +68,8 @@ def load_trace(scenario: Scenario) -> Trace:
         raise TraceError([f"{path}: is {stat.st_size / 2**20:.0f} MiB; "
                           f"a trace is at most {MAX_TRACE_BYTES // 2**20} MiB"])
     return _read(str(path), stat.st_mtime_ns, stat.st_size, scenario.origin, scenario.horizon,
-                 tuple(scenario.segment_names), tuple(scenario.priority_names), tuple(scenario.group_names))
+                 tuple(scenario.segment_names), tuple(scenario.priority_names), tuple(scenario.group_names),
+                 tuple(scenario.type_names))
 
 
 def mean_rate(scenario: Scenario) -> float | None:
@@ -120,7 +123,7 @@ def _parse_work(text: str) -> float:
 
 @functools.lru_cache(maxsize=8)
 def _read(path: str, _mtime: int, _size: int, start: datetime, horizon: float, segments: tuple[str, ...],
-          priorities: tuple[str, ...], groups: tuple[str, ...]) -> Trace:
+          priorities: tuple[str, ...], groups: tuple[str, ...], types: tuple[str, ...] = ()) -> Trace:
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
             rows = list(csv.reader(handle))
@@ -150,7 +153,7 @@ def _read(path: str, _mtime: int, _size: int, start: datetime, horizon: float, s
         i = column.get(key)
         return row[i].strip() if i is not None and i < len(row) else ""
 
-    arrived, segment, priority, paths, given = [], [], [], [], []
+    arrived, segment, priority, paths, given, kinds = [], [], [], [], [], []
     work: dict[int, list[float]] = {g: [] for g in work_columns}
     errors = 0
     for line, row in enumerate(rows[1:], start=2):
@@ -172,6 +175,10 @@ def _read(path: str, _mtime: int, _size: int, start: datetime, horizon: float, s
                 if g not in groups:
                     raise ValueError(f"path {path_text!r}: unknown group {g!r}; groups are {', '.join(groups)}")
             visit_work = {k: _parse_work(row[i] if i < len(row) else "") for k, i in work_columns.items()}
+            kind = cell(row, "type")
+            if kind and kind not in types:
+                raise ValueError(f"unknown ticket type {kind!r}; " + (f"types are {', '.join(types)}" if types else
+                                                                      "the scenario declares no types"))
         except ValueError as exc:
             errors += 1
             if errors <= MAX_REPORTED:
@@ -184,6 +191,7 @@ def _read(path: str, _mtime: int, _size: int, start: datetime, horizon: float, s
         priority.append(priorities.index(pri) if priorities else 0)
         paths.append([groups.index(g) for g in route])
         given.append(bool(route))
+        kinds.append(types.index(kind) if kind else -1)
         for k, value in visit_work.items():
             work[k].append(value)
     if errors > MAX_REPORTED:
@@ -205,4 +213,5 @@ def _read(path: str, _mtime: int, _size: int, start: datetime, horizon: float, s
         route=route_table[order],
         has_route=np.array(given, dtype=bool)[order],
         work={g: np.array(values, dtype=float)[order] for g, values in work.items()},
+        type=np.array(kinds, dtype=np.int64)[order] if "type" in column else None,
     )

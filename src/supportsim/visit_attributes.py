@@ -47,12 +47,18 @@ def expected_work(scenario: Scenario, tickets: TicketStream) -> np.ndarray:
     for g, name in enumerate(scenario.group_names):
         spec = scenario.groups[name].work
         here = is_work & (tickets.route == g)
-        if not isinstance(spec, WorkByClass):
+        if spec is None:
+            out[here] = math.nan  # work by type only: filled in below
+        elif not isinstance(spec, WorkByClass):
             out[here] = spec.mean_hours
-            continue
-        for s, seg in enumerate(scenario.segment_names):
-            for p, pri in enumerate(scenario.priority_names or [""]):
-                out[here & (segment == s) & (priority == p)] = spec.for_ticket(seg, pri).mean_hours
+        else:
+            for s, seg in enumerate(scenario.segment_names):
+                for p, pri in enumerate(scenario.priority_names or [""]):
+                    out[here & (segment == s) & (priority == p)] = spec.for_ticket(seg, pri).mean_hours
+        if tickets.type is not None:
+            kind = tickets.type[ticket]
+            for type_name, dist in scenario.groups[name].work_by_type.items():
+                out[here & (kind == scenario.type_names.index(type_name))] = dist.mean_hours
     for visit in scenario.extra_visits():
         code = tickets.activities.index(visit.activity)
         group = scenario.group_names.index(visit.group)
