@@ -28,7 +28,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("engine", ["engine"]),
     ("statistics", ["contract_stats", "stats", "profiles", "checks"]),
     ("admission", ["admit"]),
-    ("results and report", ["results", "baseline", "tables", "report", "report.*"]),
+    ("results and report", ["results", "baseline", "tables", "contract_tables", "report", "report.*"]),
     ("api", ["workers", "sweeps", "api", "ci", "against_theory", "bench", "bench.*", "export", "fitting",
              "fitting.*", "backtesting", "backtesting.*", "schema", ""]),
     ("cli", ["cli", "__main__"]),
