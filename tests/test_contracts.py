@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,6 +19,7 @@ from supportsim.loader import validate_data
 from supportsim.points import ACCEPTED, DECLINED, REFUSED, SERVED
 from supportsim.tickets import TicketStream
 
+ROOT = Path(__file__).resolve().parents[1]
 TYPES = {"incident": {"share": 0.5}, "request": {"share": 0.3}, "consultation": {"share": 0.2}}
 
 
@@ -192,3 +194,127 @@ def test_the_summary_reports_plans_cards_and_the_cost_to_others():
     # refusing tickets takes load off the desk: the untouched tickets wait less than the same tickets did
     assert others["reaction"]["mean"]["ratio"] < 1
     assert "contracts" not in summary["variants"]["none"]
+
+
+def test_personal_engineers_belong_to_the_vip_populations_customers():
+    data = desk()
+    data["segments"]["vip"]["customers"] = {"count": 7}
+    data["policy"] = {"kind": "personal", "fallback_after": "10000h", "speedup": 1.0}
+    data["groups"]["L1"]["staff"] = 5
+    record = api.simulate(data, replications=1).records["base"][0]
+    contract = record.contract
+    vip = record.tickets.segment == 0
+    local = contract.customers.local[contract.customer[vip]]
+    assert set(local.tolist()) == set(range(7))
+    # never falling back, every VIP ticket is worked at L1 by its customer's engineer: customer k -> k mod 5
+    assert (record.engineer[record.tickets.offset[vip]] == local % 5).all()
+
+
+def test_personal_customers_given_twice_is_an_error():
+    data = desk()
+    data["segments"]["vip"]["customers"] = {"count": 7}
+    data["policy"] = {"kind": "personal", "customers": 7}
+    with pytest.raises(Exception, match=r"policy\.customers.*segments\.vip\.customers.*not both"):
+        validate_data(data)
+
+
+@pytest.mark.parametrize("change, path, words", [
+    ({"plans": {"p": {"points": 5, "per": "13w", "charge": {"request": "quoted"}}}}, "contracts.plans.p.charge",
+     "needs types"),
+    ({"plans": {"p": {"points": 5, "per": "13w", "when_empty": "downgrade"}}}, "contracts.plans.p.downgrade_to",
+     "is missing"),
+    ({"plans": {"p": {"segments": ["vip"], "points": 5, "per": "13w"}}}, "contracts.plans.p.segments.0",
+     "declares no customers"),
+    ({"plans": {"p": {"points": 5, "per": "13w"}, "q": {"points": 9, "per": "13w"}}}, "contracts.plans.q.segments",
+     "already holds plan 'p'"),
+    ({"cards": {"c": {"per_year": 1, "grants": {}}}}, "contracts.cards.c.grants", "grants nothing"),
+    ({"cards": {"c": {"per_year": 1, "grants": {"segment": "gold"}}}}, "contracts.cards.c.grants.segment",
+     "unknown segment 'gold'"),
+    ({"cards": {"c": {"per_year": 1, "grants": {"route": "L2"}, "use": {"huge": 1}}}}, "contracts.cards.c.use.huge",
+     "unknown size 'huge'; sizes are large, small"),
+    ({"cards": {"c": {"per_year": 1, "grants": {"route": "L2"}, "use": {"large": {"P9": 1}}}}},
+     "contracts.cards.c.use.large.P9", "unknown priority 'P9'"),
+])
+def test_bad_contracts_name_the_key_path(change, path, words):
+    with pytest.raises(Exception) as caught:
+        validate_data(desk(**change))
+    assert f"{path}: " in str(caught.value) and words in str(caught.value)
+
+
+def test_contracts_need_customers():
+    data = desk(plans={"p": {"points": 5, "per": "13w"}})
+    del data["segments"]["std"]["customers"]
+    with pytest.raises(Exception, match="contracts: plans and cards are per customer"):
+        validate_data(data)
+
+
+def test_population_shares_and_factors_are_checked():
+    data = desk()
+    data["segments"]["std"]["customers"] = {"count": 5, "sizes": {"a": 0.5, "b": 0.4}, "rate_factor": {"c": 2}}
+    with pytest.raises(Exception) as caught:
+        validate_data(data)
+    assert "segments.std.customers.sizes: shares must sum to 1" in str(caught.value)
+    assert "segments.std.customers.rate_factor.c: unknown size 'c'" in str(caught.value)
+
+
+def test_customers_are_chosen_in_proportion_to_their_size_class_rate():
+    # 30 customers: 6 large (factor 4) and 24 small (1): large ones write 24/48 of the tickets
+    data = desk()
+    data["horizon"] = "5000h"
+    result = api.simulate(data, replications=2)
+    large = total = 0
+    for record in result.records["base"]:
+        contract = record.contract
+        labelled = contract.customer >= 0
+        sizes = contract.customers.size[contract.customer[labelled]]
+        large += int((sizes == contract.customers.size_names.index("large")).sum())
+        total += int(labelled.sum())
+        assert set(contract.customer[labelled].tolist()) == set(range(30))
+    share, sd = large / total, (0.25 / total) ** 0.5
+    assert abs(share - 0.5) < 5 * sd
+
+
+def test_checks_can_judge_contract_figures():
+    from supportsim.checks import parse_checks
+
+    scenario = validate_data({**desk(plans={"basic": {"points": 5, "per": "500h"}}),
+                              "checks": ["contracts.plans.basic.all.ran_out <= 10%",
+                                         "contracts.others.reaction <= 1h"]})
+    checks, problems = parse_checks(scenario, {"base": scenario})
+    assert not problems
+    assert [c.key for c in checks] == [("contracts", "plans", "basic", "all", "ran_out"),
+                                       ("contracts", "others", "reaction", "mean")]
+
+
+def test_the_bundled_points_plan_runs_and_reports_its_plans_and_cards(tmp_path):
+    import yaml
+
+    data = yaml.safe_load((ROOT / "scenarios" / "points-plan.yaml").read_text())
+    data["horizon"] = "27w"  # two plan periods after the warm-up week
+    result = api.simulate(data, replications=2)
+    summary = result.summary()
+    assert summary["baseline"] == "no-device"
+    for variant in ("small-refuse", "large-refuse", "small-bill"):
+        basic = summary["variants"][variant]["contracts"]["plans"]["basic"]
+        assert {"large", "medium", "small", "all"} == set(basic)
+        assert basic["all"]["customers"]["value"] == 300
+    for variant in ("cards-few", "cards-many"):
+        assert {"expert", "emergency"} == set(summary["variants"][variant]["contracts"]["cards"])
+    html = (result.save(tmp_path / "out", report=True) / "report.html").read_text()
+    assert 'id="contracts"' in html and "Points plans" in html and "Cost to everyone else" in html
+
+
+def test_the_yaml_in_contracts_md_is_valid_on_the_bundled_desk():
+    import re
+
+    import yaml
+
+    desk_data = yaml.safe_load((ROOT / "scenarios" / "points-plan.yaml").read_text())
+    blocks = re.findall(r"^```yaml fragment\n(.*?)^```", (ROOT / "docs" / "contracts.md").read_text(), re.S | re.M)
+    assert len(blocks) >= 4
+    for body in blocks:
+        change = yaml.safe_load(body)
+        merged = {**desk_data, **{k: v for k, v in change.items() if k != "segments"}}
+        if "segments" in change:
+            merged["segments"] = {**desk_data["segments"], **change["segments"]}
+        validate_data(merged)

@@ -21,11 +21,15 @@ from ..distributions import Duration
 from .base import Group, PolicyConfig, RankedQueue, ScenarioView, Strategy, register
 from .priority import Priority
 
+DEFAULT_CUSTOMERS = 20
+"""VIP customers when neither the policy nor the VIP segments say how many."""
+
 
 class PersonalConfig(PolicyConfig):
     kind: Literal["personal"] = "personal"
-    customers: int = Field(20, ge=1, description="VIP customers, each with a named engineer of the entry group "
-                                                 "(when the VIP segments declare no customers of their own).")
+    customers: int | None = Field(None, ge=1, description="VIP customers, each with a named engineer of the entry "
+                                                          "group (default 20; not when the VIP segments declare "
+                                                          "their own customers).")
     fallback_after: Duration = Field(2.0, ge=0, description="A VIP ticket not started by its own engineer "
                                                              "this long after arrival goes to the shared queue.")
     speedup: float = Field(0.8, gt=0, description="Work time of the personal engineer relative to anyone else's "
@@ -33,7 +37,7 @@ class PersonalConfig(PolicyConfig):
 
     def problems(self, scenario: ScenarioView, path: str) -> list[tuple[str, str]]:
         declared = [name for name, seg in scenario.segments.items() if seg.vip and seg.customers is not None]
-        if declared and "customers" in self.model_fields_set:
+        if declared and self.customers is not None:
             return [(f"{path}.customers", f"the VIP customers are declared at segments.{declared[0]}.customers; "
                                           "give them there or here, not both")]
         entry = scenario.entry_group
@@ -66,9 +70,10 @@ class Personal(Strategy):
         self.shared = RankedQueue(group.ranks)
         self.free = [False] * group.staff
         self._rank, self._vip, self._start, self._customer = group.rank, group.vip, group.start, group.customer
-        self.customers, self.speedup, self.fallback_after = config.customers, config.speedup, config.fallback_after
+        self.customers = DEFAULT_CUSTOMERS if config.customers is None else config.customers
+        self.speedup, self.fallback_after = config.speedup, config.fallback_after
         segments = list(group.scenario.segments.values())
-        counts = [seg.customers.count if seg.customers is not None else config.customers for seg in segments]
+        counts = [seg.customers.count if seg.customers is not None else self.customers for seg in segments]
         declared = any(seg.vip and seg.customers is not None for seg in segments)
         self._population = counts if declared else None
         self._segment = group.segment if declared else []
