@@ -16,7 +16,7 @@ from supportsim import api
 from supportsim.cards import YEAR
 from supportsim.engine import simulate_tickets
 from supportsim.loader import validate_data
-from supportsim.points import ACCEPTED, DECLINED, REFUSED, SERVED
+from supportsim.points import ACCEPTED, DECLINED, DOWNGRADED, REFUSED, SERVED
 from supportsim.tickets import TicketStream
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -318,3 +318,29 @@ def test_the_yaml_in_contracts_md_is_valid_on_the_bundled_desk():
         if "segments" in change:
             merged["segments"] = {**desk_data["segments"], **change["segments"]}
         validate_data(merged)
+
+
+def test_a_premium_customer_out_of_points_is_served_as_the_lower_segment():
+    data = {
+        "name": "downgrade", "horizon": "100h", "replications": 1, "policy": "priority",
+        "segments": {"vip": {"share": 0.5, "vip": True, "customers": {"count": 1}}, "std": {"share": 0.5}},
+        "arrivals": {"rate": "1/h"},
+        "groups": {"L1": {"staff": 1, "work": {"dist": "exponential", "mean": "1h"}}},
+        "contracts": {"plans": {"premium": {"points": 1, "per": "100h", "charge": "actual",
+                                            "when_empty": "downgrade", "downgrade_to": "std"}}},
+    }
+    # (arrival, segment, work): the premium customer's first ticket takes 2 hours (balance 1 -> -1); its next one,
+    # at 5, finds no points and queues as a std ticket behind the std ticket that came at 4
+    placed = [(0, 0, 2), (3, 1, 5), (4, 1, 1), (5, 0, 1)]
+    n = len(placed)
+    tickets = TicketStream(
+        arrived=np.array([a for a, _, _ in placed], dtype=float), segment=np.array([s for _, s, _ in placed],
+                                                                                  dtype=np.int8),
+        priority=np.zeros(n, dtype=np.int8), offset=np.arange(n, dtype=np.int64), visits=np.ones(n, dtype=np.int64),
+        route=np.zeros(n, dtype=np.int8), work=np.array([w for _, _, w in placed], dtype=float),
+        customer=np.full(n, 0.5))
+    record = simulate_tickets(validate_data(data), 0, tickets)
+    assert record.contract.outcome.tolist() == [SERVED, SERVED, SERVED, DOWNGRADED]
+    assert record.started.tolist() == [0, 3, 8, 9]
+    assert record.tickets.segment.tolist() == [0, 1, 1, 1] and record.contract.home.tolist() == [0, 1, 1, 0]
+    assert record.rank.tolist()[3] == record.rank.tolist()[2]

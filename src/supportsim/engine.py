@@ -427,8 +427,9 @@ class _Run:
         assert self.ledger is not None
         ticket = event._value
         outcome = self.ledger.admit(ticket, self.env._now)
-        if outcome == points.DOWNGRADED:
-            self._serve_as(ticket, self.ledger.downgrade_to(ticket))
+        if outcome == points.DOWNGRADED:  # served as a lower segment: its ranks, VIP flags and attributes change
+            points.serve_as(self.scenario, self.tickets, ticket, self.ledger.downgrade_to(ticket), self.rank, self.vip,
+                            self._visit_attributes)
         if outcome != points.DECLINED and outcome != points.REFUSED:
             self._arrival(event)
             return
@@ -442,23 +443,6 @@ class _Run:
         assert self.ledger is not None
         self.ledger.worked(visit, self.ended[visit] - self.resumed[visit], self.env._now)
         _Run.advance(self, visit)
-
-    def _serve_as(self, ticket: int, segment: int) -> None:
-        """The ticket is served as another segment from now on: its segment, and its visits' ranks and VIP flags."""
-        self.tickets.segment[ticket] = segment
-        first = self.offset[ticket]
-        visits = range(first, first + int(self.tickets.visits[ticket]))
-        vip = self.scenario.segments[self.scenario.segment_names[segment]].vip
-        n_priorities = max(1, len(self.scenario.priorities or {}))
-        has_vip = bool(self.scenario.vip_segments)
-        for visit in visits:
-            privileged = int(vip and self.scenario.honours_vip(self.scenario.group_names[self.route[visit]]))
-            self.vip[visit] = privileged
-            priority = int(self.tickets.priority[ticket])
-            self.rank[visit] = (1 - privileged) * n_priorities + priority if has_vip else priority
-        if "segment" in self._visit_attributes:
-            for visit in visits:
-                self._visit_attributes["segment"][visit] = segment
 
     def run(self) -> None:
         if self.n_tickets:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
@@ -34,7 +35,8 @@ from .cards import CardPlay, holders, play_cards
 from .contracts import Plan
 from .customers import Customers, position
 from .scenario import Scenario
-from .tickets import TicketStream, stream
+from .tickets import TicketStream, one_ticket, stream
+from .visit_attributes import visit_attribute
 
 FREE, ACTUAL, QUOTED = 0, 1, 2
 RULES = ("free", "actual", "quoted")
@@ -241,3 +243,31 @@ class Ledger:
             self.billed[ticket] += hours
         else:
             self._debit(self.plans[self.plan_of[self.customer[ticket]]], account, ticket, hours, now)
+
+
+class Column(Protocol):
+    """A per-visit column of the run that can be written (a memoryview of the engine's array)."""
+
+    def __setitem__(self, index: int, value: int, /) -> None: ...
+
+
+def serve_as(scenario: Scenario, tickets: TicketStream, ticket: int, segment: int, rank: Column, vip: Column,
+             attributes: dict[str, list]) -> None:
+    """Serve a ticket as another segment from now on (a downgrade, at its arrival): its segment, its visits'
+    queue ranks and VIP flags (as :func:`supportsim.engine.visit_ranks` gives them), and the per-visit attributes
+    strategies have read (in place: they hold the lists)."""
+    tickets.segment[ticket] = segment
+    first = int(tickets.offset[ticket])
+    visits = range(first, first + int(tickets.visits[ticket]))
+    is_vip = scenario.segments[scenario.segment_names[segment]].vip
+    n_priorities = max(1, len(scenario.priorities or {}))
+    has_vip = bool(scenario.vip_segments)
+    priority = int(tickets.priority[ticket])
+    for visit in visits:
+        privileged = int(is_vip and scenario.honours_vip(scenario.group_names[int(tickets.route[visit])]))
+        vip[visit] = privileged
+        rank[visit] = (1 - privileged) * n_priorities + priority if has_vip else priority
+    if attributes:
+        one = one_ticket(tickets, ticket)
+        for name, values in attributes.items():
+            values[visits.start:visits.stop] = visit_attribute(scenario, one, name).tolist()
