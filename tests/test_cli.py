@@ -14,8 +14,10 @@ import yaml
 
 import supportsim
 from cli_runner import ROOT, run_cli
+from supportsim.lifecycle_figures import FIGURES
 from supportsim.results import resolved_scenario_yaml
-from supportsim.service_targets import measured_clock
+from supportsim.service_targets import measured_clock, ticket_target
+from supportsim.stats import business_clock_segments
 from supportsim.workdays import allowance
 
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -153,15 +155,15 @@ def check_variant(scenario, figures: dict, variant: str, baseline: str) -> None:
         assert sum(e["call_outs"]["value"] for e in engineers.values()) == pytest.approx(node["call_outs"]["value"])
         assert node["call_outs"]["value"] > 0, f"{variant}.on_call.{group}"
     assert set(segments) == {*scenario.segment_names, "all"}
-    on_business_clock = {s for s in scenario.sla
-                         if any(not scenario.calendar(measured_clock(scenario, s, m)).is_always
-                                for m in ("reaction", "resolution"))}
+    on_business_clock = set(business_clock_segments(scenario))  # also where the resolution clock pauses
     assert figures["clocks"] == {s: {m: measured_clock(scenario, s, m) for m in ("reaction", "resolution")}
                                  for s in scenario.segment_names}
     for path, target in figures["targets"].items():   # each target, on its own clock, judged on its interval
-        segment_or_group, measure = path.split(".")[1], path.split(".")[2]
-        same = (segments[segment_or_group]["sla"][f"{measure}_met"] if path.startswith("sla.")
-                else groups[segment_or_group]["ola_met"])
+        segment_or_group, measure = path.split(".")[1], path.split(".")[-1]
+        node = segments[segment_or_group] if path.startswith("sla.") else groups[segment_or_group]
+        if ".by_type." in path:  # a type's own target: sla.<segment>.by_type.<type>.<measure>
+            node = node["by_type"][path.split(".")[3]]
+        same = node["sla"][f"{measure}_met"] if path.startswith("sla.") else node["ola_met"]
         assert target["attainment"] == same, path
         if target["attain"] is not None:
             low, high = target["attainment"]["ci95"]
@@ -177,7 +179,8 @@ def check_variant(scenario, figures: dict, variant: str, baseline: str) -> None:
             measures += ["reaction_business", "resolution_business"]
             for measure in ("reaction", "resolution"):
                 assert node[f"{measure}_business"]["mean"]["value"] <= node[measure]["mean"]["value"] + 1e-9, where
-        assert set(node) - {"sla"} == {"tickets", *measures}, where
+        lifecycle = set(FIGURES) if scenario.has_lifecycle() else set()
+        assert set(node) - {"sla", "by_type"} == {"tickets", *measures, *lifecycle}, where
         for measure in measures:
             check_times(node, measure, where)
         assert node["reaction"]["mean"]["value"] <= node["resolution"]["mean"]["value"]
@@ -232,9 +235,11 @@ def test_tickets_csv_holds_every_counted_ticket_once(bundled_run):
     columns, rows = read_tickets(out)
     with_sla = {m for m in ("reaction", "resolution") if any(getattr(s, m) for s in scenario.sla.values())}
     business = any(not scenario.calendar(target.clock).is_always for target in scenario.sla.values())
-    assert columns == TICKET_COLUMNS + (["reaction_business", "resolution_business"] if business else []) \
+    expected = TICKET_COLUMNS[:5] + (["type"] if scenario.types else []) + TICKET_COLUMNS[5:]
+    assert columns == expected + (["reaction_business", "resolution_business"] if business else []) \
         + (["burst"] if scenario.arrivals.bursts else []) \
-        + [f"{m}_sla_met" for m in ("reaction", "resolution") if m in with_sla]
+        + [f"{m}_sla_met" for m in ("reaction", "resolution") if m in with_sla] \
+        + (["auto_closed", "reopens", "waiting_on_customer"] if scenario.has_lifecycle() else [])
     assert {row["variant"] for row in rows} == set(summary)
     for variant, figures in summary.items():
         check_variant_tickets(scenario, [row for row in rows if row["variant"] == variant], figures["segments"],
@@ -262,6 +267,12 @@ def check_variant_tickets(scenario, rows: list[dict], summary: dict, with_sla: s
         arrived, first, resolved = float(row["arrived"]), float(row["first_response"]), float(row["resolved"])
         assert scenario.warmup <= arrived < scenario.horizon, "a warm-up ticket was counted"
         assert float(row["reaction"]) == pytest.approx(first - arrived, abs=2e-6)
+        reaction_sums[row["replication"]] += float(row["reaction"])
+        closed = row.get("auto_closed") == "1"  # closed unresolved: no resolution, its target missed
+        assert math.isnan(resolved) == closed
+        if closed:
+            assert row.get("resolution_sla_met", "0") == "0"
+            continue
         assert float(row["resolution"]) == pytest.approx(resolved - arrived, abs=2e-6)
         assert 0 <= float(row["reaction"]) <= float(row["resolution"])
         assert row["path"].split(">")[0] == entry_of(scenario, arrived, row["segment"])
@@ -270,22 +281,22 @@ def check_variant_tickets(scenario, rows: list[dict], summary: dict, with_sla: s
         assert row["priority"] in (scenario.priority_names or [""])
         if "burst" in row:
             assert int(row["burst"]) >= -1
-        reaction_sums[row["replication"]] += float(row["reaction"])
+        waited = float(row.get("waiting_on_customer", 0))
         for measure in ("reaction", "resolution"):
-            target_clock = measured_clock(scenario, row["segment"], measure)
+            target_clock = ticket_target(scenario, row["segment"], row.get("type"), measure)[1]
             if business:  # on the target's clock: never longer than on the wall clock, the same on a 24x7 clock
                 on_clock, wall = float(row[f"{measure}_business"]), float(row[measure])
                 assert 0 <= on_clock <= wall + 2e-6
-                if scenario.calendar(target_clock).is_always:
+                if scenario.calendar(target_clock).is_always and not waited:
                     assert on_clock == pytest.approx(wall, abs=2e-6)
         for measure in with_sla:
-            target = getattr(scenario.sla.get(row["segment"]), measure, None) if row["segment"] in scenario.sla else None
+            target, clock_name = ticket_target(scenario, row["segment"], row.get("type"), measure)
             value = row[f"{measure}_sla_met"]
             if target is None:
                 assert value == ""
             else:  # met on the target's clock
                 taken = float(row[f"{measure}_business"] if business else row[measure])
-                clock = scenario.calendar(measured_clock(scenario, row["segment"], measure))
+                clock = scenario.calendar(clock_name)
                 allowed = float(np.squeeze(allowance(clock, [float(row["arrived"])], target.within.working_days))) \
                     if target.hours is None else target.hours
                 assert value == str(int(taken <= allowed + 1e-6)) or abs(taken - allowed) < 1e-5

@@ -181,6 +181,8 @@ def summary_paths(summary: dict) -> set[str]:
                         parts[1] = "<>"  # the statistic
                     if parts[0] == "queue_wait" and len(parts) == 3:
                         parts[1] = "<>"  # the segment
+                    if parts[0] == "by_type":
+                        parts[1] = "<>"  # the ticket type
                     out.add(".".join([section, "<>", *parts]))
     return out
 
@@ -199,7 +201,7 @@ def bundled_results(small_result):
     """Every bundled scenario, shortened: between them they produce every key (variants and vs_baseline,
     business-clock figures, OLAs, bursts)."""
     results = [small_result]
-    for name in ("office-hours-desk", "vip-no-extra-staff"):
+    for name in ("office-hours-desk", "vip-no-extra-staff", "software-vendor"):
         data = yaml.safe_load((ROOT / "scenarios" / f"{name}.yaml").read_text())
         results.append(supportsim.simulate({**data, "horizon": "300h", "warmup": "20h"}, replications=2, seed=3))
     return results

@@ -277,6 +277,7 @@ def test_the_software_vendor_desk_is_written_as_the_manager_said_it():
     said = {p.path: (str(p.target.within), p.clock, p.target.attain) for p in placed_targets(s)}
     assert said == {"sla.vip.reaction": ("15m", "always", 0.95), "sla.vip.resolution": ("8h", "office", 0.9),
                     "sla.standard.reaction": ("4h", "office", 0.9), "sla.standard.resolution": ("5bd", "office", 0.95),
+                    "sla.standard.by_type.request.resolution": ("10bd", "office", 0.95),
                     "groups.L2.ola.pickup": ("4h", "office", 0.8)}
     assert [b.calendar for b in s.groups["L3"].blocks] == ["always"]
     assert all(rho < 1 for rho in s.offered_load().values())

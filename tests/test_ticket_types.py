@@ -7,6 +7,7 @@ import io
 import math
 
 import numpy as np
+import pytest
 from scipy import stats as st
 
 from supportsim import load_scenario
@@ -16,6 +17,7 @@ from supportsim.tickets import draw_tickets
 from vip_tolerance import assert_matches
 
 REPLICATIONS = 20
+HOUR_DELAY = {"dist": "deterministic", "mean": "1h"}
 
 
 def per_replication(result, *key):
@@ -115,3 +117,16 @@ def test_tickets_csv_has_the_type_and_a_trace_may_give_it(tmp_path):
     assert [row["type"] for row in rows[:2]] == ["request", "incident"]
     assert rows[2]["type"] in ("incident", "request")  # not given: drawn
     assert float(rows[0]["resolution"]) > 0
+
+
+def test_checks_name_type_and_lifecycle_figures():
+    from supportsim.checks import parse_check
+
+    scenario = load_scenario(desk(reopen={"probability": 0.1, "delay": HOUR_DELAY}))
+    variants = {"base": scenario}
+    check = parse_check("types.request.resolution.p90 <= 8h", variants)
+    assert check.key == ("types", "request", "resolution", "p90") and check.bound == 8.0
+    assert parse_check("all.reopened <= 10%", variants).bound == 0.1
+    assert parse_check("everyone.waiting_on_customer <= 2h", variants).kind == "time"
+    with pytest.raises(ValueError, match="types are incident, request"):
+        parse_check("types.problem.resolution <= 8h", variants)

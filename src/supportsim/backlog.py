@@ -113,7 +113,10 @@ def with_backlog(scenario: Scenario, tickets: TicketStream, backlog: Backlog, re
                         customer=np.concatenate([b.customer, tickets.customer]),
                         activity=np.concatenate([np.zeros(len(b.route), dtype=np.int8), tickets.activity]),
                         activities=tickets.activities,
-                        type=None if b.type is None or tickets.type is None else np.concatenate([b.type, tickets.type]))
+                        type=None if b.type is None or tickets.type is None else np.concatenate([b.type, tickets.type]),
+                        gap=None if tickets.gap is None else np.concatenate([np.zeros(len(b.route)), tickets.gap]),
+                        cause=None if tickets.cause is None else np.concatenate([np.zeros(len(b.route), dtype=np.int8),
+                                                                                  tickets.cause]))
 
 
 def given_tickets(scenario: Scenario, arrived: np.ndarray, segment: np.ndarray, priority: np.ndarray,

@@ -137,7 +137,7 @@ def _straight_to(scenario: Scenario, t: TicketStream, group: np.ndarray, seed: i
                  replication: int) -> TicketStream:
     """Tickets with ``group[t] >= 0`` replaced by one visit to that group: its work is the work of the
     ticket's first visit there if its drawn route had one, else drawn from the group's work (stream
-    ``cards:work``). Other tickets keep their visits."""
+    ``cards:work``); it neither waits on the customer nor reopens. Other tickets keep their visits."""
     rerouted = group >= 0
     visits = np.where(rerouted, 1, t.visits)
     offset = np.zeros(len(visits), dtype=np.int64)
@@ -158,6 +158,12 @@ def _straight_to(scenario: Scenario, t: TicketStream, group: np.ndarray, seed: i
         work[offset[ticket]] = t.work[own[0]] if len(own) else _drawn_work(scenario, g, t, int(ticket), rng)
     out = dataclasses.replace(t, offset=offset, visits=visits.astype(np.int64), route=route, work=work,
                               activity=activity, call_out={})
+    for name in ("gap", "cause"):  # waits on the customer and reopens (supportsim.lifecycle): none on the new visit
+        given = getattr(t, name)
+        if given is not None:
+            column = np.zeros(len(route), dtype=given.dtype)
+            column[kept_at] = given[keep]
+            setattr(out, name, column)
     if t.call_out:
         out.call_out = call_out_delays(scenario, route, seed, replication)
     return out

@@ -3,8 +3,10 @@
 A check reads ``[variant:] figure OP bound``, for example ``vip.reaction.p90 <= 1h``,
 ``groups.L1.utilization <= 0.9`` or, for one variant only, ``vip-lane-1h: vip.sla.reaction_met >= 95%``.
 The figure is a path into the figures of :mod:`supportsim.stats`: a segment (or ``all``) and then
-``tickets``, ``reaction.<stat>``, ``resolution.<stat>`` or ``sla.reaction_met`` / ``sla.resolution_met``;
-or ``groups.<group>.`` and a group figure; or ``contracts.`` and a contract figure (docs/contracts.md).
+``tickets``, ``reaction.<stat>``, ``resolution.<stat>`` or ``sla.reaction_met`` / ``sla.resolution_met`` (and
+``auto_closed``, ``reopened``, ``resolutions``, ``waiting_on_customer``, ``by_type.<type>.sla...``);
+``types.<type>.`` and the same figures of a ticket type; or ``groups.<group>.`` and a group figure; or
+``contracts.`` and a contract figure (docs/contracts.md).
 ``reaction`` alone means ``reaction.mean``.
 
 A check passes when the whole 95% interval of the figure lies on the right side of the bound and fails when
@@ -29,8 +31,8 @@ from .variants import BASE
 OPERATORS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt}
 _CHECK = re.compile(r"^\s*(?P<figure>[^\s<>=]+)\s*(?P<op><=|>=|<|>)\s*(?P<bound>\S.*?)\s*$")
 
-TIME_METRICS = {"reaction", "resolution", "queue_wait", "time_in_group"}
-FRACTION_METRICS = {"sla", "utilization"}
+TIME_METRICS = {"reaction", "resolution", "queue_wait", "time_in_group", "waiting_on_customer"}
+FRACTION_METRICS = {"sla", "utilization", "auto_closed", "reopened", "by_type"}  # by_type: a type's attainment
 RATE_METRICS = {"arrival_rate"}
 CONTRACT_METRICS = {"ran_out": "sla", "warned": "sla", "reaction_met": "sla", "ran_out_after": "reaction",
                     "reaction": "reaction", "resolution": "resolution"}
@@ -117,7 +119,12 @@ def _bound(text: str, kind: str) -> float:
 def _figure_key(path: str, scenario: Scenario) -> Key:
     """The figure key a check path names, or ValueError saying what is unknown and what is known."""
     parts = path.split(".")
-    if parts[0] in ("groups", "on_call"):
+    if parts[0] == "types":
+        if len(parts) < 3 or parts[1] not in scenario.type_names:
+            raise ValueError(f"{path!r}: write types.<type>.<figure>, e.g. types.incident.resolution.p90; "
+                             f"types are {', '.join(scenario.type_names) or 'none (the scenario declares none)'}")
+        key: Key = tuple(parts)
+    elif parts[0] in ("groups", "on_call"):
         if len(parts) < 3:
             example = "groups.L1.utilization" if parts[0] == "groups" else "on_call.L3.per_night"
             raise ValueError(f"{path!r}: write {parts[0]}.<group>.<figure>, e.g. {example}")

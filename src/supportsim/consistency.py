@@ -7,9 +7,6 @@ message) pair for the error messages; the scenario model itself (:mod:`supportsi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import numpy as np
 
 from . import calendar as cal
@@ -18,7 +15,7 @@ from .limits import MAX_CUT_SHORT, MAX_VISITS
 from .routing import EntryRule, TicketMatch, in_hours
 from .scenario import Scenario, WorkByClass
 from .service_targets import placed_targets
-from .ticket_types import share_problems
+from .ticket_checks import lifecycle_problems, type_problems
 from .units import format_duration
 
 RESERVED_SEGMENT_NAMES = {"all": "segments.all is every segment together",
@@ -94,7 +91,7 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
                 if pri not in (s.priorities or {}):
                     problems.append((f"groups.{g}.work.by_priority.{pri}",
                                      f"unknown priority {pri!r}; declare it under priorities"))
-    problems += type_problems(s)
+    problems += type_problems(s) + lifecycle_problems(s)
     if s.baseline is not None and s.baseline not in s.variants:
         known = ", ".join(s.variants) or "none are defined"
         problems.append(("baseline", f"unknown variant {s.baseline!r}; variants: {known}"))
@@ -119,54 +116,6 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
                                                            "tickets would never be resolved"))
         else:
             problems += _long_path_problems(s)
-    return problems
-
-
-def type_problems(s: Scenario) -> list[tuple[str, str]]:
-    """Ticket types that are declared, mixes that sum to 1, and work for every type in every group it reaches."""
-    names = s.type_names
-    problems: list[tuple[str, str]] = []
-    if s.types:
-        problems += share_problems("types", {n: t.share for n, t in s.types.items()}, names)
-    places: list[tuple[str, Mapping[str, Any]]] = [(f"segments.{n}.types", seg.types) for n, seg in s.segments.items()
-                                                   if seg.types is not None]
-    places += [(f"groups.{g}.{key}", getattr(grp, key)) for g, grp in s.groups.items()
-               for key in ("work_by_type", "escalate_by_type")]
-    places += [(f"sla.{seg}.by_type", sla.by_type) for seg, sla in s.sla.items()]
-    for path, table in places:
-        if table and not s.types:
-            problems.append((path, "names ticket types, but the scenario declares none: add types"))
-        elif table and path.startswith("segments."):
-            problems += share_problems(path, dict(table), names)
-        elif table:
-            problems += [(f"{path}.{n}", f"unknown ticket type {n!r}; types are {', '.join(names)}")
-                         for n in table if n not in names]
-    for g, grp in s.groups.items():
-        for t, escalate in grp.escalate_by_type.items():
-            for target in escalate:
-                if target not in s.groups:
-                    problems.append((f"groups.{g}.escalate_by_type.{t}.{target}",
-                                     f"unknown group {target!r}; groups are {', '.join(s.group_names)}"))
-            if sum(escalate.values()) > 1 + 1e-9:
-                problems.append((f"groups.{g}.escalate_by_type.{t}",
-                                 f"probabilities sum to {sum(escalate.values()):g}, more than 1"))
-    if problems:
-        return problems
-    for g, grp in s.groups.items():
-        if grp.work is not None:
-            continue
-        if not s.types:
-            problems.append((f"groups.{g}.work", "is missing: how long does a visit here take?"))
-            continue
-        index = s.group_names.index(g)
-        for t in names:
-            try:
-                reaches = s.visits_per_ticket(t)[index] > 0
-            except np.linalg.LinAlgError:  # an escalation loop: reported below
-                reaches = True
-            if t not in grp.work_by_type and reaches:
-                problems.append((f"groups.{g}.work_by_type.{t}", f"is missing: {t} tickets reach {g}, which has no "
-                                                                   "work for them (give work, or work for this type)"))
     return problems
 
 
@@ -266,6 +215,10 @@ def working_time_problems(s: Scenario) -> list[tuple[str, str]]:
             check(f"groups.{g}.ola.clock", group.ola.clock)
     for seg, sla in s.sla.items():
         check(f"sla.{seg}.clock", sla.clock)
+        for t, own in sla.by_type.items():
+            check(f"sla.{seg}.by_type.{t}.clock", own.clock)
+    if s.auto_close is not None:
+        check("auto_close.clock", s.auto_close.clock)
     for place in placed_targets(s):
         if place.target.clock is not None:
             check(f"{place.path}.clock", place.target.clock)

@@ -17,6 +17,7 @@ shift-end events taken from its calendar (see :mod:`supportsim.calendar` and doc
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from typing import Any, Protocol, cast
 
@@ -27,6 +28,7 @@ from simpy.events import NORMAL, URGENT, Event, Timeout
 from . import points
 from .calendar import Calendar
 from .records import ReplicationRecord
+from .returns import HandBack, Returns
 from .scenario import Scenario
 from .strategies import PolicyConfig, strategy_for
 from .tickets import TicketStream, call_out_delays, draw_tickets
@@ -80,9 +82,9 @@ class _Ints(Protocol):
     def __setitem__(self, index: int, value: int, /) -> None: ...
 
 
-class StaffedGroup:
+class StaffedGroup(HandBack):
     """One engineer group at run time: its engineers and its strategy (what strategies see of it is the
-    protocol strategies.Group)."""
+    protocol strategies.Group; what waits on the customer need of it, supportsim.returns.HandBack)."""
 
     def __init__(self, run: _Run, name: str, staff: int, policy: PolicyConfig):
         self.run = run
@@ -105,7 +107,11 @@ class StaffedGroup:
         self._on_finish = self._finish  # bound once: start() runs for every visit, and binding costs ~5%
         self.strategy = strategy_for(policy).for_group(policy, self)
         self.arrive = self.strategy.arrive
-        self._release = self.strategy.release
+        self._free = self.strategy.release
+        if run.returns is not None:  # visits may come back to the engineer who had them (supportsim.returns)
+            self.held = [deque() for _ in range(staff)]
+            self._free = self.release_held_first
+        self._release = self._free
         for engineer in reversed(range(staff)):
             self._release(engineer)
 
@@ -167,7 +173,8 @@ class StaffedGroup:
 
     def quiet(self) -> bool:
         """No visit waits here and no engineer is at work (for ending the run, not the hot path)."""
-        return self.strategy.waiting() == 0 and all(v < 0 for v in self.serving)
+        held = self.run.returns is not None and any(self.held)
+        return self.strategy.waiting() == 0 and all(v < 0 for v in self.serving) and not held
 
 
 class ShiftGroup(StaffedGroup):
@@ -193,7 +200,10 @@ class ShiftGroup(StaffedGroup):
 
     def _release_on_shift(self, engineer: int) -> None:
         if self.on_shift[engineer]:
-            self.strategy.release(engineer)
+            self._free(engineer)
+
+    def is_free(self, engineer: int) -> bool:
+        return self.on_shift[engineer] and self.paused[engineer] < 0 and self.serving[engineer] < 0
 
     def shift_start(self, team: list[int]) -> None:
         for engineer in reversed(team):  # like the first release: the lowest-numbered engineer is picked first
@@ -376,13 +386,21 @@ class _Run:
         self.offset = np.ascontiguousarray(tickets.offset, dtype=np.int64).data
         self.n_tickets = len(tickets)
         self._on_arrival = self._arrival  # bound once, as StaffedGroup._on_finish
+        self.returns: Returns | None = None
+        if tickets.gap is not None:  # waits on the customer, reopens: only then does advance look at gaps
+            self.returns = Returns(scenario, tickets, self.engineer, self._schedule, lambda: self.env._now)
+            self.gap = tickets.gap.tolist()
+            self.advance = self._advance_after_gap  # type: ignore[method-assign]
         self.ledger = None
         if contract is not None and (contract.plan >= 0).any():  # points plans: the ledger sees arrivals and work
             self.ledger = points.Ledger(scenario, tickets, contract, scenario.seed if seed is None else seed,
                                         replication, self.interruptions)
+            self._uncharged_advance = self.advance
             self._on_arrival, self.advance = self._charged_arrival, self._charged_advance  # type: ignore[method-assign]
         self.groups = [self._group(scenario, g) for g in scenario.group_names]
         self.arrive_at = [g.arrive for g in self.groups]
+        if self.returns is not None:
+            self.returns.groups = list(self.groups)
 
     def _group(self, scenario: Scenario, group: str) -> StaffedGroup:
         shifts = scenario.shifts_of(group)
@@ -399,7 +417,21 @@ class _Run:
         """Every ticket has arrived and is resolved."""
         if self.n_tickets and self.env._now <= self.arrived[self.n_tickets - 1]:
             return False
+        if self.returns is not None and self.returns.away:
+            return False
         return all(group.quiet() for group in self.groups)
+
+    def _schedule(self, delay: float, callback: Callable[[Any], None], argument: Any) -> None:
+        _Alarm(self.env, delay, lambda event: callback(event._value), argument)
+
+    def _advance_after_gap(self, visit: int) -> None:
+        """advance, for tickets that wait on the customer or reopen: a visit with a gap before it goes away."""
+        if not self.last[visit]:
+            visit += 1
+            if self.gap[visit] > 0.0 or self.returns.cause[visit]:  # type: ignore[union-attr]
+                self.returns.leave(visit)  # type: ignore[union-attr]
+            else:
+                self.arrive_at[self.route[visit]](visit)
 
     def visit_attribute(self, name: str) -> list:
         """A per-visit attribute, as a list (which indexes fastest), built on first use."""
@@ -442,7 +474,7 @@ class _Run:
     def _charged_advance(self, visit: int) -> None:
         assert self.ledger is not None
         self.ledger.worked(visit, self.ended[visit] - self.resumed[visit], self.env._now)
-        _Run.advance(self, visit)
+        self._uncharged_advance(visit)
 
     def run(self) -> None:
         if self.n_tickets:
@@ -468,7 +500,7 @@ def simulate_tickets(scenario: Scenario, replication: int, tickets: TicketStream
     interruptions = np.array(run.interruptions, dtype=np.float64).reshape(-1, 4)
     pauses = np.zeros(len(interruptions), dtype=bool)
     pauses[run.pauses] = True
-    return ReplicationRecord(
+    record = ReplicationRecord(
         scenario=scenario,
         replication=replication,
         tickets=tickets,
@@ -483,3 +515,4 @@ def simulate_tickets(scenario: Scenario, replication: int, tickets: TicketStream
         call_outs=np.array(sorted(call_outs), dtype=np.float64).reshape(-1, 3),
         contract=contract,
     )
+    return record if run.returns is None else run.returns.closing(record)

@@ -77,7 +77,7 @@ def replication_profile(record: ReplicationRecord) -> dict:
     arrival_hours = (np.floor(t.arrived[in_window] + week_hour(scenario.origin) + 1e-12) % WEEK).astype(np.int64)
     profile: dict[str, Any] = {
         "arrivals_per_hour": _ratio(np.bincount(arrival_hours, minlength=int(WEEK)).astype(float), length),
-        "backlog": _ratio(_by_hour(covered(t.arrived, record.resolved, edges), hours), length),
+        "backlog": _ratio(_by_hour(covered(t.arrived, record.left, edges), hours), length),
         "groups": {},
     }
     for g, name in enumerate(scenario.group_names):
@@ -98,7 +98,7 @@ def replication_profile(record: ReplicationRecord) -> dict:
         }
     width = max(1.0, math.ceil(scenario.horizon / MAX_TIME_BINS))
     time_edges = np.append(np.arange(0.0, scenario.horizon, width), scenario.horizon)
-    profile["backlog_over_time"] = covered(t.arrived, record.resolved, time_edges) / np.diff(time_edges)
+    profile["backlog_over_time"] = covered(t.arrived, record.left, time_edges) / np.diff(time_edges)
     profile["bin_hours"] = width
     return profile
 

@@ -32,6 +32,9 @@ class ReplicationRecord:
     pauses: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # [k] interruption was a shift end
     # [m, 3]: time, group index, engineer of each call-out of an on-call engineer (none without on-call staff)
     call_outs: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)))
+    # [tickets] time each ticket was auto-closed while waiting on the customer, NaN otherwise; None when no ticket
+    # can be (the visits it never reached are not in ``tickets``)
+    closed: np.ndarray | None = None
     contract: ContractRecord | None = None  # customers, cards and points (None without customers)
 
     @property
@@ -39,6 +42,8 @@ class ReplicationRecord:
         """Time each visit joined its group's queue."""
         queued = np.empty_like(self.ended)
         queued[1:] = self.ended[:-1]
+        if self.tickets.gap is not None:  # a customer's answer, a reopen: the visit joins its group after a gap
+            queued += self.tickets.gap
         queued[self.tickets.offset] = self.tickets.arrived
         return queued
 
@@ -58,4 +63,11 @@ class ReplicationRecord:
 
     @property
     def resolved(self) -> np.ndarray:
-        return self.ended[self.tickets.offset + self.tickets.visits - 1]
+        """When each ticket was resolved (its last visit ended; NaN if it was closed unresolved)."""
+        resolved = self.ended[self.tickets.offset + self.tickets.visits - 1]
+        return resolved if self.closed is None else np.where(np.isnan(self.closed), resolved, np.nan)
+
+    @property
+    def left(self) -> np.ndarray:
+        """When each ticket left the desk: resolved, or closed unresolved."""
+        return self.resolved if self.closed is None else np.fmin(self.resolved, self.closed)

@@ -19,6 +19,7 @@ import yaml
 
 from . import contract_stats, formats, service_targets
 from .contract_stats import OTHERS_FIGURES, contract_columns
+from .lifecycle import ROUTED
 from .manifest import digest, save_run
 from .profiles import combine_profiles, hour_of_week_labels
 from .records import ReplicationRecord
@@ -163,7 +164,7 @@ class SimulationResult:
         labelled = any(v.customers() is not None for v in variants)
         plans = any(v.contracts is not None and v.contracts.plans for v in variants)
         cards = any(v.contracts is not None and v.contracts.cards for v in variants)
-        types = np.array(scenario.type_names, dtype=object)
+        lifecycle = any(v.has_lifecycle() for v in variants)
         for variant, records in self.records.items():
             for record in records:
                 table = ticket_table(record)
@@ -174,7 +175,9 @@ class SimulationResult:
                     "ticket": np.flatnonzero(keep),
                     "segment": segments[table["segment"][keep]],
                     "priority": priorities[table["priority"][keep]],
-                    **({"type": types[table["type"][keep]]} if "type" in table else {}),
+                    **({"type": np.array(record.scenario.type_names, dtype=object)[table["type"][keep]]
+                        if "type" in table else np.full(int(keep.sum()), "", dtype=object)}
+                       if any(v.types for v in variants) else {}),
                     "arrived": table["arrived"][keep],
                     "first_response": table["first_response"][keep],
                     "resolved": table["resolved"][keep],
@@ -192,6 +195,9 @@ class SimulationResult:
                 for measure in ("reaction", "resolution"):
                     if with_sla[measure]:
                         columns[f"{measure}_sla_met"] = met[f"{measure}_met"][keep]
+                for name in ("auto_closed", "reopens", "waiting_on_customer"):
+                    if lifecycle:
+                        columns[name] = table[name][keep] if name in table else np.zeros(int(keep.sum()))
                 if labelled:  # customers, and what their contracts did (see supportsim.contract_stats)
                     columns.update(contract_columns(record, keep, plans, cards))
                 yield variant, record, columns
@@ -291,8 +297,10 @@ def ticket_paths(record: ReplicationRecord) -> np.ndarray:
     t = record.tickets
     if len(t.arrived) == 0:
         return np.array([], dtype=object)
-    if (t.activity != WORK).any():  # a visit a policy inserted is not a step of the ticket's path
-        kept = t.activity == WORK
+    kept = t.activity == WORK  # a visit a policy inserted is not a step of the ticket's path
+    if t.cause is not None:  # nor is the rest of a visit after the customer answered, nor a reopen
+        kept &= t.cause == ROUTED
+    if not kept.all():
         visits = np.add.reduceat(kept.astype(np.int64), t.offset)
         offset = np.zeros(len(visits), dtype=np.int64)
         np.cumsum(visits[:-1], out=offset[1:])

@@ -8,7 +8,7 @@ exist, escalation that ends) is checked in :mod:`supportsim.consistency`.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import numpy as np
 from pydantic import BeforeValidator, Discriminator, Field, PlainSerializer, Tag, WithJsonSchema
@@ -17,10 +17,11 @@ from . import calendar as cal
 from . import formats, zones
 from .arrival_calendar import PerWorkingDay, parse_arrival_rate, parse_growth, per_hour
 from .contracts import Contracts
+from .customer_waits import AutoClose, CustomerWait, Reopen
 from .customers import Customers, Population, customers_of
 from .distributions import Distribution, Duration
 from .limits import MAX_GROUPS, MAX_LIST, MAX_PRIORITIES, MAX_REPLICATIONS, MAX_SEGMENTS
-from .model import Model
+from .model import Model, QuietModel
 from .routing import EntryRule, EscalationRule, in_hours, match_shares
 from .service_targets import TargetValue, placed_targets
 from .strategies import PolicyConfig, PolicySpec
@@ -39,12 +40,16 @@ Name = Annotated[str, Field(pattern=NAME_PATTERN)]
 
 
 
-class Segment(Model):
+class Segment(QuietModel):
+    quiet_defaults: ClassVar[dict[str, Any]] = {"auto_close": True}
+
     share: float | None = Field(None, gt=0, le=1, description="Fraction of all tickets from this segment.")
     rate: Rate | None = Field(None, gt=0, description="This segment's own arrival rate, instead of a share.")
     vip: bool = Field(False, description="VIP segments are served first by the VIP policies.")
     types: dict[Name, Annotated[float, Field(ge=0, le=1)]] | None = Field(
         None, description="This segment's own mix of ticket types (type -> share), where it differs from types.")
+    auto_close: bool = Field(True, description="false: this segment's tickets are never auto-closed (a contract "
+                                               "that forbids it).")
     description: str = Field("", description="Free text for people; not used by the simulation.")
     customers: Population | None = Field(None, description="The segment's customers, as labels on its tickets "
                                                            "(see docs/contracts.md).")
@@ -99,7 +104,9 @@ Work = Annotated[
 ]
 
 
-class Group(Model):
+class Group(QuietModel):
+    quiet_defaults: ClassVar[dict[str, Any]] = {"work_by_type": {}, "escalate_by_type": {}, "waiting_by_type": {}}
+
     staff: Staff = Field(description="Engineers in the group: a number (around the clock) or blocks "
                                      "{count, calendar}.")
     work: Work | None = Field(None, description="Work time of one ticket's visit to this group (required unless "
@@ -112,6 +119,9 @@ class Group(Model):
     escalate_by_type: dict[str, dict[str, Annotated[float, Field(ge=0, le=1)]]] = Field(
         default_factory=dict, description="Per ticket type, escalation instead of escalate (escalate_when rules "
                                           "come first).")
+    waiting: CustomerWait | None = Field(None, description="Visits here that stop to wait on the customer.")
+    waiting_by_type: dict[str, CustomerWait] = Field(
+        default_factory=dict, description="Per ticket type, waiting on the customer instead of waiting.")
     escalate_when: list[EscalationRule] = Field(
         default_factory=list, max_length=MAX_LIST,
         description="Escalation by segment and arrival time: the first rule a ticket matches replaces escalate.")
@@ -140,7 +150,9 @@ class SLATargets(Model):
     clock: str | None = Field(None, description="Calendar of the targets that name none (default: around the clock).")
 
 
-class SLA(SLATargets):
+class SLA(SLATargets, QuietModel):
+    quiet_defaults: ClassVar[dict[str, Any]] = {"by_type": {}}
+
     by_type: dict[str, SLATargets] = Field(
         default_factory=dict, description="Per ticket type, targets instead of this segment's (a type's targets "
                                           "without a clock count on the segment's).")
@@ -207,6 +219,9 @@ class Scenario(Model):
                                                "(first match; the last matches every ticket).")
     policy: PolicySpec = Field(default_factory=lambda: {"kind": "fifo"}, validate_default=True,
                                description="Queue policy of every group without its own.")
+    auto_close: AutoClose | None = Field(
+        None, description="Close a ticket unresolved when it waits on the customer longer than this.")
+    reopen: Reopen | None = Field(None, description="Resolved tickets that reopen and need more work.")
     vip_in_escalation: bool = Field(
         True, description="Whether VIP privileges carry into the groups a ticket is escalated to; with false "
                           "those groups treat every ticket alike (no OLA honours VIP)."
@@ -248,6 +263,21 @@ class Scenario(Model):
     def type_mixes(self) -> np.ndarray:
         """[segments, types]: each segment's mix of ticket types (see :mod:`supportsim.ticket_types`)."""
         return np.array([type_shares(self.types or {}, seg.types) for seg in self.segments.values()])
+
+    def wait_of(self, group: str, ticket_type: str | None) -> CustomerWait | None:
+        """How visits of tickets of this type (None: without types) wait on the customer at the group."""
+        spec = self.groups[group]
+        return spec.waiting_by_type.get(ticket_type or "", spec.waiting)
+
+    def has_lifecycle(self) -> bool:
+        """Whether tickets may wait on the customer or reopen (see supportsim.customer_waits)."""
+        return (self.reopen is not None or any(t.reopen is not None for t in (self.types or {}).values())
+                or any(g.waiting is not None or g.waiting_by_type for g in self.groups.values()))
+
+    def reopen_for(self, ticket_type: str | None) -> Reopen | None:
+        """How tickets of this type (None: without types) reopen."""
+        own = (self.types or {}).get(ticket_type or "")
+        return own.reopen if own is not None and own.reopen is not None else self.reopen
 
     def overall_type_shares(self) -> dict[str, float]:
         """Expected share of all tickets of each type, over the segments' mixes; {"": 1} without types."""
@@ -430,6 +460,7 @@ class Scenario(Model):
         out = {}
         for i, g in enumerate(self.group_names):
             work = rate * visits[i] * self.mean_work(g)
+            work += rate * self.reopen_work(g)
             for visit in extra:
                 if visit.group == g:
                     share = sum(share for share, seg in zip(self.segment_shares, self.segment_names)
@@ -438,6 +469,18 @@ class Scenario(Model):
             available = sum(count * calendar.hours_per_week for count, calendar in self.shifts_of(g))
             out[g] = (cal.WEEK * work, available)
         return out
+
+    def reopen_work(self, group: str) -> float:
+        """Mean hours of work per ticket that reopens bring to the group: a ticket of a type that reopens with
+        probability r reopens r / (1 - r) times on average, each time at the group that resolved it."""
+        index, total = self.group_names.index(group), 0.0
+        for name, share in self.overall_type_shares().items():
+            spec = self.reopen_for(name or None)
+            if spec is not None:
+                ends = self.visits_per_ticket(name or None) * (1 - self.routing_matrix(name or None).sum(axis=1))
+                mean = spec.work.mean_hours if spec.work is not None else self.mean_work(group, None, name or None)
+                total += share * spec.probability / (1 - spec.probability) * ends[index] * mean
+        return total
 
     def offered_load(self, arrival_rate: float | None = None) -> dict[str, float]:
         """rho per group: offered work divided by the engineer-hours on duty, over a week."""

@@ -131,6 +131,9 @@ class Target(BaseModel):
                                                    "segment's SLA or the OLA, else around the clock).")
     attain: Share | None = Field(None, description="Share of tickets that must meet the target ('95%'); with it "
                                                       "the target is judged met or missed.")
+    pause_on_waiting: bool | None = Field(
+        None, description="Whether the clock stops while the ticket waits on the customer (default: yes for "
+                          "resolution, no for reaction and pickup).")
 
     @property
     def hours(self) -> float | None:
@@ -305,9 +308,12 @@ def judged(scenario: Targeted, estimates: Mapping[tuple[str, ...], dict[str, Any
     return out
 
 
-def definitions(scenario: Targeted) -> dict[str, dict[str, str]]:
-    """What each target means (within and clock): baselines record it so that a changed target is not compared."""
-    return {p.path: {"within": str(p.target.within), "clock": p.clock} for p in placed_targets(scenario)}
+def definitions(scenario: Targeted) -> dict[str, dict[str, str | bool]]:
+    """What each target means (within, clock, and a pause if set): baselines record it so that a changed target is
+    not compared."""
+    return {p.path: {"within": str(p.target.within), "clock": p.clock,
+                     **({} if p.target.pause_on_waiting is None else {"pause_on_waiting": p.target.pause_on_waiting})}
+            for p in placed_targets(scenario)}
 
 
 def calendar_unit_warnings(scenario: Targeted) -> list[tuple[str, str]]:

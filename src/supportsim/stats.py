@@ -24,10 +24,12 @@ from typing import Any
 
 import numpy as np
 
+from . import lifecycle_figures
 from . import service_targets as targets
 
 # scipy.stats costs a second to import; only the CI needs it (see estimate)
 from .contract_stats import contract_figures, contract_keys
+from .lifecycle import ROUTED
 from .records import ReplicationRecord
 from .scenario import Scenario
 from .visits import WORK
@@ -53,7 +55,19 @@ def business_clock_segments(scenario: Scenario) -> list[str]:
     types: list[str | None] = [None, *scenario.type_names]
     return [s for s in scenario.segment_names
             if any(not scenario.calendar(targets.ticket_target(scenario, s, t, m)[1]).is_always
+                   or (waits_on_customer(scenario) and pauses(targets.ticket_target(scenario, s, t, m)[0], m))
                    for m in MEASURES for t in types)]
+
+
+def waits_on_customer(scenario: Scenario) -> bool:
+    return any(g.waiting is not None or g.waiting_by_type for g in scenario.groups.values())
+
+
+def pauses(target: targets.Target | None, measure: str) -> bool:
+    """Whether the target's clock stops while the ticket waits on the customer (default: for resolution)."""
+    if target is None:
+        return False
+    return target.pause_on_waiting if target.pause_on_waiting is not None else measure == "resolution"
 
 
 MEASURES = ("reaction", "resolution")
@@ -78,17 +92,22 @@ def ticket_table(record: ReplicationRecord) -> dict[str, np.ndarray]:
     scenario = record.scenario
     if t.type is not None:
         table["type"] = t.type
+    if t.gap is not None:  # waits on the customer, auto-close, reopens
+        table.update(lifecycle_figures.ticket_columns(record))
     if record.contract is not None:  # declined and refused tickets were closed without work: not served
         table["counted"] = table["counted"] & ~record.contract.closed_unworked
     for measure, event in (("reaction", first), ("resolution", resolved)):
         table[f"{measure}_business"] = table[measure]
-        classes = [(mine, scenario.calendar(clock)) for mine, _, clock in targets.target_classes(
+        classes = [(mine, target, scenario.calendar(clock)) for mine, target, clock in targets.target_classes(
             scenario, scenario.segment_names, scenario.type_names, t.segment, t.type, measure)]
-        if not all(clock.is_always for _, clock in classes):
+        paused = "waiting_on_customer" in table and any(pauses(target, measure) for _, target, _ in classes)
+        if paused or not all(clock.is_always for _, _, clock in classes):
             business = table[measure].copy()
-            for mine, clock in classes:
+            for mine, target, clock in classes:
                 if not clock.is_always and mine.any():
                     business[mine] = clock.business_hours(t.arrived[mine], event[mine])
+                if paused and pauses(target, measure) and mine.any():  # the clock stops while the customer is away
+                    business[mine] -= lifecycle_figures.waiting_hours(record, clock)[mine]
             table[f"{measure}_business"] = business
     return table
 
@@ -146,8 +165,14 @@ def replication_figures(record: ReplicationRecord) -> dict[Key, float]:
         if where[0] == "segments" and where[1] in on_business_clock:
             measures += ("reaction_business", "resolution_business")
         for measure in measures:
-            for stat, value in _describe(table[measure][mask]).items():
+            values = table[measure][mask]
+            if record.closed is not None:  # a ticket closed unresolved has no resolution
+                values = values[~np.isnan(values)]
+            for stat, value in _describe(values).items():
                 figures[(*where, measure, stat)] = value
+        if "auto_closed" in table:
+            for name, value in lifecycle_figures.selection_figures(table, mask).items():
+                figures[(*where, name)] = value
         with_target = where[0] in ("tiers", "types") or where[1] == "all" or where[1] in scenario.sla
         for key, values in met.items():
             chosen = values[mask]
@@ -245,6 +270,8 @@ def figure_keys(scenario: Scenario) -> list[Key]:
         if where[0] == "segments" and where[1] in on_business_clock:
             measures += ["reaction_business", "resolution_business"]
         keys += [(*where, measure, stat) for measure in measures for stat in described]
+        if scenario.has_lifecycle():
+            keys += [(*where, name) for name in lifecycle_figures.FIGURES]
         for measure in ("reaction", "resolution"):
             if any(_has_target(scenario, seg, measure) for seg in segments):
                 keys.append((*where, "sla", f"{measure}_met"))
@@ -282,6 +309,8 @@ def group_figures(record: ReplicationRecord) -> dict[Key, float]:
     counted = t.arrived[ticket] >= low
     escalated = np.ones(len(t.route), dtype=bool)
     escalated[t.offset] = False
+    if t.cause is not None:  # the rest of a visit after the customer answered, or a reopen: not an escalation
+        escalated &= t.cause == ROUTED
     pieces = record.interruptions
     in_work = record.in_work
     in_queue = ended - queued - in_work

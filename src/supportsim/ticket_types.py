@@ -22,12 +22,14 @@ from collections.abc import Mapping
 import numpy as np
 from pydantic import Field
 
+from .customer_waits import Reopen
 from .model import Model
 
 
 class TicketType(Model):
     share: float = Field(gt=0, le=1, description="Fraction of tickets of this type (in segments without their own "
                                                  "types).")
+    reopen: Reopen | None = Field(None, description="Reopening of this type's tickets, instead of the scenario's.")
     description: str = Field("", description="Free text for people; not used by the simulation.")
 
 

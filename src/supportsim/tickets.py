@@ -18,6 +18,7 @@ import numpy as np
 
 from .calendar import WEEK, Calendar, week_hour
 from .distributions import Distribution
+from .lifecycle import Visits, with_reopens, with_waits
 from .limits import MAX_VISITS
 from .routing import TicketMatch, first_match
 from .scenario import Scenario, WorkByClass
@@ -58,6 +59,11 @@ class TicketStream:
     call_out: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)
     # int [tickets]: index into scenario.type_names; None when the scenario declares no ticket types
     type: np.ndarray | None = None
+    # float64 [visits]: time from the end of the visit before to joining the group (a customer's answer, a reopen's
+    # delay; see supportsim.lifecycle), and int8 [visits] why the visit is there (lifecycle.ROUTED, ANSWERED,
+    # REOPENED); None when no ticket waits on the customer or reopens
+    gap: np.ndarray | None = None
+    cause: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         customer: np.ndarray | None = self.customer  # left out (None): filled in here
@@ -83,7 +89,8 @@ def one_ticket(t: TicketStream, ticket: int) -> TicketStream:
                         t.route[first:last], t.work[first:last], burst=None if t.burst is None else t.burst[one],
                         customer=t.customer[one], activity=t.activity[first:last], activities=t.activities,
                         call_out={key: delays[first:last] for key, delays in t.call_out.items()},
-                        type=None if t.type is None else t.type[one])
+                        type=None if t.type is None else t.type[one], gap=None if t.gap is None else t.gap[first:last],
+                        cause=None if t.cause is None else t.cause[first:last])
 
 
 def draw_tickets(scenario: Scenario, replication: int, seed: int | None = None) -> TicketStream:
@@ -131,10 +138,10 @@ def draw_tickets(scenario: Scenario, replication: int, seed: int | None = None) 
     # Drawn for every ticket whatever the policy, so that a policy that looks at customers changes no other draw.
     customer = stream(seed, replication, "customers").random(n)
     extra = scenario.extra_visits()
-    tickets = TicketStream(arrived, segment.astype(index_dtype(len(scenario.segments))),
+    tickets = _with_lifecycle(scenario, TicketStream(arrived, segment.astype(index_dtype(len(scenario.segments))),
                            priority.astype(index_dtype(len(scenario.priorities or {}))), offset,
                            visits.astype(np.int64), route, work, burst=burst, customer=customer,
-                           activities=activity_names(extra), type=ticket_type)
+                           activities=activity_names(extra), type=ticket_type), seed, replication)
     purposes: set[str] = set()
     for visit in reversed(extra):  # each goes in front: the first listed ends up first
         purpose = visit.activity if visit.activity not in purposes else f"{visit.activity}:{visit.group}"
@@ -205,8 +212,36 @@ def _with_extra_visit(t: TicketStream, selected: np.ndarray, group: int, activit
     route[first] = group
     work[first] = dist.sample(rng, len(first))
     codes[first] = activity
+    gap = cause = None
+    if t.gap is not None and t.cause is not None:
+        gap, cause = np.zeros(n_visits), np.zeros(n_visits, dtype=np.int8)
+        gap[np.arange(len(t.route)) + shift] = t.gap
+        cause[np.arange(len(t.route)) + shift] = t.cause
     return TicketStream(t.arrived, t.segment, t.priority, offset, visits, route, work,
-                        burst=t.burst, customer=t.customer, activity=codes, activities=t.activities, type=t.type)
+                        burst=t.burst, customer=t.customer, activity=codes, activities=t.activities, type=t.type,
+                        gap=gap, cause=cause)
+
+
+def _with_lifecycle(scenario: Scenario, t: TicketStream, seed: int, replication: int) -> TicketStream:
+    """The tickets with their reopens and waits on the customer (see :mod:`supportsim.lifecycle`); as they are
+    when the scenario has neither."""
+    if not scenario.has_lifecycle():
+        return t
+
+    def rng(purpose: str) -> np.random.Generator:
+        return stream(seed, replication, purpose)
+
+    def work_of(route: np.ndarray, tickets: np.ndarray, purpose: str) -> np.ndarray:
+        work = _work(scenario, route, t.segment[tickets], t.priority[tickets], seed, replication, purpose)
+        if t.type is not None:
+            typed_work(scenario, work, route, t.type[tickets], seed, replication, purpose)
+        return work
+
+    v = Visits(t.visits, t.route, t.work, t.activity, np.zeros(len(t.route)), np.zeros(len(t.route), dtype=np.int8))
+    v = with_waits(scenario, with_reopens(scenario, v, t.type, rng, work_of), t.type, rng)
+    return TicketStream(t.arrived, t.segment, t.priority, v.offset, v.visits, v.route.astype(t.route.dtype), v.work,
+                        burst=t.burst, customer=t.customer, activity=v.activity, activities=t.activities,
+                        type=t.type, gap=v.gap, cause=v.cause)
 
 
 def _arrival_times(scenario: Scenario, rng: np.random.Generator) -> np.ndarray:

@@ -12,7 +12,7 @@ import numpy as np
 
 from .calendar import Calendar
 from .scenario import Scenario, WorkByClass
-from .service_targets import measured_clock
+from .service_targets import target_classes
 from .tickets import TicketStream
 from .units import WEEK
 from .visits import WORK
@@ -71,14 +71,13 @@ def _deadlines(scenario: Scenario, tickets: TicketStream, measure: str) -> np.nd
     the SLA's clock; infinite where the segment has no such target."""
     arrived = tickets.arrived[tickets.ticket_of_visit]
     segment = tickets.segment[tickets.ticket_of_visit]
+    kind = tickets.type[tickets.ticket_of_visit] if tickets.type is not None else None
     out = np.full(len(arrived), math.inf)
-    for s, seg in enumerate(scenario.segment_names):
-        sla = scenario.sla.get(seg)
-        target = getattr(sla, measure, None) if sla is not None else None
-        here = segment == s
+    for here, target, clock_name in target_classes(scenario, scenario.segment_names, scenario.type_names, segment,
+                                                   kind, measure):  # each ticket's own target (its type's, if any)
         if target is None or not here.any():
             continue
-        clock = scenario.calendar(measured_clock(scenario, seg, measure))  # the target's own clock
+        clock = scenario.calendar(clock_name)  # the target's own clock
         if target.hours is None:  # working days: the due time N working days later
             out[here] = add_working_days(clock, arrived[here], target.within.working_days or 0)
         else:

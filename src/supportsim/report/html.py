@@ -15,7 +15,7 @@ import numpy as np
 
 from .._version import __version__
 from ..units import human_duration
-from . import comparisons, contracts, plots, sweepplots, timeplots
+from . import by_type, comparisons, contracts, plots, sweepplots, timeplots
 from .data import Estimate, Results
 from .figures import (
     Change,
@@ -39,6 +39,7 @@ def render(results: Results, generated: str | None = None) -> str:
         _warnings(results),
         _glance(results, styles),
         _headline(results, styles),
+        by_type.section(results),
         _scenario(results),
         _figure_section("distributions", "Reaction and resolution time distributions",
                         comparisons.cdfs(results, styles),

@@ -238,6 +238,14 @@ class Strategy:
         """How many visits wait for an engineer (for checks and reports, not the hot path)."""
         raise NotImplementedError
 
+    keeps_place: ClassVar[bool] = False
+    """Whether :meth:`rejoin_front` is implemented (a scenario may then say ``waiting.rejoin: front``)."""
+
+    def rejoin_front(self, visit: int) -> None:
+        """The visit comes back (its customer answered) and takes its old place: the head of its queue, ahead of
+        the visits that came after it; an idle engineer takes it at once."""
+        raise NotImplementedError(f"policy {self.kind!r} cannot put a returning visit back in its place")
+
 
 class RankedQueue:
     """Waiting visits, one FIFO per rank; the head of the best (lowest) non-empty rank comes out first."""

@@ -28,6 +28,14 @@ class Fifo(Strategy):
         else:
             self.queue.append(visit)
 
+    keeps_place = True
+
+    def rejoin_front(self, visit: int) -> None:
+        if self.idle:
+            self._start(self.idle.pop(), visit)
+        else:
+            self.queue.appendleft(visit)
+
     def release(self, engineer: int) -> None:
         if self.queue:
             self._start(engineer, self.queue.popleft())

@@ -44,6 +44,12 @@ class Preemptive(Priority):
             return
         self._push(visit, rank)
 
+    def rejoin_front(self, visit: int) -> None:
+        if self.idle:
+            self._begin(self.idle.pop(), visit)
+        else:
+            self.queue.push_front(visit, self._rank[visit])
+
     def pause(self, engineer: int) -> None:
         self.at_work.drop(engineer)  # off shift: not to be interrupted
 

@@ -34,6 +34,14 @@ class Priority(Strategy):
         else:
             self._push(visit, self._rank[visit])
 
+    keeps_place = True
+
+    def rejoin_front(self, visit: int) -> None:
+        if self.idle:
+            self._start(self.idle.pop(), visit)
+        else:
+            self.queue.push_front(visit, self._rank[visit])
+
     def release(self, engineer: int) -> None:
         if self.queue.count:
             self._start(engineer, self._pop())
