@@ -239,11 +239,23 @@ def test_tickets_csv_holds_every_counted_ticket_once(bundled_run):
     assert columns == expected + (["reaction_business", "resolution_business"] if business else []) \
         + (["burst"] if scenario.arrivals.bursts else []) \
         + [f"{m}_sla_met" for m in ("reaction", "resolution") if m in with_sla] \
-        + (["auto_closed", "reopens", "waiting_on_customer"] if scenario.has_lifecycle() else [])
+        + (["auto_closed", "reopens", "waiting_on_customer"] if scenario.has_lifecycle() else []) \
+        + contract_columns(scenario)
     assert {row["variant"] for row in rows} == set(summary)
     for variant, figures in summary.items():
         check_variant_tickets(scenario, [row for row in rows if row["variant"] == variant], figures["segments"],
                               with_sla, business)
+
+
+def contract_columns(scenario) -> list[str]:
+    """The contracts' columns of tickets.csv (docs/contracts.md), over every variant of the scenario."""
+    variants = supportsim.loader.expand_variants(scenario).values()
+    if all(v.customers() is None for v in variants):
+        return []
+    plans = any(v.contracts is not None and v.contracts.plans for v in variants)
+    cards = any(v.contracts is not None and v.contracts.cards for v in variants)
+    return ["customer", "size", *(["plan", "charge", "outcome", "worked", "points", "billed"] if plans else []),
+            *(["card"] if cards else [])]
 
 
 def entry_of(scenario, arrived: float, segment: str) -> str:
@@ -275,7 +287,8 @@ def check_variant_tickets(scenario, rows: list[dict], summary: dict, with_sla: s
             continue
         assert float(row["resolution"]) == pytest.approx(resolved - arrived, abs=2e-6)
         assert 0 <= float(row["reaction"]) <= float(row["resolution"])
-        assert row["path"].split(">")[0] == entry_of(scenario, arrived, row["segment"])
+        if not row.get("card"):  # a card may send its ticket straight to another group (docs/contracts.md)
+            assert row["path"].split(">")[0] == entry_of(scenario, arrived, row["segment"])
         assert set(row["path"].split(">")) <= set(scenario.group_names)
         assert row["segment"] in scenario.segment_names
         assert row["priority"] in (scenario.priority_names or [""])
