@@ -310,6 +310,7 @@ def test_the_yaml_in_contracts_md_is_valid_on_the_bundled_desk():
     import yaml
 
     desk_data = yaml.safe_load((ROOT / "scenarios" / "points-plan.yaml").read_text())
+    del desk_data["variants"], desk_data["baseline"]  # each fragment on the one desk
     blocks = re.findall(r"^```yaml fragment\n(.*?)^```", (ROOT / "docs" / "contracts.md").read_text(), re.S | re.M)
     assert len(blocks) >= 4
     for body in blocks:
@@ -344,3 +345,12 @@ def test_a_premium_customer_out_of_points_is_served_as_the_lower_segment():
     assert record.started.tolist() == [0, 3, 8, 9]
     assert record.tickets.segment.tolist() == [0, 1, 1, 1] and record.contract.home.tolist() == [0, 1, 1, 0]
     assert record.rank.tolist()[3] == record.rank.tolist()[2]
+
+
+def test_a_pool_of_requests_takes_one_point_per_request():
+    data = plan_desk(top_up=0.0)
+    data["contracts"]["plans"]["basic"].update(points=2, charge={"request": "per_ticket"}, warn_below=0)
+    record = simulate_tickets(validate_data(data), 0, placed_tickets())
+    # the three requests of the first period: two fit the pool of 2, the third is declined; the rest are free
+    assert record.contract.points.tolist() == [0, 0, 1, 1, 0, 0, 0, 0]
+    assert record.contract.outcome.tolist() == [SERVED, SERVED, ACCEPTED, ACCEPTED, DECLINED, SERVED, SERVED, SERVED]

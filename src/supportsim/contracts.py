@@ -31,8 +31,9 @@ from pydantic import Field
 from .distributions import Duration
 from .model import Model
 
-ChargeRule = Literal["free", "actual", "quoted"]
-"""What a ticket costs in points: nothing, the engineer-hours worked on it, or the hours quoted before work."""
+ChargeRule = Literal["free", "actual", "quoted", "per_ticket"]
+"""What a ticket costs in points: nothing, the engineer-hours worked on it, the hours quoted before work, or one
+point (a pool of requests)."""
 
 Probability = Annotated[float, Field(ge=0, le=1)]
 
@@ -50,8 +51,9 @@ class Plan(Model):
     per: Duration = Field(gt=0, description="The plan period: the balance is granted afresh at each period start, "
                                             "unused points expire (e.g. '13w').")
     charge: ChargeRule | dict[str, ChargeRule] = Field(
-        "actual", description="What a ticket costs: free, actual (engineer-hours worked) or quoted (priced before "
-                              "work); per ticket type when types are declared (types not listed are free).")
+        "actual", description="What a ticket costs: free, actual (engineer-hours worked), quoted (priced before "
+                              "work) or per_ticket (one point: a pool of requests); per ticket type when types are "
+                              "declared (types not listed are free).")
     warn_below: float = Field(0.0, ge=0, description="The customer is warned when the balance falls below this.")
     top_up: TopUp | None = Field(None, description="Whether and how customers buy more points.")
     when_empty: Literal["refuse", "downgrade", "bill"] = Field(

@@ -3,13 +3,15 @@
 A plan grants ``points`` to each of its customers at the start of every period (``per``; unused points
 expire). What a ticket costs depends on its type (``charge``): ``free``; ``actual``, the engineer-hours worked
 on it (drawn work scaled by the engineer's pace), debited as each visit's work ends; ``quoted``, priced before
-work at the ticket's drawn work content and debited on acceptance (the points are reserved at once). A ticket
-is charged to the period it arrived in.
+work at the ticket's drawn work content and debited on acceptance (the points are reserved at once);
+``per_ticket``, one point per ticket, taken like a quote (a pool of requests, as partners get). A ticket is
+charged to the period it arrived in.
 
 At a chargeable ticket's arrival the customer's balance decides:
 
-- ``quoted``: the quote fits the balance: accepted. Else the customer is offered a top-up; if bought and the
-  quote then fits, accepted; else (``when_empty: bill``) served and billed, or declined: closed without work.
+- ``quoted`` (and ``per_ticket``): the quote fits the balance: accepted. Else the customer is offered a top-up;
+  if bought and the quote then fits, accepted; else (``when_empty: bill``) served and billed, or declined:
+  closed without work.
 - ``actual``: a positive balance serves it (work may take the balance below zero: work is not stopped halfway).
   Else the customer is offered a top-up; without one, ``when_empty`` decides: ``refuse`` (closed without
   work), ``downgrade`` (served as segment ``downgrade_to``, free) or ``bill`` (served, its hours billed).
@@ -38,8 +40,8 @@ from .scenario import Scenario
 from .tickets import TicketStream, one_ticket, stream
 from .visit_attributes import visit_attribute
 
-FREE, ACTUAL, QUOTED = 0, 1, 2
-RULES = ("free", "actual", "quoted")
+FREE, ACTUAL, QUOTED, PER_TICKET = 0, 1, 2, 3
+RULES = ("free", "actual", "quoted", "per_ticket")
 """Charge codes per ticket."""
 
 SERVED, ACCEPTED, DECLINED, REFUSED, DOWNGRADED, BILLED = range(6)
@@ -71,7 +73,7 @@ class ContractRecord:
     customer: np.ndarray             # int64 [tickets]: customer (-1: none)
     home: np.ndarray                 # int [tickets]: the segment the ticket came from (before any card or downgrade)
     plan: np.ndarray                 # int64 [customers]: plan index (-1: none)
-    rule: np.ndarray                 # int8 [tickets]: FREE, ACTUAL or QUOTED
+    rule: np.ndarray                 # int8 [tickets]: FREE, ACTUAL, QUOTED or PER_TICKET
     outcome: np.ndarray              # int8 [tickets]
     points: np.ndarray               # float64 [tickets]: points the ticket consumed
     billed: np.ndarray               # float64 [tickets]: hours billed beyond the plan
@@ -154,7 +156,8 @@ class Ledger:
         self.outcome, self.points, self.billed = record.outcome, record.points, record.billed
         self.ticket_of_visit = tickets.ticket_of_visit.tolist()
         offset, visits = tickets.offset, tickets.visits
-        self.quote = np.add.reduceat(tickets.work, offset).tolist() if len(offset) else []
+        quote = np.add.reduceat(tickets.work, offset) if len(offset) else np.zeros(0)
+        self.quote = np.where(record.rule == PER_TICKET, 1.0, quote).tolist()  # a pool of requests: 1 point each
         # a ticket without visits would break reduceat's answer for it; tickets always have one
         assert len(offset) == 0 or int(visits.min()) >= 1
         self.arrived = tickets.arrived.tolist()
@@ -200,7 +203,7 @@ class Ledger:
         customer = self.customer[ticket]
         plan = self.plans[self.plan_of[customer]]
         account = self._account(customer, plan, self.arrived[ticket])
-        if rule == QUOTED:
+        if rule == QUOTED or rule == PER_TICKET:
             quote = self.quote[ticket]
             if account.balance >= quote or (self._offer_top_up(plan, account) and account.balance >= quote):
                 self._debit(plan, account, ticket, quote, now)
