@@ -354,3 +354,35 @@ def test_a_pool_of_requests_takes_one_point_per_request():
     # the three requests of the first period: two fit the pool of 2, the third is declined; the rest are free
     assert record.contract.points.tolist() == [0, 0, 1, 1, 0, 0, 0, 0]
     assert record.contract.outcome.tolist() == [SERVED, SERVED, ACCEPTED, ACCEPTED, DECLINED, SERVED, SERVED, SERVED]
+
+
+def test_an_emergency_card_sends_its_ticket_straight_to_its_group_with_the_work_drawn_there():
+    data = desk(cards={"emergency": {"per_year": 3, "grants": {"route": "L2"}, "use": {"large": 1.0, "small": 1.0}}})
+    data.update(policy="priority", replications=1)
+    data["variants"] = {"none": {"contracts": None}, "cards": {}}
+    result = api.simulate(data)
+    plain, carded = result.records["none"][0], result.records["cards"][0]
+    played = np.flatnonzero(carded.contract.cards.played == 0)
+    assert len(played) > 50
+    l2 = carded.scenario.group_names.index("L2")
+    kept = 0
+    for t in played:
+        first = carded.tickets.offset[t]
+        assert carded.tickets.visits[t] == 1 and carded.tickets.route[first] == l2
+        route = plain.tickets.route[plain.tickets.offset[t]:plain.tickets.offset[t] + plain.tickets.visits[t]]
+        if l2 in route:  # its L2 work as drawn: worked at pace 1, without interruption
+            visit = plain.tickets.offset[t] + int(np.flatnonzero(route == l2)[0])
+            assert carded.in_work[first] == pytest.approx(plain.tickets.work[visit])
+            kept += 1
+    assert kept > 5
+
+
+def test_a_sweep_over_a_plans_points_reports_each_plan_and_size_class():
+    data = desk(plans={"basic": {"points": 5, "per": "500h", "charge": "actual"}})
+    data.update(replications=2, horizon="1000h")
+    table = api.sweep(data, grid={"contracts.plans.basic.points": [2, 1e6]})
+    rows = table if isinstance(table, list) else table.to_dict("records")
+    ran_out = {(r["contracts.plans.basic.points"], r["name"]): r["value"] for r in rows
+               if r["scope"] == "plan" and r["metric"] == "ran_out"}
+    assert set(ran_out) == {(p, n) for p in (2, 1e6) for n in ("basic.large", "basic.small", "basic.all")}
+    assert ran_out[(1e6, "basic.all")] == 0 < ran_out[(2, "basic.all")]
