@@ -146,7 +146,7 @@ def check_variant(scenario, figures: dict, variant: str, baseline: str) -> None:
     on_call = {g: blocks for g, blocks in on_call.items() if blocks}
     assert set(figures) == {"segments", "tiers", "groups", "targets", "clocks"} | (
         {"vs_baseline"} if variant != baseline else set()) | ({"on_call"} if on_call else set()) | (
-        {"contracts"} if scenario.customers() is not None else set()) | ({"types"} if scenario.types else set())
+        {"contracts"} if scenario.customers() is not None and scenario.contracts is not None else set()) | ({"types"} if scenario.types else set())
     for group in on_call:  # call-outs in the window, per day of it, per on-call engineer; they add up
         node = figures["on_call"][group]
         days = (scenario.horizon - scenario.warmup) / 24

@@ -260,11 +260,11 @@ def contract_columns(record: ReplicationRecord, keep: np.ndarray, plans: bool, c
     customers = contract.customers
     customer = contract.customer[keep]
     labelled = customer >= 0
-    names = np.array([customers.label(scenario.segment_names, c) for c in range(len(customers))] or [""],
-                     dtype=object)
+    names = np.full(n, "", dtype=object)
+    present, which = np.unique(customer[labelled], return_inverse=True)  # name only the customers that wrote
+    names[labelled] = np.array([customers.label(scenario.segment_names, c) for c in present], dtype=object)[which]
     sizes = np.array(customers.size_names, dtype=object)
-    columns = {"customer": np.where(labelled, names[np.maximum(customer, 0)], ""),
-               "size": np.where(labelled, sizes[customers.size[np.maximum(customer, 0)]], "")}
+    columns = {"customer": names, "size": np.where(labelled, sizes[customers.size[np.maximum(customer, 0)]], "")}
     if plans:
         plan_names = np.array([*(scenario.contracts.plans if scenario.contracts else {}), ""], dtype=object)
         plan = np.where(labelled, contract.plan[np.maximum(customer, 0)], -1)
