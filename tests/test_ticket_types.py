@@ -130,3 +130,12 @@ def test_checks_name_type_and_lifecycle_figures():
     assert parse_check("everyone.waiting_on_customer <= 2h", variants).kind == "time"
     with pytest.raises(ValueError, match="types are incident, request"):
         parse_check("types.problem.resolution <= 8h", variants)
+
+
+def test_the_report_shows_figures_per_type_and_per_segment(tmp_path):
+    data = desk(horizon="300h", reopen={"probability": 0.1, "delay": HOUR_DELAY})
+    simulate(load_scenario(data), replications=2).save(tmp_path / "run", report=True)
+    page = (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
+    section = page.split('id="by-type"', 1)[1].split("</section>", 1)[0]
+    assert "By ticket type" in section and ">incident<" in section and ">request<" in section
+    assert "By segment" in section and "reopened" in section
