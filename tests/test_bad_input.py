@@ -49,6 +49,11 @@ EXPECTED = {
     "invalid-yaml-bracket.yaml": (None, "invalid YAML: '{' opened here is not closed", 4),
     "not-a-mapping.yaml": (None, "a scenario must be a mapping of keys", 1),
     "empty.yaml": (None, "the file is empty", None),
+    "plan-negative-points.yaml": ("contracts.plans.basic.points", "must be >= 0, got -40", 11),
+    "plan-unknown-type.yaml": ("contracts.plans.basic.charge.consultation",
+                               "unknown ticket type 'consultation'; ticket types are incident, request", 14),
+    "card-unknown-route.yaml": ("contracts.cards.emergency.grants.route", "unknown group 'L3'; groups are L1, L2",
+                                13),
     "no-such-file.yaml": (None, "no such file", None),  # deliberately absent from tests/bad/
 }
 

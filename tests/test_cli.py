@@ -150,7 +150,8 @@ def check_variant(scenario, figures: dict, variant: str, baseline: str) -> None:
     misdeclares = supportsim.load_scenario(variant_data(scenario)[variant]).misdeclares
     assert set(figures) == {"segments", "tiers", "groups", "targets", "clocks", "weeks", "workforce"} | (
         {"vs_baseline"} if variant != baseline else set()) | ({"on_call"} if on_call else set()) | (
-        {"types"} if scenario.types else set()) | ({"priorities"} if misdeclares else set())
+        {"types"} if scenario.types else set()) | ({"priorities"} if misdeclares else set()) | (
+        {"contracts"} if scenario.customers() is not None and scenario.contracts is not None else set())
     if misdeclares:  # by true priority: every ticket once
         counts = [figures["priorities"][p]["tickets"]["value"] for p in scenario.priority_names]
         assert sum(counts) == pytest.approx(segments["all"]["tickets"]["value"])
@@ -254,11 +255,23 @@ def test_tickets_csv_holds_every_counted_ticket_once(bundled_run):
         + (["burst"] if scenario.arrivals.bursts else []) \
         + (["declared"] if scenario.misdeclares else []) + (["skills"] if scenario.skills else []) \
         + [f"{m}_sla_met" for m in ("reaction", "resolution") if m in with_sla] \
-        + (["auto_closed", "reopens", "waiting_on_customer"] if scenario.has_lifecycle() else [])
+        + (["auto_closed", "reopens", "waiting_on_customer"] if scenario.has_lifecycle() else []) \
+        + contract_columns(scenario)
     assert {row["variant"] for row in rows} == set(summary)
     for variant, figures in summary.items():
         check_variant_tickets(scenario, [row for row in rows if row["variant"] == variant], figures["segments"],
                               with_sla, business)
+
+
+def contract_columns(scenario) -> list[str]:
+    """The contracts' columns of tickets.csv (docs/contracts.md), over every variant of the scenario."""
+    variants = supportsim.loader.expand_variants(scenario).values()
+    if all(v.customers() is None for v in variants):
+        return []
+    plans = any(v.contracts is not None and v.contracts.plans for v in variants)
+    cards = any(v.contracts is not None and v.contracts.cards for v in variants)
+    return ["customer", "size", *(["plan", "charge", "outcome", "worked", "points", "billed"] if plans else []),
+            *(["card"] if cards else [])]
 
 
 def entry_of(scenario, arrived: float, segment: str) -> str:
@@ -290,7 +303,8 @@ def check_variant_tickets(scenario, rows: list[dict], summary: dict, with_sla: s
             continue
         assert float(row["resolution"]) == pytest.approx(resolved - arrived, abs=2e-6)
         assert 0 <= float(row["reaction"]) <= float(row["resolution"])
-        assert row["path"].split(">")[0] == entry_of(scenario, arrived, row["segment"])
+        if not row.get("card"):  # a card may send its ticket straight to another group (docs/contracts.md)
+            assert row["path"].split(">")[0] == entry_of(scenario, arrived, row["segment"])
         assert set(row["path"].split(">")) <= set(scenario.group_names)
         assert row["segment"] in scenario.segment_names
         assert row["priority"] in (scenario.priority_names or [""])

@@ -5,7 +5,8 @@ A check reads ``[variant:] figure OP bound``, for example ``vip.reaction.p90 <= 
 The figure is a path into the figures of :mod:`supportsim.stats`: a segment (or ``all``) and then
 ``tickets``, ``reaction.<stat>``, ``resolution.<stat>`` or ``sla.reaction_met`` / ``sla.resolution_met`` (and
 ``auto_closed``, ``reopened``, ``resolutions``, ``waiting_on_customer``, ``by_type.<type>.sla...``);
-``types.<type>.`` and the same figures of a ticket type; or ``groups.<group>.`` and a group figure.
+``types.<type>.`` and the same figures of a ticket type; or ``groups.<group>.`` and a group figure; or
+``contracts.`` and a contract figure (docs/contracts.md).
 ``reaction`` alone means ``reaction.mean``.
 
 A check passes when the whole 95% interval of the figure lies on the right side of the bound and fails when
@@ -34,11 +35,16 @@ _CHECK = re.compile(r"^\s*(?P<figure>[^\s<>=]+)\s*(?P<op><=|>=|<|>)\s*(?P<bound>
 TIME_METRICS = {"reaction", "resolution", "queue_wait", "time_in_group", "waiting_on_customer"}
 FRACTION_METRICS = {"sla", "utilization", "auto_closed", "reopened", "by_type"}  # by_type: a type's attainment
 RATE_METRICS = {"arrival_rate"}
+CONTRACT_METRICS = {"ran_out": "sla", "warned": "sla", "reaction_met": "sla", "ran_out_after": "reaction",
+                    "reaction": "reaction", "resolution": "resolution"}
+"""The contract figures that are fractions or times, by the kind of figure they measure like."""
 
 
 def kind_of(key: Key) -> str:
     """How a figure is measured: 'time' (hours), 'fraction', 'rate' (per hour) or 'number'."""
     metric = key[2]
+    if key[0] == "contracts":  # contracts.plans.<plan>.<size>.<figure>, contracts.others.<measure>...
+        metric = CONTRACT_METRICS.get(key[4] if key[1] in ("plans", "cards") and len(key) > 4 else key[2], "")
     if metric in TIME_METRICS:
         return "time"
     if metric in FRACTION_METRICS:
@@ -133,6 +139,8 @@ def _figure_key(path: str, scenario: Scenario) -> Key:
         if parts[1] not in scenario.groups:
             raise ValueError(f"unknown group {parts[1]!r}; groups are {', '.join(scenario.group_names)}")
         key = (parts[0], *parts[1:])
+    elif parts[0] == "contracts":  # contracts.plans.<plan>.<size>.<figure> (see docs/contracts.md)
+        key = tuple(parts)
     else:
         parts = parts[1:] if parts[0] == "segments" else parts
         if len(parts) < 2:

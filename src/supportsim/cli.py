@@ -17,6 +17,7 @@ from .admit import admit, load_plan, refuse_sweep_beyond
 from .arrival_calendar import PerWorkingDay
 from .backtesting.cli import add_command as add_backtest_command
 from .ci import run_check, write_baseline
+from .contract_tables import contract_table, has_contracts
 from .export import ExportError
 from .extras import MissingDependency
 from .fitting.errors import FitError
@@ -389,6 +390,9 @@ def _simulate_and_report(scenario: Scenario, args: argparse.Namespace, default_o
             if scenario.uses_working_time():
                 print()
                 print(week_table(next(iter(result.profiles()["variants"].values()))))
+        if has_contracts(summary):  # customers' plans and cards (see docs/contracts.md)
+            print()
+            print(contract_table(summary))
         print(f"\nwrote {out / 'summary.json'}, {out / 'profiles.json'}, {out / 'tickets.csv'}, "
               f"{out / 'scenario.resolved.yaml'}")
         print(f"open {out / REPORT_NAME} in a browser for the report")

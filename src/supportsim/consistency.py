@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import calendar as cal
+from .contract_checks import contract_problems
 from .limits import MAX_CUT_SHORT, MAX_VISITS
 from .priorities import confusion_problems
 from .routing import EntryRule, TicketMatch, in_hours
@@ -128,6 +129,7 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
     for name, why in RESERVED_GROUP_NAMES.items():
         if name in s.groups:
             problems.append((f"groups.{name}", f"the name {name!r} is reserved ({why} in results); choose another"))
+    problems += contract_problems(s)
     if not any(p[0].startswith(("groups", "entry")) for p in problems):
         loop = _closed_loop(s)
         if loop:

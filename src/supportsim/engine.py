@@ -25,6 +25,7 @@ import numpy as np
 import simpy
 from simpy.events import NORMAL, URGENT, Event, Timeout
 
+from . import points
 from .calendar import Calendar
 from .records import ReplicationRecord
 from .returns import HandBack, Returns
@@ -344,7 +345,8 @@ class _Roster:
 
 
 class _Run:
-    def __init__(self, scenario: Scenario, tickets: TicketStream, replication: int = 0):
+    def __init__(self, scenario: Scenario, tickets: TicketStream, replication: int = 0,
+                 contract: points.ContractRecord | None = None, seed: int | None = None):
         self.env = simpy.Environment()
         self.replication = replication
         self.scenario = scenario
@@ -387,6 +389,12 @@ class _Run:
             self.returns = Returns(scenario, tickets, self.engineer, self._schedule, lambda: self.env._now)
             self.gap = tickets.gap.tolist()
             self.advance = self._advance_after_gap  # type: ignore[method-assign]
+        self.ledger = None
+        if contract is not None and (contract.plan >= 0).any():  # points plans: the ledger sees arrivals and work
+            self.ledger = points.Ledger(scenario, tickets, contract, scenario.seed if seed is None else seed,
+                                        replication, self.interruptions)
+            self._uncharged_advance = self.advance
+            self._on_arrival, self.advance = self._charged_arrival, self._charged_advance  # type: ignore[method-assign]
         self.groups = [self._group(scenario, g) for g in scenario.group_names]
         self.arrive_at: list[Callable[[int], None]] = [g.arrive for g in self.groups]
         if self.returns is not None:
@@ -461,6 +469,29 @@ class _Run:
         if ticket < self.n_tickets:
             _Alarm(self.env, self.arrived[ticket] - self.env._now, self._on_arrival, ticket)
 
+    def _charged_arrival(self, event: Event) -> None:
+        """An arrival under points plans: the ledger admits the ticket, serves it as a lower segment, or has it
+        closed without work at once."""
+        assert self.ledger is not None
+        ticket = event._value
+        outcome = self.ledger.admit(ticket, self.env._now)
+        if outcome == points.DOWNGRADED:  # served as a lower segment: its ranks, VIP flags and attributes change
+            points.serve_as(self.scenario, self.tickets, ticket, self.ledger.downgrade_to(ticket), self.rank, self.vip,
+                            self._visit_attributes)
+        if outcome != points.DECLINED and outcome != points.REFUSED:
+            self._arrival(event)
+            return
+        now = self.env._now
+        for visit in range(self.offset[ticket], self.offset[ticket] + int(self.tickets.visits[ticket])):
+            self.started[visit] = self.resumed[visit] = self.ended[visit] = now
+        if ticket + 1 < self.n_tickets:
+            _Alarm(self.env, self.arrived[ticket + 1] - now, self._on_arrival, ticket + 1)
+
+    def _charged_advance(self, visit: int) -> None:
+        assert self.ledger is not None
+        self.ledger.worked(visit, self.ended[visit] - self.resumed[visit], self.env._now)
+        self._uncharged_advance(visit)
+
     def run(self) -> None:
         if self.n_tickets:
             _Alarm(self.env, self.arrived[0], self._on_arrival, 0)
@@ -469,13 +500,16 @@ class _Run:
 
 def simulate_replication(scenario: Scenario, replication: int, seed: int | None = None) -> ReplicationRecord:
     """Draw the tickets of replication ``replication`` and simulate them until every one is resolved."""
-    return simulate_tickets(scenario, replication, draw_tickets(scenario, replication, seed))
+    return simulate_tickets(scenario, replication, draw_tickets(scenario, replication, seed), seed)
 
 
-def simulate_tickets(scenario: Scenario, replication: int, tickets: TicketStream) -> ReplicationRecord:
+def simulate_tickets(scenario: Scenario, replication: int, tickets: TicketStream,
+                     seed: int | None = None) -> ReplicationRecord:
     """Simulate the given tickets until every one is resolved. Tickets with a negative arrival time were in the
-    desk before the run began (a backlog, see :mod:`supportsim.backlog`): they enter at time 0 in stream order."""
-    run = _Run(scenario, tickets, replication)
+    desk before the run began (a backlog, see :mod:`supportsim.backlog`): they enter at time 0 in stream order.
+    Customers' contracts (cards, points) are settled around the run (see :mod:`supportsim.points`)."""
+    tickets, contract = points.prepare(scenario, tickets, scenario.seed if seed is None else seed, replication)
+    run = _Run(scenario, tickets, replication, contract, seed)
     run.run()
     call_outs = [(time, group.index, engineer) for group in run.groups if isinstance(group, OnCallGroup)
                  for time, engineer in group.call_outs]
@@ -495,5 +529,6 @@ def simulate_tickets(scenario: Scenario, replication: int, tickets: TicketStream
         staff={g: scenario.groups[g].headcount for g in scenario.group_names},
         pauses=pauses,
         call_outs=np.array(sorted(call_outs), dtype=np.float64).reshape(-1, 3),
+        contract=contract,
     )
     return record if run.returns is None else run.returns.closing(record)

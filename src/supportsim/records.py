@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .points import ContractRecord
 from .scenario import Scenario
 from .tickets import TicketStream
 
@@ -34,6 +35,7 @@ class ReplicationRecord:
     # [tickets] time each ticket was auto-closed while waiting on the customer, NaN otherwise; None when no ticket
     # can be (the visits it never reached are not in ``tickets``)
     closed: np.ndarray | None = None
+    contract: ContractRecord | None = None  # customers, cards and points (None without customers)
 
     @property
     def queued(self) -> np.ndarray:
@@ -44,6 +46,16 @@ class ReplicationRecord:
             queued += self.tickets.gap
         queued[self.tickets.offset] = self.tickets.arrived + self.tickets.call_at  # a callback waits for its time
         return queued
+
+    @property
+    def in_work(self) -> np.ndarray:
+        """Engineer-hours spent on each visit: its last piece of work plus any pieces cut short before it."""
+        in_work = self.ended - self.resumed
+        pieces = self.interruptions
+        if len(pieces):
+            in_work = in_work + np.bincount(pieces[:, 0].astype(np.int64), weights=pieces[:, 3] - pieces[:, 2],
+                                            minlength=len(self.ended))
+        return in_work
 
     @property
     def first_response(self) -> np.ndarray:

@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 import yaml
 
-from . import formats, service_targets
+from . import contract_stats, formats, service_targets
+from .contract_stats import OTHERS_FIGURES, contract_columns
 from .lifecycle import ROUTED
 from .manifest import digest, save_run
 from .profiles import combine_profiles, hour_of_week_labels
@@ -132,6 +133,10 @@ class SimulationResult:
         if variant != baseline_name(self.scenario):
             # vs_baseline.<vip|non_vip|all>.<reaction|resolution>.<mean|p90> = {ratio, ci95}
             out["vs_baseline"] = nest({key[1:]: value for key, value in self.vs_baseline(variant).items()})
+            others = contract_stats.others_pairs(self.records[variant], self.records[baseline_name(self.scenario)])
+            if others is not None:  # the tickets no device touched, against the same tickets in the baseline
+                out.setdefault("contracts", {})["others_vs_baseline"] = nest(paired_ratios(*others,
+                                                                                            OTHERS_FIGURES))
         return out
 
     def _weeks(self, variant: str) -> dict[str, dict[str, Any]]:
@@ -182,6 +187,9 @@ class SimulationResult:
         business = any(business_clock_segments(v) for v in variants)
         bursts = any(v.arrivals.bursts for v in variants)
         dated = any(v.start is not None for v in variants)
+        labelled = any(v.customers() is not None for v in variants)
+        plans = any(v.contracts is not None and v.contracts.plans for v in variants)
+        cards = any(v.contracts is not None and v.contracts.cards for v in variants)
         lifecycle = any(v.has_lifecycle() for v in variants)
         misdeclares = any(v.misdeclares for v in variants)
         skilled = [v for v in variants if v.skills]
@@ -226,6 +234,8 @@ class SimulationResult:
                 for name in ("auto_closed", "reopens", "waiting_on_customer"):
                     if lifecycle:
                         columns[name] = table[name][keep] if name in table else np.zeros(int(keep.sum()))
+                if labelled:  # customers, and what their contracts did (see supportsim.contract_stats)
+                    columns.update(contract_columns(record, keep, plans, cards))
                 yield variant, record, columns
 
     def tickets_csv(self) -> str:

@@ -17,7 +17,9 @@ from . import calendar as cal
 from . import formats, zones
 from .arrival_calendar import PerWorkingDay, parse_arrival_rate, parse_growth, per_hour
 from .callbacks import CALLBACK, Callbacks
+from .contracts import Contracts
 from .customer_waits import AutoClose, CustomerWait, Reopen
+from .customers import Customers, Population, customers_of
 from .distributions import Distribution, Duration
 from .limits import MAX_GROUPS, MAX_LIST, MAX_PRIORITIES, MAX_REPLICATIONS, MAX_SEGMENTS
 from .model import Model, QuietModel
@@ -53,6 +55,8 @@ class Segment(QuietModel):
     auto_close: bool = Field(True, description="false: this segment's tickets are never auto-closed (a contract "
                                                "that forbids it).")
     description: str = Field("", description="Free text for people; not used by the simulation.")
+    customers: Population | None = Field(None, description="The segment's customers, as labels on its tickets "
+                                                           "(see docs/contracts.md).")
 
 
 ArrivalRate = Annotated[Any, BeforeValidator(parse_arrival_rate),
@@ -247,11 +251,17 @@ class Scenario(Model):
         default_factory=list, max_length=MAX_LIST,
         description="Service targets `supportsim check` judges, e.g. 'vip.reaction.p90 <= 1h'."
     )
+    contracts: Contracts | None = Field(None, description="Prepaid points plans and loyalty cards of the segments' "
+                                                          "customers (see docs/contracts.md).")
 
     # ---- derived values (plain functions of the data) -------------------------------------------------
     @property
     def segment_names(self) -> list[str]:
         return list(self.segments)
+
+    def customers(self) -> Customers | None:
+        """The segments' customers, numbered across segments (None when no segment declares any)."""
+        return customers_of({name: s.customers for name, s in self.segments.items()})
 
     @property
     def priority_names(self) -> list[str]:

@@ -28,6 +28,7 @@ from . import lifecycle_figures
 from . import service_targets as targets
 
 # scipy.stats costs a second to import; only the CI needs it (see estimate)
+from .contract_stats import contract_figures, contract_keys
 from .lifecycle import ROUTED
 from .records import ReplicationRecord
 from .scenario import Scenario
@@ -97,6 +98,8 @@ def ticket_table(record: ReplicationRecord) -> dict[str, np.ndarray]:
         table["type"] = t.type
     if t.gap is not None:  # waits on the customer, auto-close, reopens
         table.update(lifecycle_figures.ticket_columns(record))
+    if record.contract is not None:  # declined and refused tickets were closed without work: not served
+        table["counted"] = table["counted"] & ~record.contract.closed_unworked
     for measure, event in (("reaction", first), ("resolution", resolved)):
         table[f"{measure}_business"] = table[measure]
         classes = [(mine, target, scenario.calendar(clock)) for mine, target, clock in targets.target_classes(
@@ -186,6 +189,7 @@ def replication_figures(record: ReplicationRecord) -> dict[Key, float]:
                 figures[(*where, "sla", key)] = float(chosen.mean())
     figures.update(group_figures(record))
     figures.update(on_call_figures(record))
+    figures.update(contract_figures(record))
     return figures
 
 
@@ -293,7 +297,7 @@ def figure_keys(scenario: Scenario) -> list[Key]:
         keys += [("on_call", group, "call_outs"), ("on_call", group, "per_night")]
         keys += [("on_call", group, "per_engineer", str(e), figure) for e in engineers
                  for figure in ("call_outs", "per_night")]
-    return keys
+    return keys + contract_keys(scenario)
 
 
 def group_figures(record: ReplicationRecord) -> dict[Key, float]:
@@ -318,11 +322,7 @@ def group_figures(record: ReplicationRecord) -> dict[Key, float]:
     if t.cause is not None:  # the rest of a visit after the customer answered, or a reopen: not an escalation
         escalated &= t.cause == ROUTED
     pieces = record.interruptions
-    # engineer time spent on each visit: its last piece of work plus any pieces cut short before it
-    in_work = ended - resumed
-    if len(pieces):
-        in_work = in_work + np.bincount(pieces[:, 0].astype(np.int64), weights=pieces[:, 3] - pieces[:, 2],
-                                        minlength=len(ended))
+    in_work = record.in_work
     in_queue = ended - queued - in_work
     figures: dict[Key, float] = {}
     for g, name in enumerate(scenario.group_names):

@@ -157,6 +157,10 @@ def _rows(plan: Plan, documents: list[dict]) -> list[dict]:
             for key, values in flatten(nested).items():
                 est = estimate(math.nan if v is None else v for v in values)
                 low, high = est["ci95"]
+                if key[0] == "contracts" and key[1] in ("plans", "cards"):  # plan or card, size class, figure
+                    key = (key[1], f"{key[2]}.{key[3]}", *key[4:])
+                elif key[0] == "contracts":  # the tickets no device touched
+                    key = (key[1], "untouched", *key[2:])
                 rows.append({"point": document["point"], **params, LABEL: label, "variant": variant,
                              "scope": key[0].rstrip("s"), "name": key[1], "metric": key[2],
                              "statistic": ".".join(key[3:]) or "value",

@@ -106,6 +106,18 @@ class TicketStream:
         return np.repeat(np.arange(len(self.arrived)), self.visits)
 
 
+def one_ticket(t: TicketStream, ticket: int) -> TicketStream:
+    """Ticket ``ticket`` of the stream as a stream of its own (its visits, attributes and call-out delays)."""
+    first, last = int(t.offset[ticket]), int(t.offset[ticket] + t.visits[ticket])
+    one = slice(ticket, ticket + 1)
+    return TicketStream(t.arrived[one], t.segment[one], t.priority[one], np.zeros(1, dtype=np.int64), t.visits[one],
+                        t.route[first:last], t.work[first:last], burst=None if t.burst is None else t.burst[one],
+                        customer=t.customer[one], activity=t.activity[first:last], activities=t.activities,
+                        call_out={key: delays[first:last] for key, delays in t.call_out.items()},
+                        type=None if t.type is None else t.type[one], gap=None if t.gap is None else t.gap[first:last],
+                        cause=None if t.cause is None else t.cause[first:last])
+
+
 def draw_tickets(scenario: Scenario, replication: int, seed: int | None = None) -> TicketStream:
     seed = scenario.seed if seed is None else seed
     trace = None

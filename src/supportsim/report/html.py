@@ -1,7 +1,8 @@
 """The report as one self-contained HTML page: inline CSS, inline SVG plots, no scripts, fonts or links out.
 
 Sections appear when their data is there: warnings, at a glance, scenario, headline tables, distributions,
-SLA attainment, time profiles, backlog, sweep, checks; a note at the bottom says what was left out and why.
+SLA attainment, time profiles, backlog, customer contracts, sweep, checks; a note at the bottom says what was
+left out and why.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import numpy as np
 from .._version import __version__
 from ..service_targets import placed_targets
 from ..units import human_duration
-from . import by_priority, by_type, comparisons, decision, plots, sweepplots, timeplots, weekly, workforce
+from . import by_priority, by_type, comparisons, contracts, decision, plots, sweepplots, timeplots, weekly, workforce
 from .data import Estimate, Results
 from .figures import (
     Change,
@@ -68,6 +69,7 @@ def render(results: Results, generated: str | None = None) -> str:
         _figure_section("backlog", "Backlog over time", timeplots.backlog(results, styles),
                         "Open tickets (arrived, not yet resolved: waiting or in work) over the whole run, mean over "
                         "replications; the shaded start is the warm-up, whose tickets are not counted."),
+        contracts.section(results, styles),
         _sweep(results, styles),
         _checks(results),
     ]

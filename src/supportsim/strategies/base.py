@@ -40,9 +40,16 @@ class Targets(Protocol):
     def resolution(self) -> TargetView | None: ...
 
 
+class PopulationView(Protocol):
+    @property
+    def count(self) -> int: ...
+
+
 class SegmentView(Protocol):
     @property
     def vip(self) -> bool: ...
+    @property
+    def customers(self) -> PopulationView | None: ...  # the segment's customers (see supportsim.customers)
 
 
 class GroupSettings(Protocol):

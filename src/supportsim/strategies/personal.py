@@ -1,11 +1,13 @@
 """``personal``: each VIP customer has a named engineer of the entry group who knows the history.
 
-The VIP segments have ``customers`` customers; customer k (of the ticket's uniform ``customer`` draw,
-k = floor(customer * customers)) belongs to engineer k mod staff of the entry group. A VIP ticket waits for its
-own engineer, who takes it before any other work and needs ``speedup`` times the usual work time. If it has
-not been started ``fallback_after`` after it arrived, it joins the shared queue ahead of non-VIP work, where any
-engineer takes it (at the usual pace, unless it is its own engineer). Non-VIP tickets go to any free engineer,
-in ``priority`` order. Other groups than the entry group keep one shared queue in ``priority`` order.
+The VIP segments have ``customers`` customers, or the customers their population declares
+(``segments.<vip>.customers``, see docs/contracts.md; giving both is an error); customer k (of the ticket's
+uniform ``customer`` draw, k = floor(customer * customers)) belongs to engineer k mod staff of the entry group.
+A VIP ticket waits for its own engineer, who takes it before any other work and needs ``speedup`` times the usual
+work time. If it has not been started ``fallback_after`` after it arrived, it joins the shared queue ahead of
+non-VIP work, where any engineer takes it (at the usual pace, unless it is its own engineer). Non-VIP tickets go to
+any free engineer, in ``priority`` order. Other groups than the entry group keep one shared queue in ``priority``
+order.
 """
 
 from __future__ import annotations
@@ -19,16 +21,25 @@ from ..distributions import Duration
 from .base import Group, PolicyConfig, RankedQueue, ScenarioView, Strategy, register
 from .priority import Priority
 
+DEFAULT_CUSTOMERS = 20
+"""VIP customers when neither the policy nor the VIP segments say how many."""
+
 
 class PersonalConfig(PolicyConfig):
     kind: Literal["personal"] = "personal"
-    customers: int = Field(20, ge=1, description="VIP customers, each with a named engineer of the entry group.")
+    customers: int | None = Field(None, ge=1, description="VIP customers, each with a named engineer of the entry "
+                                                          "group (default 20; not when the VIP segments declare "
+                                                          "their own customers).")
     fallback_after: Duration = Field(2.0, ge=0, description="A VIP ticket not started by its own engineer "
                                                              "this long after arrival goes to the shared queue.")
     speedup: float = Field(0.8, gt=0, description="Work time of the personal engineer relative to anyone else's "
                                                   "(0.8: 20% faster, since they know the history).")
 
     def problems(self, scenario: ScenarioView, path: str) -> list[tuple[str, str]]:
+        declared = [name for name, seg in scenario.segments.items() if seg.vip and seg.customers is not None]
+        if declared and self.customers is not None:
+            return [(f"{path}.customers", f"the VIP customers are declared at segments.{declared[0]}.customers; "
+                                          "give them there or here, not both")]
         entry = scenario.entry_group
         own = scenario.groups[entry].policy
         if path == "policy" and own is not None and own.kind != self.kind:
@@ -59,9 +70,17 @@ class Personal(Strategy):
         self.shared = RankedQueue(group.ranks)
         self.free = [False] * group.staff
         self._rank, self._vip, self._start, self._customer = group.rank, group.vip, group.start, group.customer
-        self.customers, self.speedup, self.fallback_after = config.customers, config.speedup, config.fallback_after
+        self.customers = DEFAULT_CUSTOMERS if config.customers is None else config.customers
+        self.speedup, self.fallback_after = config.speedup, config.fallback_after
+        segments = list(group.scenario.segments.values())
+        counts = [seg.customers.count if seg.customers is not None else self.customers for seg in segments]
+        declared = any(seg.vip and seg.customers is not None for seg in segments)
+        self._population = counts if declared else None
+        self._segment = group.segment if declared else []
 
     def _named(self, visit: int) -> int:
+        if self._population is not None:  # the VIP segments' own customers: segment index -> count
+            return int(self._customer[visit] * self._population[self._segment[visit]]) % self.group.staff
         return int(self._customer[visit] * self.customers) % self.group.staff
 
     def _begin(self, engineer: int, visit: int) -> None:
