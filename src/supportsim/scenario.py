@@ -19,6 +19,7 @@ from .arrival_calendar import PerWorkingDay, parse_arrival_rate, parse_growth, p
 from .distributions import Distribution, Duration
 from .limits import MAX_GROUPS, MAX_LIST, MAX_PRIORITIES, MAX_REPLICATIONS, MAX_SEGMENTS
 from .model import Model
+from .roster_spec import Roster
 from .service_targets import TargetValue, placed_targets
 from .strategies import PolicyConfig, PolicySpec
 from .units import format_rate, parse_rate
@@ -104,6 +105,9 @@ class Group(Model):
                                                        "engineer-hours); a staff block's own cost wins.")
     shrinkage: float = Field(0.0, ge=0, lt=1, description="Share of paid time not on tickets (breaks, training, "
                                                           "leave): headcount = engineers on duty / (1 - shrinkage).")
+    at_shift_end: Literal["pause", "finish"] = Field(
+        "pause", description="Work in hand when a shift ends: 'pause' (the same engineer resumes it next shift) or "
+                             "'finish' (the engineer finishes it before leaving).")
     vip_privileges: bool | None = Field(
         None, description="Whether VIP tickets get VIP treatment here (default: yes at the entry group, "
                           "the scenario's vip_in_escalation elsewhere)."
@@ -198,6 +202,8 @@ class Scenario(Model):
         default_factory=list, max_length=MAX_LIST,
         description="Service targets `supportsim check` judges, e.g. 'vip.reaction.p90 <= 1h'."
     )
+    roster: Roster | None = Field(None, description="Shifts a least-cost roster may use (`supportsim staff "
+                                                    "--by-hour`): {shifts: {name: {calendar, cost, groups}}}.")
 
     # ---- derived values (plain functions of the data) -------------------------------------------------
     @property
