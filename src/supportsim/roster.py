@@ -32,8 +32,7 @@ from .calendar import week_hour
 from .records import ReplicationRecord
 from .scenario import Scenario
 from .staffing import Constraint, Counts, Judged, Settings, StaffingError, holds
-from .staffing_by_hour import (ScenarioEvaluator, Staffing, delays, interval_of, intervals_per_week,
-                               simulate_records)
+from .staffing_by_hour import ScenarioEvaluator, Staffing, delays, interval_of, intervals_per_week, simulate_records
 from .stats import sla_met, ticket_table
 
 MAX_ROUNDS = 10
@@ -193,11 +192,11 @@ def verified_roster(scenario: Scenario, requirement: Staffing, constraints: list
     """The least-cost roster for ``requirement``, raised where a constraint fails until every one holds."""
     groups = list(requirement)
     shifts = {g: shifts_for(scenario, g, block) for g in groups}
-    for g, mine in shifts.items():
-        if not mine:
+    for g, open_to in shifts.items():
+        if not open_to:
             raise StaffingError(f"roster: no shift may staff group {g}; add one to roster.shifts (or name {g} in a "
                                 "shift's groups)")
-        if not coverage_of(mine, np.ones(len(mine))).any():
+        if not coverage_of(open_to, np.ones(len(open_to))).any():
             raise StaffingError(f"roster: no shift of group {g} is on duty for a whole interval of the week")
     need = {g: np.array(r, dtype=np.int64) for g, r in requirement.items()}
     uncovered = {g: [int(k) for k in np.flatnonzero((need[g] > 0) & (coverage_of(shifts[g], np.ones(len(shifts[g])))
@@ -231,10 +230,10 @@ def verified_roster(scenario: Scenario, requirement: Staffing, constraints: list
         raised = {}
         for g in groups:
             covered = coverage_of(shifts[g], np.ones(len(shifts[g]))) > 0
-            mine = sorted(k for k in failing[g] if covered[k])
-            if mine:
-                need[g][mine] = np.maximum(need[g][mine], coverage_of(shifts[g], counts[g])[mine]) + 1
-                raised[g] = mine
+            where = sorted(k for k in failing[g] if covered[k])
+            if where:
+                need[g][where] = np.maximum(need[g][where], coverage_of(shifts[g], counts[g])[where]) + 1
+                raised[g] = where
         rounds[-1].raised = raised
         if not raised:
             answer.simulations = ev.simulations + simulations
