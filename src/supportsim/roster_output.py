@@ -109,8 +109,9 @@ def roster_yaml(scenario: Scenario, roster: Roster) -> str:
         shrinkage = scenario.groups[g].shrinkage
         for s, n in zip(shifts, roster.counts[g]):
             if n:
-                lines.append(f"#   {g} {s.name}: {int(n)} on duty, headcount {math.ceil(headcount(int(n), shrinkage) - 1e-9)}"
-                             f" ({headcount(int(n), shrinkage):.1f}), cost {s.weekly_cost * int(n):g}/week")
+                paid = headcount(int(n), shrinkage)
+                lines.append(f"#   {g} {s.name}: {int(n)} on duty, headcount {math.ceil(paid - 1e-9)} ({paid:.1f}), "
+                             f"cost {s.weekly_cost * int(n):g}/week")
     lines.append(f"# cost per week: {roster.cost_per_week():g}" + ("" if roster.holds else
                                                                    f"; NOT VERIFIED: {roster.reason}"))
     return "\n".join(lines) + "\n" + resolved_scenario_yaml(staffed)
