@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import json
+from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 
 from supportsim.admit import admit
 from supportsim.roster import Shift, coverage_of, least_cost, rostered, shifts_for, verified_roster
@@ -93,3 +96,66 @@ def test_a_group_no_shift_may_staff_is_refused_in_one_line() -> None:
     scenario = desk(day={"calendar": "day", "groups": []})
     with pytest.raises(StaffingError, match="no shift may staff group desk"):
         verified_roster(scenario, {"desk": np.ones(168, dtype=np.int64)}, [], settings_for(scenario), 1, 0.1)
+
+
+def _desk_file(tmp_path: Path, **changes: object) -> Path:
+    data = desk().model_dump(mode="json", exclude_none=True)
+    data.update(changes)
+    path = tmp_path / "desk.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+def test_staff_by_hour_writes_a_verified_ready_to_run_roster(tmp_path: Path) -> None:
+    from cli_runner import run_cli
+
+    out = tmp_path / "out"
+    done = run_cli("staff", _desk_file(tmp_path), "--by-hour", "--interval", "4h", "--out", out)
+    assert done.returncode == 0, done.stderr
+    assert "roster (" in done.stdout and "every constraint holds" in done.stdout
+    doc = json.loads((out / "by-hour.json").read_text())
+    assert doc["interval_hours"] == 4 and doc["searched"] and doc["roster"]["holds"]
+    entry = doc["groups_by_interval"]["desk"]
+    assert len(entry["requirement"]) == 42
+    assert all(r >= n for r, n in zip(entry["rostered"], entry["requirement"]))
+    rows = (out / "by-hour.csv").read_text().splitlines()
+    assert rows[0].startswith("group,interval,day,start,requirement") and len(rows) == 43
+    assert "<svg" in (out / "by-hour.html").read_text()
+    # roster.yaml is a scenario as people write them: staff blocks on the shifts' calendars, headcount in comments
+    written = (out / "roster.yaml").read_text()
+    assert "headcount" in written.splitlines()[2]
+    staffed = admit(yaml.safe_load(written)).scenario
+    shifts = doc["roster"]["groups"]["desk"]
+    assert {b.calendar: b.count for b in staffed.groups["desk"].blocks} == {
+        s["calendar"]: s["engineers"] for s in shifts.values() if s["engineers"]}
+    assert json.loads((out / "manifest.json").read_text())["kind"] == "staff-by-hour"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--by-hour", "--interval", "5h"], "--interval must be a whole number of hours that divides a day"),
+    (["--by-hour", "--interval", "soon"], "--interval 'soon'"),
+    (["--by-hour", "--alpha", "1.5"], "--alpha must be a probability"),
+    (["--alpha", "0.2"], "--alpha is for --by-hour"),
+])
+def test_bad_by_hour_options_are_one_line_and_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
+    from cli_runner import run_cli
+
+    done = run_cli("staff", _desk_file(tmp_path), *args, "--out", tmp_path / "out")
+    assert done.returncode == 2 and message in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and not (tmp_path / "out").exists()
+
+
+def test_a_roster_on_an_unknown_calendar_is_refused_by_validate(tmp_path: Path) -> None:
+    from cli_runner import run_cli
+
+    path = _desk_file(tmp_path, roster={"shifts": {"day": {"calendar": "dya"}}})
+    for command in (["validate", path], ["staff", path, "--by-hour"]):
+        done = run_cli(*command)
+        assert done.returncode == 2 and "roster.shifts.day.calendar" in done.stderr and "'dya'" in done.stderr
+
+
+def test_nothing_to_set_the_level_is_refused(tmp_path: Path) -> None:
+    from cli_runner import run_cli
+
+    done = run_cli("staff", _desk_file(tmp_path, sla={}), "--by-hour", "--out", tmp_path / "out")
+    assert done.returncode == 2 and "nothing sets the staffing level: give --alpha" in done.stderr

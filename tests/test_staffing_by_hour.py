@@ -99,3 +99,23 @@ def test_isa_follows_the_lagged_square_root_rule(isa_answer: dict[str, np.ndarra
     own = np.mean(np.abs(staff - isa_answer["own"]) <= 1)
     assert lagged >= 0.75
     assert lagged >= own + 0.25
+
+
+@pytest.mark.parametrize("at_shift_end", ["pause", "finish"])
+def test_at_shift_end_finish_lets_the_engineer_finish_the_ticket_in_hand(at_shift_end: str) -> None:
+    scenario = admit({"name": "shifts", "horizon": "2w", "replications": 1,
+                      "calendars": {"day": {"hours": "09:00-17:00"}}, "segments": {"std": {"share": 1}},
+                      "arrivals": {"rate": "1/h"},
+                      "groups": {"desk": {"staff": [{"count": 3, "calendar": "day"}], "at_shift_end": at_shift_end,
+                                          "work": {"dist": "exponential", "mean": "2h"}}}}).scenario
+    record = simulate_replication(scenario, 0)
+    day_hour = np.mod(record.ended, 24.0)
+    started_hour = np.mod(record.started, 24.0)
+    if at_shift_end == "pause":   # work in hand at 17:00 waits for the same engineer at 09:00
+        assert len(record.pauses) > 0
+        assert not np.any((day_hour > 17.0) & (record.ended - record.started < 8.0))
+    else:                         # finished after 17:00 by the engineer who had it; nobody starts work off duty
+        assert len(record.interruptions) == 0
+        assert np.any(day_hour > 17.0)
+        assert np.all((started_hour >= 9.0 - 1e-9) & (started_hour <= 17.0 + 1e-9))
+    assert np.all(np.isfinite(record.ended))
