@@ -116,12 +116,17 @@ def test_growth_words():
     assert parse_growth("-2%/month") == pytest.approx(0.98 ** 12 - 1)
     with pytest.raises(ValueError, match="write a percentage per year"):
         parse_growth("15%")
+    tiny = parse_growth("+1e-08%/y")  # the form a tiny growth is written back in (scenario.resolved.yaml)
+    assert tiny == pytest.approx(1e-10)
+    with pytest.raises(ValueError, match=r"a year compounded: out of range \(at most \+1000%/y\)"):
+        parse_growth("+900%/month")  # +900% a month is 1e14% a year: refused as said, not as its yearly form
 
 
 @pytest.mark.parametrize("change, path, fragment", [
     ({"arrivals": {"rate": "120/working_day"}}, "arrivals.rate", "needs arrivals.calendar"),
     ({"arrivals": {"rate": "1/h", "calendar": "nope"}}, "arrivals.calendar", "unknown calendar 'nope'"),
     ({"arrivals": {"rate": "1/h", "growth": "lots"}}, "arrivals.growth", "cannot read growth"),
+    ({"arrivals": {"rate": "1/h", "growth": "+900%/month"}}, "arrivals.growth", "out of range"),
     ({"calendars": {"c": {"holidays": ["2027-01-08..2027-01-01"]}}}, "calendars.c.holidays.0", "ends before it starts"),
     ({"calendars": {"c": {"holidays": ["2027-01-01..2029-01-01"]}}}, "calendars.c.holidays.0", "at most 366"),
     ({"calendars": {"c": {"holidays": [{"dates": "2027-01-01", "arrivals": -1}]}}}, "calendars.c.holidays.0.arrivals", ">= 0"),

@@ -140,8 +140,17 @@ def test_summary_json_has_the_documented_shape(bundled_run):
 
 def check_variant(scenario, figures: dict, variant: str, baseline: str) -> None:
     segments, groups = figures["segments"], figures["groups"]
+    on_call = {g: [i for i, b in enumerate(scenario.groups[g].blocks) if b.on_call] for g in scenario.group_names}
+    on_call = {g: blocks for g, blocks in on_call.items() if blocks}
     assert set(figures) == {"segments", "tiers", "groups", "targets", "clocks"} | (
-        {"vs_baseline"} if variant != baseline else set())
+        {"vs_baseline"} if variant != baseline else set()) | ({"on_call"} if on_call else set())
+    for group in on_call:  # call-outs in the window, per day of it, per on-call engineer; they add up
+        node = figures["on_call"][group]
+        days = (scenario.horizon - scenario.warmup) / 24
+        assert node["per_night"]["value"] == pytest.approx(node["call_outs"]["value"] / days)
+        engineers = node["per_engineer"]
+        assert sum(e["call_outs"]["value"] for e in engineers.values()) == pytest.approx(node["call_outs"]["value"])
+        assert node["call_outs"]["value"] > 0, f"{variant}.on_call.{group}"
     assert set(segments) == {*scenario.segment_names, "all"}
     on_business_clock = {s for s in scenario.sla
                          if any(not scenario.calendar(measured_clock(scenario, s, m)).is_always
@@ -231,6 +240,14 @@ def test_tickets_csv_holds_every_counted_ticket_once(bundled_run):
                               with_sla, business)
 
 
+def entry_of(scenario, arrived: float, segment: str) -> str:
+    """The group the scenario's entry rules give a ticket (by segment and arrival time)."""
+    from supportsim.tickets import entry_groups
+
+    given = entry_groups(scenario, np.array([arrived]), np.array([scenario.segment_names.index(segment)]))
+    return scenario.entry_group if given is None else scenario.group_names[int(given[0])]
+
+
 def check_variant_tickets(scenario, rows: list[dict], summary: dict, with_sla: set, business: bool) -> None:
     assert {int(row["replication"]) for row in rows} == set(range(REPLICATIONS))
     per_replication = Counter((row["replication"], row["ticket"]) for row in rows)
@@ -246,7 +263,7 @@ def check_variant_tickets(scenario, rows: list[dict], summary: dict, with_sla: s
         assert float(row["reaction"]) == pytest.approx(first - arrived, abs=2e-6)
         assert float(row["resolution"]) == pytest.approx(resolved - arrived, abs=2e-6)
         assert 0 <= float(row["reaction"]) <= float(row["resolution"])
-        assert row["path"].split(">")[0] == scenario.entry_group
+        assert row["path"].split(">")[0] == entry_of(scenario, arrived, row["segment"])
         assert set(row["path"].split(">")) <= set(scenario.group_names)
         assert row["segment"] in scenario.segment_names
         assert row["priority"] in (scenario.priority_names or [""])

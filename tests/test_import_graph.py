@@ -21,7 +21,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("units, calendars and the file system", ["_version", "units", "calendar", "theory", "extras", "progress",
                                               "junit", "model", "limits", "safe_yaml", "targets", "lifeline",
                                               "manifest", "zones", "workdays", "formats"]),
-    ("scenario model", ["distributions", "visits", "special_days", "service_targets", "arrival_calendar", "working_time", "strategies", "strategies.*", "scenario",
+    ("scenario model", ["distributions", "visits", "special_days", "service_targets", "arrival_calendar", "working_time", "routing", "strategies", "strategies.*", "scenario",
                         "variants", "trace", "problems", "consistency", "loader", "grid", "plan", "budget", "workforce",
                         "sensitivity", "roster_spec"]),
     ("tickets", ["tickets", "visit_attributes", "backlog"]),

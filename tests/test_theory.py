@@ -135,3 +135,10 @@ def test_erlang_a_limits():
 def test_halfin_whitt_reference_betas():
     for beta, wait_probability in ((0.506, 0.5), (1.062, 0.2), (1.42, 0.1)):
         assert theory.halfin_whitt_wait_probability(beta) == pytest.approx(wait_probability, abs=1e-3)
+
+
+def test_setup_wait_without_setup_is_the_pollaczek_khinchine_wait():
+    lam, mu = 0.8, 1.0
+    assert theory.mg1_setup_mean_wait(lam, 1 / mu, 2 / mu**2, 0.0, 0.0) == pytest.approx(theory.mmc_mean_wait(lam, mu, 1))
+    # at a vanishing arrival rate every ticket finds the engineer at home: the wait is the setup
+    assert theory.mg1_setup_mean_wait(1e-9, 1.0, 2.0, 0.25, 0.0625) == pytest.approx(0.25)

@@ -86,6 +86,7 @@ def _admitted(scenario: Scenario, where: str, lines: dict[str, int], sweep: bool
 def load_warnings(scenario: Scenario, variants: Mapping[str, Scenario]) -> list[tuple[str, str]]:
     """Groups that cannot keep up over a week, and policies whose split of the engineers is overloaded."""
     from .arrival_calendar import unused_factor_warnings
+    from .consistency import route_warnings
     from .service_targets import calendar_unit_warnings
     from .trace import mean_rate
 
@@ -101,6 +102,7 @@ def load_warnings(scenario: Scenario, variants: Mapping[str, Scenario]) -> list[
         # targets in days or weeks on a business clock; arrival factors on a calendar customers do not follow
         found += [(prefix + path, message) for path, message in calendar_unit_warnings(variant)]
         found += [(prefix + path, message) for path, message in unused_factor_warnings(variant)]
+        found += [(prefix + path, message) for path, message in route_warnings(variant)]
     return found
 
 

@@ -35,7 +35,8 @@ from .units import parse_rate
 
 YEAR_HOURS = 365.25 * 24
 _PER_WORKING_DAY = re.compile(r"^\s*([0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*/\s*(working_days?|wd)\s*$")
-_GROWTH = re.compile(r"^\s*([+-]?\s*[0-9]+(?:\.[0-9]*)?)\s*%\s*/\s*(y|yr|year|month|mo)\s*$")
+_GROWTH = re.compile(r"^\s*([+-]?\s*[0-9]+(?:\.[0-9]*)?(?:e[+-]?[0-9]+)?)\s*%\s*/\s*(y|yr|year|month|mo)\s*$")
+"""'+15%/y', '-2%/month'; an exponent too, as a tiny growth is written back ('+1e-08%/y')."""
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,12 @@ def parse_growth(value: object) -> float:
     if percent <= -100 or percent > 1000:
         raise ValueError(f"growth {value!r} is out of range (more than -100%, at most +1000%)")
     per_period = 1 + percent / 100
-    return per_period ** 12 - 1 if match.group(2) in ("month", "mo") else per_period - 1
+    if match.group(2) not in ("month", "mo"):
+        return per_period - 1
+    yearly = per_period ** 12 - 1
+    if yearly > 10:
+        raise ValueError(f"growth {value!r} is {100 * yearly:.3g}% a year compounded: out of range (at most +1000%/y)")
+    return yearly
 
 
 def day_weights(table: np.ndarray) -> np.ndarray:

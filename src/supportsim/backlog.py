@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .scenario import Scenario
-from .tickets import TicketStream, _routes, _work, index_dtype, stream
+from .tickets import TicketStream, _routes, _work, entry_groups, index_dtype, stream
 
 RESIDUAL_TRIES = 64
 """Redraws of a visit in progress whose drawn work is not more than the work already done; after that, the
@@ -57,7 +57,7 @@ def backlog_tickets(scenario: Scenario, backlog: Backlog, replication: int, seed
     age, done = backlog.age[order], backlog.done[order]
     segment, priority = backlog.segment[order], backlog.priority[order]
     n = len(order)
-    matrix = _routes(scenario, n, stream(seed, replication, "backlog:routing"), start=group)
+    matrix = _routes(scenario, n, stream(seed, replication, "backlog:routing"), group, -age, segment)
     offset, visits, route, work = _visits(scenario, matrix, segment, priority, seed, replication, "backlog:work")
     first = offset[working]
     work[first] = _left(scenario, route[first], segment[working], priority[working], done[working], seed,
@@ -116,7 +116,9 @@ def given_tickets(scenario: Scenario, arrived: np.ndarray, segment: np.ndarray, 
     (a first contact) are not added."""
     seed = scenario.seed if seed is None else seed
     n = len(arrived)
-    matrix = _routes(scenario, n, stream(seed, replication, "routing"))
+    at = np.asarray(arrived, dtype=np.float64)
+    matrix = _routes(scenario, n, stream(seed, replication, "routing"), entry_groups(scenario, at, segment), at,
+                     segment)
     offset, visits, route, work = _visits(scenario, matrix, segment, priority, seed, replication, "work")
     return TicketStream(np.asarray(arrived, dtype=np.float64), segment.astype(index_dtype(len(scenario.segments))),
                         priority.astype(index_dtype(len(scenario.priorities or {}))), offset, visits, route, work,

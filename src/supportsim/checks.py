@@ -111,12 +111,13 @@ def _bound(text: str, kind: str) -> float:
 def _figure_key(path: str, scenario: Scenario) -> Key:
     """The figure key a check path names, or ValueError saying what is unknown and what is known."""
     parts = path.split(".")
-    if parts[0] == "groups":
+    if parts[0] in ("groups", "on_call"):
         if len(parts) < 3:
-            raise ValueError(f"{path!r}: write groups.<group>.<figure>, e.g. groups.L1.utilization")
+            example = "groups.L1.utilization" if parts[0] == "groups" else "on_call.L3.per_night"
+            raise ValueError(f"{path!r}: write {parts[0]}.<group>.<figure>, e.g. {example}")
         if parts[1] not in scenario.groups:
             raise ValueError(f"unknown group {parts[1]!r}; groups are {', '.join(scenario.group_names)}")
-        key = ("groups", *parts[1:])
+        key = (parts[0], *parts[1:])
     else:
         parts = parts[1:] if parts[0] == "segments" else parts
         if len(parts) < 2:

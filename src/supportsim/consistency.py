@@ -11,6 +11,7 @@ import numpy as np
 
 from . import calendar as cal
 from .limits import MAX_CUT_SHORT, MAX_VISITS
+from .routing import EntryRule, TicketMatch, in_hours
 from .scenario import Scenario, WorkByClass
 from .service_targets import placed_targets
 from .units import format_duration
@@ -61,13 +62,23 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
     if s.entry is None and len(groups) > 1:
         problems.append(("entry", "is missing: with several groups say where tickets arrive "
                                   f"(one of {', '.join(groups)})"))
-    elif s.entry is not None and s.entry not in s.groups:
+    elif isinstance(s.entry, str) and s.entry not in s.groups:
         problems.append(("entry", f"unknown group {s.entry!r}; groups are {', '.join(groups)}"))
+    problems += entry_rule_problems(s)
     for g, group in s.groups.items():
         for target in group.escalate:
             if target not in s.groups:
                 problems.append((f"groups.{g}.escalate.{target}",
                                  f"unknown group {target!r}; groups are {', '.join(groups)}"))
+        for i, rule in enumerate(group.escalate_when):
+            problems += _match_problems(s, f"groups.{g}.escalate_when.{i}", rule)
+            for target in rule.escalate:
+                if target not in s.groups:
+                    problems.append((f"groups.{g}.escalate_when.{i}.escalate.{target}",
+                                     f"unknown group {target!r}; groups are {', '.join(groups)}"))
+            if sum(rule.escalate.values()) > 1 + 1e-9:
+                problems.append((f"groups.{g}.escalate_when.{i}.escalate",
+                                 f"probabilities sum to {sum(rule.escalate.values()):g}, more than 1"))
         total = sum(group.escalate.values())
         if total > 1 + 1e-9:
             problems.append((f"groups.{g}.escalate", f"probabilities sum to {total:g}, more than 1"))
@@ -113,8 +124,7 @@ def consistency_problems(s: Scenario) -> list[tuple[str, str]]:
 
 def _long_path_problems(s: Scenario) -> list[tuple[str, str]]:
     """Escalation that takes tickets through more than MAX_VISITS groups, where the engine cuts them short."""
-    alive = np.zeros(len(s.groups))
-    alive[s.group_names.index(s.entry_group)] = 1.0
+    alive = s.entry_shares()
     matrix = s.routing_matrix()
     for _ in range(MAX_VISITS - 1):  # after the first visit, MAX_VISITS - 1 escalations fit
         alive = alive @ matrix
@@ -248,3 +258,85 @@ def _arrival_calendar_problems(s: Scenario) -> list[tuple[str, str]]:
         if not working_days_per_week(calendar):
             return [("arrivals.calendar", f"calendar {name!r} has no working days for the rate per working day")]
     return []
+
+
+def entry_rule_problems(s: Scenario) -> list[tuple[str, str]]:
+    """Entry rules that name what exists and end with a rule for every ticket; call-out delays of on-call staff."""
+    problems: list[tuple[str, str]] = []
+    if isinstance(s.entry, list):
+        if not s.entry:
+            problems.append(("entry", "has no rules: give a group name or at least one rule"))
+        for i, rule in enumerate(s.entry):
+            if rule.group not in s.groups:
+                problems.append((f"entry.{i}.group", f"unknown group {rule.group!r}; groups are {', '.join(s.groups)}"))
+            problems += _match_problems(s, f"entry.{i}", rule)
+        if s.entry and not s.entry[-1].matches_all:
+            problems.append((f"entry.{len(s.entry) - 1}", "the last rule must take every ticket (only a group: no "
+                                                          "segments, in_hours or out_of_hours)"))
+    for g, group in s.groups.items():
+        for i, block in enumerate(group.blocks):
+            if block.call_out is not None and not block.on_call:
+                problems.append((f"groups.{g}.staff.{i}.call_out",
+                                 "needs on_call: true (staff on site are not called out)"))
+    return problems
+
+
+def _match_problems(s: Scenario, path: str, rule: TicketMatch) -> list[tuple[str, str]]:
+    """A rule's segments and calendar that do not exist."""
+    problems = []
+    known = list(s.calendars) + [n for n in cal.ALWAYS_NAMES if n not in s.calendars]
+    for seg in rule.segments or []:
+        if seg not in s.segments:
+            problems.append((f"{path}.segments", f"unknown segment {seg!r}; segments are {', '.join(s.segments)}"))
+    if rule.clock is not None and rule.clock not in known:
+        key = "in_hours" if rule.in_hours is not None else "out_of_hours"
+        problems.append((f"{path}.{key}", f"unknown calendar {rule.clock!r}; calendars are {', '.join(known)}"))
+    return problems
+
+
+def route_warnings(s: Scenario) -> list[tuple[str, str]]:
+    """Entry rules no ticket reaches (an earlier rule takes all their tickets), groups no ticket ever visits, and
+    rules that send tickets to a group with nobody on duty at the times the rule applies."""
+    found: list[tuple[str, str]] = []
+    rules = s.entry_rules
+    reached: set[str] = set()
+    times = np.arange(0.0, 2 * cal.WEEK, 0.25) + 0.125  # quarter hours of two weeks (a fortnightly rota shows)
+    for i, rule in enumerate(rules):
+        window = _rule_window(s, rule, times)
+        taken = np.zeros(len(times), dtype=bool)  # of this rule's segments, the times earlier rules take them all
+        for earlier in rules[:i]:
+            if earlier.segments is None or set(rule.segments or s.segments) <= set(earlier.segments):
+                taken |= _rule_window(s, earlier, times)
+        if isinstance(s.entry, list) and i and window.any() and (taken | ~window).all():
+            found.append((f"entry.{i}", "no ticket reaches this rule: the rules before it take all its tickets"))
+            continue
+        reached.add(rule.group)
+        if window.any() and rule.group in s.groups:
+            duty = np.zeros(len(times), dtype=bool)
+            for _, calendar in s.shifts_of(rule.group):
+                duty |= in_hours(calendar, times)
+            if not (duty & window).any():
+                where = f"entry.{i}" if isinstance(s.entry, list) else "entry"
+                found.append((where, f"sends tickets to {rule.group}, where nobody is ever on duty when this rule "
+                                     "applies: they all wait for the group's next shift"))
+    reached |= {visit.group for visit in s.extra_visits()}
+    grown = True
+    while grown:  # escalation from what tickets reach
+        tables = [table for g in reached if g in s.groups
+                  for table in [s.groups[g].escalate] + [rule.escalate for rule in s.groups[g].escalate_when]]
+        more = {t for table in tables for t, p in table.items() if p > 0} - reached
+        reached |= more
+        grown = bool(more)
+    for g in s.group_names:
+        if g not in reached:
+            found.append((f"groups.{g}", "no ticket ever comes here: no entry rule names it and no group "
+                                         "escalates to it"))
+    return found
+
+
+def _rule_window(s: Scenario, rule: EntryRule, times: np.ndarray) -> np.ndarray:
+    """When the rule applies, on the quarter-hour grid ``times`` (hours from start)."""
+    if rule.clock is None or rule.clock not in s.calendars and rule.clock not in cal.ALWAYS_NAMES:
+        return np.ones(len(times), dtype=bool)
+    inside = in_hours(s.calendar(rule.clock), times)
+    return inside if rule.in_hours is not None else ~inside

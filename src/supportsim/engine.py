@@ -28,7 +28,7 @@ from .calendar import Calendar
 from .records import ReplicationRecord
 from .scenario import Scenario
 from .strategies import PolicyConfig, strategy_for
-from .tickets import TicketStream, draw_tickets
+from .tickets import TicketStream, call_out_delays, draw_tickets
 from .visit_attributes import visit_attribute
 
 
@@ -236,6 +236,76 @@ class ShiftGroup(StaffedGroup):
         return super().quiet() and all(v < 0 for v in self.paused)
 
 
+class OnCallGroup(ShiftGroup):
+    """A group with staff on call (see docs/working-time.md): an on-call engineer is at home between calls.
+    Work given to one at home starts after the call-out delay (the engineer is taken, the visit not yet
+    started: the delay counts in reaction); once there, they take the next waiting visit without another
+    call-out, and go home when nothing waits. Shifts work as in :class:`ShiftGroup` (an on-call block's
+    calendar is its cover); each call-out is recorded as (time, engineer)."""
+
+    def __init__(self, run: _Run, name: str, shifts: list[tuple[int, Calendar]], policy: PolicyConfig,
+                 on_call: list[bool], delays: dict[tuple[int, int], np.ndarray]):
+        self.index = run.scenario.group_names.index(name)
+        self.block_of: list[int] = []
+        for block, (count, _) in enumerate(shifts):
+            self.block_of += [block] * count
+        self.on_call = [on_call[block] for block in self.block_of]
+        self.at_home = list(self.on_call)
+        self.travelling = [False] * len(self.block_of)
+        self.delays = delays
+        self.call_outs: list[tuple[float, int]] = []
+        super().__init__(run, name, shifts, policy)
+
+    def start(self, engineer: int, visit: int, pace: float = 1.0) -> None:
+        if not self.at_home[engineer]:
+            super().start(engineer, visit, pace)
+            return
+        self.at_home[engineer] = False
+        self.travelling[engineer] = True
+        self.call_outs.append((self.env._now, engineer))
+        self.serving[engineer] = visit
+        delay = float(self.delays[(self.index, self.block_of[engineer])][visit])
+        self.pending[engineer] = _Alarm(self.env, delay, self._on_site, (engineer, visit, pace))
+
+    def _on_site(self, event: Event) -> None:
+        engineer, visit, pace = event._value
+        self.travelling[engineer] = False
+        super().start(engineer, visit, pace)
+
+    def _finish(self, event: Timeout) -> None:
+        engineer = event._value
+        super()._finish(event)
+        if self.on_call[engineer] and self.serving[engineer] < 0:
+            self.at_home[engineer] = True  # nothing waits: home until the next call
+
+    def _cancel_call_out(self, engineer: int) -> int:
+        """The engineer on the way is stopped (interrupted, or cover ends): the visit was not started."""
+        pending = self.pending[engineer]
+        assert pending is not None, "a called-out engineer has an arrival event"
+        pending.callbacks.clear()
+        self.travelling[engineer] = False
+        visit = self.serving[engineer]
+        self.serving[engineer] = -1
+        return visit
+
+    def interrupt(self, engineer: int) -> int:
+        if self.travelling[engineer]:
+            return self._cancel_call_out(engineer)  # up and about now: no second call-out for the next work
+        return super().interrupt(engineer)
+
+    def shift_end(self, team: list[int]) -> None:
+        """Cover ends: work in progress pauses as in ShiftGroup, and an engineer on the way turns back (the
+        visit waits for their next cover, which begins with a call-out)."""
+        on_the_way = [e for e in team if self.travelling[e]]
+        for engineer in on_the_way:
+            self.on_shift[engineer] = False
+            self.strategy.pause(engineer)
+            self.paused[engineer] = self._cancel_call_out(engineer)
+        super().shift_end([e for e in team if e not in on_the_way])
+        for engineer in team:
+            self.at_home[engineer] = self.on_call[engineer]
+
+
 class _Roster:
     """The shift changes of one staff block: one event at each shift start and end, the next scheduled when
     one fires. Shift changes come before anything else at the same instant (a shift is [start, end))."""
@@ -273,8 +343,9 @@ class _Roster:
 
 
 class _Run:
-    def __init__(self, scenario: Scenario, tickets: TicketStream):
+    def __init__(self, scenario: Scenario, tickets: TicketStream, replication: int = 0):
         self.env = simpy.Environment()
+        self.replication = replication
         self.scenario = scenario
         self.tickets = tickets
         self._visit_attributes: dict[str, list] = {}
@@ -315,6 +386,11 @@ class _Run:
 
     def _group(self, scenario: Scenario, group: str) -> StaffedGroup:
         shifts = scenario.shifts_of(group)
+        on_call = [block.on_call for block in scenario.groups[group].blocks]
+        if any(on_call):
+            if not self.tickets.call_out:  # tickets made elsewhere (a backlog, a backtest): drawn here
+                self.tickets.call_out = call_out_delays(scenario, self.tickets.route, scenario.seed, self.replication)
+            return OnCallGroup(self, group, shifts, scenario.policy_of(group), on_call, self.tickets.call_out)
         if all(calendar.is_always for _, calendar in shifts):
             return StaffedGroup(self, group, scenario.groups[group].headcount, scenario.policy_of(group))
         return ShiftGroup(self, group, shifts, scenario.policy_of(group),
@@ -360,8 +436,10 @@ def simulate_replication(scenario: Scenario, replication: int, seed: int | None 
 def simulate_tickets(scenario: Scenario, replication: int, tickets: TicketStream) -> ReplicationRecord:
     """Simulate the given tickets until every one is resolved. Tickets with a negative arrival time were in the
     desk before the run began (a backlog, see :mod:`supportsim.backlog`): they enter at time 0 in stream order."""
-    run = _Run(scenario, tickets)
+    run = _Run(scenario, tickets, replication)
     run.run()
+    call_outs = [(time, group.index, engineer) for group in run.groups if isinstance(group, OnCallGroup)
+                 for time, engineer in group.call_outs]
     interruptions = np.array(run.interruptions, dtype=np.float64).reshape(-1, 4)
     pauses = np.zeros(len(interruptions), dtype=bool)
     pauses[run.pauses] = True
@@ -377,4 +455,5 @@ def simulate_tickets(scenario: Scenario, replication: int, tickets: TicketStream
         rank=run.rank_array,
         staff={g: scenario.groups[g].headcount for g in scenario.group_names},
         pauses=pauses,
+        call_outs=np.array(sorted(call_outs), dtype=np.float64).reshape(-1, 3),
     )

@@ -29,6 +29,8 @@ class ReplicationRecord:
     rank: np.ndarray           # [visits] queue rank the strategies saw
     staff: dict[str, int] = field(default_factory=dict)
     pauses: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # [k] interruption was a shift end
+    # [m, 3]: time, group index, engineer of each call-out of an on-call engineer (none without on-call staff)
+    call_outs: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)))
 
     @property
     def queued(self) -> np.ndarray:

@@ -20,6 +20,7 @@ from .distributions import Distribution, Duration
 from .limits import MAX_GROUPS, MAX_LIST, MAX_PRIORITIES, MAX_REPLICATIONS, MAX_SEGMENTS
 from .model import Model
 from .roster_spec import Roster
+from .routing import EntryRule, EscalationRule, in_hours, match_shares
 from .service_targets import TargetValue, placed_targets
 from .strategies import PolicyConfig, PolicySpec
 from .units import format_rate, parse_rate
@@ -99,6 +100,9 @@ class Group(Model):
     escalate: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(
         default_factory=dict, description="After work here, probability of going on to each group."
     )
+    escalate_when: list[EscalationRule] = Field(
+        default_factory=list, max_length=MAX_LIST,
+        description="Escalation by segment and arrival time: the first rule a ticket matches replaces escalate.")
     policy: PolicySpec | None = Field(None, description="This group's queue policy (default: the scenario's).")
     ola: OLA | None = Field(None, description="Pickup target for tickets escalated to this group.")
     cost: float | None = Field(None, ge=0, description="Cost per engineer-hour on duty (default 1: costs are then "
@@ -185,7 +189,9 @@ class Scenario(Model):
         None, max_length=MAX_PRIORITIES, description="Share of tickets at each priority, most urgent first.")
     arrivals: Arrivals = Field(default_factory=Arrivals, description="How tickets arrive.")
     groups: dict[Name, Group] = Field(min_length=1, max_length=MAX_GROUPS, description="Engineer groups by name.")
-    entry: str | None = Field(None, description="The group where tickets arrive.")
+    entry: str | list[EntryRule] | None = Field(
+        None, max_length=MAX_LIST, description="The group where tickets arrive, or rules by segment and arrival time "
+                                               "(first match; the last matches every ticket).")
     policy: PolicySpec = Field(default_factory=lambda: {"kind": "fifo"}, validate_default=True,
                                description="Queue policy of every group without its own.")
     vip_in_escalation: bool = Field(
@@ -220,7 +226,20 @@ class Scenario(Model):
 
     @property
     def entry_group(self) -> str:
+        """The default entry: the one entry group, or the group of the last entry rule (which matches all)."""
+        if isinstance(self.entry, list):
+            return self.entry[-1].group
         return self.entry or next(iter(self.groups))
+
+    @property
+    def entry_rules(self) -> list[EntryRule]:
+        """The entry rules; one catch-all rule when every ticket enters at one group."""
+        return self.entry if isinstance(self.entry, list) else [EntryRule(group=self.entry_group)]
+
+    @property
+    def routes_by_entry(self) -> bool:
+        """Whether tickets may enter at more than one group."""
+        return len({rule.group for rule in self.entry_rules}) > 1
 
     @property
     def total_rate(self) -> float:
@@ -290,22 +309,52 @@ class Scenario(Model):
         own = self.groups[group].vip_privileges
         if own is not None:
             return own
-        return group == self.entry_group or self.vip_in_escalation
+        return any(group == rule.group for rule in self.entry_rules) or self.vip_in_escalation
 
     def routing_matrix(self) -> np.ndarray:
+        """Escalation probabilities between groups; a group's rules by segment and time (``escalate_when``)
+        weighted by the share of tickets each takes."""
         names = self.group_names
         matrix = np.zeros((len(names), len(names)))
         for i, g in enumerate(names):
-            for target, p in self.groups[g].escalate.items():
-                if target in self.groups:
-                    matrix[i, names.index(target)] = p
+            group = self.groups[g]
+            tables = [rule.escalate for rule in group.escalate_when] + [group.escalate]
+            weights = self.rule_shares(group.escalate_when) if group.escalate_when else [1.0]
+            for weight, table in zip(weights, tables):
+                for target, p in table.items():
+                    if target in self.groups:
+                        matrix[i, names.index(target)] += weight * p
         return matrix
 
     def visits_per_ticket(self) -> np.ndarray:
         """Expected visits of one ticket to each group (traffic equations v = e + v P)."""
-        entry = np.zeros(len(self.groups))
-        entry[self.group_names.index(self.entry_group)] = 1.0
+        entry = self.entry_shares()
         return np.linalg.solve((np.eye(len(entry)) - self.routing_matrix()).T, entry)
+
+    def entry_shares(self) -> np.ndarray:
+        """Expected share of tickets entering at each group (see :func:`supportsim.routing.entry_shares`)."""
+        entry = np.zeros(len(self.groups))
+        if not self.routes_by_entry:
+            entry[self.group_names.index(self.entry_group)] = 1.0
+            return entry
+        for rule, share in zip(self.entry_rules, self.rule_shares(self.entry_rules)):
+            entry[self.group_names.index(rule.group)] += share
+        return entry
+
+    def rule_shares(self, rules: list[EntryRule] | list[EscalationRule]) -> list[float]:
+        """Expected share of tickets each rule takes first, and (last) the share none takes."""
+        clocks = {rule.clock for rule in rules if rule.clock is not None}
+        return match_shares(rules, self.segment_names, self.segment_shares,
+                            {c: self.arrivals_in_hours(c) for c in clocks}).tolist()
+
+    def arrivals_in_hours(self, clock: str) -> float:
+        """Share of arrivals that fall within the calendar's working time over an ordinary week (the arrival
+        profile's weight on each quarter hour of the week)."""
+        profile = self.arrivals.profile
+        table = profile.table() if profile is not None else np.ones(int(cal.WEEK))
+        times = np.arange(0.0, cal.WEEK, 0.25) + 0.125  # mid-points of the first week's quarter hours
+        weights = table[((times + cal.week_hour(self.origin)) // 1).astype(int) % int(cal.WEEK)]
+        return float(np.sum(weights * in_hours(self.calendar(clock), times)) / (np.sum(weights) or 1.0))
 
     def mean_work(self, group: str, segments: list[str] | None = None) -> float:
         """Mean work of a visit to the group, averaged over the ticket mix (of ``segments`` only, if given)."""

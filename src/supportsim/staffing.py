@@ -2,7 +2,9 @@
 
 Constraints are the scenario's ``checks:`` lines and every SLA or OLA target that states ``attain``. The
 decision variables are the engineer counts of each staff block of the searched groups (a *post*: one block of
-one group); other groups keep their staff.
+one group); other groups keep their staff. Blocks on call (``on_call: true``) are kept as written: an on-call
+rota is sized by its call-outs and its rules (one engineer reachable each night), not by attainment, and paid
+differently; their hours count as capacity in the offered-load bound.
 
 The search, per variant:
 
@@ -108,9 +110,11 @@ def posts_of(scenario: Scenario, groups: Sequence[str]) -> list[Post]:
         if group not in scenario.groups:
             raise StaffingError(f"--groups: unknown group {group!r}; groups are {', '.join(scenario.group_names)}")
         for i, block in enumerate(scenario.groups[group].blocks):
+            if block.on_call:
+                continue  # kept as written (see the module docstring)
             hours = scenario.calendar(block.calendar).hours_per_week
             out.append(Post(group, i, block.calendar, hours, hours * block_cost(scenario, group, i)))
-        if set_apart_count(scenario, group):
+        if set_apart_count(scenario, group) and not all(b.on_call for b in scenario.groups[group].blocks):
             # engineers of the group set apart for VIP work: a choice that costs nothing, so it is tried first
             out.append(Post(group, -1, "", 0.0, 0.0, scenario.policy_of(group).kind))
     return out
@@ -135,6 +139,13 @@ def feasible(posts: Sequence[Post], counts: Counts) -> bool:
     return True
 
 
+def fixed_hours(scenario: Scenario, posts: Sequence[Post], group: str) -> float:
+    """On-duty hours per week of the group's blocks that are not searched (its on-call blocks)."""
+    searched = {p.block for p in posts if p.group == group and not p.set_apart}
+    return sum(b.count * scenario.calendar(b.calendar).hours_per_week
+               for i, b in enumerate(scenario.groups[group].blocks) if i not in searched)
+
+
 def staffed(scenario: Scenario, posts: Sequence[Post], counts: Counts) -> Scenario:
     """The scenario with each post's engineers set to ``counts`` (blocks left at zero are dropped)."""
     data = scenario.model_dump(mode="json", exclude_none=True)
@@ -148,7 +159,9 @@ def staffed(scenario: Scenario, posts: Sequence[Post], counts: Counts) -> Scenar
             elif post.group == group:
                 blocks[post.block]["count"] = count
         kept = [b for b in blocks if b["count"] > 0]
-        single = len(kept) == 1 and kept[0].get("calendar", "always") == "always"
+        plain = {"count", "calendar", "on_call"}  # a block that is only a number of engineers around the clock
+        single = (len(kept) == 1 and kept[0].get("calendar", "always") == "always" and not kept[0].get("on_call")
+                  and all(v is None for k, v in kept[0].items() if k not in plain))
         data["groups"][group]["staff"] = kept[0]["count"] if single else kept
     return Scenario.model_validate(data)
 
@@ -164,11 +177,12 @@ def start(scenario: Scenario, posts: Sequence[Post]) -> Counts:
                 counts[i] = set_apart_count(scenario, group)
         mine = [i for i, p in enumerate(posts) if p.group == group and not p.set_apart]
         now = [scenario.groups[group].blocks[posts[i].block].count for i in mine]
+        fixed = fixed_hours(scenario, posts, group)
         available = sum(n * posts[i].hours for n, i in zip(now, mine)) or 1.0
-        share = offered[group] / available
+        share = max(0.0, offered[group] - fixed) / available
         for n, i in zip(now, mine):
             counts[i] = int(math.floor(n * share))
-        while sum(counts[i] * posts[i].hours for i in mine) <= offered[group]:
+        while mine and fixed + sum(counts[i] * posts[i].hours for i in mine) <= offered[group]:
             best = max(mine, key=lambda i: (posts[i].hours / posts[i].cost if posts[i].cost else 0.0, -i))
             counts[best] += 1
         for i, p in enumerate(posts):  # keep at least one engineer besides those set apart
@@ -181,8 +195,8 @@ def start(scenario: Scenario, posts: Sequence[Post]) -> Counts:
 def stable(scenario: Scenario, posts: Sequence[Post], counts: Counts) -> bool:
     """Whether every searched group's on-duty hours exceed its offered work."""
     offered = {g: work for g, (work, _) in scenario.weekly_hours().items()}
-    return all(sum(c * p.hours for c, p in zip(counts, posts) if p.group == g) > offered[g]
-               for g in {p.group for p in posts})
+    return all(fixed_hours(scenario, posts, g) + sum(c * p.hours for c, p in zip(counts, posts) if p.group == g)
+               > offered[g] for g in {p.group for p in posts})
 
 
 @dataclass(frozen=True)
@@ -303,6 +317,7 @@ class Answer:
     reason: str = ""
     curve: list[tuple[Counts, list[Judged]]] = field(default_factory=list)   # every staffing judged
     shrinkage: dict[str, float] = field(default_factory=dict)                # per searched group
+    on_call: dict[str, int] = field(default_factory=dict)    # per searched group: its engineers on call, kept
 
     @property
     def reachable(self) -> bool:
@@ -352,6 +367,7 @@ def solve(variant: str, scenario: Scenario, constraints: list[Constraint], setti
                             "with attain (e.g. reaction: {within: 1h, attain: 90%})")
     posts = posts_of(scenario, settings.groups)
     shrunk = {g: scenario.groups[g].shrinkage for g in settings.groups}
+    kept = {g: n for g in settings.groups if (n := sum(b.count for b in scenario.groups[g].blocks if b.on_call))}
     ev = evaluator or Evaluator(scenario, posts, constraints, settings)
     counts = start(scenario, posts)
     big = ample(posts, counts)
@@ -361,6 +377,7 @@ def solve(variant: str, scenario: Scenario, constraints: list[Constraint], setti
         worst = failing[0]
         staff = ", ".join(f"{p.name}={c}" for p, c in zip(posts, big))
         return Answer(variant, posts, None, at_ample, {}, {}, ev.simulations, curve=_curve(ev), shrinkage=shrunk,
+                      on_call=kept,
                       reason=f"{worst.constraint.name}: even with ample staff ({staff}) the figure is "
                              f"{_show(worst)}, which does not clear {worst.constraint.op} "
                              f"{worst.constraint.bound:g}; more engineers cannot fix it")
@@ -391,7 +408,7 @@ def solve(variant: str, scenario: Scenario, constraints: list[Constraint], setti
         if i not in fewer:
             binding[post.name] = ["the offered-load bound (fewer engineers cannot keep up)"] if counts[i] else []
     return Answer(variant, posts, counts, judged, at_fewer, binding, ev.simulations, curve=_curve(ev),
-                  shrinkage=shrunk)
+                  shrinkage=shrunk, on_call=kept)
 
 
 def _offset(told: Callback | None, before: int) -> Callback | None:
@@ -437,9 +454,15 @@ def settings_for(scenario: Scenario, groups: Sequence[str] | None = None, delta:
         raise StaffingError(f"--cap {cap} is below one batch ({batch} replications)")
     if not 0 < delta < 1:
         raise StaffingError(f"--delta must be more than 0 and below 1 (e.g. 0.01, one point), got {delta:g}")
-    chosen = list(groups) if groups else scenario.group_names
+    on_call = [g for g in scenario.group_names if all(b.on_call for b in scenario.groups[g].blocks)]
+    chosen = list(groups) if groups else [g for g in scenario.group_names if g not in on_call]
     for group in chosen:
         if group not in scenario.groups:
             raise StaffingError(f"--groups: unknown group {group!r}; groups are {', '.join(scenario.group_names)}")
+        if group in on_call:
+            raise StaffingError(f"--groups: every engineer of {group} is on call, and staff on call is kept as "
+                                "written (size the rota by its call-outs: on_call.<group>.per_night)")
+    if not chosen:
+        raise StaffingError("every group is on call: no staff on site to search")
     return Settings(chosen, batch, cap, delta, scenario.seed if seed is None else seed, jobs, scheduler, progress)
 

@@ -86,6 +86,8 @@ def variant_entry(answer: Answer) -> dict[str, Any]:
                 groups[group]["blocks"] = [{"calendar": p.calendar, "staff": c} for p, c in mine]
             if group in answer.set_apart():
                 groups[group]["set_apart"] = answer.set_apart()[group]
+            if group in answer.on_call:
+                groups[group]["on_call"] = answer.on_call[group]   # kept as written, not in staff
     constraints = {}
     for j in answer.judged:
         name = j.constraint.name

@@ -144,6 +144,38 @@ def replication_figures(record: ReplicationRecord) -> dict[Key, float]:
             if len(chosen) and with_target:
                 figures[(*where, "sla", key)] = float(chosen.mean())
     figures.update(group_figures(record))
+    figures.update(on_call_figures(record))
+    return figures
+
+
+def on_call_engineers(scenario: Scenario) -> dict[str, list[int]]:
+    """Per group with staff on call: the numbers of its on-call engineers (as the engine numbers them)."""
+    out: dict[str, list[int]] = {}
+    for group in scenario.group_names:
+        first = 0
+        for block in scenario.groups[group].blocks:
+            if block.on_call:
+                out.setdefault(group, []).extend(range(first, first + block.count))
+            first += block.count
+    return out
+
+
+def on_call_figures(record: ReplicationRecord) -> dict[Key, float]:
+    """Per group with staff on call: call-outs in [warm-up, horizon), per day of that window ('per night': the
+    figure on-call pay is based on), and per engineer (their count and per day)."""
+    scenario = record.scenario
+    days = (scenario.horizon - scenario.warmup) / 24.0
+    calls = record.call_outs
+    calls = calls[(calls[:, 0] >= scenario.warmup) & (calls[:, 0] < scenario.horizon)]
+    figures: dict[Key, float] = {}
+    for group, engineers in on_call_engineers(scenario).items():
+        mine = calls[calls[:, 1] == scenario.group_names.index(group)]
+        figures[("on_call", group, "call_outs")] = float(len(mine))
+        figures[("on_call", group, "per_night")] = len(mine) / days
+        for engineer in engineers:
+            count = float(np.sum(mine[:, 2] == engineer))
+            figures[("on_call", group, "per_engineer", str(engineer), "call_outs")] = count
+            figures[("on_call", group, "per_engineer", str(engineer), "per_night")] = count / days
     return figures
 
 
@@ -183,6 +215,10 @@ def figure_keys(scenario: Scenario) -> list[Key]:
         keys += [("groups", group, "queue_wait", seg, "mean") for seg in scenario.segment_names]
         keys += [("groups", group, name)
                  for name in ("queue_length", "tickets_present", "arrival_rate", "time_in_group")]
+    for group, engineers in on_call_engineers(scenario).items():
+        keys += [("on_call", group, "call_outs"), ("on_call", group, "per_night")]
+        keys += [("on_call", group, "per_engineer", str(e), figure) for e in engineers
+                 for figure in ("call_outs", "per_night")]
     return keys
 
 

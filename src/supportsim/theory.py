@@ -214,3 +214,15 @@ def halfin_whitt_wait_probability(beta: float) -> float:
     phi = math.exp(-beta * beta / 2.0) / math.sqrt(2.0 * math.pi)
     big_phi = 0.5 * (1.0 + math.erf(beta / math.sqrt(2.0)))
     return 1.0 / (1.0 + beta * big_phi / phi)
+
+
+def mg1_setup_mean_wait(lam: float, work_mean: float, work_second_moment: float, setup_mean: float,
+                        setup_second_moment: float) -> float:
+    """Mean wait until work starts in an M/G/1 queue whose server needs a setup (an on-call engineer's call-out)
+    at the start of each busy period, setup included (Welch 1964; Takagi, Queueing Analysis vol. 1, 2.5):
+    W = lam E[B^2] / (2 (1 - rho)) + (2 E[S] + lam E[S^2]) / (2 (1 + lam E[S]))."""
+    rho = lam * work_mean
+    if rho >= 1:
+        raise ValueError(f"unstable: rho = {rho:.3f} >= 1")
+    return (lam * work_second_moment / (2 * (1 - rho))
+            + (2 * setup_mean + lam * setup_second_moment) / (2 * (1 + lam * setup_mean)))

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import math
 import zlib
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import cast
 
 import numpy as np
 
-from .calendar import WEEK, week_hour
+from .calendar import WEEK, Calendar, week_hour
 from .distributions import Distribution
 from .limits import MAX_VISITS
+from .routing import TicketMatch, first_match
 from .scenario import Scenario, WorkByClass
 from .trace import Trace
 from .visits import activity_names
@@ -50,6 +52,9 @@ class TicketStream:
     # int8 [visits]: index into activities (0, work, unless a policy inserted it); zeros unless given
     activity: np.ndarray = cast(np.ndarray, None)
     activities: tuple[str, ...] = ("work",)  # names of the activity codes (see supportsim.visits)
+    # (group, staff block) -> float64 [visits]: the call-out delay if that on-call block is called out for the
+    # visit (drawn for visits to the group, 0 elsewhere); empty unless the scenario has on-call staff
+    call_out: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         customer: np.ndarray | None = self.customer  # left out (None): filled in here
@@ -85,7 +90,8 @@ def draw_tickets(scenario: Scenario, replication: int, seed: int | None = None) 
         arrived, segment, priority, burst, source = _with_bursts(
             scenario, arrived, segment, priority, stream(seed, replication, "bursts"))
     n = len(arrived)
-    matrix = _routes(scenario, n, stream(seed, replication, "routing"))
+    matrix = _routes(scenario, n, stream(seed, replication, "routing"), entry_groups(scenario, arrived, segment),
+                     arrived, segment)
     if trace is not None:
         matrix = _replayed_routes(matrix, trace, source)
     present = matrix >= 0
@@ -116,7 +122,23 @@ def draw_tickets(scenario: Scenario, replication: int, seed: int | None = None) 
         tickets = _with_extra_visit(tickets, selected, scenario.group_names.index(visit.group),
                                     tickets.activities.index(visit.activity), visit.work,
                                     stream(seed, replication, purpose))
+    tickets.call_out = call_out_delays(scenario, tickets.route, seed, replication)
     return tickets
+
+
+def call_out_delays(scenario: Scenario, route: np.ndarray, seed: int, replication: int) -> dict[tuple[int, int],
+                                                                                                 np.ndarray]:
+    """For each on-call staff block, the call-out delay of each visit to its group, from the block's own stream."""
+    out = {}
+    for g, name in enumerate(scenario.group_names):
+        for b, block in enumerate(scenario.groups[name].blocks):
+            if block.on_call:
+                delay = np.zeros(len(route))
+                here = route == g
+                delay[here] = block.call_out_delay.sample(stream(seed, replication, f"call_out:{name}:{b}"),
+                                                          int(here.sum()))
+                out[(g, b)] = delay
+    return out
 
 
 def index_dtype(count: int) -> np.dtype:
@@ -268,15 +290,39 @@ def _replayed_routes(matrix: np.ndarray, trace: Trace, source: np.ndarray) -> np
     return out
 
 
-def _routes(scenario: Scenario, n: int, rng: np.random.Generator, start: np.ndarray | None = None) -> np.ndarray:
-    """Matrix [tickets, visits] of group indices, -1 after the ticket is resolved; ``start``: each ticket's first
-    group (default: the entry group)."""
+def entry_groups(scenario: Scenario, arrived: np.ndarray, segment: np.ndarray) -> np.ndarray | None:
+    """Each ticket's entry group by the entry rules (decided at arrival, by segment and time); None when every
+    ticket enters at one group."""
+    if not scenario.routes_by_entry:
+        return None
+    rules = scenario.entry_rules
+    rule = first_match(rules, scenario.segment_names, _clocks(scenario, rules), arrived, segment)
+    return np.array([scenario.group_names.index(r.group) for r in rules], dtype=np.int64)[rule]
+
+
+def _clocks(scenario: Scenario, rules: Sequence[TicketMatch]) -> dict[str, Calendar]:
+    return {rule.clock: scenario.calendar(rule.clock) for rule in rules if rule.clock is not None}
+
+
+def _escalation(scenario: Scenario, table: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
     names = scenario.group_names
-    tables = []
-    for g in names:
-        targets = [names.index(t) for t in scenario.groups[g].escalate]
-        tables.append((np.array(targets, dtype=np.int64),
-                       np.cumsum(list(scenario.groups[g].escalate.values()))))
+    return (np.array([names.index(t) for t in table], dtype=np.int64), np.cumsum(list(table.values())))
+
+
+def _routes(scenario: Scenario, n: int, rng: np.random.Generator, start: np.ndarray | None = None,
+            arrived: np.ndarray | None = None, segment: np.ndarray | None = None) -> np.ndarray:
+    """Matrix [tickets, visits] of group indices, -1 after the ticket is resolved; ``start``: each ticket's first
+    group (default: the entry group). A group's escalation rules (``escalate_when``) match on ``arrived`` and
+    ``segment``: a ticket's route is decided at its arrival."""
+    names = scenario.group_names
+    tables = [_escalation(scenario, scenario.groups[g].escalate) for g in names]
+    by_rule: dict[int, tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]] = {}
+    for index, g in enumerate(names):
+        rules = scenario.groups[g].escalate_when
+        if rules:
+            assert arrived is not None and segment is not None, "escalation rules match on arrival and segment"
+            rule = first_match(rules, scenario.segment_names, _clocks(scenario, rules), arrived, segment)
+            by_rule[index] = (rule, [_escalation(scenario, r.escalate) for r in rules])
     current = np.full(n, names.index(scenario.entry_group), dtype=np.int64) if start is None else start.astype(np.int64)
     columns = [current]
     alive = np.arange(n)
@@ -285,17 +331,28 @@ def _routes(scenario: Scenario, n: int, rng: np.random.Generator, start: np.ndar
         where = current[alive]
         following = np.full(len(alive), -1, dtype=np.int64)
         for index, (to, cumulative) in enumerate(tables):
-            if not len(to):
-                continue
-            mask = where == index
-            pick = np.searchsorted(cumulative, u[mask], side="right")
-            following[mask] = np.where(pick < len(to), to[np.minimum(pick, len(to) - 1)], -1)
+            at_group = where == index
+            if index in by_rule:
+                rule, rule_tables = by_rule[index]
+                which = rule[alive]
+                for k, (rule_to, rule_cumulative) in enumerate(rule_tables):
+                    _pick(following, at_group & (which == k), u, rule_to, rule_cumulative)
+                at_group &= which < 0
+            _pick(following, at_group, u, to, cumulative)
         current = np.full(n, -1, dtype=np.int64)
         current[alive] = following
         alive = alive[following >= 0]
         if len(alive):
             columns.append(current)
     return np.stack(columns, axis=1)
+
+
+def _pick(following: np.ndarray, mask: np.ndarray, u: np.ndarray, to: np.ndarray, cumulative: np.ndarray) -> None:
+    """The next group of the masked tickets, by their uniforms ``u`` against the cumulative probabilities."""
+    if not len(to):
+        return
+    pick = np.searchsorted(cumulative, u[mask], side="right")
+    following[mask] = np.where(pick < len(to), to[np.minimum(pick, len(to) - 1)], -1)
 
 
 def _work(scenario: Scenario, route: np.ndarray, segment: np.ndarray, priority: np.ndarray, seed: int,

@@ -15,7 +15,7 @@ from pydantic import BeforeValidator, Discriminator, Field, Tag, ValidationInfo,
 
 from . import calendar as cal
 from . import zones
-from .distributions import Duration
+from .distributions import Deterministic, Distribution, Duration
 from .limits import MAX_FACTOR, MAX_LIST
 from .model import Model
 from .service_targets import TargetValue
@@ -111,6 +111,18 @@ class StaffBlock(Model):
     calendar: str = Field("always", description="Name of their calendar (default: around the clock).")
     cost: float | None = Field(None, ge=0, description="Cost per engineer-hour on duty in this block (default: "
                                                        "the group's cost).")
+    on_call: bool = Field(False, description="On call, not on site: called out for work, idle at home between "
+                                             "calls; work starts after the call-out delay.")
+    call_out: Distribution | Duration | None = Field(
+        None, description="Time from call-out to work starting, a duration ('15m') or a distribution; counted "
+                          "in reaction (needs on_call).")
+
+    @property
+    def call_out_delay(self) -> Distribution:
+        """The call-out delay as a distribution (none: 0)."""
+        if self.call_out is None or isinstance(self.call_out, float):
+            return Deterministic(mean=f"{self.call_out or 0.0!r}h")
+        return self.call_out
 
 
 Staff = Annotated[
