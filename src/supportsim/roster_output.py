@@ -69,7 +69,7 @@ def document(scenario: Scenario, answer: ByHour, settings: Settings, roster: Ros
             "replications": settings.batch, "alpha": answer.alpha, "searched": answer.searched, "scale": answer.scale,
             "converged": answer.converged,
             "iterations": [{"changed": i.changed, "largest": i.largest} for i in answer.iterations],
-            "scales_tried": [{"scale": c, "holds": ok} for c, ok in answer.tried],
+            "scales_tried": [{"scale": c, "holds": ok, "keeps_up": up} for c, ok, up in answer.tried],
             "simulations": answer.simulations + (roster.simulations if roster else 0),
             "engineer_hours_per_week": answer.engineer_hours(),
             "constraints": {j.constraint.name: {"op": j.constraint.op, "bound": j.constraint.bound,
@@ -122,7 +122,11 @@ def text(doc: dict[str, Any]) -> str:
     lines = [f"iterative staffing: {len(doc['iterations'])} iterations at alpha {doc['alpha']:.3g} ("
              + ("converged" if doc["converged"] else "settled to moves of one engineer") + ")"]
     if doc["searched"]:
-        lines.append(f"targets set the level: {doc['scale']:g} x the staffing at alpha {doc['alpha']:.3g}")
+        lower = max((t for t in doc["scales_tried"] if t["scale"] < doc["scale"]), key=lambda t: t["scale"],
+                    default=None)
+        why = "" if lower is None else f"; at {lower['scale']:g} " + (
+            "a constraint breaks" if lower["keeps_up"] else "the engineer-hours no longer cover the work")
+        lines.append(f"targets set the level: {doc['scale']:g} x the staffing at alpha {doc['alpha']:.3g}{why}")
     for name, c in doc["constraints"].items():
         at = c["at_answer"]
         lines.append(f"  {name} {c['op']} {c['bound']:g}: {_number(at['value'])} {at['status']}")

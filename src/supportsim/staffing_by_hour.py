@@ -191,7 +191,7 @@ class ByHour:
     searched: bool = False             # whether targets set the level (the 1-D search ran)
     judged: list[Judged] = field(default_factory=list)         # the constraints at the answer
     fewer: list[Judged] = field(default_factory=list)          # at the next lower scale (what binds)
-    tried: list[tuple[float, bool]] = field(default_factory=list)  # (scale, every constraint holds)
+    tried: list[tuple[float, bool, bool]] = field(default_factory=list)  # (scale, all hold, keeps up with work)
     delay: dict[str, np.ndarray] = field(default_factory=dict)  # per group and interval: share of visits that waited
     arrivals: dict[str, np.ndarray] = field(default_factory=dict)  # per group and interval: visits counted
     simulations: int = 0
@@ -267,7 +267,7 @@ def starting_alpha(constraints: Sequence[Constraint]) -> float:
 
 
 def search_scale(scenario: Scenario, base: Staffing, block: int, constraints: list[Constraint],
-                 settings: Settings) -> tuple[int, list[tuple[float, bool]], ScenarioEvaluator, list[Counts]]:
+                 settings: Settings) -> tuple[int, list[tuple[float, bool, bool]], ScenarioEvaluator, list[Counts]]:
     """The least scale (index into SCALES) at which every constraint holds; -1 when none up to the largest."""
     staffings = [scaled(base, c) for c in SCALES]
     keys = [flat(s) for s in staffings]
@@ -279,13 +279,14 @@ def search_scale(scenario: Scenario, base: Staffing, block: int, constraints: li
                                               for i, g in enumerate(groups)}, block)
 
     ev = ScenarioEvaluator(build, constraints, settings, scenario)
-    tried: list[tuple[float, bool]] = []
+    tried: list[tuple[float, bool, bool]] = []
 
     def ok(i: int) -> bool:
         if not keeps_up(scenario, staffings[i], block):
+            tried.append((SCALES[i], False, False))
             return False
         verdict = holds(ev.evaluate([keys[i]])[keys[i]])
-        tried.append((SCALES[i], verdict))
+        tried.append((SCALES[i], verdict, True))
         return verdict
 
     one = SCALES.index(1.0)
