@@ -159,3 +159,14 @@ def test_nothing_to_set_the_level_is_refused(tmp_path: Path) -> None:
 
     done = run_cli("staff", _desk_file(tmp_path, sla={}), "--by-hour", "--out", tmp_path / "out")
     assert done.returncode == 2 and "nothing sets the staffing level: give --alpha" in done.stderr
+
+
+def test_python_api_gives_the_rows_of_by_hour_csv() -> None:
+    import supportsim
+
+    pytest.importorskip("pandas")
+    frame = supportsim.staff_by_hour(desk(), alpha=0.2, interval=4)   # both shifts cover whole 4h blocks
+    assert len(frame) == 42 and set(frame["group"]) == {"desk"}
+    assert (frame["rostered"] >= frame["requirement"]).all()
+    assert frame.loc[frame["start"] == "12:00", "requirement"].min() > frame.loc[frame["start"] == "00:00",
+                                                                                 "requirement"].max()
