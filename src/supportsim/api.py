@@ -117,7 +117,8 @@ def staff_by_hour(scenario: Scenario | str | Mapping, alpha: float | None = None
     answer = by_hour(admitted.scenario, constraints, settings, interval, alpha)
     roster = None
     if admitted.scenario.roster is not None:
-        roster = verified_roster(admitted.scenario, answer.staffing, constraints, settings, interval, answer.alpha)
+        roster = verified_roster(admitted.scenario, answer.staffing, constraints, settings, interval, answer.alpha,
+                                 before=answer.simulations)
     if out is not None:
         save(out, admitted.scenario, answer, settings, roster)
     return pandas.read_csv(io.StringIO(by_hour_csv(document(admitted.scenario, answer, settings, roster))))

@@ -49,7 +49,8 @@ def staff_by_hour(args: argparse.Namespace, checked: Admitted) -> int:
             answer = by_hour(scenario, constraints, settings, block, args.alpha)
             roster = None
             if scenario.roster is not None:
-                roster = verified_roster(scenario, answer.staffing, constraints, settings, block, answer.alpha)
+                roster = verified_roster(scenario, answer.staffing, constraints, settings, block, answer.alpha,
+                                         before=answer.simulations)
     except StaffingError as exc:
         print(f"error: {args.file}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

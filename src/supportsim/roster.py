@@ -188,7 +188,7 @@ def _missed_intervals(records: Sequence[ReplicationRecord], segment: str, measur
 
 
 def verified_roster(scenario: Scenario, requirement: Staffing, constraints: list[Constraint], settings: Settings,
-                    block: int, alpha: float, max_rounds: int = MAX_ROUNDS) -> Roster:
+                    block: int, alpha: float, max_rounds: int = MAX_ROUNDS, before: int = 0) -> Roster:
     """The least-cost roster for ``requirement``, raised where a constraint fails until every one holds."""
     groups = list(requirement)
     shifts = {g: shifts_for(scenario, g, block) for g in groups}
@@ -209,7 +209,7 @@ def verified_roster(scenario: Scenario, requirement: Staffing, constraints: list
             at += len(shifts[g])
         return rostered(scenario, counts)
 
-    ev = ScenarioEvaluator(build, constraints, settings, scenario)
+    ev = ScenarioEvaluator(build, constraints, settings, scenario, before)
     rounds: list[Round] = []
     simulations = 0
     while True:
@@ -224,7 +224,7 @@ def verified_roster(scenario: Scenario, requirement: Staffing, constraints: list
             if not answer.holds:
                 answer.reason = f"constraints still fail after {max_rounds} rounds"
             return answer
-        records = simulate_records(build(key), settings, ev.simulations + simulations)
+        records = simulate_records(build(key), settings, before + ev.simulations + simulations)
         simulations += len(records)
         failing = _failing_intervals(records, judged, groups, block, alpha)
         raised = {}

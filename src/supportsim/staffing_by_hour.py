@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -204,7 +204,11 @@ class ScenarioEvaluator(Evaluator):
     """Judges staffings given as counts by any rule ``build(counts) -> Scenario`` (same batches and common
     random numbers as :class:`supportsim.staffing.Evaluator`)."""
 
-    def __init__(self, build: Any, constraints: list[Constraint], settings: Settings, scenario: Scenario):
+    def __init__(self, build: Any, constraints: list[Constraint], settings: Settings, scenario: Scenario,
+                 before: int = 0):
+        told = settings.progress   # progress counts on from the ``before`` simulations already run
+        if told is not None and before:
+            settings = replace(settings, progress=lambda done, total: told(before + done, before + total))
         super().__init__(scenario, [], constraints, settings)
         self.build = build
 
@@ -266,8 +270,11 @@ def starting_alpha(constraints: Sequence[Constraint]) -> float:
     return min(max(min(shares, default=0.2), 0.02), 0.5)
 
 
+Tried = list[tuple[float, bool, bool]]   # (scale, every constraint holds, the engineer-hours cover the work)
+
+
 def search_scale(scenario: Scenario, base: Staffing, block: int, constraints: list[Constraint],
-                 settings: Settings) -> tuple[int, list[tuple[float, bool, bool]], ScenarioEvaluator, list[Counts]]:
+                 settings: Settings, before: int = 0) -> tuple[int, Tried, ScenarioEvaluator, list[Counts]]:
     """The least scale (index into SCALES) at which every constraint holds; -1 when none up to the largest."""
     staffings = [scaled(base, c) for c in SCALES]
     keys = [flat(s) for s in staffings]
@@ -278,8 +285,8 @@ def search_scale(scenario: Scenario, base: Staffing, block: int, constraints: li
         return staffed_by_interval(scenario, {g: np.array(counts[i * size:(i + 1) * size])
                                               for i, g in enumerate(groups)}, block)
 
-    ev = ScenarioEvaluator(build, constraints, settings, scenario)
-    tried: list[tuple[float, bool, bool]] = []
+    ev = ScenarioEvaluator(build, constraints, settings, scenario, before)
+    tried: Tried = []
 
     def ok(i: int) -> bool:
         if not keeps_up(scenario, staffings[i], block):
@@ -328,7 +335,8 @@ def by_hour(scenario: Scenario, constraints: list[Constraint], settings: Setting
     base, iterations, converged, simulations = isa(scenario, groups, start, block, settings, max_iterations)
     answer = ByHour(list(groups), block, start, base, base, iterations, converged, simulations=simulations)
     if alpha is None:
-        index, answer.tried, ev, keys = search_scale(scenario, base, block, constraints, settings)
+        index, answer.tried, ev, keys = search_scale(scenario, base, block, constraints, settings,
+                                                          simulations)
         answer.searched = True
         answer.simulations += ev.simulations
         if index < 0:
@@ -342,7 +350,8 @@ def by_hour(scenario: Scenario, constraints: list[Constraint], settings: Setting
         if lower:
             answer.fewer = ev.judged(keys[lower[-1]])
     elif constraints:
-        ev = ScenarioEvaluator(lambda _: staffed_by_interval(scenario, base, block), constraints, settings, scenario)
+        ev = ScenarioEvaluator(lambda _: staffed_by_interval(scenario, base, block), constraints, settings, scenario,
+                               simulations)
         answer.judged = ev.evaluate([()])[()]
         answer.simulations += ev.simulations
     records = simulate_records(staffed_by_interval(scenario, answer.staffing, block), settings, answer.simulations)
