@@ -18,7 +18,16 @@ from supportsim.admit import admit
 from supportsim.engine import simulate_replication
 from supportsim.scenario import Scenario
 from supportsim.staffing import settings_for
-from supportsim.staffing_by_hour import by_hour, delays, lagged_offered_load, presence, requirement, staffed_by_interval
+from supportsim.staffing_by_hour import (
+    SAMPLES_PER_HOUR,
+    by_hour,
+    delays,
+    lagged_offered_load,
+    presence,
+    requirement,
+    staffed_by_interval,
+)
+from supportsim.stats import overlap
 from supportsim.theory import halfin_whitt_wait_probability
 
 ALPHA = 0.1
@@ -75,9 +84,11 @@ def test_presence_counts_tickets_in_work_or_waiting() -> None:
     record = simulate_replication(scenario, 0)
     counts = presence(record, "desk")
     mean = (counts * np.arange(counts.shape[1])).sum() / counts.sum()
-    # Little's law over the week: mean tickets present = arrival rate x mean time in the desk (no waiting here)
-    in_desk = (record.ended - record.queued)[record.queued >= scenario.warmup].mean()
-    assert mean == pytest.approx(RATE * in_desk, rel=0.05)
+    # the time average of the tickets present over the window, exactly: their time in it over its length
+    exact = overlap(record.queued, record.ended, scenario.warmup, scenario.horizon) / (scenario.horizon
+                                                                                      - scenario.warmup)
+    assert mean == pytest.approx(exact, rel=0.01)
+    assert counts.sum() == pytest.approx(SAMPLES_PER_HOUR * (scenario.horizon - scenario.warmup))
 
 
 def test_isa_is_time_stable(isa_answer: dict[str, np.ndarray]) -> None:
