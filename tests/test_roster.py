@@ -115,6 +115,10 @@ def test_staff_by_hour_writes_a_verified_ready_to_run_roster(tmp_path: Path) -> 
     assert "roster (" in done.stdout and "every constraint holds" in done.stdout
     doc = json.loads((out / "by-hour.json").read_text())
     assert doc["interval_hours"] == 4 and doc["searched"] and doc["roster"]["holds"]
+    # the least scale: every constraint holds there, and the nearest lower scale tried fails or cannot keep up
+    assert all(c["at_answer"]["status"] == "holds" for c in doc["constraints"].values())
+    lower = [t for t in doc["scales_tried"] if t["scale"] < doc["scale"]]
+    assert lower and not max(lower, key=lambda t: t["scale"])["holds"]
     entry = doc["groups_by_interval"]["desk"]
     assert len(entry["requirement"]) == 42
     assert all(r >= n for r, n in zip(entry["rostered"], entry["requirement"]))
