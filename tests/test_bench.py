@@ -106,7 +106,8 @@ def test_command_prints_and_writes_the_figures(tmp_path, capsys):
     printed = capsys.readouterr().out
     text = doc.read_text()
     assert "old figures" not in text and "Prose kept." in text and text.rstrip().endswith("More prose.")
-    for heading in ("### Targets", "### R1:", "### R1 scaled", "### R2:", "### Memory", "### Scaling"):
+    for heading in ("### Targets", "### R1:", "### R1 scaled", "### R2:", "### Memory", "### Scaling",
+                    "### Staffing search"):
         assert heading in printed and heading in text
     for name, label in LABELS.items():  # without Ciw installed (no bench extra) its row is left out
         assert (label in printed) == (name != "ciw" or runs.ciw_available())

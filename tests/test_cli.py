@@ -142,8 +142,14 @@ def check_variant(scenario, figures: dict, variant: str, baseline: str) -> None:
     segments, groups = figures["segments"], figures["groups"]
     on_call = {g: [i for i, b in enumerate(scenario.groups[g].blocks) if b.on_call] for g in scenario.group_names}
     on_call = {g: blocks for g, blocks in on_call.items() if blocks}
-    assert set(figures) == {"segments", "tiers", "groups", "targets", "clocks"} | (
+    assert set(figures) == {"segments", "tiers", "groups", "targets", "clocks", "workforce"} | (
         {"vs_baseline"} if variant != baseline else set()) | ({"on_call"} if on_call else set())
+    workforce = figures["workforce"]  # engineers on the roster, per group and in all; headcount no fewer
+    assert set(workforce) == {*scenario.group_names, "all"}
+    assert {g: workforce[g]["engineers"] for g in scenario.group_names} == \
+           {g: scenario.groups[g].headcount for g in scenario.group_names}
+    assert workforce["all"]["engineers"] == sum(scenario.groups[g].headcount for g in scenario.group_names)
+    assert all(w["headcount"] >= w["engineers"] for w in workforce.values())
     for group in on_call:  # call-outs in the window, per day of it, per on-call engineer; they add up
         node = figures["on_call"][group]
         days = (scenario.horizon - scenario.warmup) / 24

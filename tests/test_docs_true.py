@@ -113,7 +113,8 @@ def test_the_performance_page_has_every_part_of_the_benchmark():
 
     page = (ROOT / "docs" / "performance.md").read_text()
     generated = re.search(r"<!-- benchmark figures: .*?-->(.*)<!-- end of benchmark figures -->", page, re.DOTALL).group(1)
-    for heading in ("### Targets", "### R1:", "### R1 scaled", f"### R2: `{R2_FILE}`", "### Memory", "### Scaling"):
+    for heading in ("### Targets", "### R1:", "### R1 scaled", f"### R2: `{R2_FILE}`", "### Memory", "### Scaling",
+                    "### Staffing search"):
         assert heading in generated, f"docs/performance.md lacks '{heading}': run {GENERATED['performance.md']}"
     for implementation in ("supportsim", "Ciw", "plain SimPy", "heapq", "Cobham"):
         assert implementation in generated

@@ -451,12 +451,12 @@ def cmd_staff(args: argparse.Namespace) -> int:
     folder_target(out, "--out ")
     groups = [g.strip() for g in args.groups.split(",")] if args.groups else None
     try:
-        varied_scenarios(scenario, args.vary)  # a --vary that cannot be applied is refused before simulating
+        changed = varied_scenarios(scenario, args.vary)  # a --vary that cannot be applied is refused up front
         with Progress(f"staff {scenario.name}", quiet=args.quiet) as progress:
             settings = settings_for(scenario, groups, args.delta, args.batch, args.cap, args.seed, args.jobs,
                                     args.scheduler, progress)
             answers = search(checked.variants, checked.checks, settings)
-            varied = sensitivity(scenario, settings, args.vary)
+            varied = sensitivity(changed, settings)
     except StaffingError as exc:
         print(f"error: {args.file}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -467,7 +467,8 @@ def cmd_staff(args: argparse.Namespace) -> int:
             print(sensitivity_text(varied))
     save(out, scenario, answers, settings, baseline, varied)  # whole, with the unreachable variants and why
     if not args.quiet:
-        print(f"wrote {out / 'staffing.json'}, {out / 'staffing.csv'}, {out / 'scenario.resolved.yaml'}")
+        print(f"wrote {out / 'staffing.json'}, {out / 'staffing.csv'}, {out / 'staffing.html'}, "
+              f"{out / 'scenario.resolved.yaml'}")
     unreachable = [a for a in answers if not a.reachable]
     for a in unreachable:
         print(f"error: {args.file}: variant {a.variant}: unreachable: {a.reason}", file=sys.stderr)

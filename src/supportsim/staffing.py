@@ -39,6 +39,7 @@ from .progress import Callback
 from .scenario import Scenario
 from .service_targets import placed_targets
 from .stats import Key, estimate
+from .units import WEEK
 from .workers import Figures, run_in_order
 from .workforce import block_cost, headcount
 
@@ -175,6 +176,8 @@ def start(scenario: Scenario, posts: Sequence[Post]) -> Counts:
         for i, p in enumerate(posts):
             if p.group == group and p.set_apart:
                 counts[i] = set_apart_count(scenario, group)
+                if p.set_apart == "dedicated":  # a side of its own: at least the VIP work's offered-load bound
+                    counts[i] = max(counts[i], math.floor(vip_engineers(scenario, group)) + 1)
         mine = [i for i, p in enumerate(posts) if p.group == group and not p.set_apart]
         now = [scenario.groups[group].blocks[posts[i].block].count for i in mine]
         fixed = fixed_hours(scenario, posts, group)
@@ -185,11 +188,20 @@ def start(scenario: Scenario, posts: Sequence[Post]) -> Counts:
         while mine and fixed + sum(counts[i] * posts[i].hours for i in mine) <= offered[group]:
             best = max(mine, key=lambda i: (posts[i].hours / posts[i].cost if posts[i].cost else 0.0, -i))
             counts[best] += 1
-        for i, p in enumerate(posts):  # keep at least one engineer besides those set apart
+        for i, p in enumerate(posts):  # the others keep up with the rest of the work (dedicated), and are one
             if p.group == group and p.set_apart:
-                while sum(counts[k] for k in mine) <= counts[i]:
+                rest = offered[group] / WEEK - vip_engineers(scenario, group) if p.set_apart == "dedicated" else 0.0
+                while sum(counts[k] for k in mine) - counts[i] <= max(rest, 0.0):
                     counts[mine[0]] += 1
     return tuple(counts)
+
+
+def vip_engineers(scenario: Scenario, group: str) -> float:
+    """The VIP tickets' offered load at the group, in engineers on duty around the clock."""
+    vip = scenario.vip_segments
+    share = sum(s for name, s in zip(scenario.segment_names, scenario.segment_shares) if name in vip)
+    visits = dict(zip(scenario.group_names, scenario.visits_per_ticket()))[group]
+    return scenario.mean_arrival_rate * visits * share * scenario.mean_work(group, vip) if vip else 0.0
 
 
 def stable(scenario: Scenario, posts: Sequence[Post], counts: Counts) -> bool:
@@ -350,12 +362,13 @@ class Answer:
 
 
 def ample(posts: Sequence[Post], first: Counts) -> Counts:
-    """Twice the start plus a few; set-apart counts too, each leaving the rest of its group at least as many."""
+    """Twice the start plus a few; a set-apart count is half its group, so each side of the split has at least
+    the start of the whole group (which already carries all of the group's offered work)."""
     big = [max(2 * c, c + 3) for c in first]
     for i, post in enumerate(posts):
         if post.set_apart:
             total = sum(big[k] for k, p in enumerate(posts) if p.group == post.group and not p.set_apart)
-            big[i] = max(1, min(big[i], total // 2))
+            big[i] = max(1, total // 2)
     return tuple(big)
 
 
@@ -383,13 +396,19 @@ def solve(variant: str, scenario: Scenario, constraints: list[Constraint], setti
                              f"{worst.constraint.bound:g}; more engineers cannot fix it")
     judged = ev.evaluate([counts])[counts]
     while not holds(judged):
+        if sum(counts) >= sum(big):  # as many engineers as ample staff and still short: ample holds, go there
+            counts, judged = big, at_ample
+            break
         moves = {i: _moved(counts, i, +1) for i in range(len(posts)) if feasible(posts, _moved(counts, i, +1))}
         found = ev.evaluate(list(moves.values()))
         now = shortfall(judged)
         gains = {i: (now - shortfall(found[c])) / (posts[i].cost or 1.0) for i, c in moves.items()}
         best = max(gains, key=lambda i: (gains[i], -i))
-        if gains[best] <= 0:  # nothing buys progress at the margin: add where the work is most loaded
-            best = min((i for i in moves if not posts[i].set_apart), key=lambda i: (counts[i] * posts[i].hours, i))
+        if gains[best] <= 0:  # nothing buys progress at the margin: one more in every post below ample staff
+            wider = tuple(c + 1 if c < b else c for c, b in zip(counts, big))
+            counts = wider if feasible(posts, wider) and wider != counts else big
+            judged = ev.evaluate([counts])[counts]
+            continue
         counts = moves[best]
         judged = found[counts]
     while True:

@@ -26,15 +26,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .admit import Admitted
 from .manifest import digest, save_run
 from .results import _json_safe, resolved_scenario_yaml
 from .scenario import Scenario
 from .staffing import Answer, Counts, Post, Settings, StaffingError, staff
 
 
-def varied_scenarios(scenario: Scenario, varies: Sequence[str]) -> list[tuple[dict[str, Any], str, float]]:
-    """The scenario's data per ``--vary`` change, with the key and the change; StaffingError for one that cannot
-    be read or applied (checked before any simulation)."""
+def varied_scenarios(scenario: Scenario, varies: Sequence[str]) -> list[tuple[Admitted, str, float]]:
+    """The scenario admitted per ``--vary`` change, with the key and the change; StaffingError for one that
+    cannot be read or applied, or whose changed scenario is refused (all checked before any simulation)."""
+    from .admit import admit
+    from .loader import ScenarioError
     from .sensitivity import parse_vary, varied
 
     data = scenario.model_dump(mode="json", exclude_none=True)
@@ -42,19 +45,24 @@ def varied_scenarios(scenario: Scenario, varies: Sequence[str]) -> list[tuple[di
     for spec in varies:
         try:
             key, changes = parse_vary(spec)
-            out += [(varied(data, key, change), key, change) for change in changes]
+            for change in changes:
+                try:
+                    out.append((admit(varied(data, key, change)), key, change))
+                except ScenarioError as exc:
+                    path, message = exc.problems[0]
+                    raise StaffingError(f"--vary {key} {100 * change:+g}%: the changed scenario is refused: "
+                                        f"{path}: {message}") from None
         except ValueError as exc:
+            if isinstance(exc, StaffingError):
+                raise
             raise StaffingError(str(exc)) from None
     return out
 
 
-def sensitivity(scenario: Scenario, settings: Settings, varies: Sequence[str]) -> list[dict[str, Any]]:
+def sensitivity(varied: Sequence[tuple[Admitted, str, float]], settings: Settings) -> list[dict[str, Any]]:
     """Per ``--vary KEY=-10%,+10%`` and change: the answer per variant with that input scaled."""
-    from .admit import admit
-
     out = []
-    for changed, key, change in varied_scenarios(scenario, varies):
-        admitted = admit(changed)
+    for admitted, key, change in varied:
         answers = staff(admitted.variants, admitted.checks, settings)
         out.append({"key": key, "change": change,
                     "variants": {a.variant: {"reachable": a.reachable, "reason": a.reason,
@@ -137,8 +145,9 @@ def staffing_csv(answers: Sequence[Answer]) -> str:
     for a in answers:
         for counts, judged in a.curve:
             cost = sum(c * p.cost for c, p in zip(counts, a.posts))
+            engineers = sum(c for c, p in zip(counts, a.posts) if not p.set_apart)  # set apart: among them
             for j in judged:
-                writer.writerow([a.variant, _staffing_text(a.posts, counts), sum(counts), f"{cost:g}",
+                writer.writerow([a.variant, _staffing_text(a.posts, counts), engineers, f"{cost:g}",
                                  counts == a.counts, j.constraint.name, j.constraint.op, f"{j.constraint.bound:g}",
                                  _number(j.value), _number(j.low), _number(j.high), j.status, j.replications])
     return out.getvalue()
@@ -170,10 +179,14 @@ def text(answers: Sequence[Answer], baseline: str) -> str:
 
 def save(out: str | Path, scenario: Scenario, answers: Sequence[Answer], settings: Settings, baseline: str,
          varied: Sequence[dict[str, Any]] = ()) -> Path:
-    """staffing.json, staffing.csv and the scenario, as one whole run (see supportsim.manifest)."""
+    """staffing.json, staffing.csv, staffing.html and the scenario, as one whole run (see supportsim.manifest)."""
+    from .report.staffing import render
+
     resolved = resolved_scenario_yaml(scenario)
-    document = staffing_document(scenario, answers, settings, baseline, varied)
-    files = {"staffing.json": json.dumps(_json_safe(document), indent=2) + "\n", "staffing.csv": staffing_csv(answers),
+    document = _json_safe(staffing_document(scenario, answers, settings, baseline, varied))
+    table = staffing_csv(answers)
+    files = {"staffing.json": json.dumps(document, indent=2) + "\n", "staffing.csv": table,
+             "staffing.html": render(document, list(csv.DictReader(io.StringIO(table)))),
              "scenario.resolved.yaml": resolved}
     run = {"kind": "staff", "scenario": scenario.name, "scenario_hash": digest(resolved.encode("utf-8")),
            "seed": settings.seed, "replications": settings.batch}

@@ -31,6 +31,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--repeat", type=int, help="timings per implementation, best kept (default 3; quick 1)")
     p.add_argument("--scenarios", type=Path, default=None, help="folder with the bundled scenarios")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--no-staff", action="store_true", help="leave out the staffing search (supportsim staff on "
+                                                           "the bundled VIP scenario, about 2-4 minutes)")
     return p
 
 
@@ -67,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     figures["r2"] = step("R2", runs.r2, r2_data, repeat)
     figures["memory"] = step("memory", runs.memory, memory_tickets, args.seed)
     figures["scaling"] = step("scaling", runs.scaling, r2_data, replications, min(repeat, 2))
+    if not args.no_staff:
+        figures["staffing"] = step("staffing search", runs.staffing, scenarios, 2, quick)
     figures["seconds"] = time.perf_counter() - started
     figures["load_after"] = _load()
 

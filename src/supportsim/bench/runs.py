@@ -210,3 +210,24 @@ def scaling(data: dict, replications: int, repeat: int) -> dict:
     out["control_speedup"] = out["control"][1] / out["control"][2]
     out["identical"] = summaries[1] == summaries[2]
     return out
+
+
+def staffing(scenarios: Path, jobs: int, quick: bool) -> dict:
+    """``supportsim staff`` on the bundled VIP scenario with its defaults (every variant, every group): wall time,
+    simulations and the answer per variant. Quick: the first two variants, a quarter of the horizon, batches of 2."""
+    from ..admit import admit
+    from ..staffing import settings_for, staff
+
+    data = yaml.safe_load((scenarios / R2_FILE).read_text())
+    if quick:
+        data["variants"] = dict(list(data["variants"].items())[:2])
+        data["horizon"] = "300h"
+    checked = admit(data)
+    settings = settings_for(checked.scenario, jobs=jobs, batch=2 if quick else None)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    answers, seconds = _timed(staff, checked.variants, checked.checks, settings)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"scenario": data["name"], "variants": len(answers), "groups": len(checked.scenario.groups), "jobs": jobs,
+            "seconds": seconds, "simulations": sum(a.simulations for a in answers),
+            "cpu_children": after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, "quick": quick,
+            "answers": {a.variant: a.staff() if a.reachable else None for a in answers}}

@@ -23,6 +23,10 @@ def build_report(folder: str | Path, generated: str | None = None, shown_as: str
     folder being saved that ``folder`` (its files staged, not yet a whole run) will become."""
     from .html import render
 
+    if (Path(folder) / "staffing.json").exists() and not (Path(folder) / "summary.json").exists():
+        from . import staffing  # a folder written by `supportsim staff`
+
+        return staffing.build(Path(folder))
     results = read_results(folder, verify=shown_as is None)
     if shown_as is not None:
         results.folder = Path(shown_as)

@@ -14,7 +14,7 @@ import numpy as np
 
 from .._version import __version__
 from ..units import human_duration
-from . import comparisons, plots, sweepplots, timeplots
+from . import comparisons, plots, sweepplots, timeplots, workforce
 from .data import Estimate, Results
 from .figures import (
     Change,
@@ -39,6 +39,7 @@ def render(results: Results, generated: str | None = None) -> str:
         _glance(results, styles),
         _headline(results, styles),
         _scenario(results),
+        workforce.section(results),
         _figure_section("distributions", "Reaction and resolution time distributions",
                         comparisons.cdfs(results, styles),
                         "Share of tickets (y) answered or resolved within a time (x), pooled over replications; "
