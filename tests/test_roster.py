@@ -133,6 +133,9 @@ def test_staff_by_hour_writes_a_verified_ready_to_run_roster(tmp_path: Path) -> 
     assert {b.calendar: b.count for b in staffed.groups["desk"].blocks} == {
         s["calendar"]: s["engineers"] for s in shifts.values() if s["engineers"]}
     assert json.loads((out / "manifest.json").read_text())["kind"] == "staff-by-hour"
+    # `supportsim report` on the folder builds the same page from by-hour.json
+    assert run_cli("report", out).returncode == 0
+    assert (out / "report.html").read_text() == (out / "by-hour.html").read_text()
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -6,11 +6,14 @@ Built from by-hour.json's data alone (a plain dict), like the rest of the report
 
 from __future__ import annotations
 
+import json
 from html import escape
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from .data import ReportError
 from .plots import figure, to_svg
 from .style import CSS
 
@@ -94,3 +97,15 @@ def _value(judged: dict[str, Any]) -> str:
     if value is None:
         return "-"
     return f"{value:.4g}" + ("" if low is None or high is None else f" [{low:.4g}, {high:.4g}]")
+
+
+def build(folder: Path) -> str:
+    """The page of a folder written by ``supportsim staff --by-hour`` (what ``supportsim report`` builds)."""
+    try:
+        doc = json.loads((folder / "by-hour.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ReportError(f"{folder}: cannot read the staffing by hour: {exc}") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("groups_by_interval"), dict):
+        raise ReportError(f"{folder / 'by-hour.json'}: has no 'groups_by_interval'; is it written by `supportsim "
+                          "staff --by-hour`?")
+    return page(doc)
