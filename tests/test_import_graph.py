@@ -23,16 +23,16 @@ LAYERS: list[tuple[str, list[str]]] = [
                                               "manifest", "zones", "workdays", "formats"]),
     ("scenario model", ["distributions", "customers", "contracts", "visits", "ticket_types", "customer_waits", "special_days", "service_targets", "skills", "priorities", "triage", "callbacks", "arrival_calendar", "working_time", "routing", "strategies", "strategies.*", "scenario",
                         "variants", "trace", "problems", "ticket_checks", "contract_checks", "consistency", "loader", "grid", "plan", "budget", "workforce",
-                        "sensitivity"]),
+                        "sensitivity", "roster_spec"]),
     ("tickets", ["lifecycle", "tickets", "visit_attributes", "backlog", "cards", "points"]),
     ("records", ["records"]),
     ("engine", ["returns", "engine"]),
     ("statistics", ["lifecycle_figures", "contract_stats", "stats", "weeks", "profiles", "checks"]),
     ("admission", ["admit"]),
     ("results and report", ["results", "baseline", "tables", "contract_tables", "report", "report.*"]),
-    ("api", ["workers", "sweeps", "staffing", "staffing_output", "api", "ci", "against_theory", "bench", "bench.*", "export", "fitting",
+    ("api", ["workers", "sweeps", "staffing", "staffing_output", "staffing_by_hour", "roster", "roster_output", "api", "ci", "against_theory", "bench", "bench.*", "export", "fitting",
              "fitting.*", "backtesting", "backtesting.*", "schema", ""]),
-    ("cli", ["cli", "__main__"]),
+    ("cli", ["cli", "by_hour_cli", "__main__"]),
 ]
 """The records of a replication sit below the engine that writes them, so statistics, results and reports
 read records without importing the engine (and SimPy). Admission (:mod:`supportsim.admit`, the one way in

@@ -15,13 +15,13 @@ from .admit import load_scenario
 from .loader import ScenarioError
 from .scenario import Scenario
 
-__all__ = ["__version__", "load_scenario", "simulate", "sweep", "staff", "fit", "backtest", "Scenario", "ScenarioError",
-           "SimulationResult"]
+__all__ = ["__version__", "load_scenario", "simulate", "sweep", "staff", "staff_by_hour", "fit", "backtest", "Scenario",
+           "ScenarioError", "SimulationResult"]
 
 
 def __getattr__(name: str) -> Any:
     # the engine and statistics load on first use, so `supportsim validate` and bad input answer at once
-    if name in ("simulate", "sweep", "staff", "fit", "backtest"):
+    if name in ("simulate", "sweep", "staff", "staff_by_hour", "fit", "backtest"):
         from . import api
         return getattr(api, name)
     if name == "SimulationResult":

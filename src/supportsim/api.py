@@ -95,6 +95,35 @@ def staff(scenario: Scenario | str | Mapping, groups: list[str] | None = None, d
     return pandas.DataFrame(rows)
 
 
+def staff_by_hour(scenario: Scenario | str | Mapping, alpha: float | None = None, interval: int = 1,
+                  groups: list[str] | None = None, delta: float = 0.01, batch: int | None = None,
+                  cap: int | None = None, seed: int | None = None, jobs: int = 1, scheduler: str | None = None,
+                  out: str | Path | None = None) -> Any:
+    """Staff per interval of the week (the iterative staffing algorithm) and, with a ``roster:`` section, the
+    verified least-cost roster, as ``supportsim staff --by-hour`` finds them (see docs/staffing.md). Returns a
+    pandas DataFrame, the rows of by-hour.csv (group, interval, requirement, rostered, ...); with ``out``, the
+    results folder is saved there as the command line saves it. Raises StaffingError for what cannot be done."""
+    pandas = require("pandas", "pandas", "supportsim.staff_by_hour()")
+    import io
+
+    from .roster import verified_roster
+    from .roster_output import by_hour_csv, document, save
+    from .staffing import constraints_of, settings_for
+    from .staffing_by_hour import by_hour
+
+    admitted = admit(scenario)
+    settings = settings_for(admitted.scenario, groups, delta, batch, cap, seed, jobs, scheduler)
+    constraints = constraints_of(admitted.scenario, admitted.checks, next(iter(admitted.variants)))
+    answer = by_hour(admitted.scenario, constraints, settings, interval, alpha)
+    roster = None
+    if admitted.scenario.roster is not None:
+        roster = verified_roster(admitted.scenario, answer.staffing, constraints, settings, interval, answer.alpha,
+                                 before=answer.simulations)
+    if out is not None:
+        save(out, admitted.scenario, answer, settings, roster)
+    return pandas.read_csv(io.StringIO(by_hour_csv(document(admitted.scenario, answer, settings, roster))))
+
+
 def fit(export: str | Path, out: str | Path | None = None, report: str | Path | None = None, *,
         preset: str | None = None, states: str | Path | Mapping | None = None, columns: Mapping[str, str] | None = None,
         ignore_unknown: bool = False, skip_bad: bool = False, tz: str | None = None, since: str | None = None,

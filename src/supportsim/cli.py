@@ -149,6 +149,13 @@ def build_parser() -> argparse.ArgumentParser:
     staff.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster: tcp://HOST:PORT or 'local'")
     staff.add_argument("--vary", action="append", default=[], metavar="KEY=CHANGES",
                        help="re-solve with one input scaled, e.g. groups.L1.work.mean=-10%%,+10%% (repeatable)")
+    staff.add_argument("--by-hour", action="store_true",
+                       help="staff per interval of the week (iterative staffing algorithm) and, with a roster: "
+                            "section, the least-cost verified roster; writes by-hour.json/.csv/.html, roster.yaml")
+    staff.add_argument("--alpha", type=float, metavar="P", help="--by-hour: target delay probability per interval "
+                                                                "(default: the targets with attain set the level)")
+    staff.add_argument("--interval", default="1h", metavar="HOURS",
+                       help="--by-hour: interval length, whole hours dividing a day (default 1h)")
     staff.add_argument("--out", metavar="DIR", help="output folder (default: results/<scenario name>-staff/)")
     staff.add_argument("--quiet", action="store_true", help="print nothing but errors")
     _max_tickets_option(staff)
@@ -460,6 +467,10 @@ def cmd_staff(args: argparse.Namespace) -> int:
     checked = admit(args.file)
     scenario = checked.scenario
     checked.refuse_beyond(args.batch, args.max_tickets, kept=False)
+    if args.by_hour or args.alpha is not None:
+        from .by_hour_cli import staff_by_hour
+
+        return staff_by_hour(args, checked)
     out = Path(args.out) if args.out else Path("results") / f"{scenario.name}-staff"
     folder_target(out, "--out ")
     groups = [g.strip() for g in args.groups.split(",")] if args.groups else None

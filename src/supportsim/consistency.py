@@ -291,6 +291,12 @@ def working_time_problems(s: Scenario) -> list[tuple[str, str]]:
     for place in placed_targets(s):
         if place.target.clock is not None:
             check(f"{place.path}.clock", place.target.clock)
+    for name, shift in (s.roster.shifts.items() if s.roster is not None else ()):
+        check(f"roster.shifts.{name}.calendar", shift.calendar)
+        for staffed in shift.groups or ():
+            if staffed not in s.groups:
+                problems.append((f"roster.shifts.{name}.groups",
+                                 f"unknown group {staffed!r}; groups are {', '.join(s.groups)}"))
     problems += _arrival_calendar_problems(s)
     for i, burst in enumerate(s.arrivals.bursts):
         if burst.segment is not None and burst.segment not in s.segments:

@@ -181,11 +181,14 @@ class ShiftGroup(StaffedGroup):
     An engineer takes no new work off shift. Work in progress when a shift ends pauses: the piece of work
     ends there (recorded like an interruption, so busy time stays exact) and the visit waits for the same
     engineer, who resumes it first thing at their next shift start. Work that is done at the very instant the
-    shift ends counts as done, not paused.
+    shift ends counts as done, not paused. With ``at_shift_end: finish`` the engineer instead finishes the
+    ticket in hand before leaving (and takes no new one).
     """
 
-    def __init__(self, run: _Run, name: str, shifts: list[tuple[int, Calendar]], policy: PolicyConfig):
+    def __init__(self, run: _Run, name: str, shifts: list[tuple[int, Calendar]], policy: PolicyConfig,
+                 finish: bool = False):
         super().__init__(run, name, sum(count for count, _ in shifts), policy)
+        self.finish = finish
         self.on_shift = [True] * self.staff
         self.paused = [-1] * self.staff
         first = 0
@@ -206,6 +209,8 @@ class ShiftGroup(StaffedGroup):
     def shift_start(self, team: list[int]) -> None:
         for engineer in reversed(team):  # like the first release: the lowest-numbered engineer is picked first
             self.on_shift[engineer] = True
+            if self.serving[engineer] >= 0:  # still finishing a ticket of the last shift: released when done
+                continue
             visit = self.paused[engineer]
             if visit >= 0:
                 self.paused[engineer] = -1
@@ -222,6 +227,8 @@ class ShiftGroup(StaffedGroup):
                 self.strategy.withdraw(engineer)
                 continue
             self.strategy.pause(engineer)
+            if self.finish:
+                continue
             left = self._remaining[visit] - (now - self._resumed[visit]) / self.pace[engineer]
             if left <= 1e-12 * max(1.0, now):  # a few units of rounding in the last place of `now`
                 continue  # done this very instant: its finish event fires next and does not release the engineer
@@ -427,7 +434,8 @@ class _Run:
             return OnCallGroup(self, group, shifts, scenario.policy_of(group), on_call, self.tickets.call_out)
         if all(calendar.is_always for _, calendar in shifts):
             return StaffedGroup(self, group, scenario.groups[group].headcount, scenario.policy_of(group))
-        return ShiftGroup(self, group, shifts, scenario.policy_of(group))
+        return ShiftGroup(self, group, shifts, scenario.policy_of(group),
+                          scenario.groups[group].at_shift_end == "finish")
 
     def drained(self) -> bool:
         """Every ticket has arrived and is resolved."""

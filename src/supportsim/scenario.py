@@ -24,6 +24,7 @@ from .distributions import Distribution, Duration
 from .limits import MAX_GROUPS, MAX_LIST, MAX_PRIORITIES, MAX_REPLICATIONS, MAX_SEGMENTS
 from .model import Model, QuietModel
 from .priorities import PriorityValue, confusion, shares
+from .roster_spec import Roster
 from .routing import EntryRule, EscalationRule, in_hours, match_shares
 from .service_targets import TargetValue, placed_targets
 from .skills import Dimension
@@ -135,6 +136,9 @@ class Group(QuietModel):
                                                        "engineer-hours); a staff block's own cost wins.")
     shrinkage: float = Field(0.0, ge=0, lt=1, description="Share of paid time not on tickets (breaks, training, "
                                                           "leave): headcount = engineers on duty / (1 - shrinkage).")
+    at_shift_end: Literal["pause", "finish"] = Field(
+        "pause", description="Work in hand when a shift ends: 'pause' (the same engineer resumes it next shift) or "
+                             "'finish' (the engineer finishes it before leaving).")
     vip_privileges: bool | None = Field(
         None, description="Whether VIP tickets get VIP treatment here (default: yes at the entry group, "
                           "the scenario's vip_in_escalation elsewhere)."
@@ -253,6 +257,8 @@ class Scenario(Model):
     )
     contracts: Contracts | None = Field(None, description="Prepaid points plans and loyalty cards of the segments' "
                                                           "customers (see docs/contracts.md).")
+    roster: Roster | None = Field(None, description="Shifts a least-cost roster may use (`supportsim staff "
+                                                    "--by-hour`): {shifts: {name: {calendar, cost, groups}}}.")
 
     # ---- derived values (plain functions of the data) -------------------------------------------------
     @property

@@ -265,6 +265,10 @@ class Evaluator:
     figures: dict[Counts, list[Figures]] = field(default_factory=dict)
     simulations: int = 0
 
+    def scenario_for(self, counts: Counts) -> Scenario:
+        """The scenario to simulate for a staffing (each post's engineers set to ``counts``)."""
+        return staffed(self.scenario, self.posts, counts)
+
     def judged(self, counts: Counts) -> list[Judged]:
         runs = self.figures[counts]
         return [judge_one(c, [f.get(c.key, math.nan) for f in runs]) for c in self.constraints]
@@ -291,7 +295,7 @@ class Evaluator:
                 return {c: self.judged(c) for c in wanted}
             tasks, owners = [], []
             for counts in more:
-                scenario = staffed(self.scenario, self.posts, counts)
+                scenario = self.scenario_for(counts)
                 done = len(self.figures.get(counts, []))
                 size = min(self.settings.batch, self.settings.cap - done)
                 tasks += [(scenario, r, self.settings.seed) for r in range(done, done + size)]

@@ -27,6 +27,10 @@ def build_report(folder: str | Path, generated: str | None = None, shown_as: str
         from . import staffing  # a folder written by `supportsim staff`
 
         return staffing.build(Path(folder))
+    if (Path(folder) / "by-hour.json").exists() and not (Path(folder) / "summary.json").exists():
+        from . import roster  # a folder written by `supportsim staff --by-hour`
+
+        return roster.build(Path(folder))
     results = read_results(folder, verify=shown_as is None)
     if shown_as is not None:
         results.folder = Path(shown_as)
