@@ -346,8 +346,8 @@ def assert_not_blank(pixels: np.ndarray) -> None:
     assert len(colours) > 200, f"only {len(colours)} distinct colours: the page looks blank"
     ink = (pixels.min(axis=2) < 200).mean()
     assert 0.02 < ink < 0.6, f"{ink:.1%} of the page is ink: blank or broken"
-    rows_with_ink = (pixels.min(axis=2) < 200).any(axis=1).mean()
-    assert rows_with_ink > 0.5, "content stops early: something did not render"
+    inked = (pixels.min(axis=2) < 200).any(axis=1)  # pixel rows with any ink; text lines leave gaps between
+    assert inked.mean() > 0.3 and inked[-len(inked) // 4:].any(), "content stops early: something did not render"
 
 
 def test_bundled_report_renders_in_a_browser(bundled, tmp_path):
