@@ -32,7 +32,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("results and report", ["results", "baseline", "tables", "contract_tables", "report", "report.*"]),
     ("api", ["workers", "sweeps", "staffing", "staffing_output", "staffing_by_hour", "roster", "roster_output", "api", "ci", "against_theory", "bench", "bench.*", "export", "fitting",
              "fitting.*", "backtesting", "backtesting.*", "schema", ""]),
-    ("cli", ["cli", "by_hour_cli", "__main__"]),
+    ("cli", ["cli_parser", "cli", "by_hour_cli", "__main__"]),
 ]
 """The records of a replication sit below the engine that writes them, so statistics, results and reports
 read records without importing the engine (and SimPy). Admission (:mod:`supportsim.admit`, the one way in

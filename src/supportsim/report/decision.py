@@ -123,7 +123,8 @@ def section(results: Results) -> str:
         t = next((_targets(results, v).get(path) for v in results.variants if path in _targets(results, v)), {}) or {}
         attain = f", {100 * t['attain']:g}%" if t.get("attain") is not None else ""
         clock = "" if t.get("clock") in (None, "always") else f" ({t['clock']} calendar)"
-        heads.append(f"<th>{'.<wbr>'.join(escape(part) for part in path.split('.'))}<br><small>within {escape(str(t.get('within', '')))}{escape(clock)}"
+        breakable = ".<wbr>".join(escape(part) for part in path.split("."))  # long paths wrap at their dots
+        heads.append(f"<th>{breakable}<br><small>within {escape(str(t.get('within', '')))}{escape(clock)}"
                      f"{attain}</small></th>")
     rows = []
     for rank, s in enumerate(ranked, 1):
