@@ -32,7 +32,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from .calendar import Calendar
-from .distributions import Distribution
+from .distributions import FixedOrDistribution
 from .model import Model
 from .service_targets import Share, Span, Within
 
@@ -43,7 +43,8 @@ REJOIN = ("back", "front", "engineer")
 class CustomerWait(Model):
     probability: Annotated[float, Field(ge=0, le=1)] = Field(
         description="Chance that a visit's work stops to wait for an answer from the customer.")
-    duration: Distribution = Field(description="Time the customer takes to answer.")
+    duration: FixedOrDistribution = Field(description="Time the customer takes to answer: a duration ('4h') or a "
+                                                      "distribution.")
     after: Share = Field(0.5, description="Share of the visit's work done before the question ('50%').")
     rejoin: Literal["back", "front", "engineer"] = Field(
         "back", description="When the customer answers: the back of the group's queue, the front (its old "
@@ -59,8 +60,8 @@ class AutoClose(Model):
 class Reopen(Model):
     probability: Annotated[float, Field(ge=0, lt=1)] = Field(
         description="Chance that a resolved ticket reopens (again after each resolution).")
-    delay: Distribution = Field(description="Time from resolution to the reopen.")
-    work: Distribution | None = Field(None, description="Work of the reopened ticket at the group that resolved "
+    delay: FixedOrDistribution = Field(description="Time from resolution to the reopen: a duration or a distribution.")
+    work: FixedOrDistribution | None = Field(None, description="Work of the reopened ticket at the group that resolved "
                                                         "it (default: that group's work for the ticket).")
 
 
