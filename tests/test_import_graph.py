@@ -26,7 +26,7 @@ LAYERS: list[tuple[str, list[str]]] = [
                         "sensitivity", "roster_spec"]),
     ("tickets", ["lifecycle", "tickets", "visit_attributes", "backlog", "cards", "points"]),
     ("records", ["records"]),
-    ("engine", ["returns", "engine"]),
+    ("engine", ["returns", "engine_groups", "engine"]),
     ("statistics", ["lifecycle_figures", "contract_stats", "stats", "weeks", "profiles", "checks"]),
     ("admission", ["admit"]),
     ("results and report", ["results", "baseline", "tables", "contract_tables", "report", "report.*"]),
