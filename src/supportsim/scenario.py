@@ -224,13 +224,15 @@ class Scenario(Model):
         None, max_length=MAX_PRIORITIES, description="Share of tickets at each priority, most urgent first, or "
                                                      "{share, declared}: how customers declare them.")
     types: dict[Name, TicketType] | None = Field(
-        None, max_length=MAX_PRIORITIES, description="Ticket types (incident, request...) and their shares.")
+        None, min_length=1, max_length=MAX_PRIORITIES,
+        description="Ticket types (incident, request...) and their shares.")
     triage: Triage | None = Field(None, description="A first visit that re-labels tickets with their true priority.")
     callbacks: Callbacks | None = Field(
         None, description="VIP customers pick a time to be called back; the call is the first response.")
     skills: dict[Name, Dimension] | None = Field(
-        None, max_length=MAX_LIST, description="Skills tickets need, by dimension (product, language...): the "
-                                               "shares of each dimension's skills, for every ticket or by segment.")
+        None, min_length=1, max_length=MAX_LIST,
+        description="Skills tickets need, by dimension (product, language...): the shares of each dimension's "
+                    "skills, for every ticket or by segment.")
     arrivals: Arrivals = Field(default_factory=Arrivals, description="How tickets arrive.")
     groups: dict[Name, Group] = Field(min_length=1, max_length=MAX_GROUPS, description="Engineer groups by name.")
     entry: str | list[EntryRule] | None = Field(

@@ -144,12 +144,13 @@ def section(results: Results) -> str:
     return ('<section id="decision"><h2>Decision</h2><table class="decision"><thead><tr><th>#</th><th>variant</th>'
             f"<th>targets</th>{'<th>checks</th>' if checks else ''}<th>cost to the others</th>{''.join(heads)}"
             f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-            "<p class=\"legend\">Ranked by targets met, then by checks failed or not shown either way, then by cost "
+            "<p class=\"legend\">Ranked by targets met, then by checks failed or inconclusive, then by cost "
             "to the others: the attainment given up against the baseline"
             f"{f' ({escape(base)})' if base else ''}, summed over targets where it is clearly worse (percentage "
             "points). A target is met when its whole interval is at or above the share it must attain, missed when "
-            "wholly below, else not shown either way. Better or worse than the baseline only when the 95% interval "
-            "of the difference excludes no change: the variants ran on the same tickets (common random numbers), "
+            "wholly below, else inconclusive (the data show neither). Better or worse than the baseline only when "
+            "the 95% interval of the difference excludes no change: the variants ran on the same tickets (common "
+            "random numbers), "
             "so the difference is taken replication by replication (paired, from tickets.csv)"
             + ("; † marks targets without such pairs, called better or worse only when the two intervals do not "
                "overlap (unpaired, more cautious)" if unpaired else "")
@@ -162,16 +163,16 @@ def _answer(s: Standing, checks: bool) -> str:
     if s.missed:
         return f"misses {s.missed}"
     if s.judged and s.met == s.judged:
-        return "targets met; a check fails" if s.checks_failed else "targets met; a check not shown either way"
+        return "targets met; a check fails" if s.checks_failed else "targets met; a check inconclusive"
     if s.judged:
-        return "not shown either way"
+        return "inconclusive"
     if checks:
-        return "fails a check" if s.checks_failed else "a check not shown either way" if s.checks_open else \
+        return "fails a check" if s.checks_failed else "a check inconclusive" if s.checks_open else \
             "meets every check"
     return "no attain given"
 
 
 def _checks_word(s: Standing) -> str:
     words = [f"{s.checks_failed} failed"] * bool(s.checks_failed) + \
-        [f"{s.checks_open} not shown either way"] * bool(s.checks_open)
+        [f"{s.checks_open} inconclusive"] * bool(s.checks_open)
     return ", ".join(words) or "all pass"
