@@ -4,26 +4,13 @@ size classes (per size class in summary.json and the report; see docs/contracts.
 from __future__ import annotations
 
 from .tables import format_table
+from .wording import time_change
 
 
 def _number(estimate: dict | None, digits: int = 1, scale: float = 1.0, unit: str = "") -> str:
     if not estimate or estimate.get("value") is None:
         return "-"
     return f"{scale * estimate['value']:.{digits}f}{unit}"
-
-
-def change(ratio: dict | None) -> str:
-    """A paired ratio to the baseline in the words of the comparison table ('12% faster', '2.0x slower')."""
-    r = (ratio or {}).get("ratio")
-    if r is None:
-        return "-"
-    if r <= 0:
-        return "no wait"
-    if r < 1 / 1.5 or r >= 1.5:
-        return f"{1 / r:.1f}x faster" if r < 1 else f"{r:.1f}x slower"
-    if abs(r - 1) < 0.01:
-        return "about the same"
-    return f"{100 * abs(r - 1):.0f}% {'faster' if r < 1 else 'slower'}"
 
 
 def has_contracts(summary: dict) -> bool:
@@ -38,7 +25,7 @@ def contract_table(summary: dict) -> str:
     for variant, figures in summary["variants"].items():
         contracts = figures.get("contracts", {})
         others = contracts.get("others_vs_baseline", {})
-        effect = [change(others.get(m, {}).get("mean")) for m in ("reaction", "resolution")]
+        effect = [time_change((others.get(m, {}).get("mean") or {}).get("ratio")) for m in ("reaction", "resolution")]
         for plan, sizes in contracts.get("plans", {}).items():
             f = sizes["all"]
             plan_rows.append([variant, plan, _number(f["consumed"]["mean"]), _number(f["consumed"]["p90"]),
